@@ -1,0 +1,115 @@
+package porto.linux;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import porto.ports.KernelException;
+
+/** Small file operations shared by both cgroup versions. */
+final class CgroupFiles {
+    private CgroupFiles() {}
+
+    static void write(Path file, String value) throws KernelException {
+        try {
+            Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new KernelException(errno(e), "write " + value + " to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static long readLong(Path file) {
+        String text = read(file);
+        if (text == null)
+            return -1;
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Value of "key N" in a flat keyed file such as memory.stat or cpu.stat; -1 if absent. */
+    static long keyed(Path file, String key) {
+        String text = read(file);
+        if (text == null)
+            return -1;
+        for (String line : text.split("\n")) {
+            int space = line.indexOf(' ');
+            if (space > 0 && line.substring(0, space).equals(key))
+                return Long.parseLong(line.substring(space + 1).trim());
+        }
+        return -1;
+    }
+
+    /** The directory and all directories below it, deepest first. */
+    static List<Path> treeDeepestFirst(Path dir) {
+        List<Path> out = new ArrayList<>();
+        collect(dir, out);
+        return out;
+    }
+
+    private static void collect(Path dir, List<Path> out) {
+        if (!Files.isDirectory(dir))
+            return;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path child : entries)
+                collect(child, out);
+        } catch (IOException e) {
+            // Vanished while walking: nothing below it.
+        }
+        out.add(dir);
+    }
+
+    /** Pids listed in {@code file} (cgroup.procs or tasks) of every directory in the tree. */
+    static void collectIds(Path dir, String file, Set<Integer> into) {
+        for (Path d : treeDeepestFirst(dir)) {
+            String text = read(d.resolve(file));
+            if (text == null)
+                continue;
+            for (String line : text.split("\n"))
+                if (!line.isEmpty())
+                    into.add(Integer.parseInt(line.trim()));
+        }
+    }
+
+    /** rmdir of every cgroup directory in the tree, deepest first. */
+    static void removeTree(Path dir) throws KernelException {
+        for (Path d : treeDeepestFirst(dir)) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (NoSuchFileException e) {
+                // Already gone.
+            } catch (IOException e) {
+                throw new KernelException(errno(e), "rmdir " + d + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static int errno(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Device or resource busy"))
+            return 16;
+        if (m.contains("No such file"))
+            return 2;
+        if (m.contains("Permission denied") || m.contains("Operation not permitted"))
+            return 1;
+        if (m.contains("Invalid argument"))
+            return 22;
+        return 5;
+    }
+}

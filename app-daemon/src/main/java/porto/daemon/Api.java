@@ -1,0 +1,186 @@
+package porto.daemon;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+import porto.domain.Caller;
+import porto.domain.ContainerService;
+import porto.domain.ErrorCode;
+import porto.domain.PortoException;
+import porto.domain.Property;
+import porto.rpc.Rpc.EError;
+import porto.rpc.Rpc.TContainerDataListResponse;
+import porto.rpc.Rpc.TContainerGetResponse;
+import porto.rpc.Rpc.TContainerPropertyListResponse;
+import porto.rpc.Rpc.TContainerRequest;
+import porto.rpc.Rpc.TContainerResponse;
+import porto.rpc.Rpc.TContainerWaitRequest;
+import porto.rpc.Rpc.TContainerWaitResponse;
+import porto.rpc.Rpc.TVersionResponse;
+
+/** Turns one request into calls on the domain and one response. */
+public final class Api {
+    private final ContainerService service;
+
+    @Inject
+    public Api(ContainerService service) {
+        this.service = service;
+    }
+
+    /** What a connection must remember from a request: weak containers and async waits. */
+    interface Session {
+        Caller caller();
+
+        void createdWeak(String name);
+
+        void asyncWait(TContainerWaitRequest request);
+
+        void stopAsyncWait();
+    }
+
+    TContainerResponse handle(TContainerRequest req, Session session) {
+        TContainerResponse.Builder rsp = TContainerResponse.newBuilder();
+        try {
+            FieldDescriptor method = method(req);
+            Message body = (Message) req.getField(method);
+            if (!body.getUnknownFields().asMap().isEmpty())
+                throw new PortoException(ErrorCode.InvalidMethod, "unknown fields in " + method.getName());
+            if (!body.isInitialized())
+                throw new PortoException(ErrorCode.InvalidValue, "missing fields in " + method.getName() + ": "
+                        + String.join(", ", body.findInitializationErrors()));
+            dispatch(req, session, rsp);
+            rsp.setError(EError.Success);
+        } catch (PortoException e) {
+            rsp.setError(EError.forNumber(e.code().number())).setErrorMsg(e.getMessage());
+        } catch (RuntimeException e) {
+            Log.error("request failed: " + req.toString().replace('\n', ' '), e);
+            rsp.setError(EError.Unknown).setErrorMsg(String.valueOf(e));
+        }
+        return rsp.build();
+    }
+
+    /** The one method field that is set; none, several or only unknown ones are InvalidMethod. */
+    static FieldDescriptor method(TContainerRequest req) throws PortoException {
+        Map<FieldDescriptor, Object> set = req.getAllFields();
+        if (set.size() == 1 && req.getUnknownFields().asMap().isEmpty())
+            return set.keySet().iterator().next();
+        if (set.isEmpty())
+            throw new PortoException(ErrorCode.InvalidMethod, req.getUnknownFields().asMap().isEmpty()
+                    ? "request has no method" : "method " + req.getUnknownFields().asMap().keySet() + " is not implemented");
+        throw new PortoException(ErrorCode.InvalidMethod, "request has more than one method");
+    }
+
+    private void dispatch(TContainerRequest req, Session session, TContainerResponse.Builder rsp) throws PortoException {
+        Caller who = session.caller();
+        if (req.hasCreate()) {
+            service.create(who, checkedName(req.getCreate().getName()), false);
+        } else if (req.hasCreateWeak()) {
+            String name = checkedName(req.getCreateWeak().getName());
+            service.create(who, name, true);
+            session.createdWeak(name);
+        } else if (req.hasDestroy()) {
+            service.destroy(who, Names.resolve(req.getDestroy().getName()));
+        } else if (req.hasStart()) {
+            service.start(who, Names.resolve(req.getStart().getName()));
+        } else if (req.hasStop()) {
+            var stop = req.getStop();
+            service.stop(who, Names.resolve(stop.getName()), stop.hasTimeoutMs() ? Integer.toUnsignedLong(stop.getTimeoutMs()) : -1);
+        } else if (req.hasRespawn()) {
+            service.restart(who, Names.resolve(req.getRespawn().getName()));
+        } else if (req.hasKill()) {
+            service.kill(who, Names.resolve(req.getKill().getName()), req.getKill().getSig());
+        } else if (req.hasPause()) {
+            service.pause(who, Names.resolve(req.getPause().getName()));
+        } else if (req.hasResume()) {
+            service.resume(who, Names.resolve(req.getResume().getName()));
+        } else if (req.hasList()) {
+            String mask = req.getList().hasMask() ? Names.resolve(req.getList().getMask()) : null;
+            rsp.getListBuilder().addAllName(service.list(mask));
+        } else if (req.hasGetProperty()) {
+            var g = req.getGetProperty();
+            rsp.getGetPropertyBuilder().setValue(service.get(Names.resolve(g.getName()), g.getProperty()));
+        } else if (req.hasGetData()) {
+            var g = req.getGetData();
+            rsp.getGetDataBuilder().setValue(service.get(Names.resolve(g.getName()), g.getData()));
+        } else if (req.hasSetProperty()) {
+            var s = req.getSetProperty();
+            service.set(who, Names.resolve(s.getName()), s.getProperty(), s.getValue());
+        } else if (req.hasGet()) {
+            get(req, rsp);
+        } else if (req.hasPropertyList()) {
+            var list = TContainerPropertyListResponse.newBuilder();
+            for (Property p : service.properties().all())
+                list.addListBuilder().setName(p.name()).setDesc(p.description()).setReadOnly(p.isReadOnly()).setDynamic(p.isDynamic());
+            rsp.setPropertyList(list);
+        } else if (req.hasDataList()) {
+            var list = TContainerDataListResponse.newBuilder();
+            for (Property p : service.properties().all())
+                if (p.isReadOnly())
+                    list.addListBuilder().setName(p.name()).setDesc(p.description());
+            rsp.setDataList(list);
+        } else if (req.hasVersion()) {
+            rsp.setVersion(TVersionResponse.newBuilder().setTag(Version.TAG).setRevision(Version.REVISION));
+        } else if (req.hasWait()) {
+            waitSync(req.getWait(), rsp);
+        } else if (req.hasAsyncWait()) {
+            session.asyncWait(req.getAsyncWait());
+        } else if (req.hasStopAsyncWait()) {
+            session.stopAsyncWait();
+        } else if (req.hasCreateFromSpec()) {
+            Specs.createFromSpec(service, who, req.getCreateFromSpec(), session);
+        } else if (req.hasUpdateFromSpec()) {
+            Specs.apply(service, who, Names.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
+        } else {
+            throw new PortoException(ErrorCode.InvalidMethod, "method is not implemented");
+        }
+    }
+
+    private static String checkedName(String name) throws PortoException {
+        String resolved = Names.resolve(name);
+        porto.domain.ContainerName.validate(resolved);
+        return resolved;
+    }
+
+    private void get(TContainerRequest req, TContainerResponse.Builder rsp) {
+        var g = req.getGet();
+        List<String> names = new ArrayList<>();
+        for (String n : g.getNameList())
+            names.add(Names.resolve(n));
+        Map<String, Map<String, ContainerService.Result>> values = service.getMany(names, g.getVariableList());
+        TContainerGetResponse.Builder out = rsp.getGetBuilder();
+        int i = 0;
+        for (var entry : values.entrySet()) {
+            var one = out.addListBuilder().setName(g.getName(i++));
+            for (var v : entry.getValue().entrySet()) {
+                var kv = one.addKeyvalBuilder().setVariable(v.getKey());
+                if (v.getValue().error() == null) {
+                    kv.setValue(v.getValue().value());
+                } else {
+                    kv.setError(EError.forNumber(v.getValue().error().code().number()));
+                    kv.setErrorMsg(v.getValue().error().getMessage());
+                }
+            }
+        }
+    }
+
+    private void waitSync(TContainerWaitRequest w, TContainerResponse.Builder rsp) throws PortoException {
+        if (w.getNameCount() == 0)
+            throw new PortoException(ErrorCode.InvalidValue, "containers to wait are not set");
+        List<String> names = new ArrayList<>();
+        for (String n : w.getNameList())
+            names.add(Names.resolve(n));
+        long timeout = w.hasTimeoutMs() ? Integer.toUnsignedLong(w.getTimeoutMs()) : -1;
+        String[] found = service.waitFor(names, timeout, w.hasTargetState() ? w.getTargetState() : null);
+        TContainerWaitResponse.Builder out = rsp.getWaitBuilder();
+        if (found == null) {
+            out.setName("").setState("timeout");
+        } else {
+            int index = names.indexOf(found[0]);
+            out.setName(index >= 0 ? w.getName(index) : found[0]).setState(found[1]);
+        }
+        out.setWhen(System.currentTimeMillis() / 1000);
+    }
+}

@@ -1,0 +1,153 @@
+package porto.daemon;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import porto.domain.Caller;
+import porto.domain.ContainerService;
+import porto.domain.Events;
+import porto.domain.Masks;
+import porto.rpc.Rpc.EError;
+import porto.rpc.Rpc.TContainerRequest;
+import porto.rpc.Rpc.TContainerResponse;
+import porto.rpc.Rpc.TContainerWaitRequest;
+import porto.rpc.Rpc.TContainerWaitResponse;
+
+/**
+ * One client: requests are served in order on this connection's virtual thread; AsyncWait
+ * reports are queued by the domain and written by a second thread, under the same write lock.
+ */
+final class Connection implements Api.Session {
+    private final SocketChannel channel;
+    private final Caller caller;
+    private final Api api;
+    private final ContainerService service;
+    private final Object writeLock = new Object();
+    private final Set<String> weak = new LinkedHashSet<>();
+    private final LinkedBlockingQueue<TContainerResponse> pushes = new LinkedBlockingQueue<>();
+    private volatile Events.Listener asyncListener;
+    private Thread pusher;
+    private OutputStream out;
+
+    Connection(SocketChannel channel, Caller caller, Api api, ContainerService service) {
+        this.channel = channel;
+        this.caller = caller;
+        this.api = api;
+        this.service = service;
+    }
+
+    @Override
+    public Caller caller() {
+        return caller;
+    }
+
+    void serve() {
+        try (channel) {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
+            out = Channels.newOutputStream(channel);
+            while (true) {
+                byte[] frame = Frames.read(in);
+                if (frame == null)
+                    break;
+                TContainerRequest req;
+                try {
+                    req = TContainerRequest.parser().parsePartialFrom(frame);
+                } catch (InvalidProtocolBufferException e) {
+                    Log.info("client pid " + caller.pid() + " sent a message that does not parse; closing: " + e.getMessage());
+                    break;
+                }
+                TContainerResponse rsp = api.handle(req, this);
+                send(rsp);
+            }
+        } catch (IOException e) {
+            Log.info("client pid " + caller.pid() + ": " + e.getMessage() + "; closing");
+        } finally {
+            close();
+        }
+    }
+
+    private void send(TContainerResponse rsp) throws IOException {
+        synchronized (writeLock) {
+            Frames.write(out, rsp.toByteArray());
+        }
+    }
+
+    private void close() {
+        stopAsyncWait();
+        if (pusher != null)
+            pusher.interrupt();
+        List<String> names;
+        synchronized (weak) {
+            names = new ArrayList<>(weak);
+        }
+        for (String name : names)
+            service.destroyIfWeak(name);
+    }
+
+    @Override
+    public void createdWeak(String name) {
+        synchronized (weak) {
+            weak.add(name);
+        }
+    }
+
+    @Override
+    public void asyncWait(TContainerWaitRequest request) {
+        stopAsyncWait();
+        List<String> wanted = new ArrayList<>();
+        for (String n : request.getNameList())
+            wanted.add(Names.resolve(n));
+        String target = request.hasTargetState() ? request.getTargetState() : null;
+        Events.Listener listener = (name, state, when) -> {
+            if (target != null && !target.isEmpty() && !target.equals(state))
+                return;
+            if (!matches(wanted, name))
+                return;
+            pushes.add(TContainerResponse.newBuilder().setError(EError.Success)
+                    .setAsyncWait(TContainerWaitResponse.newBuilder().setName(name).setState(state).setWhen(when / 1000))
+                    .build());
+        };
+        asyncListener = listener;
+        service.addListener(listener);
+        if (pusher == null) {
+            pusher = Thread.ofVirtual().name("porto-push-" + caller.pid()).start(this::pushLoop);
+        }
+    }
+
+    private static boolean matches(List<String> wanted, String name) {
+        if (wanted.isEmpty())
+            return true;
+        for (String w : wanted)
+            if (w.equals(name) || w.equals("***") || (Masks.isMask(w) && Masks.matches(name, w)))
+                return true;
+        return false;
+    }
+
+    private void pushLoop() {
+        try {
+            while (true) {
+                send(pushes.take());
+            }
+        } catch (InterruptedException | IOException e) {
+            // Connection closed.
+        }
+    }
+
+    @Override
+    public void stopAsyncWait() {
+        Events.Listener l = asyncListener;
+        if (l != null) {
+            service.removeListener(l);
+            asyncListener = null;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package porto.daemon;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import javax.inject.Singleton;
+import porto.domain.ContainerService;
+
+/** The daemon's object graph. */
+@Singleton
+@Component(modules = LinuxModule.class)
+public interface DaemonComponent {
+    ContainerService service();
+
+    RpcServer server();
+
+    @Component.Factory
+    interface Factory {
+        DaemonComponent create(@BindsInstance DaemonPaths paths);
+    }
+}

@@ -1,0 +1,28 @@
+package porto.daemon;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Every path and name the daemon uses, from the environment with upstream's defaults, so that tests
+ * can run their own daemon beside an installed one.
+ */
+public record DaemonPaths(Path socket, Path stateDir, String cgroupRoot, String placeRoot, Path nativeBinary,
+                          Path log, Path masterPidFile, Path daemonPidFile) {
+
+    public static DaemonPaths fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    static DaemonPaths from(Map<String, String> env) {
+        return new DaemonPaths(
+                Path.of(env.getOrDefault("PORTO_SOCKET", "/run/portod.socket")),
+                Path.of(env.getOrDefault("PORTO_STATE_DIR", "/run/porto/kvs")),
+                env.getOrDefault("PORTO_CGROUP_ROOT", "porto"),
+                env.getOrDefault("PORTO_PLACE", "/place/porto"),
+                Path.of(env.getOrDefault("PORTO_NATIVE", System.getProperty("porto.native", "/usr/lib/porto/portod-native"))),
+                Path.of(env.getOrDefault("PORTO_LOG", "/var/log/portod.log")),
+                Path.of(env.getOrDefault("PORTO_MASTER_PIDFILE", "/run/portoloop.pid")),
+                Path.of(env.getOrDefault("PORTO_PIDFILE", "/run/portod.pid")));
+    }
+}

@@ -1,0 +1,81 @@
+package porto.daemon;
+
+import dagger.Module;
+import dagger.Provides;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import javax.inject.Singleton;
+import porto.domain.ContainerService;
+import porto.domain.DomainConfig;
+import porto.linux.CgroupMounts;
+import porto.linux.CgroupV1;
+import porto.linux.CgroupV2;
+import porto.linux.FileStateStore;
+import porto.linux.LinuxFiles;
+import porto.linux.LinuxProcesses;
+import porto.linux.LinuxUsers;
+import porto.linux.MasterExits;
+import porto.linux.NativeLauncher;
+import porto.linux.SystemClock;
+import porto.ports.Cgroups;
+
+/** Wires the domain to the real kernel. */
+@Module
+public final class LinuxModule {
+    private LinuxModule() {}
+
+    @Provides
+    @Singleton
+    static Cgroups cgroups(DaemonPaths paths) {
+        CgroupMounts mounts = CgroupMounts.detect();
+        if (mounts.useV1()) {
+            Log.info("cgroup v1: " + mounts.v1().keySet());
+            return new CgroupV1(mounts.v1(), paths.cgroupRoot());
+        }
+        if (mounts.unified() == null)
+            throw new IllegalStateException("no cgroup hierarchy is mounted");
+        Log.info("cgroup v2 at " + mounts.unified() + ": " + mounts.unifiedControllers());
+        return new CgroupV2(mounts.unified(), paths.cgroupRoot(), mounts.unifiedControllers());
+    }
+
+    @Provides
+    @Singleton
+    static LinuxProcesses processes() {
+        return new LinuxProcesses();
+    }
+
+    @Provides
+    @Singleton
+    static DomainConfig config(LinuxProcesses processes, DaemonPaths paths) {
+        Map<String, Long> hard = new HashMap<>();
+        hard.put("nofile", processes.hardLimit(7));
+        hard.put("memlock", processes.hardLimit(8));
+        hard.put("core", processes.hardLimit(4));
+        String hostname;
+        try {
+            hostname = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            hostname = "localhost";
+        }
+        DomainConfig d = DomainConfig.defaults(java.lang.Runtime.getRuntime().availableProcessors(), hard, hostname);
+        return new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), d.defaultUlimit(), d.hostname(),
+                d.stopTimeoutMs(), Version.TAG);
+    }
+
+    @Provides
+    @Singleton
+    static ContainerService service(Cgroups cgroups, LinuxProcesses processes, DomainConfig config, DaemonPaths paths) {
+        var kernel = new ContainerService.Kernel(
+                cgroups,
+                new NativeLauncher(paths.nativeBinary()),
+                processes,
+                new MasterExits(Log::info),
+                new SystemClock(),
+                new FileStateStore(paths.stateDir(), Log::info),
+                new LinuxUsers(),
+                new LinuxFiles());
+        return new ContainerService(kernel, config);
+    }
+}

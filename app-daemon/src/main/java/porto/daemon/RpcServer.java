@@ -1,0 +1,61 @@
+package porto.daemon;
+
+import java.io.IOException;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.inject.Inject;
+import porto.domain.Caller;
+import porto.domain.ContainerService;
+import porto.linux.PeerCredentials;
+
+/** Accepts clients on the listening socket the master handed over, one virtual thread each. */
+public final class RpcServer {
+    private final Api api;
+    private final ContainerService service;
+    private final AtomicLong clients = new AtomicLong();
+
+    @Inject
+    RpcServer(Api api, ContainerService service) {
+        this.api = api;
+        this.service = service;
+    }
+
+    /** The listening socket inherited on standard input from portod-native master. */
+    static ServerSocketChannel inheritedSocket() throws IOException {
+        Channel ch = System.inheritedChannel();
+        if (ch instanceof ServerSocketChannel server)
+            return server;
+        throw new IOException("standard input is not a listening socket (" + ch + "); portod serve runs under portod-native master");
+    }
+
+    void serve(ServerSocketChannel server) throws IOException {
+        server.configureBlocking(true);
+        while (true) {
+            SocketChannel client = server.accept();
+            Caller caller;
+            try {
+                var cred = PeerCredentials.of(fd(client));
+                caller = new Caller(cred.pid(), cred.uid(), cred.gid());
+            } catch (RuntimeException e) {
+                Log.error("cannot identify a client; dropping it", e);
+                client.close();
+                continue;
+            }
+            clients.incrementAndGet();
+            Thread.ofVirtual().name("porto-client-" + caller.pid()).start(() -> {
+                try {
+                    new Connection(client, caller, api, service).serve();
+                } finally {
+                    clients.decrementAndGet();
+                }
+            });
+        }
+    }
+
+    /** The descriptor behind a JDK socket channel, for getsockopt. */
+    private static int fd(SocketChannel channel) {
+        return ((sun.nio.ch.SelChImpl) channel).getFDVal();
+    }
+}

@@ -1,0 +1,129 @@
+package porto.daemon;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import porto.domain.Caller;
+import porto.domain.ContainerService;
+import porto.domain.PortoException;
+import porto.rpc.Rpc.TContainerSpec;
+import porto.rpc.Rpc.TCreateFromSpecRequest;
+
+/** CreateFromSpec and UpdateFromSpec: a structured spec becomes a series of property sets. */
+final class Specs {
+    private Specs() {}
+
+    static void createFromSpec(ContainerService service, Caller who, TCreateFromSpecRequest req, Api.Session session)
+            throws PortoException {
+        TContainerSpec spec = req.getContainer();
+        String name = Names.resolve(spec.getName());
+        porto.domain.ContainerName.validate(name);
+        boolean weak = spec.hasWeak() && spec.getWeak();
+        service.create(who, name, weak);
+        if (weak)
+            session.createdWeak(name);
+        try {
+            apply(service, who, name, spec);
+            if (req.hasStart() && req.getStart())
+                service.start(who, name);
+        } catch (PortoException e) {
+            try {
+                service.destroy(who, name);
+            } catch (PortoException cleanup) {
+                Log.error("cannot clean up " + name + " after a failed CreateFromSpec", cleanup);
+            }
+            throw e;
+        }
+    }
+
+    static void apply(ContainerService service, Caller who, String name, TContainerSpec spec) throws PortoException {
+        for (var e : properties(spec).entrySet())
+            service.set(who, name, e.getKey(), e.getValue());
+    }
+
+    /** The spec's fields as property text, in an order where later ones may depend on earlier. */
+    static Map<String, String> properties(TContainerSpec s) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (s.hasUser())
+            p.put("user", s.getUser());
+        if (s.hasGroup())
+            p.put("group", s.getGroup());
+        if (s.hasTaskCred()) {
+            if (s.getTaskCred().hasUser())
+                p.put("user", s.getTaskCred().getUser());
+            else if (s.getTaskCred().hasUid())
+                p.put("user", Integer.toUnsignedString(s.getTaskCred().getUid()));
+            if (s.getTaskCred().hasGroup())
+                p.put("group", s.getTaskCred().getGroup());
+            else if (s.getTaskCred().hasGid())
+                p.put("group", Integer.toUnsignedString(s.getTaskCred().getGid()));
+        }
+        if (s.hasCommand())
+            p.put("command", s.getCommand());
+        if (s.hasEnv()) {
+            StringBuilder env = new StringBuilder();
+            for (var v : s.getEnv().getVarList())
+                env.append(env.length() > 0 ? "; " : "").append(v.getName()).append('=')
+                        .append(v.getValue().replace("\\", "\\\\").replace(";", "\\;"));
+            p.put("env", env.toString());
+        }
+        if (s.hasUlimit()) {
+            StringBuilder u = new StringBuilder();
+            for (var l : s.getUlimit().getUlimitList()) {
+                u.append(u.length() > 0 ? "; " : "").append(l.getType()).append(": ");
+                if (l.getUnlimited())
+                    u.append("unlimited unlimited");
+                else
+                    u.append(Long.toUnsignedString(l.getSoft())).append(' ').append(Long.toUnsignedString(l.getHard()));
+            }
+            p.put("ulimit", u.toString());
+        }
+        if (s.hasIsolate())
+            p.put("isolate", Boolean.toString(s.getIsolate()));
+        if (s.hasVirtMode())
+            p.put("virt_mode", s.getVirtMode());
+        if (s.hasEnablePorto())
+            p.put("enable_porto", s.getEnablePorto());
+        if (s.hasAgingTime())
+            p.put("aging_time", Long.toUnsignedString(s.getAgingTime()));
+        if (s.hasRoot())
+            p.put("root", s.getRoot());
+        if (s.hasRootReadonly())
+            p.put("root_readonly", Boolean.toString(s.getRootReadonly()));
+        if (s.hasBind()) {
+            StringBuilder b = new StringBuilder();
+            for (var m : s.getBind().getBindList()) {
+                b.append(b.length() > 0 ? "; " : "").append(m.getSource()).append(' ').append(m.getTarget());
+                if (m.getFlagList().contains("ro"))
+                    b.append(" ro");
+            }
+            p.put("bind", b.toString());
+        }
+        if (s.hasCwd())
+            p.put("cwd", s.getCwd());
+        if (s.hasStdinPath())
+            p.put("stdin_path", s.getStdinPath());
+        if (s.hasStdoutPath())
+            p.put("stdout_path", s.getStdoutPath());
+        if (s.hasStderrPath())
+            p.put("stderr_path", s.getStderrPath());
+        if (s.hasStdoutLimit())
+            p.put("stdout_limit", Long.toUnsignedString(s.getStdoutLimit()));
+        if (s.hasUmask())
+            p.put("umask", Integer.toOctalString(s.getUmask()));
+        if (s.hasRespawn())
+            p.put("respawn", Boolean.toString(s.getRespawn()));
+        if (s.hasMaxRespawns())
+            p.put("max_respawns", Long.toString(s.getMaxRespawns()));
+        if (s.hasCpuLimit())
+            p.put("cpu_limit", s.getCpuLimit() + "c");
+        if (s.hasThreadLimit())
+            p.put("thread_limit", Long.toUnsignedString(s.getThreadLimit()));
+        if (s.hasMemoryLimit())
+            p.put("memory_limit", Long.toUnsignedString(s.getMemoryLimit()));
+        if (s.hasHostname())
+            p.put("hostname", s.getHostname());
+        if (s.hasPrivate())
+            p.put("private", s.getPrivate());
+        return p;
+    }
+}

@@ -1,0 +1,718 @@
+package porto.domain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import porto.ports.Cgroups;
+import porto.ports.Clock;
+import porto.ports.ContainerFiles;
+import porto.ports.Processes;
+import porto.ports.StateStore;
+import porto.ports.TaskExits;
+import porto.ports.TaskLauncher;
+import porto.ports.Users;
+
+/**
+ * The container tree and every operation on it. One lock guards the tree; waiting for processes to
+ * die releases it. Every change is written to the state store before the request is answered.
+ */
+public final class ContainerService {
+    static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Container host = new Container(ContainerName.HOST, null, 0);
+    private final Map<String, Container> containers = new HashMap<>();
+    private final Map<Integer, Container> byPid = new HashMap<>();
+    private final List<Events.Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Properties properties = new Properties();
+    private long nextId = 1;
+
+    final Kernel kernel;
+    private final DomainConfig config;
+    private final Lifecycle lifecycle;
+    private final Persistence persistence;
+
+    /** The ports this service drives, bundled so they are passed around as one. */
+    public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
+                         Clock clock, StateStore store, Users users, ContainerFiles files) {}
+
+    public ContainerService(Kernel kernel, DomainConfig config) {
+        this.kernel = kernel;
+        this.config = config;
+        this.host.state = State.META;
+        this.lifecycle = new Lifecycle(this);
+        this.persistence = new Persistence(this);
+    }
+
+    // ---- wiring and facts used by properties ----
+
+    public DomainConfig config() {
+        return config;
+    }
+
+    public Properties properties() {
+        return properties;
+    }
+
+    Clock clock() {
+        return kernel.clock();
+    }
+
+    public void addListener(Events.Listener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(Events.Listener l) {
+        listeners.remove(l);
+    }
+
+    /** Restores containers saved by an earlier daemon, then starts taking task exits. */
+    public void start() {
+        List<String> lost;
+        lock.lock();
+        try {
+            lost = persistence.restore();
+        } finally {
+            lock.unlock();
+        }
+        kernel.exits().start(this::taskExited);
+        // Exits that happened while no daemon ran are replayed right after start; a task that is
+        // gone and still unreported after that has been lost with its status.
+        if (!lost.isEmpty())
+            kernel.clock().schedule(LOST_TASK_GRACE_MS, () -> buryLost(lost));
+    }
+
+    static final long LOST_TASK_GRACE_MS = 3_000;
+
+    private void buryLost(List<String> names) {
+        lock.lock();
+        try {
+            for (String name : names) {
+                Container c = containers.get(name);
+                if (c != null && c.rootPid > 0 && c.state != State.DEAD
+                        && !kernel.processes().isAlive(c.rootPid, c.rootStartTime))
+                    lifecycle.died(c, SIGKILL);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The last failure to write the state store, or null. */
+    public String persistenceError() {
+        return persistence.lastError();
+    }
+
+    // ---- the API ----
+
+    public void create(Caller caller, String name, boolean weak) throws PortoException {
+        ContainerName.validate(name);
+        lock.lock();
+        try {
+            if (containers.containsKey(name))
+                throw new PortoException(ErrorCode.ContainerAlreadyExists, "container " + name + " already exists");
+            Container parent = find(ContainerName.parent(name));
+            Permissions.checkCreate(this, caller, parent);
+            Container c = new Container(name, parent, nextId++);
+            c.ownerUid = caller.uid();
+            c.ownerGid = caller.gid();
+            c.creationTime = kernel.clock().nowMillis();
+            c.weak = weak;
+            parent.children.put(name, c);
+            containers.put(name, c);
+            persistence.save(c);
+            notifyState(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void destroy(Caller caller, String name) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            lifecycle.stopTree(c, 0);
+            removeTree(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void start(Caller caller, String name) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            if (c.state != State.STOPPED)
+                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not stopped");
+            lifecycle.start(c, caller);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void stop(Caller caller, String name, long timeoutMs) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            if (c.state == State.STOPPED)
+                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is already stopped");
+            lifecycle.stopTree(c, timeoutMs < 0 ? config.stopTimeoutMs() : timeoutMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops a dead container and starts it again (what the API calls Respawn). */
+    public void restart(Caller caller, String name) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            if (c.state != State.DEAD && c.state != State.STOPPED)
+                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not dead");
+            if (c.state == State.DEAD)
+                lifecycle.stopTree(c, 0);
+            lifecycle.start(c, caller);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void kill(Caller caller, String name, int signal) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            if (signal <= 0 || signal > 64)
+                throw new PortoException(ErrorCode.InvalidValue, "invalid signal " + signal);
+            if (c.state != State.RUNNING || c.rootPid <= 0)
+                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not running");
+            kernel.processes().kill(c.rootPid, signal);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void pause(Caller caller, String name) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            if (c.state != State.RUNNING && c.state != State.META)
+                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not running");
+            lifecycle.pause(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void resume(Caller caller, String name) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            if (c.state != State.PAUSED)
+                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not paused");
+            if (c.parent.state == State.PAUSED)
+                throw new PortoException(ErrorCode.InvalidState, "parent " + c.parent.name + " is paused");
+            lifecycle.resume(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Names of every container matching {@code mask} (all when null), sorted. */
+    public List<String> list(String mask) {
+        lock.lock();
+        try {
+            List<String> names = new ArrayList<>();
+            for (String name : containers.keySet())
+                if (mask == null || mask.isEmpty() || Masks.matches(name, mask))
+                    names.add(name);
+            names.sort(Comparator.naturalOrder());
+            return names;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads a property or "property[key]". */
+    public String get(String name, String property) throws PortoException {
+        lock.lock();
+        try {
+            return read(find(name), property);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads many properties of many containers at once; errors are per value. */
+    public Map<String, Map<String, Result>> getMany(List<String> names, List<String> props) {
+        lock.lock();
+        try {
+            Map<String, Map<String, Result>> out = new LinkedHashMap<>();
+            for (String name : names) {
+                Map<String, Result> values = new LinkedHashMap<>();
+                Container c = containers.get(name);
+                if (c == null && name.equals(ContainerName.HOST))
+                    c = host;
+                for (String p : props) {
+                    if (c == null) {
+                        values.put(p, Result.error(new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist")));
+                        continue;
+                    }
+                    try {
+                        values.put(p, Result.ok(read(c, p)));
+                    } catch (PortoException e) {
+                        values.put(p, Result.error(e));
+                    }
+                }
+                out.put(name, values);
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A value or the error that took its place. */
+    public record Result(String value, PortoException error) {
+        static Result ok(String v) {
+            return new Result(v, null);
+        }
+
+        static Result error(PortoException e) {
+            return new Result(null, e);
+        }
+    }
+
+    public void set(Caller caller, String name, String property, String value) throws PortoException {
+        lock.lock();
+        try {
+            Container c = find(name);
+            requireNotHost(c);
+            Permissions.checkWrite(this, caller, c);
+            String key = null;
+            String propName = property;
+            int bracket = property.indexOf('[');
+            if (bracket >= 0) {
+                if (!property.endsWith("]"))
+                    throw new PortoException(ErrorCode.InvalidProperty, "malformed property name " + property);
+                propName = property.substring(0, bracket);
+                key = property.substring(bracket + 1, property.length() - 1);
+            }
+            Property p = properties.find(propName);
+            if (p == null)
+                throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + propName);
+            if (p.readOnly)
+                throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
+            if (!p.settableIn.contains(c.state))
+                throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state.text());
+            if (key != null) {
+                if (!p.keyed)
+                    throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
+                Map<String, String> map = Values.parseMap(p.read(this, c), propName.equals("env"));
+                map.put(key, value);
+                value = Values.formatMap(map);
+            }
+            String canonical = p.setter.canonical(this, c, caller, value);
+            String previous = c.config.put(propName, canonical);
+            try {
+                lifecycle.applyDynamic(c, propName);
+            } catch (PortoException e) {
+                if (previous == null)
+                    c.config.remove(propName);
+                else
+                    c.config.put(propName, previous);
+                throw e;
+            }
+            if (propName.equals("weak"))
+                c.weak = Values.parseBool(canonical);
+            persistence.save(c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until one of the named containers (masks allowed) is stopped, dead or a meta container
+     * with nothing running, or {@code targetState} when given. Returns its name and state, or null
+     * on timeout. A negative timeout waits forever.
+     */
+    public String[] waitFor(List<String> names, long timeoutMs, String targetState) throws PortoException {
+        long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        lock.lock();
+        try {
+            for (String n : names)
+                if (!Masks.isMask(n) && !n.equals(ContainerName.HOST))
+                    find(n);
+            while (true) {
+                for (String n : names) {
+                    for (Container c : matching(n)) {
+                        if (isWaitable(c, targetState))
+                            return new String[] {c.name, c.state.text()};
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0)
+                    return null;
+                changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                for (String n : names)
+                    if (!Masks.isMask(n) && !containers.containsKey(n))
+                        throw new PortoException(ErrorCode.ContainerDoesNotExist, "container " + n + " does not exist");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortoException(ErrorCode.Unknown, "wait interrupted");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Container> matching(String nameOrMask) {
+        if (!Masks.isMask(nameOrMask)) {
+            Container c = containers.get(nameOrMask);
+            return c == null ? List.of() : List.of(c);
+        }
+        List<Container> out = new ArrayList<>();
+        for (Container c : containers.values())
+            if (Masks.matches(c.name, nameOrMask))
+                out.add(c);
+        out.sort(Comparator.comparing(Container::name));
+        return out;
+    }
+
+    private static boolean isWaitable(Container c, String targetState) {
+        if (targetState != null && !targetState.isEmpty())
+            return c.state.text().equals(targetState);
+        return c.state == State.STOPPED || c.state == State.DEAD
+                || (c.state == State.META && c.children.values().stream().noneMatch(ch -> ch.state.isActive()));
+    }
+
+    /** Destroys {@code name} if it is still weak: its client went away. */
+    public void destroyIfWeak(String name) {
+        lock.lock();
+        try {
+            Container c = containers.get(name);
+            if (c != null && c.weak) {
+                lifecycle.stopTree(c, 0);
+                removeTree(c);
+            }
+        } catch (PortoException e) {
+            // It is being changed by someone else; leave it to them.
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops and forgets every container: a full daemon stop. */
+    public void discardAll() {
+        lock.lock();
+        try {
+            for (Container c : new ArrayList<>(host.children.values())) {
+                try {
+                    lifecycle.stopTree(c, 0);
+                    removeTree(c);
+                } catch (PortoException e) {
+                    // Keep going: the rest must still be cleaned.
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of containers, for the daemon's statistics. */
+    public int count() {
+        lock.lock();
+        try {
+            return containers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- exits, reported by the kernel ----
+
+    void taskExited(int pid, int status, long startTime) {
+        lock.lock();
+        try {
+            Container c = byPid.get(pid);
+            if (c != null && c.rootStartTime == startTime && c.rootPid == pid)
+                lifecycle.died(c, status);
+        } finally {
+            lock.unlock();
+        }
+        kernel.exits().acknowledge(pid);
+    }
+
+    // ---- helpers for Lifecycle, Persistence and properties ----
+
+    Container find(String name) throws PortoException {
+        if (name.equals(ContainerName.HOST))
+            return host;
+        Container c = containers.get(name);
+        if (c == null) {
+            if (!name.isEmpty() && !name.startsWith("/"))
+                ContainerName.validate(name);
+            throw new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist");
+        }
+        return c;
+    }
+
+    Container host() {
+        return host;
+    }
+
+    Map<String, Container> containers() {
+        return containers;
+    }
+
+    long allocateId() {
+        return nextId++;
+    }
+
+    void reserveId(long id) {
+        nextId = Math.max(nextId, id + 1);
+    }
+
+    void bindPid(Container c, int pid) {
+        if (c.rootPid > 0)
+            byPid.remove(c.rootPid, c);
+        c.rootPid = pid;
+        if (pid > 0)
+            byPid.put(pid, c);
+    }
+
+    Persistence persistence() {
+        return persistence;
+    }
+
+    /** Tells waiters and listeners; call after every state change. */
+    void notifyState(Container c) {
+        changed.signalAll();
+        long now = kernel.clock().nowMillis();
+        for (Events.Listener l : listeners)
+            l.stateChanged(c.name, c.state.text(), now);
+    }
+
+    /** Waits for a change (a task exit) for at most {@code millis}, releasing the lock meanwhile. */
+    void awaitChange(long millis) {
+        try {
+            changed.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void removeTree(Container c) {
+        for (Container child : new ArrayList<>(c.children.values()))
+            removeTree(child);
+        lifecycle.release(c);
+        c.parent.children.remove(c.name);
+        containers.remove(c.name);
+        persistence.remove(c);
+        changed.signalAll();
+        long now = kernel.clock().nowMillis();
+        for (Events.Listener l : listeners)
+            l.stateChanged(c.name, "destroyed", now);
+    }
+
+    private static void requireNotHost(Container c) throws PortoException {
+        if (c.isHost())
+            throw new PortoException(ErrorCode.Permission, "the host container cannot be changed");
+    }
+
+    String read(Container c, String property) throws PortoException {
+        String key = null;
+        String name = property;
+        int bracket = property.indexOf('[');
+        if (bracket >= 0) {
+            if (!property.endsWith("]"))
+                throw new PortoException(ErrorCode.InvalidProperty, "malformed property name " + property);
+            name = property.substring(0, bracket);
+            key = property.substring(bracket + 1, property.length() - 1);
+        }
+        Property p = properties.find(name);
+        if (p == null)
+            throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
+        if (c.isHost())
+            return readHost(name);
+        if (key == null)
+            return p.read(this, c);
+        if (name.equals("stdout") || name.equals("stderr"))
+            return readStream(c, name, key);
+        if (!p.keyed)
+            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
+        if (name.equals("controllers"))
+            return Values.formatBool(c.controllers.contains(key));
+        Map<String, String> map = Values.parseMap(p.read(this, c), name.equals("env"));
+        String v = map.get(key);
+        if (v == null)
+            throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);
+        return v;
+    }
+
+    private String readHost(String name) throws PortoException {
+        return switch (name) {
+            case "state" -> State.META.text();
+            case "absolute_name" -> ContainerName.HOST;
+            case "absolute_namespace" -> "/porto/";
+            case "level" -> "0";
+            case "id" -> "0";
+            default -> throw new PortoException(ErrorCode.NotSupported, "property " + name + " is not available for the host");
+        };
+    }
+
+    String userName(int uid) {
+        return kernel.users().userName(uid).orElse(Integer.toString(uid));
+    }
+
+    String groupName(int gid) {
+        return kernel.users().groupName(gid).orElse(Integer.toString(gid));
+    }
+
+    /** The host directory that holds the container's stored output (and is its default cwd). */
+    String defaultCwd(Container c) {
+        return config.placeRoot() + "/" + c.name;
+    }
+
+    Map<String, Ulimits.Limit> defaultUlimits() throws PortoException {
+        Map<String, Ulimits.Limit> limits = Ulimits.parse(config.defaultUlimit());
+        // Without CAP_SYS_RESOURCE a default above the daemon's own hard limit cannot be applied.
+        for (var e : limits.entrySet()) {
+            Long max = config.hostHardLimits().get(e.getKey());
+            if (max == null || max < 0)
+                continue;
+            Ulimits.Limit l = e.getValue();
+            long hard = l.hard() == Ulimits.UNLIMITED || l.hard() > max ? max : l.hard();
+            long soft = l.soft() == Ulimits.UNLIMITED || l.soft() > hard ? hard : l.soft();
+            e.setValue(new Ulimits.Limit(soft, hard));
+        }
+        return limits;
+    }
+
+    String readStream(Container c, String stream, String range) throws PortoException {
+        return lifecycle.readStream(c, stream, range);
+    }
+
+    long streamOffset(Container c, String stream) {
+        return lifecycle.streamOffset(c, stream);
+    }
+
+    Map<String, String> cgroupPaths(Container c) {
+        return kernel.cgroups().paths(c.name, c.controllers);
+    }
+
+    long processCount(Container c) {
+        return c.controllers.isEmpty() ? 0 : kernel.cgroups().pids(c.name).size();
+    }
+
+    long threadCount(Container c) {
+        return c.controllers.isEmpty() ? 0 : kernel.cgroups().threadCount(c.name);
+    }
+
+    String stat(Container c, Cgroups.Stat stat) throws PortoException {
+        if (c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        long v = kernel.cgroups().stat(c.name, stat);
+        if (v < 0)
+            throw new PortoException(ErrorCode.NotSupported, stat + " is not available on this host");
+        return Long.toString(v);
+    }
+
+    // Property setters that need the caller or the user database.
+
+    static String canonicalUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int uid = s.resolveUid(v);
+        if (!who.isRoot() && uid != who.uid())
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        return s.userName(uid);
+    }
+
+    static String canonicalGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int gid = s.resolveGid(v);
+        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        return s.groupName(gid);
+    }
+
+    static String canonicalOwnerUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int uid = s.resolveUid(v);
+        if (!who.isRoot() && uid != who.uid())
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        c.ownerUid = uid;
+        return s.userName(uid);
+    }
+
+    static String canonicalOwnerGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int gid = s.resolveGid(v);
+        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        c.ownerGid = gid;
+        return s.groupName(gid);
+    }
+
+    int resolveUid(String v) throws PortoException {
+        String t = v.trim();
+        if (t.matches("[0-9]+"))
+            return Integer.parseInt(t);
+        return kernel.users().uid(t).orElseThrow(() -> new PortoException(ErrorCode.InvalidValue, "unknown user '" + v + "'"));
+    }
+
+    int resolveGid(String v) throws PortoException {
+        String t = v.trim();
+        if (t.matches("[0-9]+"))
+            return Integer.parseInt(t);
+        return kernel.users().gid(t).orElseThrow(() -> new PortoException(ErrorCode.InvalidValue, "unknown group '" + v + "'"));
+    }
+
+    /** Holds the lock for a caller outside the class (tests and invariant checks). */
+    public <T> T inspect(java.util.function.Function<Snapshot, T> reader) {
+        lock.lock();
+        try {
+            return reader.apply(new Snapshot(this));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A read-only view of the tree for invariant checks. */
+    public static final class Snapshot {
+        private final ContainerService s;
+
+        Snapshot(ContainerService s) {
+            this.s = s;
+        }
+
+        public List<Container> containers() {
+            return new ArrayList<>(s.containers.values());
+        }
+
+        public Map<Integer, String> pids() {
+            Map<Integer, String> m = new HashMap<>();
+            s.byPid.forEach((pid, c) -> m.put(pid, c.name));
+            return m;
+        }
+    }
+
+}

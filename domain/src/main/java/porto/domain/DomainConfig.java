@@ -1,0 +1,22 @@
+package porto.domain;
+
+import java.util.Map;
+
+/**
+ * Host facts and defaults the domain needs but must not find out by itself.
+ *
+ * @param placeRoot      parent of default working directories ("/place/porto")
+ * @param hostCores      cpu count, for cpu percentages
+ * @param hostHardLimits the daemon's own hard rlimits by type ("nofile"), for clamping defaults
+ * @param defaultUlimit  default ulimit text (portod.conf or the manual's built-in one)
+ * @param hostname       the host's name, shown to containers as PORTO_HOST
+ * @param stopTimeoutMs  how long stop waits after SIGTERM before SIGKILL
+ * @param version        daemon version tag
+ */
+public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
+                           String defaultUlimit, String hostname, long stopTimeoutMs, String version) {
+
+    public static DomainConfig defaults(int hostCores, Map<String, Long> hostHardLimits, String hostname) {
+        return new DomainConfig("/place/porto", hostCores, hostHardLimits, Ulimits.DEFAULT, hostname, 30_000, "5.3.15-java");
+    }
+}

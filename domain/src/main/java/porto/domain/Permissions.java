@@ -1,0 +1,44 @@
+package porto.domain;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Who may change what, per the manual's "Security" section: root and members of group "porto"
+ * have write access; a container may be changed by its owner, or by anyone whose user the owner's
+ * "<user>-containers" group (or "porto-containers") includes.
+ */
+final class Permissions {
+    private Permissions() {}
+
+    static void checkCreate(ContainerService s, Caller caller, Container parent) throws PortoException {
+        if (caller.isRoot())
+            return;
+        requirePortoGroup(s, caller);
+        if (!parent.isHost())
+            checkWrite(s, caller, parent);
+    }
+
+    static void checkWrite(ContainerService s, Caller caller, Container c) throws PortoException {
+        if (caller.isRoot())
+            return;
+        requirePortoGroup(s, caller);
+        if (c.ownerUid == caller.uid())
+            return;
+        List<Integer> ownerGroups = s.kernel.users().groupsOf(c.ownerUid);
+        OptionalInt shared = s.kernel.users().gid("porto-containers");
+        if (shared.isPresent() && ownerGroups.contains(shared.getAsInt()))
+            return;
+        OptionalInt personal = s.kernel.users().gid(s.userName(caller.uid()) + "-containers");
+        if (personal.isPresent() && ownerGroups.contains(personal.getAsInt()))
+            return;
+        throw new PortoException(ErrorCode.Permission, "Permission error");
+    }
+
+    private static void requirePortoGroup(ContainerService s, Caller caller) throws PortoException {
+        OptionalInt porto = s.kernel.users().gid("porto");
+        if (porto.isPresent() && (caller.gid() == porto.getAsInt() || s.kernel.users().groupsOf(caller.uid()).contains(porto.getAsInt())))
+            return;
+        throw new PortoException(ErrorCode.Permission, "Permission error: write access needs root or group porto");
+    }
+}

@@ -1,0 +1,14 @@
+package porto.ports;
+
+/** Signals and facts about running processes. */
+public interface Processes {
+
+    /** Sends {@code signal} to {@code pid}; a process that is already gone is not an error. */
+    void kill(int pid, int signal);
+
+    /** True when {@code pid} still is the process that started at {@code startTime}. */
+    boolean isAlive(int pid, long startTime);
+
+    /** True when the process has a handler for {@code signal} (so it is not ignored as pid 1). */
+    boolean catchesSignal(int pid, int signal);
+}
