@@ -1,0 +1,92 @@
+#define _GNU_SOURCE
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *log_tag = "portod-native";
+
+static void vlog(const char *fmt, va_list ap)
+{
+	int saved = errno, n;
+	char line[2048];
+	struct timespec now;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	n = strftime(line, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	n += snprintf(line + n, 8, ".%03ld", now.tv_nsec / 1000000);
+	n += strftime(line + n, 8, "%z", &tm);
+	n += snprintf(line + n, sizeof(line) - n, " %s[%d]: ", log_tag, getpid());
+	errno = saved; /* for %m */
+	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	n = n < (int)sizeof(line) - 1 ? n : (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)write_all(STDERR_FILENO, line, n); /* one write: lines do not interleave */
+	errno = saved;
+}
+
+void logmsg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	for (const char *p = buf; len > 0;) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n > 0)
+			p += n, len -= n;
+	}
+	return 0;
+}
+
+int read_starttime(int procfd, pid_t pid, unsigned long long *out)
+{
+	char buf[4096], *p, *end;
+
+	snprintf(buf, sizeof(buf), procfd < 0 ? "/proc/%d/stat" : "%d/stat", pid);
+	int fd = openat(procfd < 0 ? AT_FDCWD : procfd, buf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	/* comm (field 2) may hold spaces and ')': count fields from the last ')'. */
+	if (!(p = strrchr(buf, ')')))
+		return errno = EINVAL, -1;
+	for (int field = 3; field <= 22 && *p; field++) /* to the space before field 22 */
+		p += strcspn(p + 1, " ") + 1;
+	*out = strtoull(p, &end, 10);
+	return end == p || (*end != ' ' && *end) ? (errno = EINVAL, -1) : 0;
+}
+
+void ensure_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) /* open() takes the lowest free fd: this one */
+		if (fcntl(fd, F_GETFD) < 0)
+			open("/dev/null", O_RDWR);
+}

@@ -1,0 +1,478 @@
+/*
+ * Mode "launch": start one container task from the spec on stdin
+ * ("key=value" records, each ended by NUL). We join cgroups and namespaces
+ * and fork; the child sets up mounts, stdio, limits and credentials and
+ * execs. A failing child writes "<errno>\t<step>" to a CLOEXEC pipe, so EOF
+ * alone means exec succeeded. stdout gets exactly one line:
+ * "ok <pid> <starttime>" or "error <errno> <strerror>: <step>".
+ */
+#define _GNU_SOURCE
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* A call returning < 0 on failure; a failure ends the launch. */
+#define TRY(call, ...) do { if ((call) < 0) fail(errno, __VA_ARGS__); } while (0)
+
+struct list { char **v; size_t n; }; /* v is NULL-terminated once non-empty */
+
+/* The parsed spec. */
+static struct list cgroups, setnses, devs, binds, rlimits, envs, args;
+static int ns_flags, want_proc, root_ro, no_new_privs, have_uid, have_gid, have_bound, have_ambient;
+static const char *ns_names, *hostname, *root, *cwd, *oom_adj, *groups, *stdio_path[3];
+static long umask_val = -1;
+static unsigned long long uid, gid, caps_bound, caps_ambient;
+
+static int report_fd = -1; /* in the child: write end of the error pipe */
+
+/* Reports a failed step and exits: through the pipe in the child, on our
+ * stdout in the launcher itself. */
+static void __attribute__((format(printf, 2, 3), noreturn)) fail(int err, const char *fmt, ...)
+{
+	char step[PATH_MAX + 256], msg[PATH_MAX + 300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(step, sizeof(step), fmt, ap);
+	va_end(ap);
+	for (char *p = step; *p; p++) /* the protocol is one line */
+		if (*p == '\n' || *p == '\t' || *p == '\r')
+			*p = ' ';
+	if (report_fd >= 0) {
+		(void)write_all(report_fd, msg, snprintf(msg, sizeof(msg), "%d\t%s", err, step));
+		_exit(127);
+	}
+	printf("error %d %s: %s\n", err, strerror(err), step);
+	exit(1);
+}
+
+static void push(struct list *l, char *s)
+{
+	if (!(l->v = realloc(l->v, (l->n + 2) * sizeof(*l->v))))
+		fail(ENOMEM, "spec: out of memory");
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+static unsigned long long num(const char *key, const char *s, int base)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, base);
+	if (errno || end == s || *end || *s == '-')
+		fail(EINVAL, "spec: bad %s=%s", key, s);
+	return v;
+}
+
+static void parse_unshare(char *names)
+{
+	static const struct { const char *name; int flag; } ns[] = {
+		{ "pid", CLONE_NEWPID }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+		{ "mnt", CLONE_NEWNS }, { "net", CLONE_NEWNET }, { "cgroup", CLONE_NEWCGROUP },
+	};
+	if (!(ns_names = strdup(names)))
+		fail(ENOMEM, "spec: out of memory");
+	for (char *save, *s = strtok_r(names, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < COUNT(ns) && strcmp(ns[i].name, s))
+			i++;
+		if (i == COUNT(ns))
+			fail(EINVAL, "spec: bad unshare=%s", ns_names);
+		ns_flags |= ns[i].flag;
+	}
+}
+
+static void parse_record(char *k)
+{
+	char *v = strchr(k, '=');
+	if (!v)
+		fail(EINVAL, "spec: record without '=': %s", k);
+	*v++ = '\0';
+	if (!strcmp(k, "cgroup")) push(&cgroups, v);
+	else if (!strcmp(k, "setns")) push(&setnses, v);
+	else if (!strcmp(k, "unshare")) parse_unshare(v);
+	else if (!strcmp(k, "hostname")) hostname = v;
+	else if (!strcmp(k, "proc")) want_proc = num(k, v, 10) != 0;
+	else if (!strcmp(k, "root")) root = v;
+	else if (!strcmp(k, "dev")) push(&devs, v);
+	else if (!strcmp(k, "bind")) push(&binds, v);
+	else if (!strcmp(k, "root_ro")) root_ro = num(k, v, 10) != 0;
+	else if (!strcmp(k, "stdin")) stdio_path[0] = v;
+	else if (!strcmp(k, "stdout")) stdio_path[1] = v;
+	else if (!strcmp(k, "stderr")) stdio_path[2] = v;
+	else if (!strcmp(k, "cwd")) cwd = v;
+	else if (!strcmp(k, "umask")) umask_val = num(k, v, 8) & 07777;
+	else if (!strcmp(k, "rlimit")) push(&rlimits, v);
+	else if (!strcmp(k, "oom_score_adj")) num(k, v + (*v == '-'), 10), oom_adj = v;
+	else if (!strcmp(k, "caps_bound")) caps_bound = num(k, v, 16), have_bound = 1;
+	else if (!strcmp(k, "caps_ambient")) caps_ambient = num(k, v, 16), have_ambient = 1;
+	else if (!strcmp(k, "no_new_privs")) no_new_privs = num(k, v, 10) != 0;
+	else if (!strcmp(k, "groups")) groups = v;
+	else if (!strcmp(k, "gid")) gid = num(k, v, 10), have_gid = 1;
+	else if (!strcmp(k, "uid")) uid = num(k, v, 10), have_uid = 1;
+	else if (!strcmp(k, "env")) push(&envs, v);
+	else if (!strcmp(k, "arg")) push(&args, v);
+	else fail(EINVAL, "spec: unknown key %s", k);
+}
+
+static void read_spec(void)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+
+	for (ssize_t n = 1; n != 0; len += n > 0 ? n : 0) {
+		if (cap - len < 4096 && !(buf = realloc(buf, cap = cap * 2 + 65536)))
+			fail(ENOMEM, "spec: out of memory");
+		if ((n = read(STDIN_FILENO, buf + len, cap - len - 1)) < 0 && errno != EINTR)
+			fail(errno, "read(spec)");
+	}
+	buf[len] = '\0'; /* a last record without its NUL is accepted */
+	for (size_t i = 0, n; i < len; i += n + 1) {
+		n = strlen(buf + i); /* before parse_record() cuts it at '=' */
+		parse_record(buf + i);
+	}
+	if (!args.n)
+		fail(EINVAL, "spec: no arg records");
+}
+
+static int openat2_in(int rootfd, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	return syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+/* Resolves path inside rootfd without ever leaving it: symlinks resolve as
+ * if rootfd were "/". Missing parents are created as directories, a missing
+ * last component as a directory (mk 'd') or an empty file (mk 'f'); mk 0
+ * creates nothing. Returns an O_PATH fd. */
+static int open_in_root(int rootfd, const char *path, char mk)
+{
+	char buf[PATH_MAX];
+	int fd = openat2_in(rootfd, path), parent;
+
+	if (fd >= 0 || errno != ENOENT || !mk)
+		return fd;
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return errno = ENAMETOOLONG, -1;
+	/* Resolve prefix by prefix, always from the root, and create each
+	 * missing component by a single-name *at() call in its parent. */
+	parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+	for (char *p = buf + strspn(buf, "/"), *end; parent >= 0 && *p; p = end + strspn(end, "/")) {
+		char saved = *(end = p + strcspn(p, "/"));
+		int file = mk == 'f' && !end[strspn(end, "/")], err;
+		*end = '\0';
+		if ((fd = openat2_in(rootfd, buf)) < 0 && errno == ENOENT) {
+			int r = file ? openat(parent, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)
+				     : mkdirat(parent, p, 0755);
+			if (r >= 0 && file)
+				close(r);
+			if (r >= 0 || errno == EEXIST)
+				fd = openat2_in(rootfd, buf);
+		}
+		err = errno;
+		close(parent);
+		errno = err;
+		parent = fd;
+		*end = saved;
+	}
+	return parent;
+}
+
+/* Remounts read-only, keeping the per-mount flags that a bind remount
+ * would otherwise clear (nosuid, nodev, ...). */
+static int remount_ro(const char *path)
+{
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	struct statvfs sv;
+
+	if (statvfs(path, &sv) == 0)
+		flags |= sv.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
+	return mount(NULL, path, NULL, flags, NULL);
+}
+
+/* Mounts onto target inside rootfd through /proc/self/fd/<resolved fd>.
+ * With mk 0 a missing target is skipped. */
+static void mount_in(int rootfd, const char *target, char mk, const char *src,
+		     const char *type, unsigned long flags, const char *data, int ro)
+{
+	char fdpath[64];
+	int fd = open_in_root(rootfd, target, mk);
+
+	if (fd < 0 && errno == ENOENT && !mk)
+		return;
+	TRY(fd, "open(%s in %s)", target, root ? root : "/");
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	TRY(mount(src, fdpath, type, flags, data), "mount(%s, %s)", src, target);
+	close(fd);
+	if (!ro)
+		return;
+	/* Re-resolve: the old fd is below the new mount, not at it. */
+	TRY(fd = open_in_root(rootfd, target, 0), "open(%s in %s)", target, root ? root : "/");
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	TRY(remount_ro(fdpath), "mount(%s, remount read-only)", target);
+	close(fd);
+}
+
+static void do_binds(int rootfd)
+{
+	for (size_t i = 0; i < binds.n; i++) {
+		char *src = binds.v[i], *dst = strchr(src, '\t'), *mode = dst ? strchr(dst + 1, '\t') : NULL;
+		struct stat st;
+		if (!mode || (strcmp(mode + 1, "ro") && strcmp(mode + 1, "rw")))
+			fail(EINVAL, "spec: bad bind=%s", src);
+		*dst++ = *mode++ = '\0';
+		TRY(stat(src, &st), "stat(%s)", src);
+		mount_in(rootfd, dst, S_ISDIR(st.st_mode) ? 'd' : 'f', src, NULL, MS_BIND | MS_REC, NULL,
+			 !strcmp(mode, "ro"));
+	}
+}
+
+static void setup_root(void)
+{
+	static const char *links[][2] = {
+		{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+	};
+	char fdpath[64];
+	int rootfd, devfd;
+
+	TRY(mount(root, root, NULL, MS_BIND | MS_REC, NULL), "mount(%s, %s, bind)", root, root);
+	/* Opened after the bind, so the fd is the root of the new mount. */
+	TRY(rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), "open(%s)", root);
+	mount_in(rootfd, "/proc", 'd', "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
+	mount_in(rootfd, "/dev", 'd', "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=0755", 0);
+	for (size_t i = 0; i < devs.n; i++)
+		mount_in(rootfd, devs.v[i], 'f', devs.v[i], NULL, MS_BIND, NULL, 0);
+	mount_in(rootfd, "/dev/pts", 'd', "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+		 "newinstance,ptmxmode=0666,mode=0620", 0);
+	mount_in(rootfd, "/dev/shm", 'd', "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", 0);
+	TRY(devfd = open_in_root(rootfd, "/dev", 0), "open(/dev in %s)", root);
+	for (size_t i = 0; i < COUNT(links); i++)
+		if (symlinkat(links[i][1], devfd, links[i][0]) < 0 && errno != EEXIST)
+			fail(errno, "symlink(%s, /dev/%s)", links[i][1], links[i][0]);
+	close(devfd);
+	mount_in(rootfd, "/sys", 0, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
+	mount_in(rootfd, "/run", 0, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", 0);
+	do_binds(rootfd);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", rootfd);
+	if (root_ro)
+		TRY(remount_ro(fdpath), "mount(%s, remount read-only)", root);
+	/* pivot_root(".", ".") stacks the old root on the new one; detach it. */
+	TRY(fchdir(rootfd), "chdir(%s)", root);
+	TRY(syscall(SYS_pivot_root, ".", "."), "pivot_root(%s)", root);
+	TRY(umount2(".", MNT_DETACH), "umount2(old root)");
+	TRY(chdir("/"), "chdir(/)");
+	close(rootfd);
+}
+
+static unsigned long long limit(const char *s)
+{
+	return strcmp(s, "inf") ? num("rlimit", s, 10) : RLIM_INFINITY;
+}
+
+static void set_limits_and_creds(void)
+{
+	char soft[32], hard[32];
+	int res;
+
+	for (size_t i = 0; i < rlimits.n; i++) {
+		if (sscanf(rlimits.v[i], "%d %31s %31s", &res, soft, hard) != 3)
+			fail(EINVAL, "spec: bad rlimit=%s", rlimits.v[i]);
+		struct rlimit rl = { limit(soft), limit(hard) };
+		TRY(setrlimit(res, &rl), "setrlimit(%d, %s, %s)", res, soft, hard);
+	}
+	if (umask_val >= 0)
+		umask(umask_val);
+	for (int c = 0; have_bound && c < 64; c++) /* EINVAL: beyond CAP_LAST_CAP */
+		if (!(caps_bound >> c & 1) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			fail(errno, "prctl(PR_CAPBSET_DROP, %d)", c);
+	if (no_new_privs)
+		TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+
+	/* Never leak our supplementary groups to a task whose identity changes. */
+	if (groups || have_gid || have_uid) {
+		gid_t list[NGROUPS_MAX];
+		size_t n = 0;
+		char *end;
+		for (const char *p = groups; p && *p; p = end + (*end == ',')) {
+			errno = 0;
+			list[n] = strtoul(p, &end, 10);
+			if (errno || end == p || (*end && *end != ',') || ++n == NGROUPS_MAX)
+				fail(EINVAL, "spec: bad groups=%s", groups);
+		}
+		TRY(setgroups(n, list), "setgroups(%s)", groups ? groups : "");
+	}
+	if (have_gid)
+		TRY(setgid(gid), "setgid(%llu)", gid);
+	int ambient = have_ambient && caps_ambient && have_uid && uid != 0;
+	if (ambient) /* keep permitted caps across setuid to raise some as ambient */
+		TRY(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)");
+	if (have_uid)
+		TRY(setuid(uid), "setuid(%llu)", uid);
+	if (!ambient)
+		return; /* uid 0 gets its caps from the bounding set at exec */
+
+	/* Ambient caps must be permitted, inheritable and in the bounding set;
+	 * others (and bits beyond CAP_LAST_CAP) could never be inherited. */
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	unsigned long long want = 0;
+	TRY(syscall(SYS_capget, &hdr, data), "capget()");
+	for (int c = 0; c < 64; c++)
+		if ((caps_ambient >> c & 1) && (data[c / 32].permitted >> c % 32 & 1) &&
+		    prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+			want |= 1ULL << c;
+	data[0].inheritable = want;
+	data[1].inheritable = want >> 32;
+	TRY(syscall(SYS_capset, &hdr, data), "capset(inheritable=%llx)", want);
+	for (int c = 0; c < 64; c++)
+		if (want >> c & 1)
+			TRY(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0), "prctl(PR_CAP_AMBIENT_RAISE, %d)", c);
+}
+
+/* execvpe(), but PATH comes from the task's environment, not ours. */
+static void __attribute__((noreturn)) do_exec(void)
+{
+	static char *no_env[] = { NULL };
+	char **argv = args.v, **envp = envs.n ? envs.v : no_env, buf[PATH_MAX];
+	const char *path = DEFAULT_PATH;
+	int err = ENOENT;
+
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
+		fail(errno, "execvpe(%s)", argv[0]);
+	}
+	for (size_t i = envs.n; i-- > 0;) /* the first PATH= wins, as with getenv() */
+		if (!strncmp(envs.v[i], "PATH=", 5))
+			path = envs.v[i] + 5;
+	for (const char *p = path, *end = p; *end; p = end + 1) {
+		int dl = (end = strchrnul(p, ':')) - p; /* an empty entry means "." */
+		if (snprintf(buf, sizeof(buf), "%.*s%s%s", dl, p, dl ? "/" : "", argv[0]) >= (int)sizeof(buf))
+			continue;
+		execve(buf, argv, envp);
+		if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+			fail(errno, "execvpe(%s)", argv[0]);
+		if (errno == EACCES) /* like execvpe: EACCES wins over ENOENT */
+			err = EACCES;
+	}
+	fail(err, "execvpe(%s)", argv[0]);
+}
+
+static void __attribute__((noreturn)) child(void)
+{
+	static const int modes[3] = { O_RDONLY, O_WRONLY | O_CREAT | O_APPEND, O_WRONLY | O_CREAT | O_APPEND };
+	sigset_t none;
+	int fds[3], fd;
+
+	/* Start from a clean signal state whatever the JVM left behind. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	TRY(setsid(), "setsid()");
+	if (oom_adj) { /* before /proc may be replaced */
+		if ((fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC)) < 0 ||
+		    write_all(fd, oom_adj, strlen(oom_adj)) < 0)
+			fail(errno, "write(/proc/self/oom_score_adj, %s)", oom_adj);
+		close(fd);
+	}
+	/* stdio paths are host paths: open them before any mount changes. */
+	for (int i = 0; i < 3; i++)
+		TRY(fds[i] = open(stdio_path[i] ? stdio_path[i] : "/dev/null", modes[i] | O_CLOEXEC, 0660),
+		    "open(%s)", stdio_path[i] ? stdio_path[i] : "/dev/null");
+	if (ns_flags & CLONE_NEWNS) /* keep our mounts from propagating to the host */
+		TRY(mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL), "mount(/, MS_SLAVE|MS_REC)");
+	if (hostname)
+		TRY(sethostname(hostname, strlen(hostname)), "sethostname(%s)", hostname);
+	if (root) {
+		setup_root();
+	} else {
+		if (want_proc)
+			TRY(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL), "mount(proc, /proc)");
+		TRY(fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), "open(/)");
+		do_binds(fd);
+		close(fd);
+	}
+	for (int i = 0; i < 3; i++) /* dup2() clears FD_CLOEXEC on 0-2 */
+		TRY(dup2(fds[i], i), "dup2(%d)", i);
+	if (cwd)
+		TRY(chdir(cwd), "chdir(%s)", cwd);
+	set_limits_and_creds();
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC); /* only 0-2 may reach the task */
+	do_exec();
+}
+
+int launch_main(int argc, char **argv)
+{
+	char buf[PATH_MAX + 300];
+	int pfd[2], len, fd, procfd;
+	unsigned long long start;
+	pid_t pid;
+
+	(void)argv;
+	log_tag = "portod-launch";
+	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap the child */
+	if (argc != 0)
+		fail(EINVAL, "usage: portod-native launch < spec");
+	read_spec();
+	/* The host's /proc, for the child's starttime even after setns(mnt). */
+	TRY(procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC), "open(/proc)");
+	len = snprintf(buf, sizeof(buf), "%d\n", getpid());
+	for (size_t i = 0; i < cgroups.n; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/cgroup.procs", cgroups.v[i]);
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 || write_all(fd, buf, len) < 0)
+			fail(errno, "write(%s)", path);
+		close(fd);
+	}
+	for (size_t i = 0; i < setnses.n; i++) {
+		TRY(fd = open(setnses.v[i], O_RDONLY | O_CLOEXEC), "open(%s)", setnses.v[i]);
+		TRY(setns(fd, 0), "setns(%s)", setnses.v[i]);
+		close(fd);
+	}
+	if (ns_flags)
+		TRY(unshare(ns_flags), "unshare(%s)", ns_names);
+	TRY(pipe2(pfd, O_CLOEXEC), "pipe2()");
+	TRY(pid = fork(), "fork()"); /* after unshare(pid) the child is pid 1 inside */
+	if (pid == 0) {
+		close(pfd[0]);
+		report_fd = pfd[1];
+		child();
+	}
+	close(pfd[1]);
+	len = 0;
+	for (ssize_t n = 1; n != 0 && len < (int)sizeof(buf) - 1; len += n > 0 ? n : 0)
+		if ((n = read(pfd[0], buf + len, sizeof(buf) - 1 - len)) < 0 && errno != EINTR)
+			break;
+	if (len > 0) {
+		buf[len] = '\0';
+		waitpid(pid, NULL, 0);
+		fail(atoi(buf), "%s", strchr(buf, '\t') ? strchr(buf, '\t') + 1 : buf);
+	}
+	/* Exec succeeded. Do not wait: the task gets re-parented to the master. */
+	TRY(read_starttime(procfd, pid, &start), "read(/proc/%d/stat)", pid);
+	printf("ok %d %llu\n", pid, start);
+	return 0;
+}
