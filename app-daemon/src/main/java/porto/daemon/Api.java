@@ -54,12 +54,15 @@ public final class Api {
             dispatch(req, session, rsp);
             rsp.setError(EError.Success);
         } catch (PortoException e) {
+            // An error answer carries no method result, not even a half-filled one.
+            rsp = TContainerResponse.newBuilder();
             rsp.setError(EError.forNumber(e.code().number())).setErrorMsg(e.getMessage());
         } catch (RuntimeException e) {
             Log.error("request failed: " + req.toString().replace('\n', ' '), e);
+            rsp = TContainerResponse.newBuilder();
             rsp.setError(EError.Unknown).setErrorMsg(String.valueOf(e));
         }
-        return rsp.build();
+        return rsp.buildPartial();
     }
 
     /** The one method field that is set; none, several or only unknown ones are InvalidMethod. */
@@ -101,10 +104,12 @@ public final class Api {
             rsp.getListBuilder().addAllName(service.list(mask));
         } else if (req.hasGetProperty()) {
             var g = req.getGetProperty();
-            rsp.getGetPropertyBuilder().setValue(service.get(Names.resolve(g.getName()), g.getProperty()));
+            String value = service.get(Names.resolve(g.getName()), g.getProperty());
+            rsp.getGetPropertyBuilder().setValue(value);
         } else if (req.hasGetData()) {
             var g = req.getGetData();
-            rsp.getGetDataBuilder().setValue(service.get(Names.resolve(g.getName()), g.getData()));
+            String value = service.get(Names.resolve(g.getName()), g.getData());
+            rsp.getGetDataBuilder().setValue(value);
         } else if (req.hasSetProperty()) {
             var s = req.getSetProperty();
             service.set(who, Names.resolve(s.getName()), s.getProperty(), s.getValue());

@@ -70,6 +70,8 @@ final class Connection implements Api.Session {
             }
         } catch (IOException e) {
             Log.info("client pid " + caller.pid() + ": " + e.getMessage() + "; closing");
+        } catch (RuntimeException e) {
+            Log.error("client pid " + caller.pid() + ": request handling broke; closing", e);
         } finally {
             close();
         }

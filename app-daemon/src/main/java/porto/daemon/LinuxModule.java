@@ -61,7 +61,7 @@ public final class LinuxModule {
         }
         DomainConfig d = DomainConfig.defaults(java.lang.Runtime.getRuntime().availableProcessors(), hard, hostname);
         return new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), d.defaultUlimit(), d.hostname(),
-                d.stopTimeoutMs(), Version.TAG);
+                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().toString(), "init"));
     }
 
     @Provides

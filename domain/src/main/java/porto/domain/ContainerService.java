@@ -85,6 +85,7 @@ public final class ContainerService {
             lock.unlock();
         }
         kernel.exits().start(this::taskExited);
+        destroyOrphanedWeak();
         // Exits that happened while no daemon ran are replayed right after start; a task that is
         // gone and still unreported after that has been lost with its status.
         if (!lost.isEmpty())
@@ -92,6 +93,21 @@ public final class ContainerService {
     }
 
     static final long LOST_TASK_GRACE_MS = 3_000;
+
+    /** No client connection survives a daemon restart, so every weak container has lost its client. */
+    private void destroyOrphanedWeak() {
+        List<String> weak = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Container c : containers.values())
+                if (c.weak)
+                    weak.add(c.name);
+        } finally {
+            lock.unlock();
+        }
+        for (String name : weak)
+            destroyIfWeak(name);
+    }
 
     private void buryLost(List<String> names) {
         lock.lock();

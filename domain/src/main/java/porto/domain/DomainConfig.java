@@ -12,11 +12,14 @@ import java.util.Map;
  * @param hostname       the host's name, shown to containers as PORTO_HOST
  * @param stopTimeoutMs  how long stop waits after SIGTERM before SIGKILL
  * @param version        daemon version tag
+ * @param initArgv       the program that holds a meta container's namespaces (pid 1 there)
  */
 public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
-                           String defaultUlimit, String hostname, long stopTimeoutMs, String version) {
+                           String defaultUlimit, String hostname, long stopTimeoutMs, String version,
+                           java.util.List<String> initArgv) {
 
     public static DomainConfig defaults(int hostCores, Map<String, Long> hostHardLimits, String hostname) {
-        return new DomainConfig("/place/porto", hostCores, hostHardLimits, Ulimits.DEFAULT, hostname, 30_000, "5.3.15-java");
+        return new DomainConfig("/place/porto", hostCores, hostHardLimits, Ulimits.DEFAULT, hostname, 30_000, "5.3.15",
+                java.util.List.of("/usr/lib/porto/portod-native", "init"));
     }
 }

@@ -40,8 +40,12 @@ final class Lifecycle {
             }
         }
         String command = value(c, "command");
+        boolean meta = command.isEmpty();
+        // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
+        // children with isolate=false share them; without isolation it runs nothing at all.
+        boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
         // Validate everything before touching the kernel.
-        LaunchPlan plan = command.isEmpty() ? null : plan(c, command, caller);
+        LaunchPlan plan = meta && !holdsNamespaces ? null : plan(c, meta ? null : command, caller);
         c.controllers = controllersFor(c);
         try {
             s.kernel.cgroups().create(c.name, c.controllers);
@@ -75,7 +79,7 @@ final class Lifecycle {
         c.rootStartTime = started.startTime();
         c.startTime = s.clock().nowMillis();
         c.startErrno = 0;
-        c.state = State.RUNNING;
+        c.state = meta ? State.META : State.RUNNING;
         s.persistence().save(c);
         s.notifyState(c);
     }
@@ -153,7 +157,7 @@ final class Lifecycle {
 
     private LaunchPlan plan(Container c, String command, Caller caller) throws PortoException {
         Map<String, String> env = environment(c);
-        List<String> argv = CommandLine.split(command, env);
+        List<String> argv = command == null ? s.config().initArgv() : CommandLine.split(command, env);
         int uid = s.resolveUid(value(c, "user"));
         int gid = s.resolveGid(value(c, "group"));
         List<Integer> groups = new ArrayList<>();

@@ -1,0 +1,229 @@
+package porto.e2e;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import porto.client.PortoClient;
+
+/**
+ * A real portod for one test class: portod-native master running the daemon from this build's
+ * classes, with its own socket, state directory, cgroup root and place, so it never meets an
+ * installed portod. Closing it stops the daemon the way "portod stop" does and removes what it made.
+ */
+final class Portod implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    static final List<String> JVM_OPTIONS = List.of("--sun-misc-unsafe-memory-access=allow",
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
+    final String id;
+    final Path socket;
+    final Path runDir;
+    final Path log;
+    final String cgroupRoot;
+    final Path place;
+    private final Map<String, String> env = new HashMap<>();
+    private Process master;
+
+    private Portod() {
+        id = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        runDir = Path.of("/run/porto-test-" + id);
+        socket = runDir.resolve("portod.socket");
+        log = runDir.resolve("portod.log");
+        cgroupRoot = "porto-test-" + id;
+        place = Path.of("/place/porto-test-" + id);
+        env.put("PORTO_SOCKET", socket.toString());
+        env.put("PORTO_STATE_DIR", runDir.resolve("kvs").toString());
+        env.put("PORTO_CGROUP_ROOT", cgroupRoot);
+        env.put("PORTO_PLACE", place.toString());
+        env.put("PORTO_NATIVE", nativeBinary().toString());
+        env.put("PORTO_LOG", log.toString());
+        env.put("PORTO_MASTER_PIDFILE", runDir.resolve("portoloop.pid").toString());
+        env.put("PORTO_PIDFILE", runDir.resolve("portod.pid").toString());
+    }
+
+    static Path nativeBinary() {
+        return Path.of(System.getProperty("porto.native", "../adapters-linux/target/native/portod-native")).toAbsolutePath().normalize();
+    }
+
+    /** Starts a daemon; skips the test when not root (containers need root). */
+    static Portod start() throws Exception {
+        assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "end-to-end tests need root");
+        Portod p = new Portod();
+        p.launch();
+        return p;
+    }
+
+    private void launch() throws Exception {
+        Files.createDirectories(runDir);
+        List<String> cmd = new ArrayList<>(List.of(nativeBinary().toString(), "master",
+                "--socket", socket.toString(),
+                "--pidfile", env.get("PORTO_MASTER_PIDFILE"), "--daemon-pidfile", env.get("PORTO_PIDFILE"),
+                "--log", log.toString(), "--"));
+        cmd.addAll(java("porto.daemon.Portod", "serve"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        master = pb.start();
+        waitUntilServing();
+    }
+
+    void waitUntilServing() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(socket)) {
+                try (PortoClient c = client()) {
+                    c.version();
+                    return;
+                } catch (RuntimeException e) {
+                    // not yet
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("portod did not start; log:\n" + logText());
+    }
+
+    static List<String> java(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(JVM_OPTIONS);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    PortoClient client() {
+        return PortoClient.connect(socket);
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    long masterPid() {
+        return master.pid();
+    }
+
+    long daemonPid() throws IOException {
+        return Long.parseLong(Files.readString(Path.of(env.get("PORTO_PIDFILE"))).trim());
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** The result of one portoctl run. */
+    record Run(int code, String out, String err) {
+        String line() {
+            return out.endsWith("\n") ? out.substring(0, out.length() - 1) : out;
+        }
+    }
+
+    /** Runs portoctl from this build against this daemon, as a separate process. */
+    Run portoctl(String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java("porto.cli.Portoctl", args));
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path out = Files.createTempFile("portoctl", ".out");
+        Path err = Files.createTempFile("portoctl", ".err");
+        try {
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("portoctl " + String.join(" ", args) + " hangs");
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Sends a signal to a process by pid. */
+    static void signal(long pid, String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+    }
+
+    /** Waits until the container reaches {@code state}. */
+    void awaitState(String name, String state, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (PortoClient c = client()) {
+            while (System.nanoTime() < deadline) {
+                if (state.equals(c.getProperty(name, "state")))
+                    return;
+                Thread.sleep(10);
+            }
+            throw new AssertionError(name + " did not become " + state + ", it is " + c.getProperty(name, "state"));
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (master != null && master.isAlive()) {
+            signal(master.pid(), "INT");
+            if (!master.waitFor(60, TimeUnit.SECONDS)) {
+                master.destroyForcibly();
+                master.waitFor();
+            }
+        }
+        removeCgroupRoot();
+        deleteTree(place);
+        deleteTree(runDir);
+    }
+
+    private void removeCgroupRoot() throws IOException {
+        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                Path root = h.resolve(cgroupRoot);
+                if (Files.isDirectory(root)) {
+                    try (var walk = Files.walk(root)) {
+                        for (Path d : walk.filter(Files::isDirectory).sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList())
+                            Files.deleteIfExists(d);
+                    }
+                }
+            }
+        }
+    }
+
+    /** True when no cgroup of this daemon remains below its root in any hierarchy. */
+    boolean cgroupsEmpty() throws IOException {
+        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                Path root = h.resolve(cgroupRoot);
+                if (!Files.isDirectory(root))
+                    continue;
+                try (var children = Files.list(root)) {
+                    if (children.anyMatch(Files::isDirectory))
+                        return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir))
+            return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList())
+                Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package porto.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import porto.client.PortoClient;
+
+/** Containers outlive the daemon: reload, SIGKILL, and exits that happen while it is down. */
+class ReliabilityTest {
+    static Portod portod;
+
+    @BeforeAll
+    static void up() throws Exception {
+        portod = Portod.start();
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (portod != null)
+            portod.close();
+    }
+
+    /** Waits until the master has started a daemon other than {@code old} and it serves. */
+    private static void awaitNewDaemon(long old) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (portod.daemonPid() != old) {
+                    portod.waitUntilServing();
+                    return;
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                // pid file being replaced
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no new daemon; log:\n" + portod.logText());
+    }
+
+    private void survives(String signal, String target) throws Exception {
+        String keep = "keep-" + signal;
+        String quick = "quick-" + signal;
+        String weak = "weak-" + signal;
+        String rootPid;
+        try (PortoClient c = portod.client()) {
+            c.create(keep);
+            c.setProperty(keep, "command", "bash -c 'while true; do echo tick; sleep 0.2; done'");
+            c.setProperty(keep, "private", "kept");
+            c.start(keep);
+            c.create(quick);
+            c.setProperty(quick, "command", "bash -c 'sleep 1; exit 7'");
+            c.start(quick);
+            rootPid = c.getProperty(keep, "root_pid");
+        }
+        // This client stays connected while the daemon goes away; the next daemon has no
+        // connection for it, so its weak container must go.
+        PortoClient weakOwner = portod.client();
+        weakOwner.createWeak(weak);
+        long old = portod.daemonPid();
+        if (target.equals("daemon")) {
+            Portod.signal(old, signal);
+        } else {
+            Portod.signal(portod.masterPid(), signal);
+        }
+        // The quick container exits while the daemon may be away; its status must not be lost.
+        awaitNewDaemon(old);
+        portod.awaitState(quick, "dead", Duration.ofSeconds(30));
+        try (PortoClient c = portod.client()) {
+            assertEquals("running", c.getProperty(keep, "state"));
+            assertEquals(rootPid, c.getProperty(keep, "root_pid"), "the same task runs on");
+            assertEquals("kept", c.getProperty(keep, "private"));
+            assertEquals(Integer.toString(7 << 8), c.getProperty(quick, "exit_status"));
+            int before = c.getProperty(keep, "stdout").length();
+            Thread.sleep(700);
+            assertTrue(c.getProperty(keep, "stdout").length() > before, "output is still captured");
+            assertTrue(!c.list().contains(weak), "a weak container whose client went away is destroyed");
+            c.destroy(keep);
+            c.destroy(quick);
+        } finally {
+            try {
+                weakOwner.close();
+            } catch (RuntimeException e) {
+                // its daemon is gone
+            }
+        }
+        assertNotEquals(old, portod.daemonPid());
+    }
+
+    @Test
+    void containersSurviveKillOfTheDaemon() throws Exception {
+        survives("KILL", "daemon");
+    }
+
+    @Test
+    void containersSurviveReload() throws Exception {
+        survives("HUP", "master");
+    }
+}

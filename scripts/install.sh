@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the built jars and native helper under /usr/lib/porto, and the portod and portoctl
+# commands in /usr/sbin and /usr/bin, as upstream's package does. Needs JAVA_HOME (see env.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${JAVA_HOME:?source scripts/env.sh first}"
+
+lib=/usr/lib/porto
+rm -rf "$lib/lib.new"
+mkdir -p "$lib/lib.new"
+cp app-daemon/target/lib/*.jar app-cli/target/lib/*.jar "$lib/lib.new/"
+cp app-daemon/target/app-daemon-*.jar app-cli/target/app-cli-*.jar "$lib/lib.new/"
+rm -rf "$lib/lib.old"
+[ -d "$lib/lib" ] && mv "$lib/lib" "$lib/lib.old"
+mv "$lib/lib.new" "$lib/lib"
+rm -rf "$lib/lib.old"
+install -m 0755 adapters-linux/target/native/portod-native "$lib/portod-native.new"
+mv -f "$lib/portod-native.new" "$lib/portod-native"
+
+jvm_common="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC"
+
+cat > /usr/sbin/portod.new <<SH
+#!/bin/sh
+# portod: the Porto daemon (Java), under portod-native master.
+exec "$JAVA_HOME/bin/java" $jvm_common -Xss512k -XX:ReservedCodeCacheSize=48m -Xmx1g \\
+    --add-exports java.base/sun.nio.ch=ALL-UNNAMED \\
+    -Dporto.native=$lib/portod-native -cp "$lib/lib/*" porto.daemon.Portod "\$@"
+SH
+chmod 0755 /usr/sbin/portod.new
+mv -f /usr/sbin/portod.new /usr/sbin/portod
+
+cat > /usr/bin/portoctl.new <<SH
+#!/bin/sh
+# portoctl: Porto's command line. The AOT cache, made by scripts/train-portoctl.sh, halves start-up.
+aot=""
+[ -f $lib/portoctl.aot ] && aot="-XX:AOTCache=$lib/portoctl.aot"
+exec "$JAVA_HOME/bin/java" $jvm_common -XX:TieredStopAtLevel=1 -Xshare:auto \$aot \\
+    -cp "$lib/lib/*" porto.cli.Portoctl "\$@"
+SH
+chmod 0755 /usr/bin/portoctl.new
+mv -f /usr/bin/portoctl.new /usr/bin/portoctl
+
+getent group porto >/dev/null || groupadd --system porto
+mkdir -p /place/porto
+echo "installed portod ($(command -v portod)) and portoctl ($(command -v portoctl))"

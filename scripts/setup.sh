@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds Porto, installs portod and portoctl on PATH, starts portod and runs a first container.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+mvn -B -q package -DskipTests
+bash scripts/install.sh
+
+if portod status >/dev/null 2>&1; then
+    portod reload
+else
+    portod start
+fi
+bash scripts/train-portoctl.sh
+portoctl exec hello command='echo "Hello, world!"'

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test: unit, property (fake kernel) and end-to-end (a real portod on this kernel).
+# End-to-end tests need root; they use their own socket, cgroups and /place directories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+mvn -B verify
