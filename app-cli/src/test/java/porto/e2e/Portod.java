@@ -143,7 +143,8 @@ final class Portod implements AutoCloseable {
         Path out = Files.createTempFile("portoctl", ".out");
         Path err = Files.createTempFile("portoctl", ".err");
         try {
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            // Append mode, as a terminal or a pipe behaves: the container and portoctl both write here.
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
