@@ -44,8 +44,27 @@ public final class CommandLine {
                 inWord = true;
                 i += 2;
             } else if (c == '$') {
-                i = variable(command, i, word, env);
-                inWord = true;
+                // Unquoted, the value is split into fields at blanks, as wordexp(3) does.
+                StringBuilder value = new StringBuilder();
+                int next = variable(command, i, value, env);
+                if (next == i + 1 && value.toString().equals("$")) {
+                    word.append('$');
+                    inWord = true;
+                } else {
+                    String[] fields = value.toString().split("[ \t\n]", -1);
+                    for (int f = 0; f < fields.length; f++) {
+                        if (f > 0 && inWord) {
+                            words.add(word.toString());
+                            word.setLength(0);
+                            inWord = false;
+                        }
+                        if (!fields[f].isEmpty()) {
+                            word.append(fields[f]);
+                            inWord = true;
+                        }
+                    }
+                }
+                i = next;
             } else if (c == '`') {
                 throw bad(command, "command substitution is not allowed");
             } else if ("|&;<>(){}".indexOf(c) >= 0) {

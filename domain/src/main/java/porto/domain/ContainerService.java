@@ -32,6 +32,8 @@ public final class ContainerService {
     private final Container host = new Container(ContainerName.HOST, null, 0);
     private final Map<String, Container> containers = new HashMap<>();
     private final Map<Integer, Container> byPid = new HashMap<>();
+    /** Tasks of containers buried with their parent, whose own exit has not arrived yet. */
+    private final Map<Integer, Container> buriedPids = new HashMap<>();
     private final List<Events.Listener> listeners = new CopyOnWriteArrayList<>();
     private final Properties properties = new Properties();
     private long nextId = 1;
@@ -473,8 +475,13 @@ public final class ContainerService {
         lock.lock();
         try {
             Container c = byPid.get(pid);
-            if (c != null && c.rootStartTime == startTime && c.rootPid == pid)
+            if (c != null && c.rootStartTime == startTime && c.rootPid == pid) {
                 lifecycle.died(c, status);
+            } else {
+                Container buried = buriedPids.remove(pid);
+                if (buried != null && buried.rootStartTime == startTime && buried.state == State.DEAD)
+                    lifecycle.died(buried, status);
+            }
         } finally {
             lock.unlock();
         }
@@ -509,6 +516,14 @@ public final class ContainerService {
 
     void reserveId(long id) {
         nextId = Math.max(nextId, id + 1);
+    }
+
+    /** The container died with its parent: forget its pid, but take its exit status if it comes. */
+    void buryPid(Container c) {
+        if (c.rootPid > 0) {
+            buriedPids.put(c.rootPid, c);
+            bindPid(c, 0);
+        }
     }
 
     void bindPid(Container c, int pid) {

@@ -313,6 +313,12 @@ final class Lifecycle {
 
     /** The main task exited with {@code status}: the container is dead, and so is what ran inside it. */
     void died(Container c, int status) {
+        if (c.state == State.DEAD) {
+            // Buried with its parent before its own exit arrived: record the true status.
+            c.exitStatus = status;
+            s.persistence().save(c);
+            return;
+        }
         c.exitStatus = status;
         c.deathTime = s.clock().nowMillis();
         boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
@@ -326,6 +332,24 @@ final class Lifecycle {
         c.state = State.DEAD;
         s.persistence().save(c);
         s.notifyState(c);
+        // Nothing may go on running below a dead container: its processes were killed above.
+        for (Container child : c.children.values())
+            buryTree(child, c.deathTime);
+    }
+
+    private void buryTree(Container c, long when) {
+        if (c.state == State.STOPPED || c.state == State.DEAD)
+            return;
+        // The task (if any) was killed with its parent's cgroup; its own exit report, when it
+        // comes, replaces this status with the true one.
+        s.buryPid(c);
+        c.exitStatus = ContainerService.SIGKILL;
+        c.deathTime = when;
+        c.state = State.DEAD;
+        s.persistence().save(c);
+        s.notifyState(c);
+        for (Container child : c.children.values())
+            buryTree(child, when);
     }
 
     // ---- pause and resume ----
@@ -355,6 +379,8 @@ final class Lifecycle {
         if (to == State.PAUSED && (c.state == State.RUNNING || c.state == State.META)) {
             c.state = State.PAUSED;
         } else if (to == null && c.state == State.PAUSED) {
+            // A descendant paused on its own has its own frozen cgroup: thaw it as well.
+            setFrozen(c, false);
             c.state = value(c, "command").isEmpty() ? State.META : State.RUNNING;
         } else {
             return;

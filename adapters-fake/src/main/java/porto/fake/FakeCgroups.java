@@ -1,0 +1,319 @@
+package porto.fake;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import porto.ports.Cgroups;
+import porto.ports.KernelException;
+
+/**
+ * One cgroup tree per controller, cgroup v1 style, each keyed by container path ("a/b").
+ * Creating a cgroup creates missing parents on the way (mkdir -p) and keeps an existing one.
+ * Removing needs it empty: no process in it or below and no child cgroup, else EBUSY; a missing
+ * one is fine. Freezing is hierarchical: a process is frozen when the freezer cgroup it is in, or
+ * any ancestor of it, is frozen; thawing a cgroup leaves a frozen child frozen (as freezer v1's
+ * self_freezing and v2's cgroup.freeze do). Task directories look like "fake:memory:/porto/a/b".
+ */
+public final class FakeCgroups implements Cgroups {
+    public static final Set<String> ALL_CONTROLLERS = Set.of("freezer", "memory", "cpu", "cpuacct", "pids");
+    static final int ENOENT = 2;
+    static final int EBUSY = 16;
+    static final int EINVAL = 22;
+    static final String DIR_PREFIX = "fake:";
+    static final String ROOT = "/porto";
+
+    private final Object lock;
+    private final FakeProcesses processes;
+    private Set<String> available = ALL_CONTROLLERS;
+    /** controller -> path -> node. */
+    private final Map<String, Map<String, Node>> hierarchies = new TreeMap<>();
+
+    private static final class Node {
+        boolean frozen;
+        final Map<Limit, Long> limits = new EnumMap<>(Limit.class);
+        final Map<Stat, Long> stats = new EnumMap<>(Stat.class);
+    }
+
+    FakeCgroups(Object lock, FakeProcesses processes) {
+        this.lock = lock;
+        this.processes = processes;
+    }
+
+    // ---- the port ----
+
+    @Override
+    public Set<String> available() {
+        synchronized (lock) {
+            return available;
+        }
+    }
+
+    @Override
+    public void create(String path, Set<String> controllers) throws KernelException {
+        synchronized (lock) {
+            for (String ctl : controllers)
+                if (!available.contains(ctl))
+                    throw new KernelException(ENOENT, "No such file or directory: mkdir " + ctl + ":" + ROOT + "/" + path);
+            for (String ctl : controllers) {
+                Map<String, Node> tree = hierarchies.computeIfAbsent(ctl, k -> new TreeMap<>());
+                for (String p = path; p != null; p = parentOf(p))
+                    tree.computeIfAbsent(p, k -> new Node());
+            }
+        }
+    }
+
+    @Override
+    public void remove(String path) throws KernelException {
+        synchronized (lock) {
+            if (!pids(path).isEmpty())
+                throw new KernelException(EBUSY, "Device or resource busy: rmdir " + ROOT + "/" + path + " (processes)");
+            for (Map<String, Node> tree : hierarchies.values())
+                for (String p : tree.keySet())
+                    if (p.startsWith(path + "/"))
+                        throw new KernelException(EBUSY, "Device or resource busy: rmdir " + ROOT + "/" + path + " (child " + p + ")");
+            for (Map<String, Node> tree : hierarchies.values())
+                tree.remove(path);
+        }
+    }
+
+    @Override
+    public List<String> taskDirectories(String path, Set<String> controllers) {
+        List<String> dirs = new ArrayList<>();
+        for (String ctl : new TreeSet<>(controllers))
+            dirs.add(DIR_PREFIX + ctl + ":" + ROOT + "/" + path);
+        return dirs;
+    }
+
+    @Override
+    public Map<String, String> paths(String path, Set<String> controllers) {
+        Map<String, String> out = new TreeMap<>();
+        for (String ctl : controllers)
+            out.put(ctl, ROOT + "/" + path);
+        return out;
+    }
+
+    @Override
+    public void setFrozen(String path, boolean frozen) throws KernelException {
+        synchronized (lock) {
+            node("freezer", path).frozen = frozen;
+            if (!frozen)
+                processes.thawed();
+        }
+    }
+
+    @Override
+    public Set<Integer> pids(String path) {
+        synchronized (lock) {
+            Set<Integer> out = new TreeSet<>();
+            for (FakeProcess p : processes.all()) {
+                if (p.status != FakeProcess.Status.RUNNING)
+                    continue;
+                for (String member : p.cgroups.values())
+                    if (isWithin(member, path))
+                        out.add(p.pid);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public long threadCount(String path) {
+        synchronized (lock) {
+            long n = 0;
+            for (int pid : pids(path))
+                n += processes.get(pid).map(p -> p.program.threads()).orElse(0);
+            return n;
+        }
+    }
+
+    @Override
+    public void setLimit(String path, Limit limit, long value) throws KernelException {
+        synchronized (lock) {
+            if (value < 0)
+                throw new KernelException(EINVAL, "Invalid argument: " + limit + "=" + value);
+            node(controllerOf(limit), path).limits.put(limit, value);
+        }
+    }
+
+    @Override
+    public long stat(String path, Stat stat) {
+        synchronized (lock) {
+            Map<String, Node> tree = hierarchies.get(controllerOf(stat));
+            Node n = tree == null ? null : tree.get(path);
+            return n == null ? -1 : n.stats.getOrDefault(stat, 0L);
+        }
+    }
+
+    @Override
+    public String readKnob(String path, String knob) {
+        synchronized (lock) {
+            int dot = knob.indexOf('.');
+            if (dot <= 0)
+                return null;
+            Map<String, Node> tree = hierarchies.get(knob.substring(0, dot));
+            Node n = tree == null ? null : tree.get(path);
+            if (n == null)
+                return null;
+            return switch (knob) {
+                case "freezer.state" -> isFrozen(path) ? "FROZEN" : "THAWED";
+                case "memory.limit_in_bytes" -> Long.toString(n.limits.getOrDefault(Limit.MEMORY_LIMIT, 0L));
+                case "pids.max" -> Long.toString(n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L));
+                case "memory.usage_in_bytes" -> Long.toString(n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L));
+                default -> null;
+            };
+        }
+    }
+
+    // ---- for tests ----
+
+    /** Offer only these controllers from now on. */
+    public void setAvailable(Set<String> controllers) {
+        synchronized (lock) {
+            available = Set.copyOf(controllers);
+        }
+    }
+
+    /** True when the cgroup of {@code path} exists in some hierarchy. */
+    public boolean exists(String path) {
+        synchronized (lock) {
+            for (Map<String, Node> tree : hierarchies.values())
+                if (tree.containsKey(path))
+                    return true;
+            return false;
+        }
+    }
+
+    public boolean exists(String controller, String path) {
+        synchronized (lock) {
+            Map<String, Node> tree = hierarchies.get(controller);
+            return tree != null && tree.containsKey(path);
+        }
+    }
+
+    /** Every cgroup path in any hierarchy. */
+    public Set<String> allPaths() {
+        synchronized (lock) {
+            Set<String> out = new TreeSet<>();
+            for (Map<String, Node> tree : hierarchies.values())
+                out.addAll(tree.keySet());
+            return out;
+        }
+    }
+
+    /** Controllers whose hierarchy holds {@code path}. */
+    public Set<String> controllersOf(String path) {
+        synchronized (lock) {
+            Set<String> out = new LinkedHashSet<>();
+            hierarchies.forEach((ctl, tree) -> {
+                if (tree.containsKey(path))
+                    out.add(ctl);
+            });
+            return out;
+        }
+    }
+
+    /** Frozen itself or through an ancestor. */
+    public boolean isFrozen(String path) {
+        synchronized (lock) {
+            Map<String, Node> tree = hierarchies.getOrDefault("freezer", Map.of());
+            for (String p = path; p != null; p = parentOf(p)) {
+                Node n = tree.get(p);
+                if (n != null && n.frozen)
+                    return true;
+            }
+            return false;
+        }
+    }
+
+    /** Frozen by a write to its own freezer state, whatever its ancestors are. */
+    public boolean isSelfFrozen(String path) {
+        synchronized (lock) {
+            Node n = hierarchies.getOrDefault("freezer", Map.of()).get(path);
+            return n != null && n.frozen;
+        }
+    }
+
+    /** The limit last written, if any. */
+    public OptionalLong limit(String path, Limit limit) {
+        synchronized (lock) {
+            Map<String, Node> tree = hierarchies.get(controllerOf(limit));
+            Node n = tree == null ? null : tree.get(path);
+            Long v = n == null ? null : n.limits.get(limit);
+            return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+    }
+
+    /** Sets what {@link #stat} reports for an existing cgroup (an OOM kill, memory use). */
+    public void setStat(String path, Stat stat, long value) throws KernelException {
+        synchronized (lock) {
+            node(controllerOf(stat), path).stats.put(stat, value);
+        }
+    }
+
+    // ---- inside the fake kernel, under the lock ----
+
+    boolean isFrozen(FakeProcess p) {
+        String path = p.cgroups.get("freezer");
+        return path != null && isFrozen(path);
+    }
+
+    /** Parses task directories into controller -> path; every one must exist. */
+    Map<String, String> resolve(List<String> dirs) throws KernelException {
+        Map<String, String> out = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        for (String dir : dirs) {
+            if (!dir.startsWith(DIR_PREFIX))
+                throw new KernelException(ENOENT, "No such file or directory: " + dir);
+            String rest = dir.substring(DIR_PREFIX.length());
+            int colon = rest.indexOf(':');
+            String ctl = colon < 0 ? "" : rest.substring(0, colon);
+            String cg = colon < 0 ? "" : rest.substring(colon + 1);
+            if (!cg.startsWith(ROOT + "/") || !seen.add(ctl))
+                throw new KernelException(ENOENT, "No such file or directory: " + dir);
+            String path = cg.substring(ROOT.length() + 1);
+            if (!exists(ctl, path))
+                throw new KernelException(ENOENT, "No such file or directory: " + dir);
+            out.put(ctl, path);
+        }
+        return out;
+    }
+
+    private Node node(String controller, String path) throws KernelException {
+        Map<String, Node> tree = hierarchies.get(controller);
+        Node n = tree == null ? null : tree.get(path);
+        if (n == null)
+            throw new KernelException(ENOENT, "No such file or directory: " + controller + ":" + ROOT + "/" + path);
+        return n;
+    }
+
+    private static String controllerOf(Limit limit) {
+        return switch (limit) {
+            case MEMORY_LIMIT -> "memory";
+            case CPU_LIMIT, CPU_PERIOD -> "cpu";
+            case THREAD_LIMIT -> "pids";
+        };
+    }
+
+    private static String controllerOf(Stat stat) {
+        return switch (stat) {
+            case MEMORY_USAGE, OOM_KILLS -> "memory";
+            case CPU_USAGE_NS, CPU_SYSTEM_NS -> "cpuacct";
+        };
+    }
+
+    static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? null : path.substring(0, slash);
+    }
+
+    static boolean isWithin(String path, String ancestor) {
+        return path.equals(ancestor) || path.startsWith(ancestor + "/");
+    }
+}

@@ -1,0 +1,126 @@
+package porto.fake;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import porto.ports.ContainerFiles;
+import porto.ports.KernelException;
+
+/**
+ * Files and directories in memory. "/" always exists; creating a directory creates missing parents
+ * (owned by root) and empties an existing one. A file needs an existing parent directory.
+ */
+public final class FakeFiles implements ContainerFiles {
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+    static final int EISDIR = 21;
+
+    /** A directory ({@code data == null}) or a file, with its owner. */
+    public record Entry(int uid, int gid, byte[] data) {
+        public boolean isDirectory() {
+            return data == null;
+        }
+    }
+
+    private final Map<String, Entry> entries = new TreeMap<>();
+
+    FakeFiles() {
+        entries.put("/", new Entry(0, 0, null));
+    }
+
+    @Override
+    public synchronized void createDirectory(String path, int uid, int gid) throws KernelException {
+        Entry e = entries.get(path);
+        if (e != null && !e.isDirectory())
+            throw new KernelException(EEXIST, "File exists: " + path);
+        for (String p = parentOf(path); p != null; p = parentOf(p)) {
+            Entry up = entries.get(p);
+            if (up != null && !up.isDirectory())
+                throw new KernelException(20, "Not a directory: " + p);
+            entries.putIfAbsent(p, new Entry(0, 0, null));
+        }
+        removeBelow(path);
+        entries.put(path, new Entry(uid, gid, null));
+    }
+
+    @Override
+    public synchronized void removeDirectory(String path) {
+        if (path.equals("/"))
+            return;
+        removeBelow(path);
+        entries.remove(path);
+    }
+
+    @Override
+    public synchronized void createFile(String path, int uid, int gid) throws KernelException {
+        String parent = parentOf(path);
+        Entry dir = parent == null ? null : entries.get(parent);
+        if (dir == null || !dir.isDirectory())
+            throw new KernelException(ENOENT, "No such file or directory: " + path);
+        Entry e = entries.get(path);
+        if (e != null && e.isDirectory())
+            throw new KernelException(EISDIR, "Is a directory: " + path);
+        entries.put(path, new Entry(uid, gid, new byte[0]));
+    }
+
+    @Override
+    public synchronized long size(String path) {
+        Entry e = entries.get(path);
+        return e == null || e.isDirectory() ? -1 : e.data().length;
+    }
+
+    @Override
+    public synchronized byte[] read(String path, long offset, int length) throws KernelException {
+        Entry e = file(path);
+        int from = (int) Math.min(Math.max(0, offset), e.data().length);
+        int to = (int) Math.min((long) from + Math.max(0, length), e.data().length);
+        return Arrays.copyOfRange(e.data(), from, to);
+    }
+
+    @Override
+    public synchronized void dropHead(String path, long bytes) throws KernelException {
+        Entry e = file(path);
+        int from = (int) Math.min(Math.max(0, bytes), e.data().length);
+        entries.put(path, new Entry(e.uid(), e.gid(), Arrays.copyOfRange(e.data(), from, e.data().length)));
+    }
+
+    /** A task writes to a file (creating it owned by root if needed, parent or not). */
+    public synchronized void append(String path, byte[] bytes) {
+        Entry e = entries.get(path);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (e != null && !e.isDirectory())
+            out.writeBytes(e.data());
+        out.writeBytes(bytes);
+        entries.put(path, new Entry(e == null ? 0 : e.uid(), e == null ? 0 : e.gid(), out.toByteArray()));
+    }
+
+    public synchronized Entry entry(String path) {
+        return entries.get(path);
+    }
+
+    public synchronized boolean exists(String path) {
+        return entries.containsKey(path);
+    }
+
+    private Entry file(String path) throws KernelException {
+        Entry e = entries.get(path);
+        if (e == null)
+            throw new KernelException(ENOENT, "No such file or directory: " + path);
+        if (e.isDirectory())
+            throw new KernelException(EISDIR, "Is a directory: " + path);
+        return e;
+    }
+
+    private void removeBelow(String path) {
+        String prefix = path.endsWith("/") ? path : path + "/";
+        entries.keySet().removeIf(p -> p.startsWith(prefix));
+    }
+
+    private static String parentOf(String path) {
+        if (path.equals("/") || !path.startsWith("/"))
+            return null;
+        int slash = path.lastIndexOf('/');
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+}

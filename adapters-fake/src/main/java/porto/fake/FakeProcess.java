@@ -1,0 +1,98 @@
+package porto.fake;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/** One simulated process. Its fields change only under the fake kernel's lock; reads need none. */
+public final class FakeProcess {
+    public enum Status {
+        /** Alive (possibly frozen). */
+        RUNNING,
+        /** Exited; its status waits to be acknowledged, so its pid is still taken. */
+        ZOMBIE,
+        /** Gone for good; its pid is free again. */
+        REAPED
+    }
+
+    final int pid;
+    final long startTime;
+    final List<String> argv;
+    /** controller -> container path of the cgroup it is in ("a/b"). */
+    final Map<String, String> cgroups;
+    final Program program;
+    /** Pid 1 of a new pid namespace: signals it has no handler for are ignored. */
+    final boolean namespaceInit;
+    /** Its exit goes to {@link FakeTaskExits} (a container's main task); forked ones are reaped silently. */
+    final boolean reportsExit;
+    final int parentPid;
+
+    volatile Status status = Status.RUNNING;
+    volatile int exitStatus;
+    /** Signals and a self-exit that arrived while frozen, applied on thaw. */
+    final Deque<Integer> pendingSignals = new ArrayDeque<>();
+    Integer pendingExitStatus;
+
+    FakeProcess(int pid, long startTime, List<String> argv, Map<String, String> cgroups, Program program,
+                boolean namespaceInit, boolean reportsExit, int parentPid) {
+        this.pid = pid;
+        this.startTime = startTime;
+        this.argv = List.copyOf(argv);
+        this.cgroups = Map.copyOf(cgroups);
+        this.program = program;
+        this.namespaceInit = namespaceInit;
+        this.reportsExit = reportsExit;
+        this.parentPid = parentPid;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public long startTime() {
+        return startTime;
+    }
+
+    public List<String> argv() {
+        return argv;
+    }
+
+    public Map<String, String> cgroups() {
+        return cgroups;
+    }
+
+    /** The container path of its freezer cgroup, or null. */
+    public String container() {
+        return cgroups.get("freezer");
+    }
+
+    public Program program() {
+        return program;
+    }
+
+    public boolean reportsExit() {
+        return reportsExit;
+    }
+
+    public int parentPid() {
+        return parentPid;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public boolean isRunning() {
+        return status() == Status.RUNNING;
+    }
+
+    public int exitStatus() {
+        return exitStatus;
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid + " " + argv + " in " + container() + " " + status();
+    }
+}
