@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 lib=/usr/lib/porto
 rm -rf "$lib/lib.new"
 mkdir -p "$lib/lib.new"
-cp app-daemon/target/lib/*.jar app-cli/target/lib/*.jar "$lib/lib.new/"
-cp app-daemon/target/app-daemon-*.jar app-cli/target/app-cli-*.jar "$lib/lib.new/"
+# Both applications share most libraries: copy one set, then the other over it.
+for dir in app-daemon/target/lib app-cli/target/lib; do cp -f "$dir"/*.jar "$lib/lib.new/"; done
+cp -f app-daemon/target/app-daemon-*.jar app-cli/target/app-cli-*.jar "$lib/lib.new/"
 rm -rf "$lib/lib.old"
 [ -d "$lib/lib" ] && mv "$lib/lib" "$lib/lib.old"
 mv "$lib/lib.new" "$lib/lib"
@@ -22,7 +23,11 @@ jvm_common="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNN
 cat > /usr/sbin/portod.new <<SH
 #!/bin/sh
 # portod: the Porto daemon (Java), under portod-native master.
-exec "$JAVA_HOME/bin/java" $jvm_common -Xss512k -XX:ReservedCodeCacheSize=48m -Xmx1g \\
+# The master runs "\$0 serve", so a reload picks up a newly installed daemon and its options.
+export PORTOD_COMMAND="\$0"
+# A small heap that gives memory back, and only the C1 compiler: the daemon's RSS stays low.
+exec "$JAVA_HOME/bin/java" $jvm_common -Xms8m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \\
+    -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -Xss512k \\
     --add-exports java.base/sun.nio.ch=ALL-UNNAMED \\
     -Dporto.native=$lib/portod-native -cp "$lib/lib/*" porto.daemon.Portod "\$@"
 SH
@@ -34,7 +39,7 @@ cat > /usr/bin/portoctl.new <<SH
 # portoctl: Porto's command line. The AOT cache, made by scripts/train-portoctl.sh, halves start-up.
 aot=""
 [ -f $lib/portoctl.aot ] && aot="-XX:AOTCache=$lib/portoctl.aot"
-exec "$JAVA_HOME/bin/java" $jvm_common -XX:TieredStopAtLevel=1 -Xshare:auto \$aot \\
+exec "$JAVA_HOME/bin/java" $jvm_common -XX:TieredStopAtLevel=1 \$aot \\
     -cp "$lib/lib/*" porto.cli.Portoctl "\$@"
 SH
 chmod 0755 /usr/bin/portoctl.new

@@ -93,8 +93,14 @@ public final class Portod {
         return 1;
     }
 
-    /** The command that runs this same daemon, with this JVM and its options. */
+    /**
+     * The command the master runs (and runs again on reload): the installed wrapper when there is
+     * one, so that an upgrade takes effect on reload, else this same JVM with its options.
+     */
     static List<String> daemonCommand() {
+        String wrapper = System.getenv("PORTOD_COMMAND");
+        if (wrapper != null && !wrapper.isEmpty())
+            return List.of(wrapper, "serve");
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String opt : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
