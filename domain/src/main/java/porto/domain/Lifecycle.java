@@ -13,14 +13,17 @@ import porto.ports.LaunchSpec;
 
 /** Start, stop, death, pause and resume of containers. Called with the service lock held. */
 final class Lifecycle {
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** How long to wait for killed processes to leave their cgroup. */
     private static final long KILL_WAIT_MS = 5_000;
 
     private final ContainerService s;
+    private final ResourceControl resources;
+    private final LaunchPlanner planner;
 
     Lifecycle(ContainerService s) {
         this.s = s;
+        this.resources = new ResourceControl(s);
+        this.planner = new LaunchPlanner(s);
     }
 
     private String value(Container c, String property) throws PortoException {
@@ -45,11 +48,11 @@ final class Lifecycle {
         // children with isolate=false share them; without isolation it runs nothing at all.
         boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
         // Validate everything before touching the kernel.
-        LaunchPlan plan = meta && !holdsNamespaces ? null : plan(c, meta ? null : command, caller);
-        c.controllers = controllersFor(c);
+        LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
+        c.controllers = resources.controllersFor(c);
         try {
             s.kernel.cgroups().create(c.name, c.controllers);
-            applyLimits(c);
+            resources.applyLimits(c);
         } catch (KernelException e) {
             release(c);
             throw new PortoException(ErrorCode.Unknown, "cannot set up cgroups of " + c.name + ": " + e.getMessage(), e.errno());
@@ -84,159 +87,16 @@ final class Lifecycle {
         s.notifyState(c);
     }
 
-    /** Controllers: all for first-level containers, else freezer and cpuacct plus what a limit needs. */
-    private Set<String> controllersFor(Container c) throws PortoException {
-        Set<String> available = s.kernel.cgroups().available();
-        Set<String> wanted = new LinkedHashSet<>();
-        if (c.level == 1) {
-            wanted.addAll(List.of("freezer", "memory", "cpu", "cpuacct", "pids"));
-        } else {
-            wanted.add("freezer");
-            wanted.add("cpuacct");
-            if (!value(c, "memory_limit").equals("0"))
-                wanted.add("memory");
-            if (!value(c, "cpu_limit").equals("0c"))
-                wanted.add("cpu");
-            if (!value(c, "thread_limit").equals("0"))
-                wanted.add("pids");
-        }
-        wanted.retainAll(available);
-        return Set.copyOf(wanted);
-    }
-
-    private void applyLimits(Container c) throws KernelException, PortoException {
-        for (String p : List.of("memory_limit", "cpu_limit", "thread_limit"))
-            applyLimit(c, p);
-    }
-
-    private void applyLimit(Container c, String property) throws KernelException, PortoException {
-        Cgroups cg = s.kernel.cgroups();
-        switch (property) {
-            case "memory_limit" -> {
-                if (c.controllers.contains("memory"))
-                    cg.setLimit(c.name, Cgroups.Limit.MEMORY_LIMIT, Long.parseLong(value(c, property)));
-            }
-            case "cpu_limit" -> {
-                if (c.controllers.contains("cpu")) {
-                    double cores = Values.parseCpu(value(c, property), s.config().hostCores());
-                    cg.setLimit(c.name, Cgroups.Limit.CPU_LIMIT, Math.round(cores * 1_000_000));
-                }
-            }
-            case "thread_limit" -> {
-                if (c.controllers.contains("pids"))
-                    cg.setLimit(c.name, Cgroups.Limit.THREAD_LIMIT, Long.parseLong(value(c, property)));
-            }
-            default -> { }
-        }
-    }
-
-    /** A property changed; a limit of a container with cgroups takes effect at once. */
-    void applyDynamic(Container c, String property) throws PortoException {
-        if (c.controllers.isEmpty() || !(c.state.isActive() || c.state == State.DEAD))
-            return;
-        try {
-            applyLimit(c, property);
-        } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, "cannot apply " + property + ": " + e.getMessage(), e.errno());
-        }
-    }
-
-    // ---- the launch plan ----
-
-    /** What a start needs, decided before the kernel is touched. */
-    private record LaunchPlan(List<String> argv, List<String> env, String cwd, boolean defaultCwd, String workDir,
-                              int uid, int gid, List<Integer> groups, int umask, List<LaunchSpec.Rlimit> rlimits,
-                              String stdin, String stdout, String stderr, boolean isolate, int joinPid,
-                              String hostname, String root, boolean rootReadOnly, List<LaunchSpec.Bind> binds,
-                              Integer oomScoreAdj) {
-        LaunchSpec spec(List<String> cgroupDirs) {
-            return new LaunchSpec(cgroupDirs, argv, env, cwd, uid, gid, groups, umask, rlimits, stdin, stdout, stderr,
-                    isolate, joinPid, hostname, root, rootReadOnly, binds, oomScoreAdj);
-        }
-    }
-
-    private LaunchPlan plan(Container c, String command, Caller caller) throws PortoException {
-        Map<String, String> env = environment(c);
-        List<String> argv = command == null ? s.config().initArgv() : CommandLine.split(command, env);
-        int uid = s.resolveUid(value(c, "user"));
-        int gid = s.resolveGid(value(c, "group"));
-        List<Integer> groups = new ArrayList<>();
-        groups.add(gid);
-        if (s.kernel.users().userName(uid).isPresent())
-            for (int g : s.kernel.users().groupsOf(uid))
-                if (!groups.contains(g))
-                    groups.add(g);
-        String workDir = s.defaultCwd(c);
-        boolean defaultCwd = !c.config.containsKey("cwd");
-        String root = value(c, "root");
-        String cwd = defaultCwd && !root.equals("/") ? "/" : value(c, "cwd");
-        List<LaunchSpec.Rlimit> rlimits = new ArrayList<>();
-        for (var e : Ulimits.parse(value(c, "ulimit")).entrySet()) {
-            long soft = e.getValue().soft() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().soft();
-            long hard = e.getValue().hard() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().hard();
-            rlimits.add(new LaunchSpec.Rlimit(Ulimits.resource(e.getKey()), soft, hard));
-        }
-        boolean isolate = Values.parseBool(value(c, "isolate"));
-        List<LaunchSpec.Bind> binds = new ArrayList<>();
-        for (Binds.Bind b : Binds.parse(value(c, "bind")))
-            binds.add(new LaunchSpec.Bind(b.source(), b.target(), b.readOnly()));
-        int adj = Integer.parseInt(value(c, "oom_score_adj"));
-        return new LaunchPlan(argv, flatten(env), cwd, defaultCwd && root.equals("/"), workDir, uid, gid, groups,
-                Integer.parseInt(value(c, "umask"), 8), rlimits,
-                streamPath(c, value(c, "stdin_path"), workDir, caller),
-                streamPath(c, value(c, "stdout_path"), workDir, caller),
-                streamPath(c, value(c, "stderr_path"), workDir, caller),
-                isolate, isolate ? 0 : namespaceHolder(c), value(c, "hostname"), root.equals("/") ? null : root,
-                Values.parseBool(value(c, "root_readonly")), binds, adj == 0 ? null : adj);
-    }
-
-    /** Relative paths live in the container's working directory; /dev/fd/N is the client's descriptor. */
-    private static String streamPath(Container c, String path, String workDir, Caller caller) {
-        if (path.startsWith("/dev/fd/"))
-            return "/proc/" + caller.pid() + "/fd/" + path.substring("/dev/fd/".length());
-        if (path.startsWith("/"))
-            return path;
-        return workDir + "/" + path;
-    }
-
-    /** The nearest ancestor whose task holds namespaces; 0 for the host. */
-    private static int namespaceHolder(Container c) {
-        for (Container p = c.parent; p != null && !p.isHost(); p = p.parent)
-            if (p.rootPid > 0 && p.hasTask())
-                return p.rootPid;
-        return 0;
-    }
-
-    /** The default environment, the parent's for isolate=false, then the container's own. */
-    Map<String, String> environment(Container c) throws PortoException {
-        Map<String, String> env = new LinkedHashMap<>();
-        boolean isolate = Values.parseBool(value(c, "isolate"));
-        if (!isolate && !c.parent.isHost()) {
-            env.putAll(environment(c.parent));
-        } else {
-            int uid = s.resolveUid(value(c, "user"));
-            env.put("PATH", DEFAULT_PATH);
-            env.put("HOME", s.kernel.users().home(uid).orElse(s.defaultCwd(c)));
-            env.put("USER", value(c, "user"));
-            env.put("container", "lxc");
-            env.put("PORTO_HOST", s.config().hostname());
-        }
-        env.put("PORTO_NAME", c.name);
-        env.putAll(Values.parseMap(value(c, "env"), true));
-        return env;
-    }
-
-    private static List<String> flatten(Map<String, String> env) {
-        List<String> out = new ArrayList<>();
-        env.forEach((k, v) -> out.add(k + "=" + v));
-        return out;
-    }
-
-    private void prepareFiles(Container c, LaunchPlan plan) throws KernelException {
+    private void prepareFiles(Container c, LaunchPlanner.LaunchPlan plan) throws KernelException {
         s.kernel.files().createDirectory(plan.workDir(), plan.uid(), plan.gid());
         for (String stream : List.of(plan.stdout(), plan.stderr()))
             if (stream.startsWith(plan.workDir() + "/"))
                 s.kernel.files().createFile(stream, plan.uid(), plan.gid());
+    }
+
+    /** A property changed; a limit of a container with cgroups takes effect at once. */
+    void applyDynamic(Container c, String property) throws PortoException {
+        resources.applyDynamic(c, property);
     }
 
     // ---- stop and death ----

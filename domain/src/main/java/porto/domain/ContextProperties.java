@@ -1,0 +1,68 @@
+package porto.domain;
+
+import static porto.domain.Property.ANY_STATE;
+import static porto.domain.Property.STOPPED_ONLY;
+
+/** The manual's "Context" and "Security" properties: what the main process runs as and with. */
+final class ContextProperties {
+    private ContextProperties() {}
+
+    static void register(Properties p) {
+        p.add(Property.settable("command", "command executed upon container start", STOPPED_ONLY,
+                (s, c) -> "", (s, c, who, v) -> v, false));
+        p.add(Property.settable("env", "environment of main container process: <name>: <value>; ...", STOPPED_ONLY,
+                (s, c) -> "", (s, c, who, v) -> Values.formatMap(Values.parseMap(v, true)), true));
+        p.add(Property.settable("user", "uid of container processes", STOPPED_ONLY,
+                (s, c) -> s.userName(c.ownerUid), ContainerService::canonicalUser, false));
+        p.add(Property.settable("group", "gid of container processes", STOPPED_ONLY,
+                (s, c) -> s.groupName(c.ownerGid), ContainerService::canonicalGroup, false));
+        p.add(Property.settable("owner_user", "container owner user", STOPPED_ONLY,
+                (s, c) -> s.userName(c.ownerUid), ContainerService::canonicalOwnerUser, false));
+        p.add(Property.settable("owner_group", "container owner group", STOPPED_ONLY,
+                (s, c) -> s.groupName(c.ownerGid), ContainerService::canonicalOwnerGroup, false));
+        p.add(Property.settable("umask", "initial file creation mask, octal", STOPPED_ONLY,
+                (s, c) -> "0002", (s, c, who, v) -> {
+                    try {
+                        int mask = Integer.parseInt(v.trim(), 8);
+                        if (mask < 0 || mask > 0777)
+                            throw Values.invalid("umask must be within 0..0777, got '" + v + "'");
+                        return String.format("%04o", mask);
+                    } catch (NumberFormatException e) {
+                        throw Values.invalid("expected an octal umask like 0022, got '" + v + "'");
+                    }
+                }, false));
+        p.add(Property.settable("ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...", STOPPED_ONLY,
+                (s, c) -> Ulimits.format(s.defaultUlimits()), (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true));
+        p.add(Property.settable("isolate", "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY,
+                (s, c) -> "true", (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
+        p.add(Property.settable("virt_mode", "virtualization mode: app|os", STOPPED_ONLY,
+                (s, c) -> "app", (s, c, who, v) -> switch (v.trim()) {
+                    case "app", "os" -> v.trim();
+                    default -> throw Values.invalid("expected virt_mode app or os, got '" + v + "'");
+                }, false));
+        p.add(Property.settable("hostname", "hostname inside the container", STOPPED_ONLY,
+                (s, c) -> "", (s, c, who, v) -> {
+                    if (v.length() > 64 || !v.matches("[A-Za-z0-9.\\-]*"))
+                        throw Values.invalid("hostname must be up to 64 letters, digits, '.' or '-', got '" + v + "'");
+                    return v;
+                }, false));
+        p.add(Property.settable("enable_porto", "access to porto: false|read-only|child-only|true", STOPPED_ONLY,
+                (s, c) -> "true", (s, c, who, v) -> switch (v.trim()) {
+                    case "true", "full", "false", "none", "read-only", "read-isolate", "isolate", "child-only" -> v.trim();
+                    default -> throw Values.invalid("unknown enable_porto value '" + v + "'");
+                }, false));
+        p.add(Property.settable("oom_score_adj", "OOM score adjustment: -1000..1000", STOPPED_ONLY,
+                (s, c) -> "0", (s, c, who, v) -> {
+                    long adj = Values.parseInteger(v);
+                    if (adj < -1000 || adj > 1000)
+                        throw Values.invalid("oom_score_adj must be within -1000..1000, got '" + v + "'");
+                    return Long.toString(adj);
+                }, false));
+        p.add(Property.settable("private", "user-defined text, at most 4096 bytes", ANY_STATE,
+                (s, c) -> "", (s, c, who, v) -> {
+                    if (v.length() > 4096)
+                        throw Values.invalid("private value is longer than 4096 bytes");
+                    return v;
+                }, false));
+    }
+}

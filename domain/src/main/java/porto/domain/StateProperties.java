@@ -1,0 +1,64 @@
+package porto.domain;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.TreeMap;
+
+/** Read-only facts of a container: its state, its last run, its cgroups and usage. */
+final class StateProperties {
+    private StateProperties() {}
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    static void register(Properties p) {
+        p.add(Property.readOnly("state", "container state", (s, c) -> c.state.text(), false));
+        p.add(Property.readOnly("absolute_name", "full container name", (s, c) -> ContainerName.absolute(c.name), false));
+        p.add(Property.readOnly("absolute_namespace", "full container namespace", (s, c) -> "/porto/", false));
+        p.add(Property.readOnly("parent", "parent container name", (s, c) -> c.parent.isHost() ? "/" : c.parent.name, false));
+        p.add(Property.readOnly("level", "nesting level", (s, c) -> Integer.toString(c.level), false));
+        p.add(Property.readOnly("id", "container id", (s, c) -> Long.toString(c.id), false));
+        p.add(Property.readOnly("root_pid", "main process pid", (s, c) -> {
+            Properties.requireTask(c, "root_pid");
+            return Integer.toString(c.rootPid);
+        }, false));
+        p.add(Property.readOnly("exit_status", "exit status in wait(2) form", (s, c) -> {
+            Properties.requireDead(c, "exit_status");
+            return Integer.toString(c.exitStatus);
+        }, false));
+        p.add(Property.readOnly("exit_code", "0: success, 1..255: error, -64..-1: signal, -99: OOM", (s, c) -> {
+            Properties.requireDead(c, "exit_code");
+            return Integer.toString(Properties.exitCode(c));
+        }, false));
+        p.add(Property.readOnly("oom_killed", "true if killed by the OOM killer", (s, c) -> {
+            Properties.requireDead(c, "oom_killed");
+            return Values.formatBool(c.oomKilled);
+        }, false));
+        p.add(Property.readOnly("start_errno", "errno of the last failed start", (s, c) -> Integer.toString(c.startErrno), false));
+        p.add(Property.readOnly("respawn_count", "how many times the container was respawned", (s, c) -> Integer.toString(c.respawnCount), false));
+        p.add(Property.readOnly("creation_time", "creation time", (s, c) -> TIME.format(Instant.ofEpochMilli(c.creationTime)), false));
+        p.add(Property.readOnly("start_time", "start time", (s, c) -> {
+            if (c.startTime == 0)
+                throw new PortoException(ErrorCode.InvalidState, "container has not been started");
+            return TIME.format(Instant.ofEpochMilli(c.startTime));
+        }, false));
+        p.add(Property.readOnly("time", "running time in seconds", (s, c) -> {
+            if (c.startTime == 0)
+                return "0";
+            long end = c.state == State.DEAD ? c.deathTime : s.clock().nowMillis();
+            return Long.toString(Math.max(0, end - c.startTime) / 1000);
+        }, false));
+        p.add(Property.readOnly("stdout", "stored standard output: stdout[[offset][:length]]", (s, c) -> s.readStream(c, "stdout", null), true));
+        p.add(Property.readOnly("stderr", "stored standard error: stderr[[offset][:length]]", (s, c) -> s.readStream(c, "stderr", null), true));
+        p.add(Property.readOnly("stdout_offset", "bytes of stdout dropped by rotation", (s, c) -> Long.toString(s.streamOffset(c, "stdout")), false));
+        p.add(Property.readOnly("stderr_offset", "bytes of stderr dropped by rotation", (s, c) -> Long.toString(s.streamOffset(c, "stderr")), false));
+        p.add(Property.readOnly("controllers", "enabled cgroup controllers", (s, c) -> String.join(";", new java.util.TreeSet<>(c.controllers)), true));
+        p.add(Property.readOnly("cgroups", "cgroup paths: <controller>: <path>", (s, c) -> Values.formatMap(new TreeMap<>(s.cgroupPaths(c))), true));
+        p.add(Property.readOnly("process_count", "current process count", (s, c) -> Long.toString(s.processCount(c)), false));
+        p.add(Property.readOnly("thread_count", "current thread count", (s, c) -> Long.toString(s.threadCount(c)), false));
+        p.add(Property.readOnly("memory_usage", "memory usage, bytes", (s, c) -> s.stat(c, porto.ports.Cgroups.Stat.MEMORY_USAGE), false));
+        p.add(Property.readOnly("cpu_usage", "cpu time used, nanoseconds", (s, c) -> s.stat(c, porto.ports.Cgroups.Stat.CPU_USAGE_NS), false));
+        p.add(Property.readOnly("cpu_usage_system", "kernel cpu time used, nanoseconds", (s, c) -> s.stat(c, porto.ports.Cgroups.Stat.CPU_SYSTEM_NS), false));
+    }
+}
