@@ -79,10 +79,11 @@ public final class FakeFiles implements ContainerFiles {
     }
 
     @Override
-    public synchronized void dropHead(String path, long bytes) throws KernelException {
+    public synchronized long dropHead(String path, long bytes) throws KernelException {
         Entry e = file(path);
         int from = (int) Math.min(Math.max(0, bytes), e.data().length);
         entries.put(path, new Entry(e.uid(), e.gid(), Arrays.copyOfRange(e.data(), from, e.data().length)));
+        return from;
     }
 
     /** A task writes to a file (creating it owned by root if needed, parent or not). */

@@ -14,6 +14,7 @@ import porto.ports.KernelException;
 
 /** Working directories and stored output, with plain file I/O (links are never followed). */
 public final class LinuxFiles implements ContainerFiles {
+    private static final jnr.posix.POSIX POSIX = jnr.posix.POSIXFactory.getNativePOSIX();
 
     @Override
     public void createDirectory(String path, int uid, int gid) throws KernelException {
@@ -87,9 +88,52 @@ public final class LinuxFiles implements ContainerFiles {
         }
     }
 
+    /**
+     * Cuts whole blocks off the head with fallocate(FALLOC_FL_COLLAPSE_RANGE), so a writer that
+     * appends keeps appending and nothing is copied. Filesystems without it (tmpfs, older ones)
+     * get the tail copied to the front instead.
+     */
     @Override
-    public void dropHead(String path, long bytes) throws KernelException {
-        throw new KernelException(95, "output rotation is not implemented yet");
+    public long dropHead(String path, long bytes) throws KernelException {
+        var stat = POSIX.stat(path);
+        long block = Math.max(512, stat.blockSize());
+        long aligned = bytes / block * block;
+        if (aligned <= 0)
+            return 0;
+        int fd = POSIX.open(path, 2 /* O_RDWR */, 0);
+        if (fd < 0)
+            throw new KernelException(POSIX.errno(), "cannot open " + path);
+        try {
+            if (Native.LIBC.fallocate(fd, Native.FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == 0)
+                return aligned;
+        } finally {
+            POSIX.close(fd);
+        }
+        return copyTailToFront(path, bytes);
+    }
+
+    private static long copyTailToFront(String path, long bytes) throws KernelException {
+        try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
+            long size = f.length();
+            long drop = Math.min(bytes, size);
+            byte[] buffer = new byte[1 << 16];
+            long read = drop;
+            long write = 0;
+            while (read < size) {
+                f.seek(read);
+                int n = f.read(buffer, 0, (int) Math.min(buffer.length, size - read));
+                if (n <= 0)
+                    break;
+                f.seek(write);
+                f.write(buffer, 0, n);
+                read += n;
+                write += n;
+            }
+            f.setLength(write);
+            return drop;
+        } catch (IOException e) {
+            throw new KernelException(CgroupFiles.errno(e), "cannot rotate " + path + ": " + e.getMessage(), e);
+        }
     }
 
     private static void chown(Path p, int uid, int gid) throws IOException {

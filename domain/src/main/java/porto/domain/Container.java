@@ -32,6 +32,9 @@ public final class Container {
     boolean oomKilled;
     int startErrno = -1;
     int respawnCount;
+    /** Bytes dropped from the head of the stored stdout and stderr by rotation. */
+    long stdoutOffset;
+    long stderrOffset;
     Set<String> controllers = Set.of();
 
     Container(String name, Container parent, long id) {

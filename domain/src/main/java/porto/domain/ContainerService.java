@@ -42,6 +42,7 @@ public final class ContainerService {
     private final DomainConfig config;
     private final Lifecycle lifecycle;
     private final Persistence persistence;
+    private final OutputStore output;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
@@ -53,6 +54,7 @@ public final class ContainerService {
         this.host.state = State.META;
         this.lifecycle = new Lifecycle(this);
         this.persistence = new Persistence(this);
+        this.output = new OutputStore(this);
     }
 
     // ---- wiring and facts used by properties ----
@@ -88,6 +90,15 @@ public final class ContainerService {
         }
         kernel.exits().start(this::taskExited);
         destroyOrphanedWeak();
+        lock.lock();
+        try {
+            for (Container c : containers.values())
+                if (c.state == State.DEAD)
+                    lifecycle.scheduleAfterDeath(c);
+        } finally {
+            lock.unlock();
+        }
+        scheduleRotation();
         // Exits that happened while no daemon ran are replayed right after start; a task that is
         // gone and still unreported after that has been lost with its status.
         if (!lost.isEmpty())
@@ -95,6 +106,56 @@ public final class ContainerService {
     }
 
     static final long LOST_TASK_GRACE_MS = 3_000;
+    static final long ROTATE_PERIOD_MS = 2_000;
+
+    /** Keeps stored output within stdout_limit, every few seconds. */
+    private void scheduleRotation() {
+        kernel.clock().schedule(ROTATE_PERIOD_MS, () -> {
+            lock.lock();
+            try {
+                for (Container c : containers.values())
+                    if (c.state == State.RUNNING || c.state == State.PAUSED)
+                        output.rotate(c);
+            } finally {
+                lock.unlock();
+            }
+            scheduleRotation();
+        });
+    }
+
+    /** Timer: respawn a container that is still dead from the same death. */
+    void respawnDead(String name, long deathTime) {
+        lock.lock();
+        try {
+            Container c = containers.get(name);
+            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
+                return;
+            try {
+                lifecycle.respawn(c);
+            } catch (PortoException e) {
+                // Start failed: start_errno says why; the container stays stopped for the user.
+                persistence.save(c);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Timer: destroy a container that has been dead for aging_time. */
+    void ageOut(String name, long deathTime) {
+        lock.lock();
+        try {
+            Container c = containers.get(name);
+            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
+                return;
+            lifecycle.stopTree(c, 0);
+            removeTree(c);
+        } catch (PortoException e) {
+            // Busy with something else; it will age out with its next death.
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** No client connection survives a daemon restart, so every weak container has lost its client. */
     private void destroyOrphanedWeak() {
@@ -643,11 +704,15 @@ public final class ContainerService {
     }
 
     String readStream(Container c, String stream, String range) throws PortoException {
-        return lifecycle.readStream(c, stream, range);
+        return output.read(c, stream, range);
     }
 
     long streamOffset(Container c, String stream) {
-        return lifecycle.streamOffset(c, stream);
+        return stream.equals("stdout") ? c.stdoutOffset : c.stderrOffset;
+    }
+
+    OutputStore output() {
+        return output;
     }
 
     Map<String, String> cgroupPaths(Container c) {

@@ -13,6 +13,7 @@ import porto.ports.LaunchSpec;
 
 /** Start, stop, death, pause and resume of containers. Called with the service lock held. */
 final class Lifecycle {
+    static final long RESPAWN_DELAY_MS = 1_000;
     /** How long to wait for killed processes to leave their cgroup. */
     private static final long KILL_WAIT_MS = 5_000;
 
@@ -190,11 +191,39 @@ final class Lifecycle {
             // Children's exits still arrive and are handled one by one.
         }
         c.state = State.DEAD;
+        s.output().rotate(c);
         s.persistence().save(c);
         s.notifyState(c);
         // Nothing may go on running below a dead container: its processes were killed above.
         for (Container child : c.children.values())
             buryTree(child, c.deathTime);
+        scheduleAfterDeath(c);
+    }
+
+    /** Respawn after a second when asked to; destroy after aging_time otherwise. */
+    void scheduleAfterDeath(Container c) {
+        String name = c.name;
+        long died = c.deathTime;
+        try {
+            boolean respawn = Values.parseBool(value(c, "respawn"));
+            long max = Long.parseLong(value(c, "max_respawns"));
+            if (respawn && (max < 0 || c.respawnCount < max)) {
+                s.clock().schedule(RESPAWN_DELAY_MS, () -> s.respawnDead(name, died));
+                return;
+            }
+            long agingMs = Long.parseLong(value(c, "aging_time")) * 1000;
+            long left = Math.max(0, died + agingMs - s.clock().nowMillis());
+            s.clock().schedule(left, () -> s.ageOut(name, died));
+        } catch (PortoException e) {
+            // Values were validated when set; nothing to schedule for a broken one.
+        }
+    }
+
+    /** A dead container with respawn=true starts again, counting the respawn. */
+    void respawn(Container c) throws PortoException {
+        stopTree(c, 0);
+        c.respawnCount++;
+        start(c, new Caller(0, c.ownerUid, c.ownerGid));
     }
 
     private void buryTree(Container c, long when) {
@@ -249,45 +278,5 @@ final class Lifecycle {
         s.notifyState(c);
         for (Container child : c.children.values())
             markTree(child, to);
-    }
-
-    // ---- output ----
-
-    String readStream(Container c, String stream, String range) throws PortoException {
-        String configured = value(c, stream + "_path");
-        if (configured.startsWith("/dev/fd/"))
-            throw new PortoException(ErrorCode.InvalidData, stream + " goes to a descriptor of the client and is not stored");
-        String path = configured.startsWith("/") ? configured : s.defaultCwd(c) + "/" + configured;
-        long size = s.kernel.files().size(path);
-        if (size < 0)
-            return "";
-        long limit = Long.parseLong(value(c, "stdout_limit"));
-        long offset = Math.max(0, size - limit);
-        long length = size - offset;
-        if (range != null && !range.isEmpty()) {
-            int colon = range.indexOf(':');
-            String off = colon < 0 ? range : range.substring(0, colon);
-            String len = colon < 0 ? "" : range.substring(colon + 1);
-            if (!off.isEmpty())
-                offset = Values.parseUnsigned(off);
-            if (!len.isEmpty()) {
-                long want = Values.parseUnsigned(len);
-                if (off.isEmpty())
-                    offset = Math.max(0, size - want);
-                length = Math.min(want, Math.max(0, size - offset));
-            } else {
-                length = Math.max(0, size - offset);
-            }
-        }
-        try {
-            byte[] data = s.kernel.files().read(path, offset, (int) Math.min(length, Integer.MAX_VALUE - 8));
-            return new String(data, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, "cannot read " + stream + ": " + e.getMessage(), e.errno());
-        }
-    }
-
-    long streamOffset(Container c, String stream) {
-        return 0;
     }
 }

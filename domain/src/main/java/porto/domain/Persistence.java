@@ -41,6 +41,8 @@ final class Persistence {
         r.put("oom_killed", Boolean.toString(c.oomKilled));
         r.put("start_errno", Integer.toString(c.startErrno));
         r.put("respawn_count", Integer.toString(c.respawnCount));
+        r.put("stdout_offset", Long.toString(c.stdoutOffset));
+        r.put("stderr_offset", Long.toString(c.stderrOffset));
         r.put("controllers", String.join(",", c.controllers));
         for (var e : c.config.entrySet())
             r.put(PROP + e.getKey(), e.getValue());
@@ -84,6 +86,8 @@ final class Persistence {
                 c.oomKilled = Boolean.parseBoolean(r.getOrDefault("oom_killed", "false"));
                 c.startErrno = Integer.parseInt(r.getOrDefault("start_errno", "-1"));
                 c.respawnCount = Integer.parseInt(r.getOrDefault("respawn_count", "0"));
+                c.stdoutOffset = Long.parseLong(r.getOrDefault("stdout_offset", "0"));
+                c.stderrOffset = Long.parseLong(r.getOrDefault("stderr_offset", "0"));
                 String ctl = r.getOrDefault("controllers", "");
                 c.controllers = ctl.isEmpty() ? Set.of() : Set.of(ctl.split(","));
                 for (var e : r.entrySet())

@@ -18,6 +18,9 @@ public interface ContainerFiles {
     /** Reads at most {@code length} bytes at {@code offset}. */
     byte[] read(String path, long offset, int length) throws KernelException;
 
-    /** Drops the first {@code bytes} of the file, keeping the rest (output rotation). */
-    void dropHead(String path, long bytes) throws KernelException;
+    /**
+     * Drops about the first {@code bytes} of the file, keeping the rest (output rotation), and
+     * returns how many were dropped: the kernel may only cut whole blocks.
+     */
+    long dropHead(String path, long bytes) throws KernelException;
 }

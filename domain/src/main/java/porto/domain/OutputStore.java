@@ -1,0 +1,97 @@
+package porto.domain;
+
+import java.nio.charset.StandardCharsets;
+import porto.ports.KernelException;
+
+/**
+ * A container's stored stdout and stderr: files in its working directory that rotation keeps at
+ * most {@code stdout_limit} long by dropping their head. Offsets are counted from the start of the
+ * stream, so a reader's position stays valid across rotations; the dropped part is reported as
+ * {@code stdout_offset} / {@code stderr_offset}.
+ */
+final class OutputStore {
+    private final ContainerService s;
+
+    OutputStore(ContainerService s) {
+        this.s = s;
+    }
+
+    private String value(Container c, String property) throws PortoException {
+        return s.properties().find(property).read(s, c);
+    }
+
+    /** The host path of a stored stream, or null when the stream goes elsewhere (a client's fd). */
+    private String path(Container c, String stream) throws PortoException {
+        String configured = value(c, stream + "_path");
+        if (configured.startsWith("/dev/fd/"))
+            return null;
+        return configured.startsWith("/") ? configured : s.defaultCwd(c) + "/" + configured;
+    }
+
+    private static long offset(Container c, String stream) {
+        return stream.equals("stdout") ? c.stdoutOffset : c.stderrOffset;
+    }
+
+    /** Reads "stdout", "stdout[offset:]", "stdout[:length]" or "stdout[offset:length]". */
+    String read(Container c, String stream, String range) throws PortoException {
+        String path = path(c, stream);
+        if (path == null)
+            throw new PortoException(ErrorCode.InvalidData, stream + " goes to a descriptor of the client and is not stored");
+        long size = s.kernel.files().size(path);
+        if (size < 0)
+            return "";
+        long dropped = offset(c, stream);
+        long end = dropped + size;
+        long limit = Long.parseLong(value(c, "stdout_limit"));
+        long from = Math.max(dropped, end - limit);
+        long to = end;
+        if (range != null && !range.isEmpty()) {
+            int colon = range.indexOf(':');
+            String off = colon < 0 ? range : range.substring(0, colon);
+            String len = colon < 0 ? "" : range.substring(colon + 1);
+            if (!off.isEmpty()) {
+                from = Values.parseUnsigned(off);
+                if (from < dropped)
+                    throw new PortoException(ErrorCode.InvalidValue, stream + " before offset " + dropped
+                            + " was dropped by rotation; asked for " + from);
+            }
+            if (!len.isEmpty()) {
+                long want = Values.parseUnsigned(len);
+                if (off.isEmpty())
+                    from = Math.max(dropped, end - want);
+                to = Math.min(end, from + want);
+            }
+        }
+        if (from >= to)
+            return "";
+        try {
+            byte[] data = s.kernel.files().read(path, from - dropped, (int) Math.min(to - from, Integer.MAX_VALUE - 8));
+            return new String(data, StandardCharsets.UTF_8);
+        } catch (KernelException e) {
+            throw new PortoException(ErrorCode.Unknown, "cannot read " + stream + ": " + e.getMessage(), e.errno());
+        }
+    }
+
+    /** Drops the head of stored streams that grew past stdout_limit. */
+    void rotate(Container c) {
+        for (String stream : new String[] {"stdout", "stderr"}) {
+            try {
+                String path = path(c, stream);
+                if (path == null || !path.startsWith(s.defaultCwd(c) + "/"))
+                    continue; // only our own storage rotates; a user's file is the user's
+                long size = s.kernel.files().size(path);
+                long limit = Long.parseLong(value(c, "stdout_limit"));
+                if (size <= limit)
+                    continue;
+                long dropped = s.kernel.files().dropHead(path, size - limit);
+                if (stream.equals("stdout"))
+                    c.stdoutOffset += dropped;
+                else
+                    c.stderrOffset += dropped;
+                s.persistence().save(c);
+            } catch (PortoException | KernelException e) {
+                // The next round tries again; reading still works on the longer file.
+            }
+        }
+    }
+}
