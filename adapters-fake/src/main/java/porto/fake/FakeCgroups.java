@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -85,10 +86,26 @@ public final class FakeCgroups implements Cgroups {
 
     @Override
     public List<String> taskDirectories(String path, Set<String> controllers) {
-        List<String> dirs = new ArrayList<>();
-        for (String ctl : new TreeSet<>(controllers))
-            dirs.add(DIR_PREFIX + ctl + ":" + ROOT + "/" + path);
-        return dirs;
+        synchronized (lock) {
+            List<String> dirs = new ArrayList<>();
+            for (String ctl : new TreeSet<>(available)) {
+                // Shared with the nearest ancestor that has the controller, as CgroupV1 does.
+                Map<String, Node> tree = hierarchies.getOrDefault(ctl, Map.of());
+                String p = path;
+                while (p != null && !controllers.contains(ctl) && !tree.containsKey(p))
+                    p = parentOf(p);
+                if (p != null)
+                    dirs.add(DIR_PREFIX + ctl + ":" + ROOT + "/" + p);
+            }
+            return dirs;
+        }
+    }
+
+    @Override
+    public Optional<String> containerPathOf(int pid) {
+        synchronized (lock) {
+            return processes.get(pid).filter(FakeProcess::isRunning).map(FakeProcess::container);
+        }
     }
 
     @Override

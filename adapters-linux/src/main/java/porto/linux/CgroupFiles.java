@@ -43,6 +43,26 @@ final class CgroupFiles {
         }
     }
 
+    /**
+     * The cgroup of {@code pid} in the hierarchy whose /proc/PID/cgroup line has {@code controllers}
+     * ("freezer" for v1, "" for the unified v2 line), below {@code /root/}; null when it lies elsewhere.
+     */
+    static String cgroupBelow(int pid, String controllers, String root) {
+        String text = read(Path.of("/proc", Integer.toString(pid), "cgroup"));
+        if (text == null)
+            return null;
+        String prefix = "/" + root + "/";
+        for (String line : text.split("\n")) {
+            String[] f = line.split(":", 3);
+            if (f.length < 3)
+                continue;
+            boolean match = controllers.isEmpty() ? f[0].equals("0") && f[1].isEmpty() : List.of(f[1].split(",")).contains(controllers);
+            if (match)
+                return f[2].startsWith(prefix) ? f[2].substring(prefix.length()) : null;
+        }
+        return null;
+    }
+
     /** Value of "key N" in a flat keyed file such as memory.stat or cpu.stat; -1 if absent. */
     static long keyed(Path file, String key) {
         String text = read(file);

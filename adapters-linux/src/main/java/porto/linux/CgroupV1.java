@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import porto.ports.Cgroups;
@@ -77,9 +78,20 @@ public final class CgroupV1 implements Cgroups {
     @Override
     public List<String> taskDirectories(String path, Set<String> controllers) {
         List<String> dirs = new ArrayList<>();
-        for (String c : new TreeSet<>(controllers))
-            dirs.add(dir(c, path).toString());
+        for (String c : new TreeSet<>(mounts.keySet())) {
+            // A controller the container lacks is shared with the nearest ancestor that has it.
+            String p = path;
+            while (!controllers.contains(c) && !Files.isDirectory(dir(c, p)) && p.contains("/"))
+                p = p.substring(0, p.lastIndexOf('/'));
+            if (controllers.contains(c) || Files.isDirectory(dir(c, p)))
+                dirs.add(dir(c, p).toString());
+        }
         return dirs;
+    }
+
+    @Override
+    public Optional<String> containerPathOf(int pid) {
+        return Optional.ofNullable(CgroupFiles.cgroupBelow(pid, "freezer", root));
     }
 
     @Override

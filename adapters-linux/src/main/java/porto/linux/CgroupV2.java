@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import porto.ports.Cgroups;
@@ -82,6 +83,15 @@ public final class CgroupV2 implements Cgroups {
     @Override
     public List<String> taskDirectories(String path, Set<String> wanted) {
         return List.of(dir(path).resolve(TASK_LEAF).toString());
+    }
+
+    @Override
+    public Optional<String> containerPathOf(int pid) {
+        String path = CgroupFiles.cgroupBelow(pid, "", root);
+        if (path == null)
+            return Optional.empty();
+        // The task leaf is no container: "a/b/%task" is a process of "a/b".
+        return Optional.of(path.replace("/" + TASK_LEAF, "").replace(TASK_LEAF, ""));
     }
 
     @Override

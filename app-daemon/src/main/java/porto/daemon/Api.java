@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
 import porto.domain.Caller;
+import porto.domain.ClientScope;
 import porto.domain.ContainerService;
 import porto.domain.ErrorCode;
 import porto.domain.PortoException;
@@ -36,7 +37,7 @@ public final class Api {
 
         void createdWeak(String name);
 
-        void asyncWait(TContainerWaitRequest request);
+        void asyncWait(TContainerWaitRequest request, ClientScope scope) throws PortoException;
 
         void stopAsyncWait();
     }
@@ -51,7 +52,9 @@ public final class Api {
             if (!body.isInitialized())
                 throw new PortoException(ErrorCode.InvalidValue, "missing fields in " + method.getName() + ": "
                         + String.join(", ", body.findInitializationErrors()));
-            dispatch(req, session, rsp);
+            // Who the client is may change between requests (its container's enable_porto, owner).
+            ClientScope scope = service.scope(session.caller());
+            dispatch(req, session, scope, rsp);
             rsp.setError(EError.Success);
         } catch (PortoException e) {
             // An error answer carries no method result, not even a half-filled one.
@@ -76,45 +79,50 @@ public final class Api {
         throw new PortoException(ErrorCode.InvalidMethod, "request has more than one method");
     }
 
-    private void dispatch(TContainerRequest req, Session session, TContainerResponse.Builder rsp) throws PortoException {
-        Caller who = session.caller();
+    private void dispatch(TContainerRequest req, Session session, ClientScope scope, TContainerResponse.Builder rsp)
+            throws PortoException {
+        Caller who = scope.caller();
         if (req.hasCreate()) {
-            service.create(who, checkedName(req.getCreate().getName()), false);
+            service.create(who, checkedName(scope, req.getCreate().getName()), false);
         } else if (req.hasCreateWeak()) {
-            String name = checkedName(req.getCreateWeak().getName());
+            String name = checkedName(scope, req.getCreateWeak().getName());
             service.create(who, name, true);
             session.createdWeak(name);
         } else if (req.hasDestroy()) {
-            service.destroy(who, Names.resolve(req.getDestroy().getName()));
+            service.destroy(who, scope.resolve(req.getDestroy().getName()));
         } else if (req.hasStart()) {
-            service.start(who, Names.resolve(req.getStart().getName()));
+            service.start(who, scope.resolve(req.getStart().getName()));
         } else if (req.hasStop()) {
             var stop = req.getStop();
-            service.stop(who, Names.resolve(stop.getName()), stop.hasTimeoutMs() ? Integer.toUnsignedLong(stop.getTimeoutMs()) : -1);
+            service.stop(who, scope.resolve(stop.getName()), stop.hasTimeoutMs() ? Integer.toUnsignedLong(stop.getTimeoutMs()) : -1);
         } else if (req.hasRespawn()) {
-            service.restart(who, Names.resolve(req.getRespawn().getName()));
+            service.restart(who, scope.resolve(req.getRespawn().getName()));
         } else if (req.hasKill()) {
-            service.kill(who, Names.resolve(req.getKill().getName()), req.getKill().getSig());
+            service.kill(who, scope.resolve(req.getKill().getName()), req.getKill().getSig());
         } else if (req.hasPause()) {
-            service.pause(who, Names.resolve(req.getPause().getName()));
+            service.pause(who, scope.resolve(req.getPause().getName()));
         } else if (req.hasResume()) {
-            service.resume(who, Names.resolve(req.getResume().getName()));
+            service.resume(who, scope.resolve(req.getResume().getName()));
         } else if (req.hasList()) {
-            String mask = req.getList().hasMask() ? Names.resolve(req.getList().getMask()) : null;
-            rsp.getListBuilder().addAllName(service.list(mask));
+            String mask = req.getList().hasMask() ? req.getList().getMask() : null;
+            for (String name : service.list(null)) {
+                String relative = scope.relative(name);
+                if (relative != null && (mask == null || mask.isEmpty() || porto.domain.Masks.matches(relative, mask)))
+                    rsp.getListBuilder().addName(relative);
+            }
         } else if (req.hasGetProperty()) {
             var g = req.getGetProperty();
-            String value = service.get(Names.resolve(g.getName()), g.getProperty());
+            String value = service.get(scope.resolve(g.getName()), g.getProperty());
             rsp.getGetPropertyBuilder().setValue(value);
         } else if (req.hasGetData()) {
             var g = req.getGetData();
-            String value = service.get(Names.resolve(g.getName()), g.getData());
+            String value = service.get(scope.resolve(g.getName()), g.getData());
             rsp.getGetDataBuilder().setValue(value);
         } else if (req.hasSetProperty()) {
             var s = req.getSetProperty();
-            service.set(who, Names.resolve(s.getName()), s.getProperty(), s.getValue());
+            service.set(who, scope.resolve(s.getName()), s.getProperty(), s.getValue());
         } else if (req.hasGet()) {
-            get(req, rsp);
+            get(req, scope, rsp);
         } else if (req.hasPropertyList()) {
             var list = TContainerPropertyListResponse.newBuilder();
             for (Property p : service.properties().all())
@@ -129,37 +137,51 @@ public final class Api {
         } else if (req.hasVersion()) {
             rsp.setVersion(TVersionResponse.newBuilder().setTag(Version.TAG).setRevision(Version.REVISION));
         } else if (req.hasWait()) {
-            waitSync(req.getWait(), rsp);
+            waitSync(req.getWait(), scope, rsp);
         } else if (req.hasAsyncWait()) {
-            session.asyncWait(req.getAsyncWait());
+            session.asyncWait(req.getAsyncWait(), scope);
         } else if (req.hasStopAsyncWait()) {
             session.stopAsyncWait();
         } else if (req.hasCreateFromSpec()) {
-            Specs.createFromSpec(service, who, req.getCreateFromSpec(), session);
+            Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session);
         } else if (req.hasUpdateFromSpec()) {
-            Specs.apply(service, who, Names.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
+            Specs.apply(service, who, scope.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
         } else {
             throw new PortoException(ErrorCode.InvalidMethod, "method is not implemented");
         }
     }
 
-    private static String checkedName(String name) throws PortoException {
-        String resolved = Names.resolve(name);
+    static String checkedName(ClientScope scope, String name) throws PortoException {
+        String resolved = scope.resolve(name);
         porto.domain.ContainerName.validate(resolved);
         return resolved;
     }
 
-    private void get(TContainerRequest req, TContainerResponse.Builder rsp) {
+    private void get(TContainerRequest req, ClientScope scope, TContainerResponse.Builder rsp) {
         var g = req.getGet();
         List<String> names = new ArrayList<>();
-        for (String n : g.getNameList())
-            names.add(Names.resolve(n));
-        Map<String, Map<String, ContainerService.Result>> values = service.getMany(names, g.getVariableList());
+        List<PortoException> refused = new ArrayList<>();
+        for (String n : g.getNameList()) {
+            try {
+                names.add(scope.resolve(n));
+                refused.add(null);
+            } catch (PortoException e) {
+                names.add(null);
+                refused.add(e);
+            }
+        }
+        Map<String, Map<String, ContainerService.Result>> values =
+                service.getMany(names.stream().filter(java.util.Objects::nonNull).toList(), g.getVariableList());
         TContainerGetResponse.Builder out = rsp.getGetBuilder();
-        int i = 0;
-        for (var entry : values.entrySet()) {
-            var one = out.addListBuilder().setName(g.getName(i++));
-            for (var v : entry.getValue().entrySet()) {
+        for (int i = 0; i < names.size(); i++) {
+            var one = out.addListBuilder().setName(g.getName(i));
+            if (refused.get(i) != null) {
+                for (String variable : g.getVariableList())
+                    one.addKeyvalBuilder().setVariable(variable)
+                            .setError(EError.forNumber(refused.get(i).code().number())).setErrorMsg(refused.get(i).getMessage());
+                continue;
+            }
+            for (var v : values.get(names.get(i)).entrySet()) {
                 var kv = one.addKeyvalBuilder().setVariable(v.getKey());
                 if (v.getValue().error() == null) {
                     kv.setValue(v.getValue().value());
@@ -171,12 +193,12 @@ public final class Api {
         }
     }
 
-    private void waitSync(TContainerWaitRequest w, TContainerResponse.Builder rsp) throws PortoException {
+    private void waitSync(TContainerWaitRequest w, ClientScope scope, TContainerResponse.Builder rsp) throws PortoException {
         if (w.getNameCount() == 0)
             throw new PortoException(ErrorCode.InvalidValue, "containers to wait are not set");
         List<String> names = new ArrayList<>();
         for (String n : w.getNameList())
-            names.add(Names.resolve(n));
+            names.add(porto.domain.Masks.isMask(n) ? scope.resolveMask(n) : scope.resolve(n));
         long timeout = w.hasTimeoutMs() ? Integer.toUnsignedLong(w.getTimeoutMs()) : -1;
         String[] found = service.waitFor(names, timeout, w.hasTargetState() ? w.getTargetState() : null);
         TContainerWaitResponse.Builder out = rsp.getWaitBuilder();
@@ -184,7 +206,7 @@ public final class Api {
             out.setName("").setState("timeout");
         } else {
             int index = names.indexOf(found[0]);
-            out.setName(index >= 0 ? w.getName(index) : found[0]).setState(found[1]);
+            out.setName(index >= 0 ? w.getName(index) : scope.display(found[0])).setState(found[1]);
         }
         out.setWhen(System.currentTimeMillis() / 1000);
     }

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import porto.domain.Caller;
+import porto.domain.ClientScope;
 import porto.domain.ContainerService;
 import porto.domain.Events;
 import porto.domain.Masks;
+import porto.domain.PortoException;
 import porto.rpc.Rpc.EError;
 import porto.rpc.Rpc.TContainerRequest;
 import porto.rpc.Rpc.TContainerResponse;
@@ -103,19 +105,20 @@ final class Connection implements Api.Session {
     }
 
     @Override
-    public void asyncWait(TContainerWaitRequest request) {
-        stopAsyncWait();
+    public void asyncWait(TContainerWaitRequest request, ClientScope scope) throws PortoException {
         List<String> wanted = new ArrayList<>();
         for (String n : request.getNameList())
-            wanted.add(Names.resolve(n));
+            wanted.add(n.equals("***") || Masks.isMask(n) ? scope.resolveMask(n) : scope.resolve(n));
+        stopAsyncWait();
         String target = request.hasTargetState() ? request.getTargetState() : null;
         Events.Listener listener = (name, state, when) -> {
             if (target != null && !target.isEmpty() && !target.equals(state))
                 return;
-            if (!matches(wanted, name))
+            String seen = scope.relative(name);
+            if (seen == null || !matches(wanted, name))
                 return;
             pushes.add(TContainerResponse.newBuilder().setError(EError.Success)
-                    .setAsyncWait(TContainerWaitResponse.newBuilder().setName(name).setState(state).setWhen(when / 1000))
+                    .setAsyncWait(TContainerWaitResponse.newBuilder().setName(seen).setState(state).setWhen(when / 1000))
                     .build());
         };
         asyncListener = listener;

@@ -3,6 +3,7 @@ package porto.daemon;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import porto.domain.Caller;
+import porto.domain.ClientScope;
 import porto.domain.ContainerService;
 import porto.domain.PortoException;
 import porto.rpc.Rpc.TContainerSpec;
@@ -12,11 +13,11 @@ import porto.rpc.Rpc.TCreateFromSpecRequest;
 final class Specs {
     private Specs() {}
 
-    static void createFromSpec(ContainerService service, Caller who, TCreateFromSpecRequest req, Api.Session session)
+    static void createFromSpec(ContainerService service, ClientScope scope, TCreateFromSpecRequest req, Api.Session session)
             throws PortoException {
+        Caller who = scope.caller();
         TContainerSpec spec = req.getContainer();
-        String name = Names.resolve(spec.getName());
-        porto.domain.ContainerName.validate(name);
+        String name = Api.checkedName(scope, spec.getName());
         boolean weak = spec.hasWeak() && spec.getWeak();
         service.create(who, name, weak);
         if (weak)

@@ -193,6 +193,42 @@ public final class ContainerService {
 
     // ---- the API ----
 
+    /**
+     * Identifies a client from its socket's peer credentials: the container its process lives in
+     * is the deepest container whose cgroup holds it (the host when none does).
+     */
+    public Caller identify(int pid, int uid, int gid) {
+        String path = kernel.cgroups().containerPathOf(pid).orElse(null);
+        lock.lock();
+        try {
+            String found = ContainerName.HOST;
+            if (path != null) {
+                for (String p = path; !p.isEmpty(); p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "") {
+                    if (containers.containsKey(p)) {
+                        found = p;
+                        break;
+                    }
+                }
+            }
+            return new Caller(pid, uid, gid, found);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What an identified client may see and do right now, with the credentials its requests run
+     * under; Permission when porto is disabled for it.
+     */
+    public ClientScope scope(Caller caller) throws PortoException {
+        lock.lock();
+        try {
+            return ClientScope.of(this, caller);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void create(Caller caller, String name, boolean weak) throws PortoException {
         ContainerName.validate(name);
         lock.lock();

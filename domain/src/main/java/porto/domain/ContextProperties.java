@@ -7,6 +7,26 @@ import static porto.domain.Property.STOPPED_ONLY;
 final class ContextProperties {
     private ContextProperties() {}
 
+    private static String canonicalAccess(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        AccessLevel level = AccessLevel.parse(v);
+        // Only root may give a container more access than its ancestors have.
+        if (!who.isRoot())
+            for (Container p = c.parent; !p.isHost(); p = p.parent)
+                if (!AccessLevel.compatible(ClientScope.accessLevel(s, p), level))
+                    throw new PortoException(ErrorCode.Permission, "enable_porto=" + level.text()
+                            + " exceeds the access of parent " + p.name);
+        return level.text();
+    }
+
+    private static boolean validPrefix(String name) {
+        try {
+            ContainerName.validate(name);
+            return true;
+        } catch (PortoException e) {
+            return false;
+        }
+    }
+
     static void register(Properties p) {
         p.add(Property.settable("command", "command executed upon container start", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> v, false));
@@ -46,10 +66,14 @@ final class ContextProperties {
                         throw Values.invalid("hostname must be up to 64 letters, digits, '.' or '-', got '" + v + "'");
                     return v;
                 }, false));
-        p.add(Property.settable("enable_porto", "access to porto: false|read-only|child-only|true", STOPPED_ONLY,
-                (s, c) -> "true", (s, c, who, v) -> switch (v.trim()) {
-                    case "true", "full", "false", "none", "read-only", "read-isolate", "isolate", "child-only" -> v.trim();
-                    default -> throw Values.invalid("unknown enable_porto value '" + v + "'");
+        p.add(Property.settable("enable_porto", "access to porto: false|read-isolate|read-only|isolate|child-only|true",
+                ANY_STATE, (s, c) -> "true", ContextProperties::canonicalAccess, false));
+        p.add(Property.settable("porto_namespace", "name prefix of containers visible inside (deprecated, use enable_porto=isolate)",
+                STOPPED_ONLY, (s, c) -> "", (s, c, who, v) -> {
+                    String ns = v.trim();
+                    if (!ns.isEmpty() && (!ns.endsWith("/") || !validPrefix(ns.substring(0, ns.length() - 1))))
+                        throw Values.invalid("porto_namespace must be empty or a name prefix ending with '/', got '" + v + "'");
+                    return ns;
                 }, false));
         p.add(Property.settable("oom_score_adj", "OOM score adjustment: -1000..1000", STOPPED_ONLY,
                 (s, c) -> "0", (s, c, who, v) -> {

@@ -5,26 +5,35 @@ import java.util.OptionalInt;
 
 /**
  * Who may change what, per the manual's "Security" section: root and members of group "porto"
- * have write access; a container may be changed by its owner, or by anyone whose user the owner's
- * "<user>-containers" group (or "porto-containers") includes.
+ * have write access; a container may be changed by its owner, by anyone whose user the owner's
+ * "<user>-containers" group (or "porto-containers") includes, and by clients inside an ancestor of
+ * it. Clients inside containers are further confined to their write scope ({@link ClientScope}).
  */
 final class Permissions {
     private Permissions() {}
 
     static void checkCreate(ContainerService s, Caller caller, Container parent) throws PortoException {
+        ClientScope.of(s, caller).checkWriteScope(parent, true);
         if (caller.isRoot())
             return;
         requirePortoGroup(s, caller);
         if (!parent.isHost())
-            checkWrite(s, caller, parent);
+            checkOwner(s, caller, parent);
     }
 
     static void checkWrite(ContainerService s, Caller caller, Container c) throws PortoException {
+        ClientScope.of(s, caller).checkWriteScope(c, false);
         if (caller.isRoot())
             return;
         requirePortoGroup(s, caller);
+        checkOwner(s, caller, c);
+    }
+
+    private static void checkOwner(ContainerService s, Caller caller, Container c) throws PortoException {
         if (c.ownerUid == caller.uid())
             return;
+        if (caller.inContainer() && ContainerName.isWithin(c.name, caller.container()))
+            return; // a sub-container of the client's own container
         List<Integer> ownerGroups = s.kernel.users().groupsOf(c.ownerUid);
         OptionalInt shared = s.kernel.users().gid("porto-containers");
         if (shared.isPresent() && ownerGroups.contains(shared.getAsInt()))

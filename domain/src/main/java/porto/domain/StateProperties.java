@@ -15,7 +15,7 @@ final class StateProperties {
     static void register(Properties p) {
         p.add(Property.readOnly("state", "container state", (s, c) -> c.state.text(), false));
         p.add(Property.readOnly("absolute_name", "full container name", (s, c) -> ContainerName.absolute(c.name), false));
-        p.add(Property.readOnly("absolute_namespace", "full container namespace", (s, c) -> "/porto/", false));
+        p.add(Property.readOnly("absolute_namespace", "full container namespace", (s, c) -> ContainerName.ABSOLUTE_PREFIX + ClientScope.namespaceOf(s, c, false), false));
         p.add(Property.readOnly("parent", "parent container name", (s, c) -> c.parent.isHost() ? "/" : c.parent.name, false));
         p.add(Property.readOnly("level", "nesting level", (s, c) -> Integer.toString(c.level), false));
         p.add(Property.readOnly("id", "container id", (s, c) -> Long.toString(c.id), false));

@@ -2,6 +2,7 @@ package porto.ports;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,7 +21,11 @@ public interface Cgroups {
     /** Removes the cgroup of {@code path} from every hierarchy; it must hold no process. */
     void remove(String path) throws KernelException;
 
-    /** Directories a new task must join, one per hierarchy, for the launcher. */
+    /**
+     * Directories a new task must join, one per hierarchy, for the launcher: the container's own
+     * cgroup for {@code controllers}; for any other hierarchy the cgroup of its nearest ancestor that
+     * has one, so a nested task never escapes the limits of its parents.
+     */
     List<String> taskDirectories(String path, Set<String> controllers);
 
     /** Absolute cgroup paths of {@code path}, by controller, as shown to users. */
@@ -43,6 +48,12 @@ public interface Cgroups {
 
     /** Raw text of a controller knob ("memory.stat"), or null when there is none. */
     String readKnob(String path, String knob);
+
+    /**
+     * Where {@code pid} lives: the path of its freezer cgroup below the porto root ("a/b", or deeper
+     * when a container made cgroups of its own); empty for a process outside porto's cgroups or gone.
+     */
+    Optional<String> containerPathOf(int pid);
 
     enum Limit {
         /** bytes; 0 means unlimited */
