@@ -17,6 +17,8 @@ mv "$lib/lib.new" "$lib/lib"
 rm -rf "$lib/lib.old"
 install -m 0755 adapters-linux/target/native/portod-native "$lib/portod-native.new"
 mv -f "$lib/portod-native.new" "$lib/portod-native"
+install -m 0755 adapters-linux/target/native/portoinit "$lib/portoinit.new"
+mv -f "$lib/portoinit.new" "$lib/portoinit"
 
 jvm_common="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC"
 

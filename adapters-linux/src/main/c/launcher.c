@@ -1,10 +1,15 @@
 /*
  * Mode "launch": start one container task from the spec on stdin
- * ("key=value" records, each ended by NUL). We join cgroups and namespaces
- * and fork; the child sets up mounts, stdio, limits and credentials and
- * execs. A failing child writes "<errno>\t<step>" to a CLOEXEC pipe, so EOF
- * alone means exec succeeded. stdout gets exactly one line:
- * "ok <pid> <starttime>" or "error <errno> <strerror>: <step>".
+ * ("key=value" records, each ended by NUL). We join cgroups, open the
+ * host-side streams and the host program, enter and create namespaces and
+ * fork; the child sets up mounts, opens the inside streams, sets limits
+ * and credentials and execs. A failing child writes "<errno>\t<step>" to a
+ * CLOEXEC pipe, so EOF alone means exec succeeded. stdout gets exactly one
+ * line: "ok <pid> <starttime>" or "error <errno> <strerror>: <step>".
+ *
+ * Paths a client named (streams, the root, bind sources, mount points made
+ * for them) are opened with client_cred as fsuid/fsgid/groups, never with
+ * the daemon's rights. Paths inside a root resolve with RESOLVE_IN_ROOT.
  */
 #define _GNU_SOURCE
 #include "common.h"
@@ -22,7 +27,9 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
+#include <sys/sysmacros.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -40,11 +47,16 @@ struct list { char **v; size_t n; }; /* v is NULL-terminated once non-empty */
 /* The parsed spec. */
 static struct list cgroups, setnses, devs, binds, rlimits, envs, args;
 static int ns_flags, want_proc, root_ro, no_new_privs, have_uid, have_gid, have_bound, have_ambient;
-static const char *ns_names, *hostname, *root, *cwd, *oom_adj, *groups, *stdio_path[3];
+static const char *ns_names, *hostname, *root, *cwd, *oom_adj, *groups, *exec_host;
+static const char *stdio_path[3], *stdio_inside[3]; /* host paths; paths in the task's filesystem */
+static const char *client_cred; /* "<uid> <gid> <g1,g2,...>" or NULL for the daemon's rights */
 static long umask_val = -1;
 static unsigned long long uid, gid, caps_bound, caps_ambient;
 
 static int report_fd = -1; /* in the child: write end of the error pipe */
+static int exec_fd = -1; /* exec_host, opened before namespaces change */
+static int stdio_fd[3] = { -1, -1, -1 }; /* host-side streams */
+static const int stdio_modes[3] = { O_RDONLY, O_WRONLY | O_CREAT | O_APPEND, O_WRONLY | O_CREAT | O_APPEND };
 
 /* Reports a failed step and exits: through the pipe in the child, on our
  * stdout in the launcher itself. */
@@ -121,6 +133,11 @@ static void parse_record(char *k)
 	else if (!strcmp(k, "stdin")) stdio_path[0] = v;
 	else if (!strcmp(k, "stdout")) stdio_path[1] = v;
 	else if (!strcmp(k, "stderr")) stdio_path[2] = v;
+	else if (!strcmp(k, "stdin_inside")) stdio_inside[0] = v;
+	else if (!strcmp(k, "stdout_inside")) stdio_inside[1] = v;
+	else if (!strcmp(k, "stderr_inside")) stdio_inside[2] = v;
+	else if (!strcmp(k, "client_cred")) client_cred = v;
+	else if (!strcmp(k, "exec_host")) exec_host = v;
 	else if (!strcmp(k, "cwd")) cwd = v;
 	else if (!strcmp(k, "umask")) umask_val = num(k, v, 8) & 07777;
 	else if (!strcmp(k, "rlimit")) push(&rlimits, v);
@@ -156,6 +173,65 @@ static void read_spec(void)
 		fail(EINVAL, "spec: no arg records");
 }
 
+/* Parses "g1,g2,..." into list; returns the count. */
+static size_t gid_list(const char *text, gid_t *list, const char *what)
+{
+	size_t n = 0;
+	char *end;
+
+	for (const char *p = text; p && *p; p = end + (*end == ',')) {
+		errno = 0;
+		list[n] = strtoul(p, &end, 10);
+		if (errno || end == p || (*end && *end != ',') || ++n == NGROUPS_MAX)
+			fail(EINVAL, "spec: bad %s=%s", what, text);
+	}
+	return n;
+}
+
+/* File access with the client's rights (on) or the daemon's (off): only
+ * fsuid, fsgid and the groups change, so mounting still works, and with a
+ * non-zero fsuid the kernel leaves our DAC capabilities unused. */
+static void as_client(int on)
+{
+	static gid_t list[NGROUPS_MAX];
+	static size_t n;
+	static unsigned long long cuid, cgid;
+	static int parsed;
+	char groups_text[4096] = "";
+
+	if (!client_cred)
+		return;
+	if (!parsed) {
+		if (sscanf(client_cred, "%llu %llu %4095s", &cuid, &cgid, groups_text) < 2)
+			fail(EINVAL, "spec: bad client_cred=%s", client_cred);
+		n = gid_list(groups_text, list, "client_cred");
+		parsed = 1;
+	}
+	if (on) {
+		TRY(setgroups(n, list), "setgroups(client %s)", client_cred);
+		setfsgid(cgid);
+		setfsuid(cuid);
+		if ((unsigned long long)setfsuid(-1) != cuid) /* setfsuid() reports no errors */
+			fail(EPERM, "setfsuid(%llu)", cuid);
+	} else {
+		setfsuid(getuid());
+		setfsgid(getgid());
+	}
+}
+
+/* open(2) with the client's rights; errno survives the switch back. */
+static int open_as_client(const char *path, int flags, mode_t mode)
+{
+	int fd, err;
+
+	as_client(1);
+	fd = open(path, flags, mode);
+	err = errno;
+	as_client(0);
+	errno = err;
+	return fd;
+}
+
 static int openat2_in(int rootfd, const char *path)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
@@ -166,8 +242,9 @@ static int openat2_in(int rootfd, const char *path)
 /* Resolves path inside rootfd without ever leaving it: symlinks resolve as
  * if rootfd were "/". Missing parents are created as directories, a missing
  * last component as a directory (mk 'd') or an empty file (mk 'f'); mk 0
- * creates nothing. Returns an O_PATH fd. */
-static int open_in_root(int rootfd, const char *path, char mk)
+ * creates nothing. With client set, what is created is created with the
+ * client's rights (it lies in the client's root). Returns an O_PATH fd. */
+static int open_in_root(int rootfd, const char *path, char mk, int client)
 {
 	char buf[PATH_MAX];
 	int fd = openat2_in(rootfd, path), parent;
@@ -184,8 +261,12 @@ static int open_in_root(int rootfd, const char *path, char mk)
 		int file = mk == 'f' && !end[strspn(end, "/")], err;
 		*end = '\0';
 		if ((fd = openat2_in(rootfd, buf)) < 0 && errno == ENOENT) {
+			as_client(client);
 			int r = file ? openat(parent, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)
 				     : mkdirat(parent, p, 0755);
+			err = errno;
+			as_client(0);
+			errno = err;
 			if (r >= 0 && file)
 				close(r);
 			if (r >= 0 || errno == EEXIST)
@@ -213,12 +294,12 @@ static int remount_ro(const char *path)
 }
 
 /* Mounts onto target inside rootfd through /proc/self/fd/<resolved fd>.
- * With mk 0 a missing target is skipped. */
-static void mount_in(int rootfd, const char *target, char mk, const char *src,
+ * With mk 0 a missing target is skipped; client: see open_in_root(). */
+static void mount_in(int rootfd, const char *target, char mk, int client, const char *src,
 		     const char *type, unsigned long flags, const char *data, int ro)
 {
 	char fdpath[64];
-	int fd = open_in_root(rootfd, target, mk);
+	int fd = open_in_root(rootfd, target, mk, client);
 
 	if (fd < 0 && errno == ENOENT && !mk)
 		return;
@@ -229,23 +310,60 @@ static void mount_in(int rootfd, const char *target, char mk, const char *src,
 	if (!ro)
 		return;
 	/* Re-resolve: the old fd is below the new mount, not at it. */
-	TRY(fd = open_in_root(rootfd, target, 0), "open(%s in %s)", target, root ? root : "/");
+	TRY(fd = open_in_root(rootfd, target, 0, 0), "open(%s in %s)", target, root ? root : "/");
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 	TRY(remount_ro(fdpath), "mount(%s, remount read-only)", target);
 	close(fd);
 }
 
+/* bind=<source>\t<target>\t<ro|rw>[\topt]: the source is opened with the
+ * client's rights (a regular file or directory must be readable), and
+ * mounted from that very descriptor. An "opt" bind skips a missing target. */
 static void do_binds(int rootfd)
 {
 	for (size_t i = 0; i < binds.n; i++) {
 		char *src = binds.v[i], *dst = strchr(src, '\t'), *mode = dst ? strchr(dst + 1, '\t') : NULL;
+		char *opt = mode ? strchr(mode + 1, '\t') : NULL, srcpath[64];
 		struct stat st;
-		if (!mode || (strcmp(mode + 1, "ro") && strcmp(mode + 1, "rw")))
+		int fd, check;
+
+		if (opt)
+			*opt++ = '\0';
+		if (!mode || (strcmp(mode + 1, "ro") && strcmp(mode + 1, "rw")) || (opt && strcmp(opt, "opt")))
 			fail(EINVAL, "spec: bad bind=%s", src);
 		*dst++ = *mode++ = '\0';
-		TRY(stat(src, &st), "stat(%s)", src);
-		mount_in(rootfd, dst, S_ISDIR(st.st_mode) ? 'd' : 'f', src, NULL, MS_BIND | MS_REC, NULL,
+		TRY(fd = open_as_client(src, O_PATH | O_CLOEXEC, 0), "open(%s)", src);
+		TRY(fstat(fd, &st), "stat(%s)", src);
+		snprintf(srcpath, sizeof(srcpath), "/proc/self/fd/%d", fd);
+		if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+			TRY(check = open_as_client(srcpath, O_RDONLY | O_NOCTTY | O_CLOEXEC, 0), "open(%s)", src);
+			close(check);
+		}
+		mount_in(rootfd, dst, opt ? 0 : S_ISDIR(st.st_mode) ? 'd' : 'f', 1, srcpath, NULL, MS_BIND | MS_REC, NULL,
 			 !strcmp(mode, "ro"));
+		close(fd);
+	}
+}
+
+/* dev=<c|b> <major> <minor> <mode> <uid> <gid> <path>: a node in the fresh /dev. */
+static void make_devices(int rootfd)
+{
+	for (size_t i = 0; i < devs.n; i++) {
+		char type, path[PATH_MAX], *slash;
+		unsigned maj, min, mode;
+		unsigned long long duid, dgid;
+		int dirfd;
+
+		if (sscanf(devs.v[i], "%c %u %u %o %llu %llu %4095s", &type, &maj, &min, &mode, &duid, &dgid, path) != 7 ||
+		    (type != 'c' && type != 'b') || strncmp(path, "/dev/", 5) || mode > 0777)
+			fail(EINVAL, "spec: bad dev=%s", devs.v[i]);
+		*(slash = strrchr(path, '/')) = '\0';
+		TRY(dirfd = open_in_root(rootfd, path, 'd', 0), "open(%s in %s)", path, root);
+		TRY(mknodat(dirfd, slash + 1, (type == 'c' ? S_IFCHR : S_IFBLK) | mode, makedev(maj, min)),
+		    "mknod(%s/%s)", path, slash + 1);
+		TRY(fchownat(dirfd, slash + 1, duid, dgid, AT_SYMLINK_NOFOLLOW), "chown(%s/%s)", path, slash + 1);
+		TRY(fchmodat(dirfd, slash + 1, mode, 0), "chmod(%s/%s)", path, slash + 1); /* past our umask */
+		close(dirfd);
 	}
 }
 
@@ -258,23 +376,25 @@ static void setup_root(void)
 	char fdpath[64];
 	int rootfd, devfd;
 
+	/* The client must be able to reach the root itself. */
+	TRY(rootfd = open_as_client(root, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), "open(%s)", root);
+	close(rootfd);
 	TRY(mount(root, root, NULL, MS_BIND | MS_REC, NULL), "mount(%s, %s, bind)", root, root);
 	/* Opened after the bind, so the fd is the root of the new mount. */
-	TRY(rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), "open(%s)", root);
-	mount_in(rootfd, "/proc", 'd', "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
-	mount_in(rootfd, "/dev", 'd', "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=0755", 0);
-	for (size_t i = 0; i < devs.n; i++)
-		mount_in(rootfd, devs.v[i], 'f', devs.v[i], NULL, MS_BIND, NULL, 0);
-	mount_in(rootfd, "/dev/pts", 'd', "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+	TRY(rootfd = open_as_client(root, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), "open(%s)", root);
+	mount_in(rootfd, "/proc", 'd', 1, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
+	mount_in(rootfd, "/dev", 'd', 1, "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=0755", 0);
+	make_devices(rootfd);
+	mount_in(rootfd, "/dev/pts", 'd', 0, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
 		 "newinstance,ptmxmode=0666,mode=0620", 0);
-	mount_in(rootfd, "/dev/shm", 'd', "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", 0);
-	TRY(devfd = open_in_root(rootfd, "/dev", 0), "open(/dev in %s)", root);
+	mount_in(rootfd, "/dev/shm", 'd', 0, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", 0);
+	TRY(devfd = open_in_root(rootfd, "/dev", 0, 0), "open(/dev in %s)", root);
 	for (size_t i = 0; i < COUNT(links); i++)
 		if (symlinkat(links[i][1], devfd, links[i][0]) < 0 && errno != EEXIST)
 			fail(errno, "symlink(%s, /dev/%s)", links[i][1], links[i][0]);
 	close(devfd);
-	mount_in(rootfd, "/sys", 0, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
-	mount_in(rootfd, "/run", 0, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", 0);
+	mount_in(rootfd, "/sys", 0, 0, "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
+	mount_in(rootfd, "/run", 0, 0, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", 0);
 	do_binds(rootfd);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", rootfd);
 	if (root_ro)
@@ -312,16 +432,9 @@ static void set_limits_and_creds(void)
 		TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
 
 	/* Never leak our supplementary groups to a task whose identity changes. */
-	if (groups || have_gid || have_uid) {
+	if (groups || have_gid || have_uid || client_cred) {
 		gid_t list[NGROUPS_MAX];
-		size_t n = 0;
-		char *end;
-		for (const char *p = groups; p && *p; p = end + (*end == ',')) {
-			errno = 0;
-			list[n] = strtoul(p, &end, 10);
-			if (errno || end == p || (*end && *end != ',') || ++n == NGROUPS_MAX)
-				fail(EINVAL, "spec: bad groups=%s", groups);
-		}
+		size_t n = gid_list(groups, list, "groups");
 		TRY(setgroups(n, list), "setgroups(%s)", groups ? groups : "");
 	}
 	if (have_gid)
@@ -360,6 +473,11 @@ static void __attribute__((noreturn)) do_exec(void)
 	const char *path = DEFAULT_PATH;
 	int err = ENOENT;
 
+	if (exec_fd >= 0) { /* a host program, opened before the root changed */
+		syscall(SYS_execveat, exec_fd, "", argv, envp, AT_EMPTY_PATH);
+		fail(errno, "execveat(%s)", exec_host);
+	}
+
 	if (strchr(argv[0], '/')) {
 		execve(argv[0], argv, envp);
 		fail(errno, "execvpe(%s)", argv[0]);
@@ -382,9 +500,8 @@ static void __attribute__((noreturn)) do_exec(void)
 
 static void __attribute__((noreturn)) child(void)
 {
-	static const int modes[3] = { O_RDONLY, O_WRONLY | O_CREAT | O_APPEND, O_WRONLY | O_CREAT | O_APPEND };
 	sigset_t none;
-	int fds[3], fd;
+	int fd;
 
 	/* Start from a clean signal state whatever the JVM left behind. */
 	sigemptyset(&none);
@@ -398,10 +515,6 @@ static void __attribute__((noreturn)) child(void)
 			fail(errno, "write(/proc/self/oom_score_adj, %s)", oom_adj);
 		close(fd);
 	}
-	/* stdio paths are host paths: open them before any mount changes. */
-	for (int i = 0; i < 3; i++)
-		TRY(fds[i] = open(stdio_path[i] ? stdio_path[i] : "/dev/null", modes[i] | O_CLOEXEC, 0660),
-		    "open(%s)", stdio_path[i] ? stdio_path[i] : "/dev/null");
 	if (ns_flags & CLONE_NEWNS) /* keep our mounts from propagating to the host */
 		TRY(mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL), "mount(/, MS_SLAVE|MS_REC)");
 	if (hostname)
@@ -415,19 +528,42 @@ static void __attribute__((noreturn)) child(void)
 		do_binds(fd);
 		close(fd);
 	}
-	for (int i = 0; i < 3; i++) /* dup2() clears FD_CLOEXEC on 0-2 */
-		TRY(dup2(fds[i], i), "dup2(%d)", i);
 	if (cwd)
 		TRY(chdir(cwd), "chdir(%s)", cwd);
+	/* Streams in the task's own filesystem, relative to its cwd. */
+	for (int i = 0; i < 3; i++)
+		if (stdio_inside[i])
+			TRY(stdio_fd[i] = open_as_client(stdio_inside[i], stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660),
+			    "open(%s)", stdio_inside[i]);
+	for (int i = 0; i < 3; i++) /* dup2() clears FD_CLOEXEC on 0-2 */
+		TRY(dup2(stdio_fd[i], i), "dup2(%d)", i);
 	set_limits_and_creds();
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC); /* only 0-2 may reach the task */
 	do_exec();
 }
 
+/* Our one remaining child, in the host's pid namespace. */
+static pid_t only_child(int procfd)
+{
+	char path[64], text[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "self/task/%d/children", getpid());
+	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return errno = n < 0 ? errno : ESRCH, -1;
+	text[n] = '\0';
+	return atoi(text);
+}
+
 int launch_main(int argc, char **argv)
 {
 	char buf[PATH_MAX + 300];
-	int pfd[2], len, fd, procfd;
+	int pfd[2], len, fd, procfd, nested;
 	unsigned long long start;
 	pid_t pid;
 
@@ -447,18 +583,39 @@ int launch_main(int argc, char **argv)
 			fail(errno, "write(%s)", path);
 		close(fd);
 	}
+	/* Host paths: open them before entering another container's namespaces. */
+	for (int i = 0; i < 3; i++) {
+		const char *path = stdio_path[i] ? stdio_path[i] : "/dev/null";
+		if (!stdio_inside[i])
+			TRY(stdio_fd[i] = open_as_client(path, stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
+	}
+	if (exec_host)
+		TRY(exec_fd = open(exec_host, O_PATH | O_CLOEXEC), "open(%s)", exec_host);
 	for (size_t i = 0; i < setnses.n; i++) {
 		TRY(fd = open(setnses.v[i], O_RDONLY | O_CLOEXEC), "open(%s)", setnses.v[i]);
 		TRY(setns(fd, 0), "setns(%s)", setnses.v[i]);
 		close(fd);
 	}
-	if (ns_flags)
-		TRY(unshare(ns_flags), "unshare(%s)", ns_names);
+	/* A new pid namespace inside a joined one can only be made by a member
+	 * of the joined one: the child does it (see below). */
+	nested = setnses.n && (ns_flags & CLONE_NEWPID);
+	if (ns_flags & ~(nested ? CLONE_NEWPID : 0))
+		TRY(unshare(ns_flags & ~(nested ? CLONE_NEWPID : 0)), "unshare(%s)", ns_names);
 	TRY(pipe2(pfd, O_CLOEXEC), "pipe2()");
 	TRY(pid = fork(), "fork()"); /* after unshare(pid) the child is pid 1 inside */
 	if (pid == 0) {
 		close(pfd[0]);
 		report_fd = pfd[1];
+		if (nested) {
+			/* The task is our sibling (CLONE_PARENT): when we both exit it
+			 * goes to the master, not to the init of the joined namespace. */
+			TRY(unshare(CLONE_NEWPID), "unshare(pid)");
+			pid_t task = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+			if (task < 0)
+				fail(errno, "clone(CLONE_PARENT)");
+			if (task > 0)
+				_exit(0);
+		}
 		child();
 	}
 	close(pfd[1]);
@@ -468,8 +625,13 @@ int launch_main(int argc, char **argv)
 			break;
 	if (len > 0) {
 		buf[len] = '\0';
-		waitpid(pid, NULL, 0);
+		while (waitpid(-1, NULL, 0) > 0)
+			;
 		fail(atoi(buf), "%s", strchr(buf, '\t') ? strchr(buf, '\t') + 1 : buf);
+	}
+	if (nested) {
+		waitpid(pid, NULL, 0);
+		TRY(pid = only_child(procfd), "read(/proc/self/task/%d/children)", getpid());
 	}
 	/* Exec succeeded. Do not wait: the task gets re-parented to the master. */
 	TRY(read_starttime(procfd, pid, &start), "read(/proc/%d/stat)", pid);

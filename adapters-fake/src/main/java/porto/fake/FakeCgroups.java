@@ -23,7 +23,8 @@ import porto.ports.KernelException;
  * self_freezing and v2's cgroup.freeze do). Task directories look like "fake:memory:/porto/a/b".
  */
 public final class FakeCgroups implements Cgroups {
-    public static final Set<String> ALL_CONTROLLERS = Set.of("freezer", "memory", "cpu", "cpuacct", "pids");
+    public static final Set<String> ALL_CONTROLLERS = Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "devices");
+    static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EBUSY = 16;
     static final int EINVAL = 22;
@@ -40,6 +41,8 @@ public final class FakeCgroups implements Cgroups {
         boolean frozen;
         final Map<Limit, Long> limits = new EnumMap<>(Limit.class);
         final Map<Stat, Long> stats = new EnumMap<>(Stat.class);
+        /** Allowed devices; null: as created, a copy of the parent's. */
+        List<DeviceRule> devices;
     }
 
     FakeCgroups(Object lock, FakeProcesses processes) {
@@ -160,6 +163,28 @@ public final class FakeCgroups implements Cgroups {
     }
 
     @Override
+    public void allowDevices(String path, List<DeviceRule> rules) throws KernelException {
+        synchronized (lock) {
+            Node n = node("devices", path);
+            // As devices v1: a cgroup may never allow what its parent denies.
+            List<DeviceRule> parent = parentOf(path) == null ? null : devices(parentOf(path));
+            if (parent != null)
+                for (DeviceRule r : rules)
+                    if (!covers(parent, r))
+                        throw new KernelException(EPERM, "Operation not permitted: devices.allow " + r + " in " + path);
+            n.devices = List.copyOf(rules);
+        }
+    }
+
+    private static boolean covers(List<DeviceRule> rules, DeviceRule r) {
+        for (DeviceRule p : rules)
+            if (p.type() == r.type() && p.major() == r.major() && (p.minor() < 0 || p.minor() == r.minor())
+                    && r.access().chars().allMatch(ch -> p.access().indexOf(ch) >= 0))
+                return true;
+        return false;
+    }
+
+    @Override
     public long stat(String path, Stat stat) {
         synchronized (lock) {
             Map<String, Node> tree = hierarchies.get(controllerOf(stat));
@@ -233,6 +258,19 @@ public final class FakeCgroups implements Cgroups {
                     out.add(ctl);
             });
             return out;
+        }
+    }
+
+    /** The devices a task in {@code path}'s devices cgroup may use: its own rules or its nearest ancestor's; null for all. */
+    public List<DeviceRule> devices(String path) {
+        synchronized (lock) {
+            Map<String, Node> tree = hierarchies.getOrDefault("devices", Map.of());
+            for (String p = path; p != null; p = parentOf(p)) {
+                Node n = tree.get(p);
+                if (n != null && n.devices != null)
+                    return n.devices;
+            }
+            return null;
         }
     }
 

@@ -2,9 +2,11 @@ package porto.fake;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import porto.ports.ContainerFiles;
+import porto.ports.ContainerFiles.FileFacts;
 import porto.ports.KernelException;
 
 /**
@@ -24,9 +26,19 @@ public final class FakeFiles implements ContainerFiles {
     }
 
     private final Map<String, Entry> entries = new TreeMap<>();
+    private final Map<String, FileFacts> devices = new TreeMap<>();
 
     FakeFiles() {
         entries.put("/", new Entry(0, 0, null));
+        entries.put("/dev", new Entry(0, 0, null));
+        addDevice("/dev/null", 'c', 1, 3, 0666, 0, 0);
+        addDevice("/dev/zero", 'c', 1, 5, 0666, 0, 0);
+        addDevice("/dev/full", 'c', 1, 7, 0666, 0, 0);
+        addDevice("/dev/random", 'c', 1, 8, 0666, 0, 0);
+        addDevice("/dev/urandom", 'c', 1, 9, 0666, 0, 0);
+        addDevice("/dev/tty", 'c', 5, 0, 0666, 0, 0);
+        addDevice("/dev/fuse", 'c', 10, 229, 0666, 0, 0);
+        addDevice("/dev/sda", 'b', 8, 0, 0660, 0, 6);
     }
 
     @Override
@@ -84,6 +96,52 @@ public final class FakeFiles implements ContainerFiles {
         int from = (int) Math.min(Math.max(0, bytes), e.data().length);
         entries.put(path, new Entry(e.uid(), e.gid(), Arrays.copyOfRange(e.data(), from, e.data().length)));
         return from;
+    }
+
+    @Override
+    public synchronized void writeFile(String path, byte[] data, int uid, int gid) throws KernelException {
+        createFile(path, uid, gid);
+        entries.put(path, new Entry(uid, gid, data.clone()));
+    }
+
+    /** Files are 0660 and directories 0775 here; there are no symbolic links to escape through. */
+    @Override
+    public synchronized FileFacts facts(String root, String path) {
+        String full = inRoot(root, path);
+        FileFacts device = devices.get(full);
+        if (device != null)
+            return device;
+        Entry e = entries.get(full);
+        if (e == null)
+            return null;
+        return new FileFacts(e.isDirectory() ? FileFacts.Kind.DIRECTORY : FileFacts.Kind.REGULAR, e.uid(), e.gid(),
+                e.isDirectory() ? 0775 : 0660, 0, 0);
+    }
+
+    @Override
+    public synchronized long size(String root, String path) {
+        return size(inRoot(root, path));
+    }
+
+    @Override
+    public synchronized byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups)
+            throws KernelException {
+        FileFacts f = facts(root, path);
+        if (f != null && !f.permits(uid, groups, 4))
+            throw new KernelException(13, "Permission denied: " + path);
+        return read(inRoot(root, path), offset, length);
+    }
+
+    /** A device node on the fake host, as mknod(1) would make it. */
+    public synchronized void addDevice(String path, char type, int major, int minor, int mode, int uid, int gid) {
+        devices.put(path, new FileFacts(type == 'b' ? FileFacts.Kind.BLOCK_DEVICE : FileFacts.Kind.CHAR_DEVICE,
+                uid, gid, mode, major, minor));
+    }
+
+    private static String inRoot(String root, String path) {
+        if (root.equals("/"))
+            return path;
+        return path.equals("/") ? root : root + path;
     }
 
     /** A task writes to a file (creating it owned by root if needed, parent or not). */

@@ -44,7 +44,7 @@ public final class FakeLauncher implements TaskLauncher {
                 throw new KernelException(ENOENT, "No such file or directory: execvpe(" + command + ")");
             Map<String, String> where = cgroups.resolve(spec.cgroupDirectories());
             Program program = programs.getOrDefault(name, fallback);
-            FakeProcess p = processes.create(spec.argv(), where, program, spec.newNamespaces(), true, 1);
+            FakeProcess p = processes.create(spec.argv(), where, program, spec.namespaces().isolate(), true, 1);
             return new LaunchResult(p.pid, p.startTime);
         }
     }

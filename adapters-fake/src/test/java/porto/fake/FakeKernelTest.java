@@ -23,9 +23,15 @@ class FakeKernelTest {
     private LaunchResult launch(String path, String... argv) throws KernelException {
         Set<String> ctl = Set.of("freezer", "memory");
         k.cgroups().create(path, ctl);
-        LaunchSpec spec = new LaunchSpec(k.cgroups().taskDirectories(path, ctl), List.of(argv), List.of(), "/", 0, 0,
-                List.of(0), 2, List.of(), "/dev/null", "/dev/null", "/dev/null", true, 0, "", null, false, List.of(), null);
-        return k.launcher().launch(spec);
+        return k.launcher().launch(spec(k.cgroups().taskDirectories(path, ctl), argv));
+    }
+
+    static LaunchSpec spec(List<String> cgroupDirs, String... argv) {
+        LaunchSpec.Stream none = LaunchSpec.Stream.host("/dev/null");
+        return new LaunchSpec(cgroupDirs, List.of(argv), null, List.of(), "/",
+                new LaunchSpec.Identity(0, 0, List.of(0), 2, -1L, 0, false), null, new LaunchSpec.Stdio(none, none, none),
+                new LaunchSpec.Namespaces(0, true, false, true, ""), new LaunchSpec.Filesystem(null, false, List.of(), List.of(), false),
+                List.of(), null);
     }
 
     private void listen() {
@@ -124,8 +130,7 @@ class FakeKernelTest {
 
     @Test
     void launchIntoMissingCgroupFails() {
-        LaunchSpec spec = new LaunchSpec(List.of("fake:freezer:/porto/ghost"), List.of("sleep"), List.of(), "/", 0, 0,
-                List.of(0), 2, List.of(), "/dev/null", "/dev/null", "/dev/null", true, 0, "", null, false, List.of(), null);
+        LaunchSpec spec = spec(List.of("fake:freezer:/porto/ghost"), "sleep");
         assertEquals(2, assertThrows(KernelException.class, () -> k.launcher().launch(spec)).errno());
     }
 

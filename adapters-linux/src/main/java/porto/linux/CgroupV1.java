@@ -90,6 +90,15 @@ public final class CgroupV1 implements Cgroups {
     }
 
     @Override
+    public void allowDevices(String path, List<DeviceRule> rules) throws KernelException {
+        Path d = dir("devices", path);
+        CgroupFiles.write(d.resolve("devices.deny"), "a");
+        for (DeviceRule r : rules)
+            CgroupFiles.write(d.resolve("devices.allow"),
+                    r.type() + " " + r.major() + ":" + (r.minor() < 0 ? "*" : Integer.toString(r.minor())) + " " + r.access());
+    }
+
+    @Override
     public Optional<String> containerPathOf(int pid) {
         return Optional.ofNullable(CgroupFiles.cgroupBelow(pid, "freezer", root));
     }

@@ -86,6 +86,12 @@ public final class CgroupV2 implements Cgroups {
     }
 
     @Override
+    public void allowDevices(String path, List<DeviceRule> rules) throws KernelException {
+        // v2 filters devices with BPF programs, which this daemon does not load.
+        throw new KernelException(95, "device access control needs the devices cgroup of cgroup v1");
+    }
+
+    @Override
     public Optional<String> containerPathOf(int pid) {
         String path = CgroupFiles.cgroupBelow(pid, "", root);
         if (path == null)

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 
@@ -134,6 +135,34 @@ public final class LinuxFiles implements ContainerFiles {
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot rotate " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void writeFile(String path, byte[] data, int uid, int gid) throws KernelException {
+        Path file = Path.of(path);
+        try {
+            Files.deleteIfExists(file);
+            Files.write(file, data, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            chown(file, uid, gid);
+        } catch (IOException e) {
+            throw new KernelException(CgroupFiles.errno(e), "cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public FileFacts facts(String root, String path) {
+        return RootedFiles.facts(root, path);
+    }
+
+    @Override
+    public long size(String root, String path) {
+        return RootedFiles.size(root, path);
+    }
+
+    @Override
+    public byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups) throws KernelException {
+        return RootedFiles.read(root, path, offset, length, uid, groups);
     }
 
     private static void chown(Path p, int uid, int gid) throws IOException {

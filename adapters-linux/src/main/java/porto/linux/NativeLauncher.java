@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import porto.ports.KernelException;
 import porto.ports.LaunchResult;
 import porto.ports.LaunchSpec;
@@ -18,14 +20,17 @@ import porto.ports.TaskLauncher;
  */
 public final class NativeLauncher implements TaskLauncher {
     private final Path nativeBinary;
+    private final Path socket;
 
-    public NativeLauncher(Path nativeBinary) {
+    /** {@code socket}: the daemon's socket, bound at /run/portod.socket into roots with porto access. */
+    public NativeLauncher(Path nativeBinary, Path socket) {
         this.nativeBinary = nativeBinary;
+        this.socket = socket;
     }
 
     @Override
     public LaunchResult launch(LaunchSpec spec) throws KernelException {
-        byte[] records = encode(spec);
+        byte[] records = encode(spec, socket);
         Process process;
         try {
             process = new ProcessBuilder(nativeBinary.toString(), "launch")
@@ -63,54 +68,82 @@ public final class NativeLauncher implements TaskLauncher {
     }
 
     static byte[] encode(LaunchSpec spec) {
+        return encode(spec, null);
+    }
+
+    /** The records of {@code spec}; {@code socket} is the daemon's socket, shown in roots that ask for it. */
+    static byte[] encode(LaunchSpec spec, Path socket) {
         Records r = new Records();
         for (String dir : spec.cgroupDirectories())
             r.add("cgroup", dir);
-        if (spec.joinNamespacesOf() > 0) {
-            for (String ns : new String[] {"ipc", "uts", "pid", "mnt"})
-                r.add("setns", "/proc/" + spec.joinNamespacesOf() + "/ns/" + ns);
-        }
-        boolean newMountNs = spec.newNamespaces() || spec.root() != null || !spec.binds().isEmpty();
-        StringBuilder unshare = new StringBuilder();
-        if (spec.newNamespaces())
-            unshare.append("pid,ipc,uts");
-        if (newMountNs)
-            unshare.append(unshare.length() > 0 ? "," : "").append("mnt");
-        if (unshare.length() > 0)
-            r.add("unshare", unshare.toString());
-        if (spec.newNamespaces())
+        if (spec.client() != null)
+            r.add("client_cred", spec.client().uid() + " " + spec.client().gid() + " " + join(spec.client().groups()));
+        String[] names = {"stdin", "stdout", "stderr"};
+        LaunchSpec.Stream[] streams = {spec.stdio().in(), spec.stdio().out(), spec.stdio().err()};
+        for (int i = 0; i < 3; i++)
+            r.add(streams[i].inside() ? names[i] + "_inside" : names[i], streams[i].path());
+        if (spec.hostProgram() != null)
+            r.add("exec_host", spec.hostProgram());
+
+        LaunchSpec.Namespaces ns = spec.namespaces();
+        if (ns.joinOf() > 0)
+            for (String n : new String[] {"ipc", "uts", "net", "pid", "mnt"})
+                r.add("setns", "/proc/" + ns.joinOf() + "/ns/" + n);
+        List<String> unshare = new ArrayList<>();
+        if (ns.isolate())
+            unshare.addAll(List.of("pid", "ipc", "uts"));
+        if (ns.newNet())
+            unshare.add("net");
+        if (ns.isolate() || ns.newMount())
+            unshare.add("mnt");
+        if (!unshare.isEmpty())
+            r.add("unshare", String.join(",", unshare));
+        if (ns.isolate())
             r.add("proc", "1");
-        if (spec.hostname() != null && !spec.hostname().isEmpty() && spec.newNamespaces())
-            r.add("hostname", spec.hostname());
-        if (spec.root() != null) {
-            r.add("root", spec.root());
-            for (String dev : new String[] {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"})
-                r.add("dev", dev);
+        if (!ns.hostname().isEmpty())
+            r.add("hostname", ns.hostname());
+
+        LaunchSpec.Filesystem fs = spec.filesystem();
+        if (fs.root() != null) {
+            r.add("root", fs.root());
+            for (LaunchSpec.Device d : fs.devices())
+                r.add("dev", d.type() + " " + d.major() + " " + d.minor() + " " + Integer.toOctalString(d.mode())
+                        + " " + d.uid() + " " + d.gid() + " " + d.path());
+            if (fs.readOnly())
+                r.add("root_ro", "1");
         }
-        for (LaunchSpec.Bind b : spec.binds())
-            r.add("bind", b.source() + "\t" + b.target() + "\t" + (b.readOnly() ? "ro" : "rw"));
-        if (spec.rootReadOnly() && spec.root() != null)
-            r.add("root_ro", "1");
-        r.add("stdin", spec.stdinPath());
-        r.add("stdout", spec.stdoutPath());
-        r.add("stderr", spec.stderrPath());
+        for (LaunchSpec.Bind b : fs.binds())
+            r.add("bind", b.source() + "\t" + b.target() + "\t" + (b.readOnly() ? "ro" : "rw") + (b.optional() ? "\topt" : ""));
+        if (fs.portoSocket() && socket != null)
+            r.add("bind", socket + "\t/run/portod.socket\trw");
+
         r.add("cwd", spec.cwd());
-        r.add("umask", Integer.toOctalString(spec.umask()));
+        LaunchSpec.Identity id = spec.identity();
+        r.add("umask", Integer.toOctalString(id.umask()));
         for (LaunchSpec.Rlimit l : spec.rlimits())
             r.add("rlimit", l.resource() + " " + limit(l.soft()) + " " + limit(l.hard()));
         if (spec.oomScoreAdj() != null)
             r.add("oom_score_adj", Integer.toString(spec.oomScoreAdj()));
-        StringBuilder groups = new StringBuilder();
-        for (int g : spec.groups())
-            groups.append(groups.length() > 0 ? "," : "").append(g);
-        r.add("groups", groups.toString());
-        r.add("gid", Integer.toString(spec.gid()));
-        r.add("uid", Integer.toString(spec.uid()));
+        r.add("caps_bound", Long.toHexString(id.capBound()));
+        if (id.capAmbient() != 0)
+            r.add("caps_ambient", Long.toHexString(id.capAmbient()));
+        if (id.noNewPrivs())
+            r.add("no_new_privs", "1");
+        r.add("groups", join(id.groups()));
+        r.add("gid", Integer.toString(id.gid()));
+        r.add("uid", Integer.toString(id.uid()));
         for (String e : spec.env())
             r.add("env", e);
         for (String a : spec.argv())
             r.add("arg", a);
         return r.bytes();
+    }
+
+    private static String join(List<Integer> ids) {
+        StringBuilder out = new StringBuilder();
+        for (int g : ids)
+            out.append(out.length() > 0 ? "," : "").append(g);
+        return out.toString();
     }
 
     private static String limit(long v) {

@@ -88,7 +88,7 @@ class HierarchyTest {
         portod.awaitState("meta3/child2", "dead", Duration.ofSeconds(30));
         String[] ps = ok("get", "meta3/child2", "stdout").out().strip().split("\n");
         assertEquals(4, ps.length, String.join("\n", ps));
-        assertTrue(ps[1].matches("\\S+\\s+1 .*portod-native init$"), ps[1]);
+        assertTrue(ps[1].matches("\\S+\\s+1 .*portoinit$"), ps[1]);
         assertTrue(ps[2].endsWith("sleep 1000"), ps[2]);
         assertEquals("meta", get("meta3", "state"));
         ok("destroy", "meta3");

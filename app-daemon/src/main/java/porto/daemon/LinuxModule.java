@@ -61,7 +61,7 @@ public final class LinuxModule {
         }
         DomainConfig d = DomainConfig.defaults(java.lang.Runtime.getRuntime().availableProcessors(), hard, hostname);
         return new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), d.defaultUlimit(), d.hostname(),
-                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().toString(), "init"));
+                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()));
     }
 
     @Provides
@@ -69,7 +69,7 @@ public final class LinuxModule {
     static ContainerService service(Cgroups cgroups, LinuxProcesses processes, DomainConfig config, DaemonPaths paths) {
         var kernel = new ContainerService.Kernel(
                 cgroups,
-                new NativeLauncher(paths.nativeBinary()),
+                new NativeLauncher(paths.nativeBinary(), paths.socket()),
                 processes,
                 new MasterExits(Log::info),
                 new SystemClock(),

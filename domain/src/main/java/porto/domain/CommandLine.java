@@ -12,6 +12,29 @@ import java.util.Map;
 public final class CommandLine {
     private CommandLine() {}
 
+    /** The command_argv text "argv0\targv1..." (a backslash escapes a tab or itself) as words, verbatim. */
+    public static List<String> splitArgv(String text) {
+        if (text.isEmpty())
+            return List.of();
+        return Values.splitList(text, '\t');
+    }
+
+    /** The inverse of {@link #splitArgv}. */
+    public static String joinArgv(List<String> argv) {
+        List<String> escaped = new ArrayList<>();
+        for (String a : argv)
+            escaped.add(a.replace("\\", "\\\\").replace("\t", "\\\t"));
+        return String.join("\t", escaped);
+    }
+
+    /** Words single-quoted so that {@link #split} gives them back unchanged. */
+    public static String quote(List<String> argv) {
+        List<String> quoted = new ArrayList<>();
+        for (String a : argv)
+            quoted.add("'" + a.replace("'", "'\\''") + "'");
+        return String.join(" ", quoted);
+    }
+
     public static List<String> split(String command, Map<String, String> env) throws PortoException {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();

@@ -442,13 +442,8 @@ public final class ContainerService {
                 throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
             if (!p.settableIn.contains(c.state))
                 throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state.text());
-            if (key != null) {
-                if (!p.keyed)
-                    throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
-                Map<String, String> map = Values.parseMap(p.read(this, c), propName.equals("env"));
-                map.put(key, value);
-                value = Values.formatMap(map);
-            }
+            if (key != null)
+                value = p.withKey(this, c, key, value);
             String canonical = p.setter.canonical(this, c, caller, value);
             String previous = c.config.put(propName, canonical);
             try {
@@ -689,15 +684,9 @@ public final class ContainerService {
             return p.read(this, c);
         if (name.equals("stdout") || name.equals("stderr"))
             return readStream(c, name, key);
-        if (!p.keyed)
-            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
         if (name.equals("controllers"))
             return Values.formatBool(c.controllers.contains(key));
-        Map<String, String> map = Values.parseMap(p.read(this, c), name.equals("env"));
-        String v = map.get(key);
-        if (v == null)
-            throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);
-        return v;
+        return p.readKey(this, c, key);
     }
 
     private String readHost(String name) throws PortoException {

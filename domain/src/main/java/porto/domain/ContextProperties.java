@@ -3,6 +3,8 @@ package porto.domain;
 import static porto.domain.Property.ANY_STATE;
 import static porto.domain.Property.STOPPED_ONLY;
 
+import java.util.List;
+
 /** The manual's "Context" and "Security" properties: what the main process runs as and with. */
 final class ContextProperties {
     private ContextProperties() {}
@@ -29,7 +31,17 @@ final class ContextProperties {
 
     static void register(Properties p) {
         p.add(Property.settable("command", "command executed upon container start", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> v, false));
+                (s, c) -> FilesystemProperties.isOs(s, c) ? "/sbin/init" : "", (s, c, who, v) -> {
+                    c.config.remove("command_argv"); // a command replaces a verbatim argv
+                    return v;
+                }, false));
+        p.add(Property.settable("command_argv", "verbatim command line: argv0\\targv1\\t...", STOPPED_ONLY,
+                (s, c) -> "", (s, c, who, v) -> {
+                    List<String> argv = CommandLine.splitArgv(v);
+                    // command shows the same argv, quoted, so that it reads (and tests for meta) alike
+                    c.config.put("command", CommandLine.quote(argv));
+                    return CommandLine.joinArgv(argv);
+                }, false));
         p.add(Property.settable("env", "environment of main container process: <name>: <value>; ...", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> Values.formatMap(Values.parseMap(v, true)), true));
         p.add(Property.settable("user", "uid of container processes", STOPPED_ONLY,

@@ -20,6 +20,6 @@ public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> ho
 
     public static DomainConfig defaults(int hostCores, Map<String, Long> hostHardLimits, String hostname) {
         return new DomainConfig("/place/porto", hostCores, hostHardLimits, Ulimits.DEFAULT, hostname, 30_000, "5.3.15",
-                java.util.List.of("/usr/lib/porto/portod-native", "init"));
+                java.util.List.of("/usr/lib/porto/portoinit"));
     }
 }

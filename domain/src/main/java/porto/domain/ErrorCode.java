@@ -18,6 +18,7 @@ public enum ErrorCode {
     NoValue(20),
     InvalidCommand(22),
     LostError(23),
+    DeviceNotFound(24),
     InvalidPath(25);
 
     private final int number;

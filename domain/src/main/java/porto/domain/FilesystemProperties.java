@@ -7,9 +7,23 @@ import static porto.domain.Property.STOPPED_ONLY;
 final class FilesystemProperties {
     private FilesystemProperties() {}
 
+    static boolean isOs(ContainerService s, Container c) throws PortoException {
+        return s.properties().find("virt_mode").read(s, c).equals("os");
+    }
+
+    /** An absolute path, a path relative to the working directory, or /dev/fd/N (the client's descriptor N). */
+    private static String streamPath(String value) throws PortoException {
+        String v = value.trim();
+        if (v.isEmpty() || v.indexOf('\0') >= 0)
+            throw Values.invalid("expected a path, got '" + value + "'");
+        if (v.startsWith("/dev/fd/") && !v.substring("/dev/fd/".length()).matches("[0-9]{1,9}"))
+            throw Values.invalid("expected /dev/fd/<number>, got '" + value + "'");
+        return v.startsWith("/") ? Properties.absolutePath(v) : v;
+    }
+
     static void register(Properties p) {
         p.add(Property.settable("cwd", "working directory", STOPPED_ONLY,
-                (s, c) -> "/".equals(c.config.getOrDefault("root", "/")) ? s.defaultCwd(c) : "/",
+                (s, c) -> FilesystemPlanner.inChroot(s, c) || isOs(s, c) ? "/" : s.defaultCwd(c),
                 (s, c, who, v) -> Properties.absolutePath(v), false));
         p.add(Property.settable("root", "container root directory", STOPPED_ONLY,
                 (s, c) -> "/", (s, c, who, v) -> Properties.absolutePath(v), false));
@@ -18,11 +32,19 @@ final class FilesystemProperties {
         p.add(Property.settable("bind", "bind mounts: <source> <target> [ro|rw]; ...", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> Binds.format(Binds.parse(v)), false));
         p.add(Property.settable("stdin_path", "container standard input path", STOPPED_ONLY,
-                (s, c) -> "/dev/null", (s, c, who, v) -> Properties.absolutePath(v), false));
+                (s, c) -> "/dev/null", (s, c, who, v) -> streamPath(v), false));
         p.add(Property.settable("stdout_path", "container standard output path", STOPPED_ONLY,
-                (s, c) -> "stdout", (s, c, who, v) -> v.trim(), false));
+                (s, c) -> isOs(s, c) ? "/dev/null" : "stdout", (s, c, who, v) -> streamPath(v), false));
         p.add(Property.settable("stderr_path", "container standard error path", STOPPED_ONLY,
-                (s, c) -> "stderr", (s, c, who, v) -> v.trim(), false));
+                (s, c) -> isOs(s, c) ? "/dev/null" : "stderr", (s, c, who, v) -> streamPath(v), false));
+        p.add(Property.settable("bind_dns", "in a chroot, bind the host's /etc/hosts and /etc/resolv.conf: true|false",
+                STOPPED_ONLY, (s, c) -> Values.formatBool(!isOs(s, c)), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
+        p.add(Property.settable("resolv_conf", "DNS configuration shown as /etc/resolv.conf in a chroot: <line>;...",
+                STOPPED_ONLY, (s, c) -> "", (s, c, who, v) -> {
+                    if (v.indexOf('\n') >= 0 || v.indexOf('\0') >= 0)
+                        throw Values.invalid("resolv_conf lines are separated by ';', not newlines");
+                    return v.trim();
+                }, false));
         p.add(Property.settable("stdout_limit", "limit of stored stdout and stderr, bytes", ANY_STATE,
                 (s, c) -> Long.toString(8L << 20), (s, c, who, v) -> {
                     long limit = Values.parseSize(v);

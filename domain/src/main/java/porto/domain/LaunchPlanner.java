@@ -4,76 +4,171 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import porto.ports.Cgroups;
 import porto.ports.LaunchSpec;
 
-/** Turns a container's properties into what the launcher needs, before the kernel is touched. */
+/**
+ * Turns a container's properties into what the launcher needs, and checks everything a start
+ * could refuse (paths, capabilities, devices) before the kernel is touched.
+ */
 final class LaunchPlanner {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final ContainerService s;
+    private final FilesystemPlanner filesystem;
 
     LaunchPlanner(ContainerService s) {
         this.s = s;
+        this.filesystem = new FilesystemPlanner(s);
     }
 
     private String value(Container c, String property) throws PortoException {
         return s.properties().find(property).read(s, c);
     }
 
-    /** What a start needs, decided before the kernel is touched. */
-    record LaunchPlan(List<String> argv, List<String> env, String cwd, boolean defaultCwd, String workDir,
-                              int uid, int gid, List<Integer> groups, int umask, List<LaunchSpec.Rlimit> rlimits,
-                              String stdin, String stdout, String stderr, boolean isolate, int joinPid,
-                              String hostname, String root, boolean rootReadOnly, List<LaunchSpec.Bind> binds,
-                              Integer oomScoreAdj) {
+    /**
+     * What a start needs, decided before the kernel is touched.
+     *
+     * @param storedStreams host files of the stored output, created (empty) before the launch
+     * @param files         small files porto shows inside the root, written before the launch
+     */
+    record LaunchPlan(Partial spec, String workDir, int uid, int gid, List<String> storedStreams,
+                      Map<String, byte[]> files) {
         LaunchSpec spec(List<String> cgroupDirs) {
-            return new LaunchSpec(cgroupDirs, argv, env, cwd, uid, gid, groups, umask, rlimits, stdin, stdout, stderr,
-                    isolate, joinPid, hostname, root, rootReadOnly, binds, oomScoreAdj);
+            return spec.with(cgroupDirs);
         }
     }
 
+    /** A launch spec waiting for its cgroup directories, which exist only once the cgroups do. */
+    record Partial(List<String> argv, String hostProgram, List<String> env, String cwd, LaunchSpec.Identity identity,
+                   LaunchSpec.Cred client, LaunchSpec.Stdio stdio, LaunchSpec.Namespaces namespaces,
+                   LaunchSpec.Filesystem filesystem, List<LaunchSpec.Rlimit> rlimits, Integer oomScoreAdj) {
+        LaunchSpec with(List<String> cgroupDirs) {
+            return new LaunchSpec(cgroupDirs, argv, hostProgram, env, cwd, identity, client, stdio, namespaces,
+                    filesystem, rlimits, oomScoreAdj);
+        }
+    }
+
+    /** {@code command} null: a meta container's init, which only holds namespaces. */
     LaunchPlan plan(Container c, String command, Caller caller) throws PortoException {
         Map<String, String> env = environment(c);
-        List<String> argv = command == null ? s.config().initArgv() : CommandLine.split(command, env);
+        List<String> argv;
+        String hostProgram = null;
+        if (command == null) {
+            argv = s.config().initArgv();
+            hostProgram = argv.get(0); // it lives on the host, maybe outside the container's root
+        } else if (!value(c, "command_argv").isEmpty()) {
+            argv = CommandLine.splitArgv(value(c, "command_argv"));
+        } else {
+            argv = CommandLine.split(command, env);
+        }
+        if (argv.isEmpty())
+            throw new PortoException(ErrorCode.InvalidValue, "the command of " + c.name + " has no words");
         int uid = s.resolveUid(value(c, "user"));
         int gid = s.resolveGid(value(c, "group"));
+        String workDir = s.defaultCwd(c);
+        boolean isolate = Values.parseBool(value(c, "isolate"));
+        boolean os = FilesystemProperties.isOs(s, c);
+        String hostname = value(c, "hostname");
+        if (!hostname.isEmpty() && !isolate)
+            throw new PortoException(ErrorCode.InvalidValue, "hostname of " + c.name + " needs its own uts namespace (isolate=true)");
+
+        FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
+        boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
+        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, isolate ? hostname : "");
+
+        List<String> stored = new ArrayList<>();
+        var stdio = new LaunchSpec.Stdio(stream(c, "stdin", workDir, caller, stored),
+                stream(c, "stdout", workDir, caller, stored), stream(c, "stderr", workDir, caller, stored));
+
+        int adj = Integer.parseInt(value(c, "oom_score_adj"));
+        var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"), identity(c, uid, gid),
+                caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
+                stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj);
+        return new LaunchPlan(spec, workDir, uid, gid, stored, fs.files());
+    }
+
+    private LaunchSpec.Identity identity(Container c, int uid, int gid) throws PortoException {
+        Capabilities.Grant grant = Capabilities.of(s, c);
+        String own = c.config.get("capabilities");
+        if (own != null && (Capabilities.parse(own) & ~grant.bound()) != 0)
+            throw new PortoException(ErrorCode.Permission, "capabilities out of bounds for " + c.name + ": "
+                    + Capabilities.format(Capabilities.parse(own) & ~grant.bound()));
+        long ambient = Capabilities.parse(value(c, "capabilities_ambient"));
+        if ((ambient & ~grant.allowed()) != 0)
+            throw new PortoException(ErrorCode.Permission, "ambient capabilities out of bounds for " + c.name + ": "
+                    + Capabilities.format(ambient & ~grant.allowed()));
+        // A task of a user's container never gains privileges by exec (setuid, file capabilities):
+        // what it may hold beyond its user's rights is what capabilities_ambient raises.
+        boolean noNewPrivs = c.ownerUid != 0;
+        return new LaunchSpec.Identity(uid, gid, groups(uid, gid), Integer.parseInt(value(c, "umask"), 8),
+                grant.bound(), ambient, noNewPrivs);
+    }
+
+    private List<Integer> groups(int uid, int gid) {
         List<Integer> groups = new ArrayList<>();
         groups.add(gid);
         if (s.kernel.users().userName(uid).isPresent())
             for (int g : s.kernel.users().groupsOf(uid))
                 if (!groups.contains(g))
                     groups.add(g);
-        String workDir = s.defaultCwd(c);
-        boolean defaultCwd = !c.config.containsKey("cwd");
-        String root = value(c, "root");
-        String cwd = defaultCwd && !root.equals("/") ? "/" : value(c, "cwd");
-        List<LaunchSpec.Rlimit> rlimits = new ArrayList<>();
+        return groups;
+    }
+
+    private List<LaunchSpec.Rlimit> rlimits(Container c) throws PortoException {
+        List<LaunchSpec.Rlimit> out = new ArrayList<>();
         for (var e : Ulimits.parse(value(c, "ulimit")).entrySet()) {
             long soft = e.getValue().soft() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().soft();
             long hard = e.getValue().hard() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().hard();
-            rlimits.add(new LaunchSpec.Rlimit(Ulimits.resource(e.getKey()), soft, hard));
+            out.add(new LaunchSpec.Rlimit(Ulimits.resource(e.getKey()), soft, hard));
         }
-        boolean isolate = Values.parseBool(value(c, "isolate"));
-        List<LaunchSpec.Bind> binds = new ArrayList<>();
-        for (Binds.Bind b : Binds.parse(value(c, "bind")))
-            binds.add(new LaunchSpec.Bind(b.source(), b.target(), b.readOnly()));
-        int adj = Integer.parseInt(value(c, "oom_score_adj"));
-        return new LaunchPlan(argv, flatten(env), cwd, defaultCwd && root.equals("/"), workDir, uid, gid, groups,
-                Integer.parseInt(value(c, "umask"), 8), rlimits,
-                streamPath(c, value(c, "stdin_path"), workDir, caller),
-                streamPath(c, value(c, "stdout_path"), workDir, caller),
-                streamPath(c, value(c, "stderr_path"), workDir, caller),
-                isolate, isolate ? 0 : namespaceHolder(c), value(c, "hostname"), root.equals("/") ? null : root,
-                Values.parseBool(value(c, "root_readonly")), binds, adj == 0 ? null : adj);
+        return out;
     }
 
-    /** Relative paths live in the container's working directory; /dev/fd/N is the client's descriptor. */
-    private static String streamPath(Container c, String path, String workDir, Caller caller) {
-        if (path.startsWith("/dev/fd/"))
-            return "/proc/" + caller.pid() + "/fd/" + path.substring("/dev/fd/".length());
-        if (path.startsWith("/"))
-            return path;
-        return workDir + "/" + path;
+    /**
+     * Unset stdout and stderr go to the daemon's storage in the working directory on the host;
+     * /dev/fd/N is the starting client's descriptor N; anything else a user set is a path in the
+     * container's own filesystem, opened there with the client's rights.
+     */
+    private LaunchSpec.Stream stream(Container c, String name, String workDir, Caller caller, List<String> stored)
+            throws PortoException {
+        String path = value(c, name + "_path");
+        if (path.startsWith("/dev/fd/")) {
+            if (caller.pid() <= 0)
+                throw new PortoException(ErrorCode.InvalidValue, name + "_path " + path + " needs a client to start " + c.name);
+            return LaunchSpec.Stream.host("/proc/" + caller.pid() + "/fd/" + path.substring("/dev/fd/".length()));
+        }
+        if (path.equals("/dev/null"))
+            return LaunchSpec.Stream.host(path);
+        if (!c.config.containsKey(name + "_path")) {
+            stored.add(workDir + "/" + path);
+            return LaunchSpec.Stream.host(workDir + "/" + path);
+        }
+        return LaunchSpec.Stream.inside(path);
+    }
+
+    /**
+     * The rules for the container's own devices cgroup, or null when it shares its parent's; a
+     * child may not be given a device its parent may not use.
+     */
+    List<Cgroups.DeviceRule> deviceRules(Container c) throws PortoException {
+        if (!Devices.ownsCgroup(c))
+            return null;
+        if (!s.kernel.cgroups().available().contains("devices")) {
+            if (c.config.containsKey("devices"))
+                throw new PortoException(ErrorCode.NotSupported, "devices of " + c.name
+                        + " cannot be enforced: this host has no devices cgroup (cgroup v2 is not supported for devices)");
+            return null;
+        }
+        List<Devices.Device> mine = Devices.effective(s, c);
+        if (!c.parent.isHost()) {
+            List<Cgroups.DeviceRule> parents = Devices.rules(Devices.effective(s, c.parent));
+            for (Cgroups.DeviceRule r : Devices.rules(mine))
+                if (!Devices.covered(r, parents))
+                    throw new PortoException(ErrorCode.Permission, "device " + r.type() + " " + r.major() + ":"
+                            + (r.minor() < 0 ? "*" : r.minor()) + " " + r.access() + " is not permitted to parent " + c.parent.name);
+        }
+        return Devices.rules(mine);
     }
 
     /** The nearest ancestor whose task holds namespaces; 0 for the host. */
@@ -93,7 +188,7 @@ final class LaunchPlanner {
         } else {
             int uid = s.resolveUid(value(c, "user"));
             env.put("PATH", DEFAULT_PATH);
-            env.put("HOME", s.kernel.users().home(uid).orElse(s.defaultCwd(c)));
+            env.put("HOME", FilesystemPlanner.inChroot(s, c) ? "/" : s.kernel.users().home(uid).orElse(s.defaultCwd(c)));
             env.put("USER", value(c, "user"));
             env.put("container", "lxc");
             env.put("PORTO_HOST", s.config().hostname());

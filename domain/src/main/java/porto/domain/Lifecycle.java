@@ -16,6 +16,7 @@ final class Lifecycle {
     static final long RESPAWN_DELAY_MS = 1_000;
     /** How long to wait for killed processes to leave their cgroup. */
     private static final long KILL_WAIT_MS = 5_000;
+    private static final int EACCES = 13;
 
     private final ContainerService s;
     private final ResourceControl resources;
@@ -49,11 +50,16 @@ final class Lifecycle {
         // children with isolate=false share them; without isolation it runs nothing at all.
         boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
         // Validate everything before touching the kernel.
+        List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);
+        if (devices != null)
+            c.controllers = union(c.controllers, "devices");
         try {
             s.kernel.cgroups().create(c.name, c.controllers);
             resources.applyLimits(c);
+            if (devices != null)
+                s.kernel.cgroups().allowDevices(c.name, devices);
         } catch (KernelException e) {
             release(c);
             throw new PortoException(ErrorCode.Unknown, "cannot set up cgroups of " + c.name + ": " + e.getMessage(), e.errno());
@@ -71,13 +77,14 @@ final class Lifecycle {
         }
         LaunchResult started;
         try {
-            prepareFiles(c, plan);
+            prepareFiles(plan);
             started = s.kernel.launcher().launch(plan.spec(s.kernel.cgroups().taskDirectories(c.name, c.controllers)));
         } catch (KernelException e) {
             release(c);
             c.startErrno = e.errno();
             s.persistence().save(c);
-            throw new PortoException(ErrorCode.Unknown, e.getMessage(), e.errno());
+            // EACCES: a path the client named, opened with the client's rights.
+            throw new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown, e.getMessage(), e.errno());
         }
         s.bindPid(c, started.pid());
         c.rootStartTime = started.startTime();
@@ -88,11 +95,18 @@ final class Lifecycle {
         s.notifyState(c);
     }
 
-    private void prepareFiles(Container c, LaunchPlanner.LaunchPlan plan) throws KernelException {
+    private static Set<String> union(Set<String> set, String more) {
+        Set<String> out = new LinkedHashSet<>(set);
+        out.add(more);
+        return Set.copyOf(out);
+    }
+
+    private void prepareFiles(LaunchPlanner.LaunchPlan plan) throws KernelException {
         s.kernel.files().createDirectory(plan.workDir(), plan.uid(), plan.gid());
-        for (String stream : List.of(plan.stdout(), plan.stderr()))
-            if (stream.startsWith(plan.workDir() + "/"))
-                s.kernel.files().createFile(stream, plan.uid(), plan.gid());
+        for (String stream : plan.storedStreams())
+            s.kernel.files().createFile(stream, plan.uid(), plan.gid());
+        for (var file : plan.files().entrySet())
+            s.kernel.files().writeFile(file.getKey(), file.getValue(), 0, 0);
     }
 
     /** A property changed; a limit of a container with cgroups takes effect at once. */

@@ -10,6 +10,7 @@ public final class Properties {
 
     public Properties() {
         ContextProperties.register(this);
+        SecurityProperties.register(this);
         FilesystemProperties.register(this);
         ResourceProperties.register(this);
         LifecycleProperties.register(this);

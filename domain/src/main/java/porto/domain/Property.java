@@ -28,8 +28,10 @@ public final class Property {
     final Getter defaultValue;
     final Getter getter;
     final Setter setter;
-    /** Holds "key: value; ..." text, so {@code name[key]} reads or writes one entry. */
+    /** Holds "key: value; ..." text (or a ';' list of flags), so {@code name[key]} reads or writes one entry. */
     final boolean keyed;
+    /** A keyed property holding "A;B;C": {@code name[A]} is "true" or "false". */
+    private boolean flags;
     /** Listed by propertyList but not by dataList (which lists read-only facts). */
     final boolean readOnly;
 
@@ -52,6 +54,50 @@ public final class Property {
 
     static Property readOnly(String name, String description, Getter getter, boolean keyed) {
         return new Property(name, description, Set.of(), null, getter, null, keyed);
+    }
+
+    /** A keyed property whose value is a ';' list of names, such as capabilities. */
+    Property asFlags() {
+        flags = true;
+        return this;
+    }
+
+    /** Reads "name[key]" of a keyed property. */
+    String readKey(ContainerService service, Container c, String key) throws PortoException {
+        if (!keyed)
+            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
+        if (flags)
+            return Values.formatBool(flagSet(read(service, c)).contains(key.trim().toUpperCase(java.util.Locale.ROOT)));
+        String v = Values.parseMap(read(service, c), name.equals("env")).get(key);
+        if (v == null)
+            throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);
+        return v;
+    }
+
+    /** The whole value after "name[key]" is set to {@code value}. */
+    String withKey(ContainerService service, Container c, String key, String value) throws PortoException {
+        if (!keyed)
+            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
+        if (flags) {
+            java.util.Set<String> set = flagSet(read(service, c));
+            String k = key.trim().toUpperCase(java.util.Locale.ROOT);
+            if (Values.parseBool(value))
+                set.add(k);
+            else
+                set.remove(k);
+            return String.join(";", set);
+        }
+        java.util.Map<String, String> map = Values.parseMap(read(service, c), name.equals("env"));
+        map.put(key, value);
+        return Values.formatMap(map);
+    }
+
+    private static java.util.Set<String> flagSet(String text) {
+        java.util.Set<String> set = new java.util.LinkedHashSet<>();
+        for (String f : text.split(";"))
+            if (!f.isBlank())
+                set.add(f.trim());
+        return set;
     }
 
     public String name() {

@@ -55,6 +55,15 @@ public interface Cgroups {
      */
     Optional<String> containerPathOf(int pid);
 
+    /**
+     * Limits the devices the container's tasks may use: denies all, then allows {@code rules}.
+     * Fails with EOPNOTSUPP where the host has no devices controller (cgroup v2).
+     */
+    void allowDevices(String path, List<DeviceRule> rules) throws KernelException;
+
+    /** One device access rule: type 'c' or 'b', major and minor (-1 for any), access of "rwm". */
+    record DeviceRule(char type, int major, int minor, String access) {}
+
     enum Limit {
         /** bytes; 0 means unlimited */
         MEMORY_LIMIT,

@@ -1,6 +1,12 @@
 package porto.ports;
 
-/** Files that belong to a container: its default working directory and stored output. */
+import java.util.List;
+
+/**
+ * Files that belong to a container: its default working directory and stored output, and what the
+ * domain must know of paths users name (roots, bind sources, devices). A path "in a root" is
+ * resolved as if that root were "/": no symbolic link can lead out of it.
+ */
 public interface ContainerFiles {
 
     /** Creates (or empties) the working directory at {@code path}, owned by uid:gid. */
@@ -23,4 +29,32 @@ public interface ContainerFiles {
      * returns how many were dropped: the kernel may only cut whole blocks.
      */
     long dropHead(String path, long bytes) throws KernelException;
+
+    /** Writes a small file (replacing any), owned by uid:gid, mode 0644. */
+    void writeFile(String path, byte[] data, int uid, int gid) throws KernelException;
+
+    /** What is at {@code path} inside {@code root}, or null when nothing is (or the root is missing). */
+    FileFacts facts(String root, String path);
+
+    /** Size of the regular file at {@code path} inside {@code root}, or -1. */
+    long size(String root, String path);
+
+    /**
+     * Reads from the regular file at {@code path} inside {@code root}, only if the user uid with
+     * {@code groups} may read it (uid 0 may read anything); EACCES otherwise.
+     */
+    byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups) throws KernelException;
+
+    /** A file's type, owner and permission bits; device numbers for device nodes. */
+    record FileFacts(Kind kind, int uid, int gid, int mode, int major, int minor) {
+        public enum Kind { DIRECTORY, REGULAR, CHAR_DEVICE, BLOCK_DEVICE, OTHER }
+
+        /** Whether uid (with its groups) may access this with the "rwx" bits {@code want} (4, 2, 1). */
+        public boolean permits(int who, List<Integer> groups, int want) {
+            if (who == 0)
+                return true;
+            int bits = who == uid ? mode >> 6 : groups.contains(gid) ? mode >> 3 : mode;
+            return (bits & want) == want;
+        }
+    }
 }

@@ -4,42 +4,102 @@ import java.util.List;
 
 /**
  * Everything the launcher needs to start one task. Decided entirely by the domain; an adapter only
- * carries it out.
+ * carries it out, in this order: join the cgroups, open the host-side streams, enter the namespaces
+ * of {@code namespaces.joinOf}, create the new ones, set up the filesystem, open the inside streams,
+ * change to {@code cwd}, drop to {@code identity} and exec.
  *
  * @param cgroupDirectories directories the task joins (from {@link Cgroups#taskDirectories})
  * @param argv              program and arguments; argv[0] is looked up in the PATH of {@code env}
+ *                          inside the task's root, unless {@code hostProgram} is set
+ * @param hostProgram       a program on the host to run instead of looking argv[0] up (the init
+ *                          of a meta container, which may live outside its root), or null
  * @param env               the exact environment, "NAME=value"
- * @param newNamespaces     make new pid, ipc, uts and mount namespaces (isolate=true)
- * @param joinNamespacesOf  pid whose namespaces the task enters first, or 0 for the caller's
+ * @param cwd               working directory inside the task's root
+ * @param client            whose rights apply to every path the client named (streams, root,
+ *                          bind sources and the mount points made for them), or null for root
  * @param rlimits           resource limits to set
  * @param oomScoreAdj       value for /proc/self/oom_score_adj, or null to inherit
  */
 public record LaunchSpec(
         List<String> cgroupDirectories,
         List<String> argv,
+        String hostProgram,
         List<String> env,
         String cwd,
-        int uid,
-        int gid,
-        List<Integer> groups,
-        int umask,
+        Identity identity,
+        Cred client,
+        Stdio stdio,
+        Namespaces namespaces,
+        Filesystem filesystem,
         List<Rlimit> rlimits,
-        String stdinPath,
-        String stdoutPath,
-        String stderrPath,
-        boolean newNamespaces,
-        int joinNamespacesOf,
-        String hostname,
-        String root,
-        boolean rootReadOnly,
-        List<Bind> binds,
         Integer oomScoreAdj) {
+
+    /**
+     * Who the task runs as.
+     *
+     * @param capBound   bounding set (bit n is capability n); the rest is dropped
+     * @param capAmbient capabilities raised as ambient for a task that is not root
+     * @param noNewPrivs set PR_SET_NO_NEW_PRIVS: exec cannot gain privileges (setuid, file caps)
+     */
+    public record Identity(int uid, int gid, List<Integer> groups, int umask, long capBound, long capAmbient,
+                           boolean noNewPrivs) {}
+
+    /** Credentials for file access: fsuid, fsgid and supplementary groups. */
+    public record Cred(int uid, int gid, List<Integer> groups) {}
+
+    /** Standard input, output and error. */
+    public record Stdio(Stream in, Stream out, Stream err) {}
+
+    /**
+     * One standard stream: a host path opened before any namespace is entered (the daemon's stored
+     * output, a client's /proc/PID/fd/N), or with {@code inside} a path opened in the task's own
+     * filesystem once it is set up, relative to {@code cwd} unless absolute.
+     */
+    public record Stream(String path, boolean inside) {
+        public static Stream host(String path) {
+            return new Stream(path, false);
+        }
+
+        public static Stream inside(String path) {
+            return new Stream(path, true);
+        }
+    }
+
+    /**
+     * @param joinOf    pid whose pid, mount, network, ipc and uts namespaces the task enters first
+     *                  (the nearest ancestor's task), or 0 for the daemon's
+     * @param isolate   then create new pid, ipc, uts and mount namespaces
+     * @param newNet    then create a new, empty network namespace
+     * @param newMount  create a new mount namespace even without isolate (for binds)
+     * @param hostname  hostname to set in the new uts namespace, or empty
+     */
+    public record Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname) {}
+
+    /**
+     * @param root        directory that becomes "/" (pivot_root), or null to keep the current one
+     * @param readOnly    remount the root read-only
+     * @param binds       bind mounts, made after the root's own mounts
+     * @param devices     device nodes made in the root's fresh /dev
+     * @param portoSocket show the daemon's socket at /run/portod.socket inside the root
+     */
+    public record Filesystem(String root, boolean readOnly, List<Bind> binds, List<Device> devices, boolean portoSocket) {}
+
+    /**
+     * One bind mount: a path of the parent's filesystem shown at {@code target} inside the task's
+     * root. An {@code optional} bind is skipped when its target does not exist; a missing target of
+     * another is created (a directory or an empty file, like the source).
+     */
+    public record Bind(String source, String target, boolean readOnly, boolean optional) {
+        public Bind(String source, String target, boolean readOnly) {
+            this(source, target, readOnly, false);
+        }
+    }
+
+    /** A device node to create: type 'c' or 'b', its numbers, path under /dev, mode and owner. */
+    public record Device(char type, int major, int minor, String path, int mode, int uid, int gid) {}
 
     /** One resource limit; {@code INFINITY} for unlimited. */
     public record Rlimit(int resource, long soft, long hard) {
         public static final long INFINITY = -1;
     }
-
-    /** One bind mount: a host path shown at {@code target} inside the container. */
-    public record Bind(String source, String target, boolean readOnly) {}
 }

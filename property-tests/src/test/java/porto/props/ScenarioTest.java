@@ -125,17 +125,17 @@ class ScenarioTest {
         run("a", "sleep $PORTO_NAME");
         LaunchSpec spec = w.kernel.launcher().lastLaunch();
         assertEquals(List.of("sleep", "a"), spec.argv());
-        assertEquals(w.kernel.cgroups().taskDirectories("a", java.util.Set.of("freezer", "memory", "cpu", "cpuacct", "pids")),
+        assertEquals(w.kernel.cgroups().taskDirectories("a", java.util.Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "devices")),
                 spec.cgroupDirectories());
         assertTrue(spec.env().contains("PORTO_NAME=a"), spec.env().toString());
         assertTrue(spec.env().contains("PORTO_HOST=host"), spec.env().toString());
         assertTrue(spec.env().contains("HOME=/root"), spec.env().toString());
         assertEquals("/place/porto/a", spec.cwd());
-        assertEquals("/place/porto/a/stdout", spec.stdoutPath());
-        assertEquals("/dev/null", spec.stdinPath());
-        assertEquals(0, spec.uid());
-        assertEquals(2, spec.umask());
-        assertTrue(spec.newNamespaces());
+        assertEquals(LaunchSpec.Stream.host("/place/porto/a/stdout"), spec.stdio().out());
+        assertEquals(LaunchSpec.Stream.host("/dev/null"), spec.stdio().in());
+        assertEquals(0, spec.identity().uid());
+        assertEquals(2, spec.identity().umask());
+        assertTrue(spec.namespaces().isolate());
         assertTrue(w.kernel.files().exists("/place/porto/a/stdout"));
         w.service.stop(World.ROOT, "a", 0);
         assertFalse(w.kernel.files().exists("/place/porto/a"), "the working directory goes with the run");
@@ -182,8 +182,8 @@ class ScenarioTest {
         w.service.set(World.ROOT, "a/b", "command", "deaf");
         w.service.start(World.ROOT, "a/b");
         LaunchSpec spec = w.kernel.launcher().lastLaunch();
-        assertFalse(spec.newNamespaces());
-        assertEquals(task("a").pid(), spec.joinNamespacesOf());
+        assertFalse(spec.namespaces().isolate());
+        assertEquals(task("a").pid(), spec.namespaces().joinOf());
         w.service.kill(World.ROOT, "a/b", 2);
         w.kernel.deliverExits();
         assertEquals(State.DEAD, w.state("a/b"), "SIGINT's default action kills a task that is not pid 1");
@@ -208,7 +208,7 @@ class ScenarioTest {
         assertEquals(ErrorCode.Permission, World.outcome(() -> w.service.set(alice, "x", "user", "root")));
         w.service.set(alice, "x", "command", "sleep 1000");
         w.service.start(alice, "x");
-        assertEquals(FakeUsers.ALICE, w.kernel.launcher().lastLaunch().uid());
+        assertEquals(FakeUsers.ALICE, w.kernel.launcher().lastLaunch().identity().uid());
         assertEquals("/home/alice", w.kernel.launcher().lastLaunch().env().stream()
                 .filter(e -> e.startsWith("HOME=")).findFirst().orElseThrow().substring(5));
         Invariants.check(w);

@@ -1,0 +1,147 @@
+package porto.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import porto.ports.ContainerFiles.FileFacts;
+import porto.ports.LaunchSpec;
+
+/**
+ * The filesystem a task will see: its root, bind mounts, the files porto shows in a chroot's /etc
+ * and the device nodes of its /dev. Also where paths a client names are checked against that
+ * client's rights, before anything is started.
+ *
+ * <p>A task starts inside the filesystem of its nearest ancestor that runs a task (the "holder"),
+ * so {@code root} and bind sources are paths there; {@link #hostRoot} is the same place seen from
+ * the host, used for the checks (binds inside an ancestor are not seen from the host).
+ */
+final class FilesystemPlanner {
+    /** Where porto shows its socket inside a root; clients look for it there. */
+    static final String SOCKET_INSIDE = "/run/portod.socket";
+
+    private final ContainerService s;
+
+    FilesystemPlanner(ContainerService s) {
+        this.s = s;
+    }
+
+    private String value(Container c, String property) throws PortoException {
+        return s.properties().find(property).read(s, c);
+    }
+
+    /** What the filesystem part of a launch needs, and the files to write before it. */
+    record Plan(LaunchSpec.Filesystem filesystem, Map<String, byte[]> files) {}
+
+    /** The nearest ancestor that runs a task when started (a command, or a meta container that isolates). */
+    static Container holder(ContainerService s, Container c) throws PortoException {
+        for (Container p = c.parent; !p.isHost(); p = p.parent) {
+            String command = s.properties().find("command").read(s, p);
+            if (!command.isEmpty() || Values.parseBool(s.properties().find("isolate").read(s, p)))
+                return p;
+        }
+        return null;
+    }
+
+    /** The container's root as a host path: its holder's root, then its own root within that. */
+    static String hostRoot(ContainerService s, Container c) throws PortoException {
+        Container h = holder(s, c);
+        String base = h == null ? "/" : hostRoot(s, h);
+        String own = s.properties().find("root").read(s, c);
+        if (own.equals("/"))
+            return base;
+        return base.equals("/") ? own : base + own;
+    }
+
+    Plan plan(Container c, Caller caller, String workDir) throws PortoException {
+        Container h = holder(s, c);
+        String parentRoot = h == null ? "/" : hostRoot(s, h);
+        String root = value(c, "root");
+        boolean ownRoot = !root.equals("/");
+        if (ownRoot)
+            checkRoot(c, parentRoot, root, caller);
+        List<LaunchSpec.Bind> binds = new ArrayList<>();
+        for (Binds.Bind b : Binds.parse(value(c, "bind"))) {
+            checkBindSource(parentRoot, b, caller);
+            binds.add(new LaunchSpec.Bind(b.source(), b.target(), b.readOnly()));
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        if (ownRoot) // a task without a root of its own shares its holder's /etc
+            etcFiles(c, parentRoot.equals("/"), workDir, binds, files);
+        boolean socket = false;
+        if (ownRoot && ClientScope.accessLevel(s, c) != AccessLevel.NONE) {
+            if (h == null || parentRoot.equals("/"))
+                socket = true; // the daemon's own socket, from the host
+            else
+                binds.add(new LaunchSpec.Bind(SOCKET_INSIDE, SOCKET_INSIDE, false, true)); // the parent's
+        }
+        List<LaunchSpec.Device> nodes = ownRoot ? Devices.nodes(Devices.effective(s, c)) : List.of();
+        return new Plan(new LaunchSpec.Filesystem(ownRoot ? root : null, Values.parseBool(value(c, "root_readonly")),
+                binds, nodes, socket), files);
+    }
+
+    /** True when the container's "/" is not the host's, through its own root or its holder's. */
+    static boolean inChroot(ContainerService s, Container c) throws PortoException {
+        return !hostRoot(s, c).equals("/");
+    }
+
+    /**
+     * /etc/hosts and /etc/resolv.conf of the host (bind_dns), the container's own resolv.conf and
+     * hostname. Files porto writes live in the container's working directory on the host, so they
+     * can be shown only when the task starts from the host's filesystem.
+     */
+    private void etcFiles(Container c, boolean fromHost, String workDir, List<LaunchSpec.Bind> binds,
+                          Map<String, byte[]> files) throws PortoException {
+        String resolv = value(c, "resolv_conf");
+        boolean bindDns = Values.parseBool(value(c, "bind_dns"));
+        if (bindDns)
+            binds.add(new LaunchSpec.Bind("/etc/hosts", "/etc/hosts", true));
+        if (!resolv.isEmpty()) {
+            if (!fromHost)
+                throw new PortoException(ErrorCode.NotSupported, "resolv_conf is not supported for a container started inside "
+                        + "another container's root; set it on the outermost one");
+            StringBuilder text = new StringBuilder();
+            for (String line : Values.splitList(resolv, ';'))
+                if (!line.isBlank())
+                    text.append(line.trim()).append('\n');
+            files.put(workDir + "/resolv.conf", text.toString().getBytes(StandardCharsets.UTF_8));
+            binds.add(new LaunchSpec.Bind(workDir + "/resolv.conf", "/etc/resolv.conf", true));
+        } else if (bindDns) {
+            binds.add(new LaunchSpec.Bind("/etc/resolv.conf", "/etc/resolv.conf", true));
+        }
+        String hostname = value(c, "hostname");
+        if (!hostname.isEmpty() && fromHost) {
+            files.put(workDir + "/hostname", (hostname + "\n").getBytes(StandardCharsets.UTF_8));
+            // The manual wants a regular /etc/hostname in the root; without one there is nothing to cover.
+            binds.add(new LaunchSpec.Bind(workDir + "/hostname", "/etc/hostname", true, true));
+        }
+    }
+
+    private void checkRoot(Container c, String parentRoot, String root, Caller caller) throws PortoException {
+        FileFacts f = s.kernel.files().facts(parentRoot, root);
+        if (f == null)
+            throw new PortoException(ErrorCode.InvalidPath, "root " + root + " of " + c.name + " does not exist");
+        if (f.kind() != FileFacts.Kind.DIRECTORY)
+            throw new PortoException(ErrorCode.InvalidPath, "root " + root + " of " + c.name + " is not a directory");
+        if (!f.permits(caller.uid(), groups(caller), 5))
+            throw new PortoException(ErrorCode.Permission, "user " + s.userName(caller.uid()) + " may not use " + root + " as a root");
+    }
+
+    private void checkBindSource(String parentRoot, Binds.Bind b, Caller caller) throws PortoException {
+        FileFacts f = s.kernel.files().facts(parentRoot, b.source());
+        if (f == null)
+            throw new PortoException(ErrorCode.InvalidPath, "bind source " + b.source() + " does not exist");
+        // Reading a directory needs search too; a writable bind needs write access to the source.
+        int want = (b.readOnly() ? 4 : 6) | (f.kind() == FileFacts.Kind.DIRECTORY ? 1 : 0);
+        if (!f.permits(caller.uid(), groups(caller), want))
+            throw new PortoException(ErrorCode.Permission, "user " + s.userName(caller.uid()) + " may not bind "
+                    + b.source() + (b.readOnly() ? " read-only" : " read-write"));
+    }
+
+    private List<Integer> groups(Caller caller) {
+        List<Integer> g = new ArrayList<>(s.kernel.users().groupsOf(caller.uid()));
+        g.add(caller.gid());
+        return g;
+    }
+}
