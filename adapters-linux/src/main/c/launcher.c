@@ -575,6 +575,15 @@ int launch_main(int argc, char **argv)
 	read_spec();
 	/* The host's /proc, for the child's starttime even after setns(mnt). */
 	TRY(procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC), "open(/proc)");
+	/* Host paths: open them before entering another container's namespaces,
+	 * and before its devices cgroup may deny them. */
+	for (int i = 0; i < 3; i++) {
+		const char *path = stdio_path[i] ? stdio_path[i] : "/dev/null";
+		if (!stdio_inside[i])
+			TRY(stdio_fd[i] = open_as_client(path, stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
+	}
+	if (exec_host)
+		TRY(exec_fd = open(exec_host, O_PATH | O_CLOEXEC), "open(%s)", exec_host);
 	len = snprintf(buf, sizeof(buf), "%d\n", getpid());
 	for (size_t i = 0; i < cgroups.n; i++) {
 		char path[PATH_MAX];
@@ -583,14 +592,6 @@ int launch_main(int argc, char **argv)
 			fail(errno, "write(%s)", path);
 		close(fd);
 	}
-	/* Host paths: open them before entering another container's namespaces. */
-	for (int i = 0; i < 3; i++) {
-		const char *path = stdio_path[i] ? stdio_path[i] : "/dev/null";
-		if (!stdio_inside[i])
-			TRY(stdio_fd[i] = open_as_client(path, stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
-	}
-	if (exec_host)
-		TRY(exec_fd = open(exec_host, O_PATH | O_CLOEXEC), "open(%s)", exec_host);
 	for (size_t i = 0; i < setnses.n; i++) {
 		TRY(fd = open(setnses.v[i], O_RDONLY | O_CLOEXEC), "open(%s)", setnses.v[i]);
 		TRY(setns(fd, 0), "setns(%s)", setnses.v[i]);

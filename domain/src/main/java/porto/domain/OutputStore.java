@@ -20,12 +20,24 @@ final class OutputStore {
         return s.properties().find(property).read(s, c);
     }
 
-    /** The host path of a stored stream, or null when the stream goes elsewhere (a client's fd). */
-    private String path(Container c, String stream) throws PortoException {
+    /**
+     * Where a stream's text is: the daemon's storage in the working directory (root "/"), or a
+     * file the user named, inside the container's root; null for a client's descriptor.
+     */
+    private record Location(String root, String path, boolean stored) {}
+
+    private Location location(Container c, String stream) throws PortoException {
         String configured = value(c, stream + "_path");
         if (configured.startsWith("/dev/fd/"))
             return null;
-        return configured.startsWith("/") ? configured : s.defaultCwd(c) + "/" + configured;
+        if (!c.config.containsKey(stream + "_path"))
+            return new Location("/", s.defaultCwd(c) + "/" + configured, true);
+        String inside = configured.startsWith("/") ? configured : value(c, "cwd") + "/" + configured;
+        return new Location(FilesystemPlanner.hostRoot(s, c), inside, false);
+    }
+
+    private long size(Location at) {
+        return at.stored() ? s.kernel.files().size(at.path()) : s.kernel.files().size(at.root(), at.path());
     }
 
     private static long offset(Container c, String stream) {
@@ -34,10 +46,10 @@ final class OutputStore {
 
     /** Reads "stdout", "stdout[offset:]", "stdout[:length]" or "stdout[offset:length]". */
     String read(Container c, String stream, String range) throws PortoException {
-        String path = path(c, stream);
-        if (path == null)
+        Location at = location(c, stream);
+        if (at == null)
             throw new PortoException(ErrorCode.InvalidData, stream + " goes to a descriptor of the client and is not stored");
-        long size = s.kernel.files().size(path);
+        long size = size(at);
         if (size < 0)
             return "";
         long dropped = offset(c, stream);
@@ -65,20 +77,30 @@ final class OutputStore {
         if (from >= to)
             return "";
         try {
-            byte[] data = s.kernel.files().read(path, from - dropped, (int) Math.min(to - from, Integer.MAX_VALUE - 8));
+            int length = (int) Math.min(to - from, Integer.MAX_VALUE - 8);
+            // A user's file is read only as far as the container's owner may read it.
+            byte[] data = at.stored() ? s.kernel.files().read(at.path(), from - dropped, length)
+                    : s.kernel.files().read(at.root(), at.path(), from - dropped, length, c.ownerUid, ownerGroups(c));
             return new String(data, StandardCharsets.UTF_8);
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.Unknown, "cannot read " + stream + ": " + e.getMessage(), e.errno());
         }
     }
 
+    private java.util.List<Integer> ownerGroups(Container c) {
+        java.util.List<Integer> groups = new java.util.ArrayList<>(s.kernel.users().groupsOf(c.ownerUid));
+        groups.add(c.ownerGid);
+        return groups;
+    }
+
     /** Drops the head of stored streams that grew past stdout_limit. */
     void rotate(Container c) {
         for (String stream : new String[] {"stdout", "stderr"}) {
             try {
-                String path = path(c, stream);
-                if (path == null || !path.startsWith(s.defaultCwd(c) + "/"))
+                Location at = location(c, stream);
+                if (at == null || !at.stored())
                     continue; // only our own storage rotates; a user's file is the user's
+                String path = at.path();
                 long size = s.kernel.files().size(path);
                 long limit = Long.parseLong(value(c, "stdout_limit"));
                 if (size <= limit)
