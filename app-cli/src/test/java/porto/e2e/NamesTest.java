@@ -28,13 +28,7 @@ class NamesTest {
         cli = new Cli(portod);
         tools = Files.createTempDirectory("porto-names-");
         Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path script = tools.resolve("portoctl");
-        StringBuilder text = new StringBuilder("#!/bin/sh\nexec");
-        for (String word : Portod.java("porto.cli.Portoctl"))
-            text.append(" '").append(word.replace("'", "'\\''")).append('\'');
-        Files.writeString(script, text.append(" \"$@\"\n").toString());
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        portoctl = script.toString();
+        portoctl = Portod.portoctlScript(tools).toString();
     }
 
     @AfterAll

@@ -104,6 +104,20 @@ final class Portod implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * Writes {@code dir/portoctl}, a shell script that runs this build's portoctl, for containers
+     * and shells that need a client of their own (give it PORTO_SOCKET).
+     */
+    static Path portoctlScript(Path dir) throws IOException {
+        Path script = dir.resolve("portoctl");
+        StringBuilder text = new StringBuilder("#!/bin/sh\nexec");
+        for (String word : java("porto.cli.Portoctl"))
+            text.append(" '").append(word.replace("'", "'\\''")).append('\'');
+        Files.writeString(script, text.append(" \"$@\"\n").toString());
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
     PortoClient client() {
         return PortoClient.connect(socket);
     }

@@ -60,6 +60,8 @@ final class Specs {
         }
         if (s.hasCommand())
             p.put("command", s.getCommand());
+        if (s.hasCommandArgv()) // after command: the verbatim argv wins, as upstream's does
+            p.put("command_argv", porto.domain.CommandLine.joinArgv(s.getCommandArgv().getArgvList()));
         if (s.hasEnv()) {
             StringBuilder env = new StringBuilder();
             for (var v : s.getEnv().getVarList())

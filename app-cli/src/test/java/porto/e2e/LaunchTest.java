@@ -1,0 +1,118 @@
+package porto.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import porto.client.PortoClient;
+import porto.rpc.Rpc;
+
+/** What the main task runs as and with: argv, virt_mode, user, umask, environment and streams. */
+class LaunchTest {
+    static Portod portod;
+    static Cli cli;
+    static Path scratch;
+
+    @BeforeAll
+    static void up() throws Exception {
+        portod = Portod.start();
+        cli = new Cli(portod);
+        scratch = Files.createTempDirectory("porto-launch-");
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (portod != null)
+            portod.close();
+        if (scratch != null)
+            Portod.deleteTree(scratch);
+    }
+
+    @Test
+    void commandArgvIsTakenVerbatim() throws Exception {
+        assertEquals("$HOME 'a b' \\", cli.output("argv", "command_argv=echo\t$HOME\t'a b'\t\\\\"));
+        assertEquals("'echo' '$HOME' ''\\''a b'\\''' '\\'", cli.get("argv", "command"), "command shows the argv quoted");
+        cli.ok("destroy", "argv");
+        try (PortoClient c = portod.client()) {
+            c.createFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec")
+                    .setCommandArgv(Rpc.TContainerCommandArgv.newBuilder().addArgv("echo").addArgv("$PATH; x")).build(), true);
+        }
+        cli.ok("wait", "spec");
+        assertEquals("$PATH; x\n", cli.ok("get", "spec", "stdout").out());
+        cli.ok("destroy", "spec");
+    }
+
+    @Test
+    void osModeRunsTheCommandAsInit() throws Exception {
+        try (Rootfs root = Rootfs.with("sh", "cat")) {
+            Files.createDirectories(root.resolve("sys"));
+            cli.fails("execvpe(/sbin/init)", "run", "osinit", "virt_mode=os", "root=" + root);
+            cli.ok("run", "os", "virt_mode=os", "root=" + root,
+                    "command=sh -c 'echo $$ > /pid; cat /proc/net/dev > /net'");
+            cli.ok("wait", "os");
+            assertEquals("1", Files.readString(root.resolve("pid")).strip(), "the command is pid 1");
+            List<String> net = Files.readAllLines(root.resolve("net"));
+            assertEquals(3, net.size(), "only lo in an empty network namespace: " + net);
+            assertTrue(net.get(2).trim().startsWith("lo:"), net.toString());
+            assertEquals("/dev/null", cli.get("os", "stdout_path"));
+            assertEquals("/", cli.get("os", "cwd"));
+            assertEquals("false", cli.get("os", "bind_dns"));
+            cli.ok("destroy", "os");
+        }
+    }
+
+    @Test
+    void userGroupAndUmask() throws Exception {
+        assertEquals("0 0 0002", cli.output("ids", "command=sh -c 'echo $(id -u) $(id -g) $(umask)'"));
+        cli.ok("destroy", "ids");
+        assertEquals("1 1 0027", cli.output("daemon", "command=sh -c 'echo $(id -u) $(id -g) $(umask)'",
+                "user=daemon", "group=1", "umask=027"));
+        assertEquals("daemon", cli.get("daemon", "group"));
+        cli.ok("destroy", "daemon");
+    }
+
+    @Test
+    void envIsMergedOverTheDefaults() throws Exception {
+        String env = cli.output("env", "command=env", "env=TEST_PORTO1=1; PATH=/bin:/usr/bin; TEST_PORTO2=a\\;b");
+        List<String> vars = List.of(env.split("\n"));
+        assertTrue(vars.containsAll(List.of("TEST_PORTO1=1", "TEST_PORTO2=a;b", "PATH=/bin:/usr/bin", "PORTO_NAME=env",
+                "container=lxc")), env);
+        cli.ok("destroy", "env");
+    }
+
+    @Test
+    void streamsGoWhereTheyAreTold() throws Exception {
+        Path dir = Files.createDirectories(scratch.resolve("streams"));
+        Files.writeString(dir.resolve("in"), "from stdin\n");
+        cli.ok("run", "io", "command=sh -c 'cat; echo to-err >&2'", "cwd=" + dir, "stdin_path=in",
+                "stdout_path=out", "stderr_path=" + dir + "/err");
+        cli.ok("wait", "io");
+        assertEquals("from stdin\n", Files.readString(dir.resolve("out")));
+        assertEquals("to-err\n", Files.readString(dir.resolve("err")));
+        assertEquals("from stdin\n", cli.ok("get", "io", "stdout").out(), "a user's file is read back too");
+        cli.ok("destroy", "io");
+        assertTrue(Files.exists(dir.resolve("out")), "a user's file is the user's: destroy keeps it");
+    }
+
+    @Test
+    void devFdIsTheClientsOwnDescriptor() throws Exception {
+        Path script = Portod.portoctlScript(scratch);
+        Path file = scratch.resolve("fd3");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script + " run viafd 'command=echo through the client'"
+                + " stdout_path=/dev/fd/3 3>" + file + " && " + script + " wait viafd").redirectErrorStream(true);
+        pb.environment().putAll(portod.env());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), said);
+        assertEquals("through the client\n", Files.readString(file));
+        cli.fails("InvalidData", "get", "viafd", "stdout");
+        cli.ok("destroy", "viafd");
+    }
+}
