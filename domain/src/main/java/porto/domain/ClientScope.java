@@ -98,7 +98,7 @@ public final class ClientScope {
         else if (name.equals("self"))
             full = self;
         else if (name.equals("."))
-            full = namespace.isEmpty() ? ContainerName.HOST : namespace.substring(0, namespace.length() - 1);
+            return dot();
         else if (name.startsWith("self/"))
             full = self.equals(ContainerName.HOST) ? name.substring(5) : self + "/" + name.substring(5);
         else if (name.startsWith(ContainerName.ABSOLUTE_PREFIX))
@@ -137,10 +137,15 @@ public final class ClientScope {
         return ContainerName.absolute(name);
     }
 
-    /** The host, anything in the namespace, the client's container, its ancestors and descendants. */
+    /** ".": the common parent of all containers in the namespace. */
+    private String dot() {
+        return namespace.isEmpty() ? ContainerName.HOST : normalize(namespace.substring(0, namespace.length() - 1));
+    }
+
+    /** The host, ".", anything in the namespace, the client's container, its ancestors and descendants. */
     public boolean canSee(String name) {
         String self = caller.container();
-        return name.equals(ContainerName.HOST) || name.startsWith(namespace)
+        return name.equals(ContainerName.HOST) || name.equals(dot()) || name.startsWith(namespace)
                 || ContainerName.isWithin(name, self) || ContainerName.isWithin(self, name);
     }
 

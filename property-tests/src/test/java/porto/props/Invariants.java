@@ -102,6 +102,14 @@ final class Invariants {
             World.View owner = p.container() == null ? null : all.get(p.container());
             assertTrue(owner != null && ACTIVE.contains(owner.state()),
                     "process " + p + " lives in no active container (" + owner + ")");
+            // Limits of the parents bound the subtree: a controller a nested container lacks is
+            // its nearest ancestor's, never the daemon's, and its devices are always controlled.
+            for (String ctl : List.of("memory", "cpu", "pids", "devices")) {
+                String cgroup = p.cgroups().get(ctl);
+                assertTrue(cgroup != null && NameRules.isWithin(p.container(), cgroup),
+                        "process " + p + " is in " + ctl + " cgroup " + cgroup + ", outside its container's ancestry");
+            }
+            assertTrue(cg.devices(p.cgroups().get("devices")) != null, "process " + p + " may use every device");
         }
 
         // Every exit was delivered and acknowledged, so every zombie was reaped.
