@@ -30,7 +30,8 @@ import porto.rpc.Rpc.TContainerWaitResponse;
  */
 final class Connection implements Api.Session {
     private final SocketChannel channel;
-    private final Caller caller;
+    /** The peer, then (once identified on this connection's thread) with its container. */
+    private Caller caller;
     private final Api api;
     private final ContainerService service;
     private final Object writeLock = new Object();
@@ -53,6 +54,8 @@ final class Connection implements Api.Session {
     }
 
     void serve() {
+        // Off the accept loop: finding the client's container takes the service lock.
+        caller = service.identify(caller.pid(), caller.uid(), caller.gid());
         try (channel) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
             out = Channels.newOutputStream(channel);

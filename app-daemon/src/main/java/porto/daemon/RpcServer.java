@@ -37,7 +37,7 @@ public final class RpcServer {
             Caller caller;
             try {
                 var cred = PeerCredentials.of(fd(client));
-                caller = service.identify(cred.pid(), cred.uid(), cred.gid());
+                caller = new Caller(cred.pid(), cred.uid(), cred.gid());
             } catch (RuntimeException e) {
                 Log.error("cannot identify a client; dropping it", e);
                 client.close();

@@ -49,6 +49,14 @@ public final class ClientScope {
         return new ClientScope(caller, level, namespaceOf(s, ct, false), namespaceOf(s, ct, true));
     }
 
+    /** The deepest of {@code names} that is {@code cgroupPath} or a prefix of it; the host when none is. */
+    static String deepestContainer(java.util.Set<String> names, String cgroupPath) {
+        for (String p = cgroupPath; p != null && !p.isEmpty(); p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : null)
+            if (names.contains(p))
+                return p;
+        return ContainerName.HOST;
+    }
+
     static AccessLevel accessLevel(ContainerService s, Container c) throws PortoException {
         return AccessLevel.parse(s.properties().find("enable_porto").read(s, c));
     }

@@ -201,16 +201,7 @@ public final class ContainerService {
         String path = kernel.cgroups().containerPathOf(pid).orElse(null);
         lock.lock();
         try {
-            String found = ContainerName.HOST;
-            if (path != null) {
-                for (String p = path; !p.isEmpty(); p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "") {
-                    if (containers.containsKey(p)) {
-                        found = p;
-                        break;
-                    }
-                }
-            }
-            return new Caller(pid, uid, gid, found);
+            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path));
         } finally {
             lock.unlock();
         }
@@ -679,7 +670,7 @@ public final class ContainerService {
         if (p == null)
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
         if (c.isHost())
-            return readHost(name);
+            return StateProperties.host(name);
         if (key == null)
             return p.read(this, c);
         if (name.equals("stdout") || name.equals("stderr"))
@@ -687,17 +678,6 @@ public final class ContainerService {
         if (name.equals("controllers"))
             return Values.formatBool(c.controllers.contains(key));
         return p.readKey(this, c, key);
-    }
-
-    private String readHost(String name) throws PortoException {
-        return switch (name) {
-            case "state" -> State.META.text();
-            case "absolute_name" -> ContainerName.HOST;
-            case "absolute_namespace" -> "/porto/";
-            case "level" -> "0";
-            case "id" -> "0";
-            default -> throw new PortoException(ErrorCode.NotSupported, "property " + name + " is not available for the host");
-        };
     }
 
     String userName(int uid) {
@@ -759,38 +739,6 @@ public final class ContainerService {
         if (v < 0)
             throw new PortoException(ErrorCode.NotSupported, stat + " is not available on this host");
         return Long.toString(v);
-    }
-
-    // Property setters that need the caller or the user database.
-
-    static String canonicalUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int uid = s.resolveUid(v);
-        if (!who.isRoot() && uid != who.uid())
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        return s.userName(uid);
-    }
-
-    static String canonicalGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int gid = s.resolveGid(v);
-        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        return s.groupName(gid);
-    }
-
-    static String canonicalOwnerUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int uid = s.resolveUid(v);
-        if (!who.isRoot() && uid != who.uid())
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        c.ownerUid = uid;
-        return s.userName(uid);
-    }
-
-    static String canonicalOwnerGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int gid = s.resolveGid(v);
-        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        c.ownerGid = gid;
-        return s.groupName(gid);
     }
 
     int resolveUid(String v) throws PortoException {

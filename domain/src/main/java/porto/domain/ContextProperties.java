@@ -9,6 +9,38 @@ import java.util.List;
 final class ContextProperties {
     private ContextProperties() {}
 
+    // Setters that need the caller or the user database: only root may name someone else.
+
+    static String canonicalUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int uid = s.resolveUid(v);
+        if (!who.isRoot() && uid != who.uid())
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        return s.userName(uid);
+    }
+
+    static String canonicalGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int gid = s.resolveGid(v);
+        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        return s.groupName(gid);
+    }
+
+    static String canonicalOwnerUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int uid = s.resolveUid(v);
+        if (!who.isRoot() && uid != who.uid())
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        c.ownerUid = uid;
+        return s.userName(uid);
+    }
+
+    static String canonicalOwnerGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
+        int gid = s.resolveGid(v);
+        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
+            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+        c.ownerGid = gid;
+        return s.groupName(gid);
+    }
+
     private static String canonicalAccess(ContainerService s, Container c, Caller who, String v) throws PortoException {
         AccessLevel level = AccessLevel.parse(v);
         // Only root may give a container more access than its ancestors have.
@@ -45,13 +77,13 @@ final class ContextProperties {
         p.add(Property.settable("env", "environment of main container process: <name>: <value>; ...", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> Values.formatMap(Values.parseMap(v, true)), true));
         p.add(Property.settable("user", "uid of container processes", STOPPED_ONLY,
-                (s, c) -> s.userName(c.ownerUid), ContainerService::canonicalUser, false));
+                (s, c) -> s.userName(c.ownerUid), ContextProperties::canonicalUser, false));
         p.add(Property.settable("group", "gid of container processes", STOPPED_ONLY,
-                (s, c) -> s.groupName(c.ownerGid), ContainerService::canonicalGroup, false));
+                (s, c) -> s.groupName(c.ownerGid), ContextProperties::canonicalGroup, false));
         p.add(Property.settable("owner_user", "container owner user", STOPPED_ONLY,
-                (s, c) -> s.userName(c.ownerUid), ContainerService::canonicalOwnerUser, false));
+                (s, c) -> s.userName(c.ownerUid), ContextProperties::canonicalOwnerUser, false));
         p.add(Property.settable("owner_group", "container owner group", STOPPED_ONLY,
-                (s, c) -> s.groupName(c.ownerGid), ContainerService::canonicalOwnerGroup, false));
+                (s, c) -> s.groupName(c.ownerGid), ContextProperties::canonicalOwnerGroup, false));
         p.add(Property.settable("umask", "initial file creation mask, octal", STOPPED_ONLY,
                 (s, c) -> "0002", (s, c, who, v) -> {
                     try {

@@ -12,6 +12,18 @@ final class StateProperties {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    /** What the host, a pseudo-container, shows. */
+    static String host(String name) throws PortoException {
+        return switch (name) {
+            case "state" -> State.META.text();
+            case "absolute_name" -> ContainerName.HOST;
+            case "absolute_namespace" -> "/porto/";
+            case "level" -> "0";
+            case "id" -> "0";
+            default -> throw new PortoException(ErrorCode.NotSupported, "property " + name + " is not available for the host");
+        };
+    }
+
     static void register(Properties p) {
         p.add(Property.readOnly("state", "container state", (s, c) -> c.state.text(), false));
         p.add(Property.readOnly("absolute_name", "full container name", (s, c) -> ContainerName.absolute(c.name), false));
