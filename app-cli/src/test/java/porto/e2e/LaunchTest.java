@@ -78,6 +78,20 @@ class LaunchTest {
     }
 
     @Test
+    void capabilitiesReachTheTask() throws Exception {
+        String status = cli.output("caps", "command=cat /proc/self/status", "owner_user=nobody", "owner_group=nogroup",
+                "user=nobody", "group=nogroup", "capabilities_ambient=NET_BIND_SERVICE");
+        List<String> lines = List.of(status.split("\n"));
+        assertTrue(lines.contains("CapAmb:\t0000000000000400"), "NET_BIND_SERVICE is ambient: " + status);
+        assertTrue(lines.contains("NoNewPrivs:\t1"), "a user's container runs with no_new_privs: " + status);
+        String bound = lines.stream().filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow();
+        long bits = Long.parseUnsignedLong(bound.substring(7).trim(), 16);
+        assertEquals(0, bits & (1L << 16), "no SYS_MODULE in the bounding set: " + bound);
+        assertTrue((bits & (1L << 21)) != 0, "SYS_ADMIN stays outside a chroot: " + bound);
+        cli.ok("destroy", "caps");
+    }
+
+    @Test
     void envIsMergedOverTheDefaults() throws Exception {
         String env = cli.output("env", "command=env", "env=TEST_PORTO1=1; PATH=/bin:/usr/bin; TEST_PORTO2=a\\;b");
         List<String> vars = List.of(env.split("\n"));
