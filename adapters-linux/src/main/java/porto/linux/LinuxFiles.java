@@ -1,21 +1,33 @@
 package porto.linux;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 
-/** Working directories and stored output, with plain file I/O (links are never followed). */
+/**
+ * Working directories and stored output. A container's task owns its working directory and may
+ * put links there, so no operation here follows a link at the last component (the directories
+ * above are the daemon's).
+ */
 public final class LinuxFiles implements ContainerFiles {
     private static final jnr.posix.POSIX POSIX = jnr.posix.POSIXFactory.getNativePOSIX();
+    private static final int O_RDWR = 2;
+    private static final int O_NOFOLLOW = 0400000;
+    private static final int O_NONBLOCK = 04000;
+    private static final int O_CLOEXEC = 02000000;
 
     @Override
     public void createDirectory(String path, int uid, int gid) throws KernelException {
@@ -24,7 +36,8 @@ public final class LinuxFiles implements ContainerFiles {
             if (Files.isSymbolicLink(dir))
                 throw new KernelException(40, path + " is a symbolic link");
             Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+            Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setPermissions(PosixFilePermissions.fromString("rwxrwxr-x"));
             chown(dir, uid, gid);
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot create " + path + ": " + e.getMessage(), e);
@@ -70,7 +83,8 @@ public final class LinuxFiles implements ContainerFiles {
     @Override
     public long size(String path) {
         try {
-            return Files.size(Path.of(path));
+            BasicFileAttributes a = Files.readAttributes(Path.of(path), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? a.size() : -1;
         } catch (IOException e) {
             return -1;
         }
@@ -78,12 +92,12 @@ public final class LinuxFiles implements ContainerFiles {
 
     @Override
     public byte[] read(String path, long offset, int length) throws KernelException {
-        try (RandomAccessFile f = new RandomAccessFile(path, "r")) {
-            long available = Math.max(0, f.length() - offset);
-            byte[] data = new byte[(int) Math.min(length, available)];
-            f.seek(offset);
-            f.readFully(data);
-            return data;
+        try (FileChannel f = FileChannel.open(Path.of(path), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long available = Math.max(0, f.size() - offset);
+            ByteBuffer data = ByteBuffer.allocate((int) Math.min(length, available));
+            while (data.hasRemaining() && f.read(data, offset + data.position()) > 0)
+                ;
+            return data.position() == data.capacity() ? data.array() : java.util.Arrays.copyOf(data.array(), data.position());
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot read " + path + ": " + e.getMessage(), e);
         }
@@ -96,15 +110,17 @@ public final class LinuxFiles implements ContainerFiles {
      */
     @Override
     public long dropHead(String path, long bytes) throws KernelException {
-        var stat = POSIX.stat(path);
-        long block = Math.max(512, stat.blockSize());
-        long aligned = bytes / block * block;
-        if (aligned <= 0)
-            return 0;
-        int fd = POSIX.open(path, 2 /* O_RDWR */, 0);
+        int fd = POSIX.open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
         if (fd < 0)
             throw new KernelException(POSIX.errno(), "cannot open " + path);
         try {
+            var stat = POSIX.allocateStat();
+            if (POSIX.fstat(fd, stat) < 0 || !stat.isFile())
+                throw new KernelException(22, path + " is not a regular file");
+            long block = Math.max(512, stat.blockSize());
+            long aligned = bytes / block * block;
+            if (aligned <= 0)
+                return 0;
             if (Native.LIBC.fallocate(fd, Native.FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == 0)
                 return aligned;
         } finally {
@@ -114,23 +130,24 @@ public final class LinuxFiles implements ContainerFiles {
     }
 
     private static long copyTailToFront(String path, long bytes) throws KernelException {
-        try (RandomAccessFile f = new RandomAccessFile(path, "rw")) {
-            long size = f.length();
+        try (FileChannel f = FileChannel.open(Path.of(path), StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            long size = f.size();
             long drop = Math.min(bytes, size);
-            byte[] buffer = new byte[1 << 16];
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
             long read = drop;
             long write = 0;
             while (read < size) {
-                f.seek(read);
-                int n = f.read(buffer, 0, (int) Math.min(buffer.length, size - read));
+                buffer.clear().limit((int) Math.min(buffer.capacity(), size - read));
+                int n = f.read(buffer, read);
                 if (n <= 0)
                     break;
-                f.seek(write);
-                f.write(buffer, 0, n);
+                buffer.flip();
+                while (buffer.hasRemaining())
+                    write += f.write(buffer, write);
                 read += n;
-                write += n;
             }
-            f.setLength(write);
+            f.truncate(write);
             return drop;
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot rotate " + path + ": " + e.getMessage(), e);
@@ -142,8 +159,13 @@ public final class LinuxFiles implements ContainerFiles {
         Path file = Path.of(path);
         try {
             Files.deleteIfExists(file);
-            Files.write(file, data, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            // CREATE_NEW: a link put there meanwhile makes this fail rather than write through it.
+            try (FileChannel f = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
+                ByteBuffer b = ByteBuffer.wrap(data);
+                while (b.hasRemaining())
+                    f.write(b);
+            }
             chown(file, uid, gid);
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot write " + path + ": " + e.getMessage(), e);

@@ -113,6 +113,27 @@ class RootEscapeTest {
         }
     }
 
+    @Test
+    void storedOutputReplacedByALinkIsNeitherReadNorRotated() throws Exception {
+        // The task owns its working directory, where its stored output lives: it may put a link
+        // there, to a file it may not touch itself. Reading and rotating must not follow it.
+        Path victim = Files.createTempFile("porto-victim-", "");
+        try {
+            String secret = "secret line\n".repeat(1000);
+            Files.writeString(victim, secret);
+            Files.setPosixFilePermissions(victim, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            ok("run", "linker", "command=sh -c 'rm stdout; ln -s " + victim + " stdout; sleep 3'", "user=nobody",
+                    "group=nogroup", "stdout_limit=1K");
+            ok("wait", "linker");
+            assertEquals("0", get("linker", "exit_code"));
+            assertFalse(portodGet("linker", "stdout").contains("secret line"), "the daemon read through the link");
+            assertEquals(secret, Files.readString(victim), "rotation cut the linked file");
+            ok("destroy", "linker");
+        } finally {
+            Files.deleteIfExists(victim);
+        }
+    }
+
     /** The value or the error text: reading may fail, but must never show host data. */
     private static String portodGet(String name, String property) throws Exception {
         Portod.Run r = portod.portoctl("get", name, property);
