@@ -50,11 +50,14 @@ public final class Portod {
         long t0 = System.nanoTime();
         DaemonComponent component = DaggerDaemonComponent.factory().create(paths);
         ContainerService service = component.service();
+        long wired = System.nanoTime();
         Files.createDirectories(Path.of(paths.placeRoot()));
         service.start();
         if (service.persistenceError() != null)
             Log.info(service.persistenceError());
-        Log.info("restored " + service.count() + " containers in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+        Log.info("restored " + service.count() + " containers in " + (System.nanoTime() - wired) / 1_000_000 + " ms (wiring "
+                + (wired - t0) / 1_000_000 + " ms, " + (System.currentTimeMillis() - jvmStart) + " ms since the JVM started)");
         // SIGTERM: leave containers running for the next daemon. SIGINT: a full stop that discards them.
         Signal.handle(new Signal("TERM"), s -> {
             Log.info("SIGTERM: exiting, containers keep running");
