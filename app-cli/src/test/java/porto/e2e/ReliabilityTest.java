@@ -5,26 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 
 /** Containers outlive the daemon: reload, SIGKILL, and exits that happen while it is down. */
-class ReliabilityTest {
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
+class ReliabilityTest extends PortodTest {
     /** Waits until the master has started a daemon other than {@code old} and it serves. */
     private static void awaitNewDaemon(long old) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

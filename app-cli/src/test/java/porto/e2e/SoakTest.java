@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 import porto.client.PortoException;
@@ -22,21 +20,9 @@ import porto.rpc.Rpc.EError;
  * SIGKILL at random moments. Afterwards every container a client saw is either gone by a destroy
  * that succeeded or still there, consistent; every exit status read is the true one; nothing leaks.
  */
-class SoakTest {
+class SoakTest extends PortodTest {
     static final int CLIENTS = 50;
     static final Duration RUN = Duration.ofSeconds(40);
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
 
     /** What a client knows of one of its containers. */
     record Ledger(int expectedCode, boolean destroyed) {}
