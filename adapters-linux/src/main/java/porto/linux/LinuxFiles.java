@@ -14,7 +14,8 @@ import porto.ports.KernelException;
 
 /** Working directories and stored output, with plain file I/O (links are never followed). */
 public final class LinuxFiles implements ContainerFiles {
-    private static final jnr.posix.POSIX POSIX = jnr.posix.POSIXFactory.getNativePOSIX();
+    /** Collapsing works in whole filesystem blocks; 4 KiB is the block of every common one. */
+    private static final long BLOCK = 4096;
 
     @Override
     public void createDirectory(String path, int uid, int gid) throws KernelException {
@@ -95,19 +96,17 @@ public final class LinuxFiles implements ContainerFiles {
      */
     @Override
     public long dropHead(String path, long bytes) throws KernelException {
-        var stat = POSIX.stat(path);
-        long block = Math.max(512, stat.blockSize());
-        long aligned = bytes / block * block;
+        long aligned = bytes / BLOCK * BLOCK;
         if (aligned <= 0)
             return 0;
-        int fd = POSIX.open(path, 2 /* O_RDWR */, 0);
+        int fd = Native.open(path, Native.O_RDWR);
         if (fd < 0)
-            throw new KernelException(POSIX.errno(), "cannot open " + path);
+            throw new KernelException(-fd, "cannot open " + path);
         try {
-            if (Native.LIBC.fallocate(fd, Native.FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == 0)
+            if (Native.fallocate(fd, Native.FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == 0)
                 return aligned;
         } finally {
-            POSIX.close(fd);
+            Native.close(fd);
         }
         return copyTailToFront(path, bytes);
     }

@@ -50,9 +50,9 @@ public final class LinuxModule {
     @Singleton
     static DomainConfig config(LinuxProcesses processes, DaemonPaths paths) {
         Map<String, Long> hard = new HashMap<>();
-        hard.put("nofile", processes.hardLimit(7));
-        hard.put("memlock", processes.hardLimit(8));
-        hard.put("core", processes.hardLimit(4));
+        hard.put("nofile", processes.hardLimit("Max open files"));
+        hard.put("memlock", processes.hardLimit("Max locked memory"));
+        hard.put("core", processes.hardLimit("Max core file size"));
         String hostname;
         try {
             hostname = InetAddress.getLocalHost().getHostName();

@@ -61,12 +61,12 @@ public final class Portod {
         // SIGTERM: leave containers running for the next daemon. SIGINT: a full stop that discards them.
         Signal.handle(new Signal("TERM"), s -> {
             Log.info("SIGTERM: exiting, containers keep running");
-            Runtime.getRuntime().halt(0);
+            porto.linux.LinuxProcesses.exitNow(0);
         });
         Signal.handle(new Signal("INT"), s -> {
             Log.info("SIGINT: stopping every container");
             service.discardAll();
-            Runtime.getRuntime().halt(0);
+            porto.linux.LinuxProcesses.exitNow(0);
         });
         component.server().serve(RpcServer.inheritedSocket());
         return 0;
