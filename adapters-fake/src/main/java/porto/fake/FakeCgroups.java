@@ -198,6 +198,11 @@ public final class FakeCgroups implements Cgroups {
     }
 
     /** Every cgroup path in any hierarchy. */
+    @Override
+    public Set<String> containerPaths() {
+        return allPaths();
+    }
+
     public Set<String> allPaths() {
         synchronized (lock) {
             Set<String> out = new TreeSet<>();

@@ -75,6 +75,17 @@ final class CgroupFiles {
         out.add(dir);
     }
 
+    /** Paths of every directory below {@code root}, relative to it ("a", "a/b"), skipping {@code skip}. */
+    static java.util.Set<String> relativeTree(Path root, String skip) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Path d : treeDeepestFirst(root)) {
+            if (d.equals(root) || d.getFileName().toString().equals(skip))
+                continue;
+            out.add(root.relativize(d).toString());
+        }
+        return out;
+    }
+
     /** Pids listed in {@code file} (cgroup.procs or tasks) of every directory in the tree. */
     static void collectIds(Path dir, String file, Set<Integer> into) {
         for (Path d : treeDeepestFirst(dir)) {

@@ -154,6 +154,14 @@ public final class CgroupV1 implements Cgroups {
     }
 
     @Override
+    public Set<String> containerPaths() {
+        Set<String> out = new TreeSet<>();
+        for (Path mount : mounts.values())
+            out.addAll(CgroupFiles.relativeTree(mount.resolve(root), null));
+        return out;
+    }
+
+    @Override
     public String readKnob(String path, String knob) {
         int dot = knob.indexOf('.');
         if (dot <= 0 || !mounts.containsKey(knob.substring(0, dot)) || knob.contains("/"))

@@ -147,6 +147,15 @@ public final class CgroupV2 implements Cgroups {
     }
 
     @Override
+    public Set<String> containerPaths() {
+        Set<String> out = new TreeSet<>();
+        for (String p : CgroupFiles.relativeTree(mount.resolve(root), TASK_LEAF))
+            if (!p.endsWith("/" + TASK_LEAF))
+                out.add(p);
+        return out;
+    }
+
+    @Override
     public String readKnob(String path, String knob) {
         if (knob.contains("/") || knob.indexOf('.') <= 0)
             return null;

@@ -56,6 +56,19 @@ public final class LinuxFiles implements ContainerFiles {
     }
 
     @Override
+    public java.util.List<String> subdirectories(String dir) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (var entries = Files.newDirectoryStream(Path.of(dir))) {
+            for (Path p : entries)
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    out.add(p.getFileName().toString());
+        } catch (IOException e) {
+            // No directory: nothing inside.
+        }
+        return out;
+    }
+
+    @Override
     public void createFile(String path, int uid, int gid) throws KernelException {
         Path file = Path.of(path);
         try {

@@ -85,4 +85,21 @@ class ReliabilityTest extends PortodTest {
     void containersSurviveReload() throws Exception {
         survives("HUP", "master");
     }
+
+    @Test
+    void leftoversOfVanishedContainersAreRemovedAtStart() throws Exception {
+        // What a daemon killed between its kernel work and its record would leave behind.
+        java.nio.file.Path freezer = java.nio.file.Path.of("/sys/fs/cgroup/freezer", portod.cgroupRoot, "ghost");
+        java.nio.file.Files.createDirectories(freezer);
+        Process sleeper = new ProcessBuilder("sleep", "1000").start();
+        java.nio.file.Files.writeString(freezer.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+        java.nio.file.Path dir = portod.place.resolve("ghost");
+        java.nio.file.Files.createDirectories(dir);
+        long old = portod.daemonPid();
+        Portod.signal(old, "KILL");
+        awaitNewDaemon(old);
+        assertTrue(!java.nio.file.Files.exists(freezer), "the stale cgroup is removed");
+        assertTrue(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "its process is killed");
+        assertTrue(!java.nio.file.Files.exists(dir), "the stale working directory is removed");
+    }
 }

@@ -90,6 +90,7 @@ public final class ContainerService {
         }
         kernel.exits().start(this::taskExited);
         destroyOrphanedWeak();
+        removeLeftovers();
         lock.lock();
         try {
             for (Container c : containers.values())
@@ -155,6 +156,59 @@ public final class ContainerService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Cgroups and working directories of containers that no longer exist (a daemon killed between
+     * the kernel work and its record, or a record that was damaged) are removed, processes first.
+     */
+    private void removeLeftovers() {
+        lock.lock();
+        try {
+            List<String> stale = new ArrayList<>();
+            for (String path : kernel.cgroups().containerPaths())
+                if (!isContainerOrAncestor(path))
+                    stale.add(path);
+            stale.sort(Comparator.comparingInt(String::length).reversed());
+            for (String path : stale) {
+                try {
+                    if (!kernel.cgroups().pids(path).isEmpty()) {
+                        kernel.cgroups().setFrozen(path, true);
+                        for (int pid : kernel.cgroups().pids(path))
+                            kernel.processes().kill(pid, SIGKILL);
+                        kernel.cgroups().setFrozen(path, false);
+                    }
+                    long deadline = kernel.clock().nanoTime() + 2_000_000_000L;
+                    while (!kernel.cgroups().pids(path).isEmpty() && kernel.clock().nanoTime() < deadline)
+                        awaitChange(5);
+                    kernel.cgroups().remove(path);
+                } catch (porto.ports.KernelException e) {
+                    // Left for the next start.
+                }
+            }
+            removeStaleDirectories();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isContainerOrAncestor(String path) {
+        if (containers.containsKey(path))
+            return true;
+        for (String name : containers.keySet())
+            if (name.startsWith(path + "/"))
+                return true;
+        return false;
+    }
+
+    /**
+     * Only first-level directories: deeper ones live in a parent's working directory, where a
+     * running container's own files are indistinguishable from a stale child's.
+     */
+    private void removeStaleDirectories() {
+        for (String sub : kernel.files().subdirectories(config.placeRoot()))
+            if (!isContainerOrAncestor(sub))
+                kernel.files().removeDirectory(config.placeRoot() + "/" + sub);
     }
 
     /** No client connection survives a daemon restart, so every weak container has lost its client. */

@@ -41,6 +41,9 @@ public interface Cgroups {
     /** Reads one statistic; -1 when the host does not provide it. */
     long stat(String path, Stat stat);
 
+    /** Container paths ("a", "a/b") that have a cgroup below the porto root in any hierarchy. */
+    Set<String> containerPaths();
+
     /** Raw text of a controller knob ("memory.stat"), or null when there is none. */
     String readKnob(String path, String knob);
 
