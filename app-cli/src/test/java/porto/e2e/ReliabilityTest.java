@@ -102,4 +102,34 @@ class ReliabilityTest extends PortodTest {
         assertTrue(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "its process is killed");
         assertTrue(!java.nio.file.Files.exists(dir), "the stale working directory is removed");
     }
+
+    @Test
+    void containersSurviveAnUpgradeOfTheMaster() throws Exception {
+        try (PortoClient c = portod.client()) {
+            c.create("up-keep");
+            c.setProperty("up-keep", "command", "sleep 1000");
+            c.start("up-keep");
+            c.create("up-quick");
+            c.setProperty("up-quick", "command", "bash -c 'sleep 0.5; exit 5'");
+            c.start("up-quick");
+        }
+        String pid;
+        try (PortoClient c = portod.client()) {
+            pid = c.getProperty("up-keep", "root_pid");
+        }
+        long master = portod.masterPid();
+        Portod.signal(master, "USR2");
+        Thread.sleep(200);
+        // The same master process, re-executed: still the subreaper, still holding the socket.
+        assertTrue(ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false), "the master lives on");
+        portod.awaitState("up-quick", "dead", java.time.Duration.ofSeconds(10));
+        try (PortoClient c = portod.client()) {
+            assertEquals(pid, c.getProperty("up-keep", "root_pid"));
+            assertEquals("running", c.getProperty("up-keep", "state"));
+            assertEquals(Integer.toString(5 << 8), c.getProperty("up-quick", "exit_status"));
+            c.destroy("up-keep");
+            c.destroy("up-quick");
+        }
+        assertTrue(portod.logText().contains("upgraded: serving daemon"), portod.logText());
+    }
 }

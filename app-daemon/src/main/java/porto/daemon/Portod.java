@@ -28,16 +28,18 @@ public final class Portod {
             case "shutdown" -> stop(paths, "TERM");
             case "restart" -> stop(paths, "INT") == 0 ? start(paths) : 1;
             case "reload" -> reload(paths);
+            case "upgrade" -> upgrade(paths);
             case "status" -> status(paths);
             case "version", "-v", "--version" -> {
                 System.out.println("portod " + Version.TAG + " " + Version.REVISION);
                 yield 0;
             }
             default -> {
-                System.err.println("usage: portod start|stop|restart|reload|shutdown|status|version");
+                System.err.println("usage: portod start|stop|restart|reload|upgrade|shutdown|status|version");
                 System.err.println("  stop      stop the daemon and every container (containers are discarded)");
                 System.err.println("  shutdown  stop the daemon only; containers keep running for the next start");
                 System.err.println("  reload    restart the daemon in place; containers keep running");
+                System.err.println("  upgrade   re-execute the master and the daemon from the installed binaries; containers keep running");
                 yield command.equals("help") || command.equals("-h") || command.equals("--help") ? 0 : 2;
             }
         };
@@ -143,6 +145,24 @@ public final class Portod {
             Thread.sleep(10);
         }
         return 1;
+    }
+
+    /** Re-executes the master in place (SIGUSR2), then reloads the daemon: both run the new code. */
+    static int upgrade(DaemonPaths paths) throws IOException, InterruptedException {
+        long pid = masterPid(paths);
+        if (pid <= 0) {
+            System.err.println("portod is not running");
+            return 1;
+        }
+        Path exe = Path.of("/proc", Long.toString(pid), "exe");
+        new ProcessBuilder("kill", "-USR2", Long.toString(pid)).inheritIO().start().waitFor();
+        for (int i = 0; i < 500 && Files.readSymbolicLink(exe).toString().endsWith(" (deleted)"); i++)
+            Thread.sleep(10);
+        if (masterPid(paths) != pid) {
+            System.err.println("the master did not survive its upgrade; see " + paths.log());
+            return 1;
+        }
+        return reload(paths);
     }
 
     static int status(DaemonPaths paths) {
