@@ -156,13 +156,21 @@ public final class Portod {
         }
         Path exe = Path.of("/proc", Long.toString(pid), "exe");
         new ProcessBuilder("kill", "-USR2", Long.toString(pid)).inheritIO().start().waitFor();
-        for (int i = 0; i < 500 && Files.readSymbolicLink(exe).toString().endsWith(" (deleted)"); i++)
+        for (int i = 0; i < 500 && runsReplacedBinary(exe); i++)
             Thread.sleep(10);
         if (masterPid(paths) != pid) {
             System.err.println("the master did not survive its upgrade; see " + paths.log());
             return 1;
         }
         return reload(paths);
+    }
+
+    private static boolean runsReplacedBinary(Path exe) {
+        try {
+            return Files.readSymbolicLink(exe).toString().endsWith(" (deleted)");
+        } catch (IOException e) {
+            return true; // mid-exec, or gone: look again
+        }
     }
 
     static int status(DaemonPaths paths) {
