@@ -63,6 +63,8 @@ public final class Portod {
         // SIGTERM: leave containers running for the next daemon. SIGINT: a full stop that discards them.
         Signal.handle(new Signal("TERM"), s -> {
             Log.info("SIGTERM: exiting, containers keep running");
+            if (System.getenv("PORTOD_AOT_TRAINING") != null)
+                System.exit(0); // an orderly exit, so the JVM writes the AOT cache it recorded
             porto.linux.LinuxProcesses.exitNow(0);
         });
         Signal.handle(new Signal("INT"), s -> {
