@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import porto.ports.KernelException;
 import porto.ports.Processes;
+import porto.ports.Scheduling;
 
 /** Signals through kill(2); facts from /proc. */
 public final class LinuxProcesses implements Processes {
     private final POSIX posix = POSIXFactory.getNativePOSIX();
+    private volatile Scheduler scheduler;
 
     @Override
     public void kill(int pid, int signal) {
@@ -39,6 +42,13 @@ public final class LinuxProcesses implements Processes {
             return false;
         }
         return false;
+    }
+
+    @Override
+    public void setScheduling(int pid, Scheduling scheduling) throws KernelException {
+        if (scheduler == null)
+            scheduler = new Scheduler(); // loads libc bindings only when first needed
+        scheduler.apply(pid, scheduling);
     }
 
     /** The daemon's own hard limit for an rlimit resource, or -1 for unlimited. */

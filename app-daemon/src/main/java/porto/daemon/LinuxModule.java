@@ -9,10 +9,12 @@ import java.util.Map;
 import javax.inject.Singleton;
 import porto.domain.ContainerService;
 import porto.domain.DomainConfig;
+import porto.domain.HostResources;
 import porto.linux.CgroupMounts;
 import porto.linux.CgroupV1;
 import porto.linux.CgroupV2;
 import porto.linux.FileStateStore;
+import porto.linux.HostTopology;
 import porto.linux.LinuxFiles;
 import porto.linux.LinuxProcesses;
 import porto.linux.LinuxUsers;
@@ -59,9 +61,15 @@ public final class LinuxModule {
         } catch (IOException e) {
             hostname = "localhost";
         }
-        DomainConfig d = DomainConfig.defaults(java.lang.Runtime.getRuntime().availableProcessors(), hard, hostname);
+        int cores = java.lang.Runtime.getRuntime().availableProcessors();
+        DomainConfig d = DomainConfig.defaults(cores, hard, hostname);
+        java.util.List<HostResources.Cpu> cpus = new java.util.ArrayList<>();
+        for (HostTopology.Cpu c : HostTopology.cpus(cores))
+            cpus.add(new HostResources.Cpu(c.id(), c.core(), c.node()));
+        long memory = HostTopology.memoryBytes();
+        HostResources host = new HostResources(memory > 0 ? memory : DomainConfig.DEFAULT_MEMORY, HostResources.DEFAULT_RESERVE, cpus);
         return new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), d.defaultUlimit(), d.hostname(),
-                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().toString(), "init"));
+                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().toString(), "init"), host);
     }
 
     @Provides

@@ -33,6 +33,10 @@ public final class Container {
     int startErrno = -1;
     int respawnCount;
     Set<String> controllers = Set.of();
+    /** cpus given by cpu_set at start ("0-3"); empty when the cpus are the parent's. */
+    String cpuAffinity = "";
+    /** cpus held exclusively (threads, cores, reserve), which siblings cannot have. */
+    String exclusiveCpus = "";
 
     Container(String name, Container parent, long id) {
         this.name = name;

@@ -22,7 +22,7 @@ final class Lifecycle {
 
     Lifecycle(ContainerService s) {
         this.s = s;
-        this.resources = new ResourceControl(s);
+        this.resources = s.resources();
         this.planner = new LaunchPlanner(s);
     }
 
@@ -49,13 +49,17 @@ final class Lifecycle {
         boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
         // Validate everything before touching the kernel.
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
+        resources.guarantees.checkStart(c);
         c.controllers = resources.controllersFor(c);
         try {
             s.kernel.cgroups().create(c.name, c.controllers);
-            resources.applyLimits(c);
+            resources.applyAll(c);
         } catch (KernelException e) {
             release(c);
-            throw new PortoException(ErrorCode.Unknown, "cannot set up cgroups of " + c.name + ": " + e.getMessage(), e.errno());
+            throw ResourceControl.kernelError("cannot set up cgroups of " + c.name, e);
+        } catch (PortoException e) {
+            release(c);
+            throw e;
         }
         c.exitStatus = 0;
         c.oomKilled = false;
@@ -71,7 +75,7 @@ final class Lifecycle {
         LaunchResult started;
         try {
             prepareFiles(c, plan);
-            started = s.kernel.launcher().launch(plan.spec(s.kernel.cgroups().taskDirectories(c.name, c.controllers)));
+            started = s.kernel.launcher().launch(plan.spec(resources.taskDirectories(c)));
         } catch (KernelException e) {
             release(c);
             c.startErrno = e.errno();
@@ -94,9 +98,9 @@ final class Lifecycle {
                 s.kernel.files().createFile(stream, plan.uid(), plan.gid());
     }
 
-    /** A property changed; a limit of a container with cgroups takes effect at once. */
-    void applyDynamic(Container c, String property) throws PortoException {
-        resources.applyDynamic(c, property);
+    /** A property changed from {@code previous}; a limit of a container with cgroups takes effect at once. */
+    void applyDynamic(Container c, String property, String previous) throws PortoException {
+        resources.applyDynamic(c, property, previous);
     }
 
     // ---- stop and death ----
@@ -182,7 +186,8 @@ final class Lifecycle {
         c.exitStatus = status;
         c.deathTime = s.clock().nowMillis();
         boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
-        c.oomKilled = killed && c.controllers.contains("memory") && s.kernel.cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0;
+        c.oomKilled = killed && !c.controllers.isEmpty()
+                && s.kernel.cgroups().stat(ResourceControl.cgroupOf(c, "memory"), Cgroups.Stat.OOM_KILLS) > 0;
         s.bindPid(c, 0);
         try {
             killAll(c, false);
@@ -210,6 +215,19 @@ final class Lifecycle {
         s.notifyState(c);
         for (Container child : c.children.values())
             buryTree(child, when);
+    }
+
+    /** The OOM killer struck inside a container with oom_is_fatal: everything in it dies. */
+    void oomKill(Container c) {
+        if (!c.state.isActive())
+            return;
+        try {
+            killAll(c, false);
+        } catch (PortoException e) {
+            // The exits that do arrive are handled one by one.
+        }
+        if (c.rootPid <= 0)
+            died(c, ContainerService.SIGKILL); // a meta container has no task whose exit would tell
     }
 
     // ---- pause and resume ----

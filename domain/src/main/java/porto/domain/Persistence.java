@@ -42,6 +42,8 @@ final class Persistence {
         r.put("start_errno", Integer.toString(c.startErrno));
         r.put("respawn_count", Integer.toString(c.respawnCount));
         r.put("controllers", String.join(",", c.controllers));
+        r.put("cpu_affinity", c.cpuAffinity);
+        r.put("cpu_exclusive", c.exclusiveCpus);
         for (var e : c.config.entrySet())
             r.put(PROP + e.getKey(), e.getValue());
         try {
@@ -86,6 +88,8 @@ final class Persistence {
                 c.respawnCount = Integer.parseInt(r.getOrDefault("respawn_count", "0"));
                 String ctl = r.getOrDefault("controllers", "");
                 c.controllers = ctl.isEmpty() ? Set.of() : Set.of(ctl.split(","));
+                c.cpuAffinity = r.getOrDefault("cpu_affinity", "");
+                c.exclusiveCpus = r.getOrDefault("cpu_exclusive", "");
                 for (var e : r.entrySet())
                     if (e.getKey().startsWith(PROP))
                         c.config.put(e.getKey().substring(PROP.length()), e.getValue());
