@@ -82,6 +82,21 @@ class ResourcesTest {
     }
 
     @Test
+    void oomIsFatalDecidesWhetherTheContainerDiesWithItsProcess() throws Exception {
+        String command = "command=sh -c 'dd if=/dev/zero of=/dev/null bs=256M count=1; echo survived; sleep 30'";
+        run("fatal", command, "memory_limit=64M");
+        run("tolerant", command, "memory_limit=64M", "oom_is_fatal=false");
+        awaitDead("fatal");
+        assertEquals("true", get("fatal", "oom_killed"));
+        assertEquals("-99", get("fatal", "exit_code"));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!get("tolerant", "stdout").contains("survived") && System.nanoTime() < deadline)
+            Thread.sleep(50);
+        assertEquals("running", get("tolerant", "state"), "only dd was killed: " + get("tolerant", "stderr"));
+        assertTrue(get("tolerant", "stdout").contains("survived"));
+    }
+
+    @Test
     void aParentsMemoryLimitBoundsItsChildren() throws Exception {
         run("parent", "memory_limit=64M");
         run("parent/child", "command=dd if=/dev/zero of=/dev/null bs=256M count=1");
@@ -251,8 +266,12 @@ class ResourcesTest {
         }
 
         @Override
-        public void close() throws Exception {
-            sh("umount " + mount + "; losetup -d " + device);
+        public void close() throws java.io.IOException {
+            try {
+                sh("umount " + mount + "; losetup -d " + device);
+            } catch (Exception e) {
+                throw new java.io.IOException("cannot remove loop device " + device, e);
+            }
             Files.deleteIfExists(image);
             Files.deleteIfExists(mount);
         }

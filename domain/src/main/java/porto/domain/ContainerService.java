@@ -89,6 +89,7 @@ public final class ContainerService {
         lock.lock();
         try {
             lost = persistence.restore();
+            resources.restored();
         } finally {
             lock.unlock();
         }

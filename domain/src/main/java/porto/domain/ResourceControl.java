@@ -401,6 +401,13 @@ final class ResourceControl {
         s.clock().schedule(OOM_POLL_MS, this::pollOom);
     }
 
+    /** After a daemon restart: keep watching the containers that still run. */
+    void restored() {
+        for (Container c : s.containers().values())
+            if (c.state.isActive())
+                watchOom(c);
+    }
+
     private void pollOom() {
         s.underLock(() -> {
             oomWatchScheduled = false;
