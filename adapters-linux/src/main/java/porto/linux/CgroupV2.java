@@ -52,6 +52,9 @@ public final class CgroupV2 implements Cgroups {
         Set<String> out = new HashSet<>(controllers);
         out.add("freezer");
         out.add("cpuacct");
+        // v2's io is v1's blkio: the domain knows controllers by their v1 names.
+        if (out.remove("io"))
+            out.add("blkio");
         return out;
     }
 
@@ -177,7 +180,7 @@ public final class CgroupV2 implements Cgroups {
             }
             // The kernel's own mapping of v1 shares (2..262144) onto v2 weights (1..10000).
             case CPU_SHARES -> CgroupFiles.write(d.resolve("cpu.weight"),
-                    Long.toString(1 + (Math.clamp(value, 2, 262_144) - 2) * 9999 / 262_142));
+                    Long.toString(1 + (Math.clamp(value, 2L, 262_144L) - 2) * 9999 / 262_142));
             case THREAD_LIMIT -> CgroupFiles.write(d.resolve("pids.max"), value == 0 ? "max" : Long.toString(value));
             case IO_WEIGHT -> {
                 if (Files.exists(d.resolve("io.weight")))
