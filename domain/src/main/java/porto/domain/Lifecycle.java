@@ -33,6 +33,8 @@ final class Lifecycle {
     // ---- start ----
 
     void start(Container c, Caller caller) throws PortoException {
+        // Before any ancestor starts: a refused guarantee must leave the whole chain as it was.
+        resources.guarantees.checkStart(c);
         Container parent = c.parent;
         if (!parent.isHost()) {
             switch (parent.state) {
@@ -49,7 +51,6 @@ final class Lifecycle {
         boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
         // Validate everything before touching the kernel.
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
-        resources.guarantees.checkStart(c);
         c.controllers = resources.controllersFor(c);
         try {
             s.kernel.cgroups().create(c.name, c.controllers);
