@@ -11,8 +11,9 @@ import porto.ports.KernelException;
 /**
  * cpu_set: which cpus a container may run on. A list or a NUMA node names them; "threads N",
  * "cores N" and "reserve N" take cpus exclusively from the parent's, so no sibling that also asks
- * for exclusive cpus gets them. Allocation happens when the container starts (or its cpu_set
- * changes): a sibling with a shared set that is already running keeps its cpus until it restarts.
+ * for exclusive cpus gets them, and a sibling that starts meanwhile gets a cpuset without them.
+ * Allocation happens when a container starts (or its cpu_set changes): a sibling with a shared set
+ * that was already running keeps its cpus until it restarts.
  */
 final class CpuSets {
     private final ContainerService s;

@@ -73,6 +73,10 @@ final class ResourceControl {
                 if (isSet(c, e.getKey()))
                     wanted.add(e.getValue());
             wanted.addAll(explicitControllers(c));
+            // Siblings hold cpus exclusively: this one needs its own cpuset to keep off them.
+            for (Container sibling : c.parent.children.values())
+                if (sibling != c && sibling.state != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
+                    wanted.add("cpuset");
         }
         // A controller bound to another comes with it: they are one directory.
         for (String ctl : available)
