@@ -164,6 +164,11 @@ class ResourcesTest {
         assertEquals(0, policy(get("high", "root_pid")));
         assertEquals(-17, nice(get("high", "root_pid")), "high is nice -10, weight 2 takes 7 more");
         assertEquals(Long.toString(1024 * 2 * 16), get("high", "cpu.shares"));
+        if (Files.exists(cgroup("blkio", "idle").resolve("blkio.bfq.weight")))
+            assertEquals("2", get("idle", "blkio.bfq.weight"), "idle io is 1/50 of the default weight of 100");
+        Cmd ionice = sh("ionice -p " + get("idle", "root_pid"));
+        if (ionice.code() == 0)
+            assertEquals("idle", ionice.out().strip());
         // Dynamic: a running task follows a new policy.
         client.setProperty("batch", "cpu_policy", "normal");
         assertEquals(0, policy(get("batch", "root_pid")));

@@ -188,9 +188,11 @@ final class ResourceControl {
             case "io_limit", "io_ops_limit" -> {
                 List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(s, c, value(c, "io_limit"), false));
                 limits.addAll(IoLimits.resolve(s, c, value(c, "io_ops_limit"), true));
-                if (!limits.isEmpty() || isSet(c, "io_limit") || isSet(c, "io_ops_limit")
-                        || cgroups().ioLimitsUnsupported() == null)
-                    cgroups().setIoLimits(c.name, limits);
+                String why = cgroups().ioLimitsUnsupported();
+                if (why == null)
+                    cgroups().setIoLimits(c.name, limits); // an empty list clears earlier limits
+                else if (!limits.isEmpty())
+                    throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
             }
             case "io_weight", "io_policy" -> write(c, Limit.IO_WEIGHT, ioWeight(c), property);
             default -> { }

@@ -56,6 +56,9 @@ class ResourceScenarioTest {
         assertEquals(2048 / 16, limit("a", Cgroups.Limit.CPU_SHARES));
         w.service.set(World.ROOT, "a", "io_limit[sda r]", "0");
         assertEquals(new IoLimit("8:0", true, false, 0), w.kernel.cgroups().ioLimits("a").get(0));
+        w.service.set(World.ROOT, "a", "io_limit", "");
+        assertEquals(List.of(new IoLimit("8:0", true, true, 100), new IoLimit("8:0", false, true, 100)),
+                w.kernel.cgroups().ioLimits("a"), "a limit no longer set is lifted");
     }
 
     @Test
