@@ -100,9 +100,9 @@ public final class FakeCgroups implements Cgroups {
     }
 
     @Override
-    public boolean isBound(String controller) {
+    public Set<String> hierarchyOf(String controller) {
         synchronized (lock) {
-            return bound.contains(controller);
+            return bound.contains(controller) ? bound : Set.of(controller);
         }
     }
 
@@ -281,7 +281,7 @@ public final class FakeCgroups implements Cgroups {
         }
     }
 
-    /** Controllers that share a hierarchy with another (cgroup v1 cpu,cpuacct). */
+    /** Controllers mounted as one hierarchy (cgroup v1 cpu,cpuacct). */
     public void setBound(Set<String> controllers) {
         synchronized (lock) {
             bound = Set.copyOf(controllers);

@@ -53,14 +53,13 @@ public final class CgroupV1 implements Cgroups {
     }
 
     @Override
-    public boolean isBound(String controller) {
+    public Set<String> hierarchyOf(String controller) {
         Path mount = mounts.get(controller);
-        if (mount == null)
-            return false;
+        Set<String> out = new TreeSet<>();
         for (var e : mounts.entrySet())
-            if (!e.getKey().equals(controller) && e.getValue().equals(mount))
-                return true;
-        return false;
+            if (e.getValue().equals(mount))
+                out.add(e.getKey());
+        return out.isEmpty() ? Set.of(controller) : out;
     }
 
     @Override

@@ -67,7 +67,7 @@ final class ResourceControl {
         if (c.level == 1) {
             wanted.addAll(available);
         } else {
-            if (!cgroups().isBound("cpuacct"))
+            if (cgroups().hierarchyOf("cpuacct").size() == 1)
                 wanted.add("cpuacct");
             for (var e : CONTROLLER_OF.entrySet())
                 if (isSet(c, e.getKey()))
@@ -78,20 +78,11 @@ final class ResourceControl {
                 if (sibling != c && sibling.state != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
                     wanted.add("cpuset");
         }
-        // A controller bound to another comes with it: they are one directory.
-        for (String ctl : available)
-            if (cgroups().isBound(ctl) && !wanted.contains(ctl))
-                for (String other : List.copyOf(wanted))
-                    if (cgroups().isBound(other) && sameHierarchy(ctl, other))
-                        wanted.add(ctl);
+        // Controllers mounted together are one directory: enabling one enables them all.
+        for (String ctl : List.copyOf(wanted))
+            wanted.addAll(cgroups().hierarchyOf(ctl));
         wanted.retainAll(available);
         return Set.copyOf(wanted);
-    }
-
-    private boolean sameHierarchy(String a, String b) {
-        // Only cpu and cpuacct are ever mounted together by the hosts Porto runs on.
-        Set<String> pair = Set.of("cpu", "cpuacct");
-        return pair.contains(a) && pair.contains(b);
     }
 
     /** Controllers named in the controllers property. */

@@ -19,11 +19,11 @@ public interface Cgroups {
     Set<String> available();
 
     /**
-     * True when {@code controller} shares its hierarchy with another controller (cgroup v1 mounting
-     * cpu and cpuacct together), so it cannot be enabled on its own.
+     * The controllers mounted together with {@code controller}, itself included (cgroup v1 may
+     * mount cpu and cpuacct as one hierarchy); such controllers are enabled together.
      */
-    default boolean isBound(String controller) {
-        return false;
+    default Set<String> hierarchyOf(String controller) {
+        return Set.of(controller);
     }
 
     /**

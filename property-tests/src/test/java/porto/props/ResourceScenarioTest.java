@@ -113,6 +113,17 @@ class ResourceScenarioTest {
     }
 
     @Test
+    void cpuacctMountedWithCpuComesOnlyWithCpu() throws Exception {
+        w.kernel.cgroups().setBound(java.util.Set.of("cpu", "cpuacct"));
+        run(w, "top", "command=sleep 1000");
+        run(w, "top/plain", "command=sleep 1000");
+        run(w, "top/limited", "command=sleep 1000", "cpu_limit=1c");
+        assertEquals("freezer", w.get("top/plain", "controllers"));
+        assertEquals("cpu;cpuacct;freezer", w.get("top/limited", "controllers"));
+        assertEquals("!NotSupported", w.get("top/plain", "cpu_usage"));
+    }
+
+    @Test
     void anOomKillInsideKillsTheWholeContainerWhenFatal() throws Exception {
         run(w, "o", "command=sleep 1000", "memory_limit=64M");
         run(w, "t", "command=sleep 1000", "memory_limit=64M", "oom_is_fatal=false");
