@@ -26,6 +26,11 @@ final class ResourceControl {
             Map.entry("cpu_weight", "cpu"), Map.entry("cpu_policy", "cpu"), Map.entry("cpu_set", "cpuset"),
             Map.entry("io_limit", "blkio"), Map.entry("io_ops_limit", "blkio"), Map.entry("io_weight", "blkio"),
             Map.entry("io_policy", "blkio"), Map.entry("thread_limit", "pids"));
+    /**
+     * Properties that act on the tasks themselves (scheduling, the OOM watch) and use a cgroup only
+     * when the container has one: they neither enable a controller nor need one.
+     */
+    static final Set<String> TASK_LEVEL = Set.of("cpu_policy", "io_policy", "oom_is_fatal");
     private static final long OOM_POLL_MS = 1_000;
 
     private final ContainerService s;
@@ -70,7 +75,7 @@ final class ResourceControl {
             if (cgroups().hierarchyOf("cpuacct").size() == 1)
                 wanted.add("cpuacct");
             for (var e : CONTROLLER_OF.entrySet())
-                if (isSet(c, e.getKey()))
+                if (!TASK_LEVEL.contains(e.getKey()) && isSet(c, e.getKey()))
                     wanted.add(e.getValue());
             wanted.addAll(explicitControllers(c));
             // Siblings hold cpus exclusively: this one needs its own cpuset to keep off them.
@@ -132,7 +137,7 @@ final class ResourceControl {
         if (c.controllers.isEmpty())
             return;
         String controller = CONTROLLER_OF.get(property);
-        if (!c.controllers.contains(controller) && isSet(c, property))
+        if (!c.controllers.contains(controller) && !TASK_LEVEL.contains(property) && isSet(c, property))
             throw new PortoException(ErrorCode.InvalidState, property + " needs the " + controller + " controller, which "
                     + c.name + " was started without; stop it to enable one");
         try {
@@ -194,7 +199,7 @@ final class ResourceControl {
     private void write(Container c, Limit limit, long value, String property) throws KernelException, PortoException {
         String why = cgroups().unsupported(limit);
         if (why != null) {
-            if (isSet(c, property))
+            if (isSet(c, property) && !TASK_LEVEL.contains(property))
                 throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
             return;
         }
