@@ -334,9 +334,7 @@ public final class CgroupV2 implements Cgroups {
         int dot = knob.indexOf('.');
         if (dot <= 0 || knob.contains("/") || knob.contains(".."))
             return null;
-        String prefix = knob.substring(0, dot);
-        if (!controllers.contains(prefix) && !prefix.equals("cgroup") && !prefix.equals("cpu"))
-            return null;
+        // Every file of a v2 cgroup is a knob; those of controllers not enabled are simply absent.
         return CgroupFiles.read(dir(path).resolve(knob));
     }
 }

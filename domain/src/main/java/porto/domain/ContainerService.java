@@ -597,7 +597,7 @@ public final class ContainerService {
         Property p = properties.find(name);
         if (p == null) {
             // "<controller>.<knob>" reads the cgroup file itself, e.g. memory.stat.
-            if (key == null && resources.isKnob(name))
+            if (key == null && ResourceControl.isKnob(name))
                 return c.isHost() ? readHost(name) : resources.readKnob(c, name);
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
         }

@@ -370,13 +370,9 @@ final class ResourceControl {
         return cgroups().ioStat(c.name, stat);
     }
 
-    /** "memory.stat": a controller name, a dot and a file name. */
-    boolean isKnob(String name) {
-        int dot = name.indexOf('.');
-        if (dot <= 0 || dot == name.length() - 1 || !name.matches("[a-z_]+\\.[A-Za-z0-9_.]+") || name.contains(".."))
-            return false;
-        String prefix = name.substring(0, dot);
-        return cgroups().available().contains(prefix) || prefix.equals("io") || prefix.equals("cgroup");
+    /** "memory.stat": a controller name, a dot and a file name; whether it exists is the kernel's to say. */
+    static boolean isKnob(String name) {
+        return name.matches("[a-z_]+\\.[A-Za-z0-9_.]+") && !name.contains("..") && !name.endsWith(".");
     }
 
     /** Reads a knob from the cgroup that holds the container's tasks for that controller. */
@@ -384,7 +380,10 @@ final class ResourceControl {
         if (c.state == State.STOPPED || c.controllers.isEmpty())
             throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
         String prefix = knob.substring(0, knob.indexOf('.'));
-        String text = cgroups().readKnob(cgroupOf(c, prefix.equals("io") ? "blkio" : prefix), knob);
+        String controller = prefix.equals("io") ? "blkio" : prefix;
+        // Files of no controller (v2's cgroup.*, cpu.stat, *.pressure) are in the container's own cgroup.
+        String path = cgroups().available().contains(controller) ? cgroupOf(c, controller) : c.name;
+        String text = cgroups().readKnob(path, knob);
         if (text == null)
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + knob);
         return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
