@@ -3,7 +3,9 @@ package porto.linux;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import porto.ports.KernelException;
 import porto.ports.Processes;
+import porto.ports.Scheduling;
 
 /** Signals through kill(2); facts from /proc. */
 public final class LinuxProcesses implements Processes {
@@ -14,6 +16,8 @@ public final class LinuxProcesses implements Processes {
     public static void exitNow(int code) {
         Native.exitNow(code);
     }
+
+    private volatile Scheduler scheduler;
 
     @Override
     public void kill(int pid, int signal) {
@@ -43,6 +47,13 @@ public final class LinuxProcesses implements Processes {
             return false;
         }
         return false;
+    }
+
+    @Override
+    public void setScheduling(int pid, Scheduling scheduling) throws KernelException {
+        if (scheduler == null)
+            scheduler = new Scheduler(); // loads libc bindings only when first needed
+        scheduler.apply(pid, scheduling);
     }
 
     /**

@@ -28,9 +28,11 @@ final class Native {
 
     private Native() {}
 
-    private static MethodHandle function(String name, FunctionDescriptor descriptor) {
+    private static MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option... more) {
         MemorySegment address = LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name));
-        return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+        Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
+        options[more.length] = Linker.Option.captureCallState("errno");
+        return LINKER.downcallHandle(address, descriptor, options);
     }
 
     private static int errno(MemorySegment state) {
@@ -73,6 +75,55 @@ final class Native {
             Exit.H.invokeExact(code);
         } catch (Throwable t) {
             Runtime.getRuntime().halt(code);
+        }
+    }
+
+    private static final class SchedSetscheduler {
+        static final MethodHandle H = function("sched_setscheduler", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    }
+
+    private static final class Setpriority {
+        static final MethodHandle H = function("setpriority", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Syscall3 {
+        static final MethodHandle H = function("syscall", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(1));
+    }
+
+    /** sched_setscheduler(2) with one priority; 0 or -errno. */
+    static int schedSetscheduler(int pid, int policy, int priority) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) SchedSetscheduler.H.invokeExact(state, pid, policy, arena.allocateFrom(ValueLayout.JAVA_INT, priority));
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** setpriority(2); 0 or -errno. */
+    static int setpriority(int which, int who, int priority) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) Setpriority.H.invokeExact(state, which, who, priority);
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** A raw syscall with three int arguments (ioprio_set has no libc wrapper); result or -errno. */
+    static int syscall(long number, int a, int b, int c) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long rc = (long) Syscall3.H.invokeExact(state, number, a, b, c);
+            return rc >= 0 ? (int) rc : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 

@@ -40,6 +40,7 @@ public final class ContainerService {
 
     final Kernel kernel;
     private final DomainConfig config;
+    private final ResourceControl resources;
     private final Lifecycle lifecycle;
     private final Persistence persistence;
     private final OutputStore output;
@@ -52,6 +53,7 @@ public final class ContainerService {
         this.kernel = kernel;
         this.config = config;
         this.host.state = State.META;
+        this.resources = new ResourceControl(this);
         this.lifecycle = new Lifecycle(this);
         this.persistence = new Persistence(this);
         this.output = new OutputStore(this);
@@ -71,6 +73,10 @@ public final class ContainerService {
         return kernel.clock();
     }
 
+    ResourceControl resources() {
+        return resources;
+    }
+
     public void addListener(Events.Listener l) {
         listeners.add(l);
     }
@@ -85,6 +91,7 @@ public final class ContainerService {
         lock.lock();
         try {
             lost = persistence.restore();
+            resources.restored();
         } finally {
             lock.unlock();
         }
@@ -463,14 +470,18 @@ public final class ContainerService {
             if (key != null) {
                 if (!p.keyed)
                     throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
-                Map<String, String> map = Values.parseMap(p.read(this, c), propName.equals("env"));
-                map.put(key, value);
-                value = Values.formatMap(map);
+                if (p.keySetter != null) {
+                    value = p.keySetter.merge(this, c, key, value);
+                } else {
+                    Map<String, String> map = Values.parseMap(p.read(this, c), propName.equals("env"));
+                    map.put(key, value);
+                    value = Values.formatMap(map);
+                }
             }
             String canonical = p.setter.canonical(this, c, caller, value);
             String previous = c.config.put(propName, canonical);
             try {
-                lifecycle.applyDynamic(c, propName);
+                lifecycle.applyDynamic(c, propName, previous);
             } catch (PortoException e) {
                 if (previous == null)
                     c.config.remove(propName);
@@ -699,8 +710,12 @@ public final class ContainerService {
             key = property.substring(bracket + 1, property.length() - 1);
         }
         Property p = properties.find(name);
-        if (p == null)
+        if (p == null) {
+            // "<controller>.<knob>" reads the cgroup file itself, e.g. memory.stat.
+            if (key == null && ResourceControl.isKnob(name))
+                return c.isHost() ? readHost(name) : resources.readKnob(c, name);
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
+        }
         if (c.isHost())
             return readHost(name);
         if (key == null)
@@ -709,8 +724,8 @@ public final class ContainerService {
             return readStream(c, name, key);
         if (!p.keyed)
             throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
-        if (name.equals("controllers"))
-            return Values.formatBool(c.controllers.contains(key));
+        if (p.keyGetter != null)
+            return p.keyGetter.get(this, c, key);
         Map<String, String> map = Values.parseMap(p.read(this, c), name.equals("env"));
         String v = map.get(key);
         if (v == null)
@@ -781,15 +796,6 @@ public final class ContainerService {
         return c.controllers.isEmpty() ? 0 : kernel.cgroups().threadCount(c.name);
     }
 
-    String stat(Container c, Cgroups.Stat stat) throws PortoException {
-        if (c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
-        long v = kernel.cgroups().stat(c.name, stat);
-        if (v < 0)
-            throw new PortoException(ErrorCode.NotSupported, stat + " is not available on this host");
-        return Long.toString(v);
-    }
-
     // Property setters that need the caller or the user database.
 
     static String canonicalUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
@@ -834,6 +840,21 @@ public final class ContainerService {
         if (t.matches("[0-9]+"))
             return Integer.parseInt(t);
         return kernel.users().gid(t).orElseThrow(() -> new PortoException(ErrorCode.InvalidValue, "unknown group '" + v + "'"));
+    }
+
+    /** Runs timer work (the OOM watch) under the service lock. */
+    void underLock(Runnable work) {
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The OOM killer struck {@code c} and it must die whole (oom_is_fatal). */
+    void oomKilled(Container c) {
+        lifecycle.oomKill(c);
     }
 
     /** Holds the lock for a caller outside the class (tests and invariant checks). */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import porto.ports.LaunchSpec;
+import porto.ports.Scheduling;
 
 /** Turns a container's properties into what the launcher needs, before the kernel is touched. */
 final class LaunchPlanner {
@@ -25,10 +26,10 @@ final class LaunchPlanner {
                               int uid, int gid, List<Integer> groups, int umask, List<LaunchSpec.Rlimit> rlimits,
                               String stdin, String stdout, String stderr, boolean isolate, int joinPid,
                               String hostname, String root, boolean rootReadOnly, List<LaunchSpec.Bind> binds,
-                              Integer oomScoreAdj) {
+                              Integer oomScoreAdj, Scheduling scheduling) {
         LaunchSpec spec(List<String> cgroupDirs) {
             return new LaunchSpec(cgroupDirs, argv, env, cwd, uid, gid, groups, umask, rlimits, stdin, stdout, stderr,
-                    isolate, joinPid, hostname, root, rootReadOnly, binds, oomScoreAdj);
+                    isolate, joinPid, hostname, root, rootReadOnly, binds, oomScoreAdj, scheduling);
         }
     }
 
@@ -64,7 +65,7 @@ final class LaunchPlanner {
                 streamPath(c, value(c, "stdout_path"), workDir, caller),
                 streamPath(c, value(c, "stderr_path"), workDir, caller),
                 isolate, isolate ? 0 : namespaceHolder(c), value(c, "hostname"), root.equals("/") ? null : root,
-                Values.parseBool(value(c, "root_readonly")), binds, adj == 0 ? null : adj);
+                Values.parseBool(value(c, "root_readonly")), binds, adj == 0 ? null : adj, s.resources().scheduling(c));
     }
 
     /** Relative paths live in the container's working directory; /dev/fd/N is the client's descriptor. */

@@ -22,6 +22,16 @@ public final class Property {
         String canonical(ContainerService service, Container container, Caller caller, String value) throws PortoException;
     }
 
+    /** Reads {@code name[key]} where the generic "key: value" lookup does not fit. */
+    interface KeyGetter {
+        String get(ContainerService service, Container container, String key) throws PortoException;
+    }
+
+    /** Turns {@code name[key]=value} into a whole new value for the setter. */
+    interface KeySetter {
+        String merge(ContainerService service, Container container, String key, String value) throws PortoException;
+    }
+
     final String name;
     final String description;
     final Set<State> settableIn;
@@ -32,6 +42,9 @@ public final class Property {
     final boolean keyed;
     /** Listed by propertyList but not by dataList (which lists read-only facts). */
     final boolean readOnly;
+    /** Special access by key, or null for the generic map lookup. */
+    KeyGetter keyGetter;
+    KeySetter keySetter;
 
     private Property(String name, String description, Set<State> settableIn, Getter defaultValue,
                      Getter getter, Setter setter, boolean keyed) {
@@ -52,6 +65,18 @@ public final class Property {
 
     static Property readOnly(String name, String description, Getter getter, boolean keyed) {
         return new Property(name, description, Set.of(), null, getter, null, keyed);
+    }
+
+    /** This property with its own meaning of {@code name[key]} (either may be null). */
+    Property withKeys(KeyGetter getter, KeySetter setter) {
+        this.keyGetter = getter;
+        this.keySetter = setter;
+        return this;
+    }
+
+    /** The value when nothing was set (for settable properties). */
+    String defaultValue(ContainerService service, Container c) throws PortoException {
+        return defaultValue == null ? null : defaultValue.get(service, c);
     }
 
     public String name() {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param joinNamespacesOf  pid whose namespaces the task enters first, or 0 for the caller's
  * @param rlimits           resource limits to set
  * @param oomScoreAdj       value for /proc/self/oom_score_adj, or null to inherit
+ * @param scheduling        scheduler policy, nice and io priority, or null to inherit the launcher's
  */
 public record LaunchSpec(
         List<String> cgroupDirectories,
@@ -33,7 +34,17 @@ public record LaunchSpec(
         String root,
         boolean rootReadOnly,
         List<Bind> binds,
-        Integer oomScoreAdj) {
+        Integer oomScoreAdj,
+        Scheduling scheduling) {
+
+    /** A spec that inherits the launcher's scheduling. */
+    public LaunchSpec(List<String> cgroupDirectories, List<String> argv, List<String> env, String cwd, int uid, int gid,
+                      List<Integer> groups, int umask, List<Rlimit> rlimits, String stdinPath, String stdoutPath,
+                      String stderrPath, boolean newNamespaces, int joinNamespacesOf, String hostname, String root,
+                      boolean rootReadOnly, List<Bind> binds, Integer oomScoreAdj) {
+        this(cgroupDirectories, argv, env, cwd, uid, gid, groups, umask, rlimits, stdinPath, stdoutPath, stderrPath,
+                newNamespaces, joinNamespacesOf, hostname, root, rootReadOnly, binds, oomScoreAdj, null);
+    }
 
     /** One resource limit; {@code INFINITY} for unlimited. */
     public record Rlimit(int resource, long soft, long hard) {
