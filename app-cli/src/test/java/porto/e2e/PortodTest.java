@@ -4,20 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import porto.client.PortoClient;
 
 /** Base of the end-to-end tests: one real portod per test class, and portoctl helpers. */
 abstract class PortodTest {
     static Portod portod;
+    /** A connection for tests that talk to the API directly. */
+    static PortoClient client;
 
     @BeforeAll
     static void startPortod() throws Exception {
         portod = Portod.start();
+        client = portod.client();
     }
 
     @AfterAll
     static void stopPortod() throws Exception {
+        if (client != null)
+            client.close();
         if (portod != null)
             portod.close();
+        client = null;
         portod = null;
     }
 

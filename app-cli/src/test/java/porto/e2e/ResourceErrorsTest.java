@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 
@@ -16,24 +14,7 @@ import porto.client.PortoClient;
  * state (InvalidState), what this kernel lacks (NotSupported, saying why) and guarantees that
  * cannot be given (ResourceNotAvailable). This host runs cgroup v1 on a mainline kernel.
  */
-class ResourceErrorsTest {
-    static Portod portod;
-    static PortoClient client;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-        client = portod.client();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (client != null)
-            client.close();
-        if (portod != null)
-            portod.close();
-    }
-
+class ResourceErrorsTest extends PortodTest {
     @AfterEach
     void destroyAll() {
         for (String name : client.list())

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 
@@ -19,24 +17,7 @@ import porto.client.PortoClient;
  * each test shows the kernel enforcing a limit (a task killed, slowed, pinned or refused), not just
  * a file written. Times are kept to a few seconds with generous bands: other work shares the cpus.
  */
-class ResourcesTest {
-    static Portod portod;
-    static PortoClient client;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-        client = portod.client();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (client != null)
-            client.close();
-        if (portod != null)
-            portod.close();
-    }
-
+class ResourcesTest extends PortodTest {
     @AfterEach
     void destroyAll() {
         for (String name : client.list())
