@@ -28,7 +28,9 @@ cat > /usr/sbin/portod.new <<SH
 # The master runs "\$0 serve", so a reload picks up a newly installed daemon and its options.
 export PORTOD_COMMAND="\$0"
 # A small heap that gives memory back, and only the C1 compiler: the daemon's RSS stays low.
-exec "$JAVA_HOME/bin/java" $jvm_common -Xms8m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \\
+aot=""
+[ -f $lib/portod.aot ] && [ -z "\$PORTOD_AOT_TRAINING" ] && aot="-XX:AOTCache=$lib/portod.aot"
+exec "$JAVA_HOME/bin/java" $jvm_common \$aot -Xms8m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \\
     -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -Xss512k \\
     --add-exports java.base/sun.nio.ch=ALL-UNNAMED \\
     -Dporto.native=$lib/portod-native -cp "$lib/lib/*" porto.daemon.Portod "\$@"

@@ -6,6 +6,7 @@ source scripts/env.sh
 
 mvn -B -q package -DskipTests
 bash scripts/install.sh
+bash scripts/train-portod.sh
 
 if portod status >/dev/null 2>&1; then
     portod reload

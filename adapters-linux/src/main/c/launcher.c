@@ -47,7 +47,7 @@ struct list { char **v; size_t n; }; /* v is NULL-terminated once non-empty */
 /* The parsed spec. */
 static struct list cgroups, setnses, devs, binds, rlimits, envs, args;
 static int ns_flags, want_proc, root_ro, no_new_privs, have_uid, have_gid, have_bound, have_ambient;
-static const char *ns_names, *hostname, *root, *cwd, *oom_adj, *groups, *exec_host;
+static const char *ns_names, *hostname, *root, *cwd, *oom_adj, *groups, *exec_host, *sched, *ioprio;
 static const char *stdio_path[3], *stdio_inside[3]; /* host paths; paths in the task's filesystem */
 static const char *client_cred; /* "<uid> <gid> <g1,g2,...>" or NULL for the daemon's rights */
 static long umask_val = -1;
@@ -141,6 +141,8 @@ static void parse_record(char *k)
 	else if (!strcmp(k, "cwd")) cwd = v;
 	else if (!strcmp(k, "umask")) umask_val = num(k, v, 8) & 07777;
 	else if (!strcmp(k, "rlimit")) push(&rlimits, v);
+	else if (!strcmp(k, "sched")) sched = v;
+	else if (!strcmp(k, "ioprio")) num(k, v, 10), ioprio = v;
 	else if (!strcmp(k, "oom_score_adj")) num(k, v + (*v == '-'), 10), oom_adj = v;
 	else if (!strcmp(k, "caps_bound")) caps_bound = num(k, v, 16), have_bound = 1;
 	else if (!strcmp(k, "caps_ambient")) caps_ambient = num(k, v, 16), have_ambient = 1;
@@ -465,6 +467,24 @@ static void set_limits_and_creds(void)
 			TRY(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0), "prctl(PR_CAP_AMBIENT_RAISE, %d)", c);
 }
 
+/* "sched=POLICY PRIORITY NICE" and "ioprio=VALUE": applied while we still
+ * have CAP_SYS_NICE, before credentials change; the task inherits them. */
+static void set_scheduling(void)
+{
+	int policy, prio, nice;
+
+	if (sched) {
+		if (sscanf(sched, "%d %d %d", &policy, &prio, &nice) != 3)
+			fail(EINVAL, "spec: bad sched=%s", sched);
+		struct sched_param param = { .sched_priority = prio };
+		TRY(sched_setscheduler(0, policy, &param), "sched_setscheduler(%s)", sched);
+		if (policy != SCHED_RR)
+			TRY(setpriority(PRIO_PROCESS, 0, nice), "setpriority(%d)", nice);
+	}
+	if (ioprio) /* IOPRIO_WHO_PROCESS = 1 */
+		TRY(syscall(SYS_ioprio_set, 1, 0, (int)num("ioprio", ioprio, 10)), "ioprio_set(%s)", ioprio);
+}
+
 /* execvpe(), but PATH comes from the task's environment, not ours. */
 static void __attribute__((noreturn)) do_exec(void)
 {
@@ -537,6 +557,7 @@ static void __attribute__((noreturn)) child(void)
 			    "open(%s)", stdio_inside[i]);
 	for (int i = 0; i < 3; i++) /* dup2() clears FD_CLOEXEC on 0-2 */
 		TRY(dup2(stdio_fd[i], i), "dup2(%d)", i);
+	set_scheduling();
 	set_limits_and_creds();
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC); /* only 0-2 may reach the task */
 	do_exec();

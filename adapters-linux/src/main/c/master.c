@@ -6,6 +6,11 @@
  * daemon on a pipe (daemon's fd 3) as "exit <pid> <status> <starttime>\n".
  * The daemon answers "ack <pid>\n" on another pipe (its fd 4). Unacked exits
  * are re-sent to every new daemon, so none is lost across crashes or reloads.
+ *
+ * SIGUSR2 (portod upgrade) re-executes the master from its path, which may
+ * now hold a new binary: the pid, the children (daemon and container tasks),
+ * the socket and the daemon's pipes survive exec; the pending exits cross it
+ * in a memfd named by "--resume".
  */
 #define _GNU_SOURCE
 #include "common.h"
@@ -21,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -47,6 +53,9 @@ static pid_t daemon_pid = -1;
 static long long started_at, restart_at, kill_at; /* monotonic ms, 0 = unset */
 static long long restart_delay = MIN_DELAY_MS;
 static bool stopping, reloading;
+
+static char **master_args; /* our own options, for re-exec */
+static int master_nargs;
 
 static struct pending *pend;
 static size_t npend, cap_pend;
@@ -308,6 +317,105 @@ static void reap(void)
 	flush_reports();
 }
 
+/* Re-executes the master in place; returns only if that failed. */
+static void upgrade_master(void)
+{
+	char exe[4096], resume[160], *args[64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int nargs = 0, mfd;
+
+	if (n <= 0 || master_nargs + 6 > (int)(sizeof(args) / sizeof(args[0]))) {
+		logmsg("upgrade: cannot find own binary: %m");
+		return;
+	}
+	exe[n] = '\0';
+	char *deleted = strstr(exe, " (deleted)"); /* replaced on disk: run what is there now */
+	if (deleted && !deleted[10])
+		*deleted = '\0';
+	if ((mfd = memfd_create("porto-pending", 0)) < 0) {
+		logmsg("upgrade: memfd_create(): %m");
+		return;
+	}
+	/* Finish a half-written report so the daemon's stream stays whole lines. */
+	if (rep_fd >= 0 && line_off < line_len) {
+		fcntl(rep_fd, F_SETFL, 0);
+		if (write_all(rep_fd, line + line_off, line_len - line_off) == 0)
+			line_off = line_len;
+	}
+	for (size_t i = 0; i < npend; i++) {
+		char buf[96];
+		int len = snprintf(buf, sizeof(buf), "%d %d %llu\n", pend[i].pid, pend[i].status, pend[i].start);
+		if (write_all(mfd, buf, len) < 0) {
+			logmsg("upgrade: cannot save pending exits: %m");
+			close(mfd);
+			return;
+		}
+	}
+	lseek(mfd, 0, SEEK_SET);
+	int keep[] = { listen_fd, rep_fd, ack_fd, mfd };
+	for (size_t i = 0; i < 4; i++)
+		if (keep[i] >= 0)
+			fcntl(keep[i], F_SETFD, 0);
+	snprintf(resume, sizeof(resume), "%d,%d,%d,%d,%d,%lld", listen_fd, rep_fd, ack_fd, daemon_pid, mfd, started_at);
+	args[nargs++] = exe;
+	args[nargs++] = "master";
+	args[nargs++] = "--resume";
+	args[nargs++] = resume;
+	for (int i = 0; i < master_nargs; i++) {
+		if (!strcmp(master_args[i], "--daemonize"))
+			continue;
+		if (!strcmp(master_args[i], "--resume")) {
+			i++;
+			continue;
+		}
+		args[nargs++] = master_args[i];
+	}
+	args[nargs] = NULL;
+	logmsg("upgrade: re-executing %s with %zu pending exits", exe, npend);
+	execv(exe, args);
+	logmsg("upgrade: execv(%s): %m", exe);
+	for (size_t i = 0; i < 3; i++)
+		if (keep[i] >= 0)
+			fcntl(keep[i], F_SETFD, FD_CLOEXEC);
+	close(mfd);
+}
+
+/* After an upgrade: take over the previous image's descriptors and pending exits. */
+static void resume_master(const char *resume)
+{
+	int mfd = -1, dpid = -1;
+	long long started = 0;
+	char buf[96];
+
+	if (sscanf(resume, "%d,%d,%d,%d,%d,%lld", &listen_fd, &rep_fd, &ack_fd, &dpid, &mfd, &started) != 6)
+		die("bad --resume %s", resume);
+	FILE *f = fdopen(mfd, "r");
+	while (f && fgets(buf, sizeof(buf), f)) {
+		struct pending p = { 0 };
+		if (sscanf(buf, "%d %d %llu", &p.pid, &p.status, &p.start) != 3)
+			continue;
+		if (npend == cap_pend) {
+			cap_pend = cap_pend ? cap_pend * 2 : 64;
+			if (!(pend = realloc(pend, cap_pend * sizeof(*pend))))
+				die("out of memory for %zu pending exits", npend);
+		}
+		pend[npend++] = p; /* unsent: the daemon acknowledges duplicates harmlessly */
+	}
+	if (f)
+		fclose(f);
+	int fds[] = { listen_fd, rep_fd, ack_fd };
+	for (size_t i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+	daemon_pid = dpid;
+	started_at = started;
+	if (rep_fd >= 0)
+		fcntl(rep_fd, F_SETFL, O_NONBLOCK);
+	if (daemon_pid <= 0)
+		restart_at = now_ms();
+	logmsg("upgraded: serving daemon %d again, %zu pending exits", daemon_pid, npend);
+}
+
 static void stop_daemon(int sig)
 {
 	kill(daemon_pid, sig);
@@ -332,6 +440,8 @@ static void handle_signal(int sig)
 		if (daemon_pid <= 0)
 			shutdown_master();
 		stop_daemon(sig == SIGINT ? SIGINT : SIGTERM); /* SIGINT: full stop */
+	} else if (sig == SIGUSR2 && !stopping) {
+		upgrade_master();
 	} else if (sig == SIGUSR1) {
 		logmsg("daemon %d, %zu pending exits", daemon_pid, npend);
 		for (size_t i = 0; i < npend; i++)
@@ -369,7 +479,8 @@ static int daemonize(void)
 
 int master_main(int argc, char **argv)
 {
-	static const int sigs[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1 };
+	static const int sigs[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2 };
+	const char *resume = NULL;
 	bool detach = false, bad = false;
 	int ready_fd = -1, sfd, fd;
 	sigset_t mask;
@@ -384,6 +495,7 @@ int master_main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--pidfile")) opt = &pidfile;
 		else if (!strcmp(argv[i], "--daemon-pidfile")) opt = &daemon_pidfile;
 		else if (!strcmp(argv[i], "--log")) opt = &log_path;
+		else if (!strcmp(argv[i], "--resume")) opt = &resume;
 		else bad = true;
 		if (opt && !(bad = i + 1 == argc))
 			*opt = argv[++i];
@@ -399,8 +511,10 @@ int master_main(int argc, char **argv)
 			die("open(%s): %m", log_path);
 		close(fd);
 	}
+	master_args = argv;
+	master_nargs = argc;
 	refuse_if_running();
-	if (detach)
+	if (detach && !resume)
 		ready_fd = daemonize();
 
 	/* Orphaned container tasks get re-parented to us, not to pid 1. */
@@ -413,10 +527,16 @@ int master_main(int argc, char **argv)
 	if ((sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		die("signalfd(): %m");
 	signal(SIGPIPE, SIG_IGN); /* a dead daemon must mean EPIPE, not our death */
-	listen_fd = make_socket();
-	write_pidfile(pidfile, getpid());
-	logmsg("listening on %s", sock_path);
-	spawn_daemon();
+	if (resume) {
+		resume_master(resume);
+		write_pidfile(pidfile, getpid());
+		reap(); /* exits that happened during the exec */
+	} else {
+		listen_fd = make_socket();
+		write_pidfile(pidfile, getpid());
+		logmsg("listening on %s", sock_path);
+		spawn_daemon();
+	}
 	if (ready_fd >= 0) { /* lets the parent of --daemonize exit 0 */
 		(void)write_all(ready_fd, "k", 1);
 		close(ready_fd);

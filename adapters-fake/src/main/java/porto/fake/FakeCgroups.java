@@ -23,17 +23,30 @@ import porto.ports.KernelException;
  * self_freezing and v2's cgroup.freeze do). Task directories look like "fake:memory:/porto/a/b".
  */
 public final class FakeCgroups implements Cgroups {
-    public static final Set<String> ALL_CONTROLLERS = Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "devices");
+    public static final Set<String> ALL_CONTROLLERS = Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "cpuset", "blkio",
+            "devices");
     static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EBUSY = 16;
     static final int EINVAL = 22;
+    static final int EOPNOTSUPP = 95;
     static final String DIR_PREFIX = "fake:";
     static final String ROOT = "/porto";
 
     private final Object lock;
     private final FakeProcesses processes;
     private Set<String> available = ALL_CONTROLLERS;
+    private Set<String> bound = Set.of();
+    /** What this fake kernel lacks, with the reason it gives: by default what mainline v1 lacks. */
+    private final Map<Limit, String> unsupportedLimits = new EnumMap<>(Map.of(
+            Limit.ANON_LIMIT, "fake kernel: no anon limit",
+            Limit.DIRTY_LIMIT, "fake kernel: no dirty limit",
+            Limit.RECHARGE_ON_PGFAULT, "fake kernel: no recharge on page fault",
+            Limit.OOM_GROUP, "fake kernel: no memory.oom.group"));
+    private final Map<Stat, String> unsupportedStats = new EnumMap<>(Map.of(
+            Stat.HUGETLB_USAGE, "fake kernel: no hugetlb", Stat.MAX_RSS, "fake kernel: no max_rss"));
+    /** disk name or mount point -> "major:minor" */
+    private final Map<String, String> disks = new TreeMap<>(Map.of("sda", "8:0", "/", "8:0", "/place", "8:0"));
     /** controller -> path -> node. */
     private final Map<String, Map<String, Node>> hierarchies = new TreeMap<>();
 
@@ -41,6 +54,10 @@ public final class FakeCgroups implements Cgroups {
         boolean frozen;
         final Map<Limit, Long> limits = new EnumMap<>(Limit.class);
         final Map<Stat, Long> stats = new EnumMap<>(Stat.class);
+        final Map<IoStat, Map<String, Long>> io = new EnumMap<>(IoStat.class);
+        List<IoLimit> ioLimits = List.of();
+        String cpus = "";
+        String mems = "";
         /** Allowed devices; null: as created, a copy of the parent's. */
         List<DeviceRule> devices;
     }
@@ -88,20 +105,18 @@ public final class FakeCgroups implements Cgroups {
     }
 
     @Override
-    public List<String> taskDirectories(String path, Set<String> controllers) {
+    public Set<String> hierarchyOf(String controller) {
         synchronized (lock) {
-            List<String> dirs = new ArrayList<>();
-            for (String ctl : new TreeSet<>(available)) {
-                // Shared with the nearest ancestor that has the controller, as CgroupV1 does.
-                Map<String, Node> tree = hierarchies.getOrDefault(ctl, Map.of());
-                String p = path;
-                while (p != null && !controllers.contains(ctl) && !tree.containsKey(p))
-                    p = parentOf(p);
-                if (p != null)
-                    dirs.add(DIR_PREFIX + ctl + ":" + ROOT + "/" + p);
-            }
-            return dirs;
+            return bound.contains(controller) ? bound : Set.of(controller);
         }
+    }
+
+    @Override
+    public List<String> taskDirectories(Map<String, String> cgroupByController) {
+        List<String> dirs = new ArrayList<>();
+        for (var e : new TreeMap<>(cgroupByController).entrySet())
+            dirs.add(DIR_PREFIX + e.getKey() + ":" + ROOT + "/" + e.getValue());
+        return dirs;
     }
 
     @Override
@@ -154,10 +169,26 @@ public final class FakeCgroups implements Cgroups {
     }
 
     @Override
+    public String unsupported(Limit limit) {
+        synchronized (lock) {
+            return unsupportedLimits.get(limit);
+        }
+    }
+
+    @Override
+    public String unsupported(Stat stat) {
+        synchronized (lock) {
+            return unsupportedStats.get(stat);
+        }
+    }
+
+    @Override
     public void setLimit(String path, Limit limit, long value) throws KernelException {
         synchronized (lock) {
             if (value < 0)
                 throw new KernelException(EINVAL, "Invalid argument: " + limit + "=" + value);
+            if (unsupportedLimits.containsKey(limit))
+                throw new KernelException(EOPNOTSUPP, "Operation not supported: " + unsupportedLimits.get(limit));
             node(controllerOf(limit), path).limits.put(limit, value);
         }
     }
@@ -185,11 +216,70 @@ public final class FakeCgroups implements Cgroups {
     }
 
     @Override
+    public void setCpus(String path, String cpus, String mems) throws KernelException {
+        synchronized (lock) {
+            Node n = node("cpuset", path);
+            n.cpus = cpus;
+            n.mems = mems;
+        }
+    }
+
+    @Override
+    public String ioLimitsUnsupported() {
+        return null;
+    }
+
+    @Override
+    public void setIoLimits(String path, List<IoLimit> limits) throws KernelException {
+        synchronized (lock) {
+            node("blkio", path).ioLimits = List.copyOf(limits);
+        }
+    }
+
+    @Override
+    public String resolveDisk(String diskOrPath) throws KernelException {
+        synchronized (lock) {
+            String key = diskOrPath.trim();
+            if (key.matches("[0-9]+:[0-9]+") && disks.containsValue(key))
+                return key;
+            String found = disks.get(key);
+            if (found == null)
+                throw new KernelException(ENOENT, "disk not found: " + diskOrPath);
+            return found;
+        }
+    }
+
+    @Override
+    public String diskName(String device) {
+        synchronized (lock) {
+            for (var e : disks.entrySet())
+                if (e.getValue().equals(device) && !e.getKey().startsWith("/"))
+                    return e.getKey();
+            return device;
+        }
+    }
+
+    @Override
     public long stat(String path, Stat stat) {
         synchronized (lock) {
+            if (unsupportedStats.containsKey(stat))
+                return -1;
             Map<String, Node> tree = hierarchies.get(controllerOf(stat));
             Node n = tree == null ? null : tree.get(path);
             return n == null ? -1 : n.stats.getOrDefault(stat, 0L);
+        }
+    }
+
+    @Override
+    public Map<String, Long> ioStat(String path, IoStat stat) {
+        synchronized (lock) {
+            Map<String, Node> tree = hierarchies.get("blkio");
+            Node n = tree == null ? null : tree.get(path);
+            if (n == null)
+                return Map.of();
+            Map<String, Long> out = new TreeMap<>(n.io.getOrDefault(stat, Map.of()));
+            out.put("hw", out.values().stream().mapToLong(Long::longValue).sum());
+            return out;
         }
     }
 
@@ -206,8 +296,11 @@ public final class FakeCgroups implements Cgroups {
             return switch (knob) {
                 case "freezer.state" -> isFrozen(path) ? "FROZEN" : "THAWED";
                 case "memory.limit_in_bytes" -> Long.toString(n.limits.getOrDefault(Limit.MEMORY_LIMIT, 0L));
+                case "memory.low_limit_in_bytes" -> Long.toString(n.limits.getOrDefault(Limit.MEMORY_GUARANTEE, 0L));
                 case "pids.max" -> Long.toString(n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L));
                 case "memory.usage_in_bytes" -> Long.toString(n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L));
+                case "cpu.shares" -> Long.toString(n.limits.getOrDefault(Limit.CPU_SHARES, 1024L));
+                case "cpuset.cpus" -> n.cpus;
                 default -> null;
             };
         }
@@ -219,6 +312,63 @@ public final class FakeCgroups implements Cgroups {
     public void setAvailable(Set<String> controllers) {
         synchronized (lock) {
             available = Set.copyOf(controllers);
+        }
+    }
+
+    /** Controllers mounted as one hierarchy (cgroup v1 cpu,cpuacct). */
+    public void setBound(Set<String> controllers) {
+        synchronized (lock) {
+            bound = Set.copyOf(controllers);
+        }
+    }
+
+    /** Makes {@code limit} unsupported with {@code reason}, or supported again with null. */
+    public void setUnsupported(Limit limit, String reason) {
+        synchronized (lock) {
+            if (reason == null)
+                unsupportedLimits.remove(limit);
+            else
+                unsupportedLimits.put(limit, reason);
+        }
+    }
+
+    /** Makes {@code stat} unsupported with {@code reason}, or supported again with null. */
+    public void setUnsupported(Stat stat, String reason) {
+        synchronized (lock) {
+            if (reason == null)
+                unsupportedStats.remove(stat);
+            else
+                unsupportedStats.put(stat, reason);
+        }
+    }
+
+    /** A disk known by name (or a mount point on it) as {@code number}. */
+    public void addDisk(String nameOrMountPoint, String number) {
+        synchronized (lock) {
+            disks.put(nameOrMountPoint, number);
+        }
+    }
+
+    /** The cpus last written to the cpuset of {@code path}, or null when it has none. */
+    public String cpus(String path) {
+        synchronized (lock) {
+            Node n = hierarchies.getOrDefault("cpuset", Map.of()).get(path);
+            return n == null ? null : n.cpus;
+        }
+    }
+
+    /** The disk limits last written for {@code path}. */
+    public List<IoLimit> ioLimits(String path) {
+        synchronized (lock) {
+            Node n = hierarchies.getOrDefault("blkio", Map.of()).get(path);
+            return n == null ? List.of() : n.ioLimits;
+        }
+    }
+
+    /** Sets what {@link #ioStat} reports for an existing blkio cgroup. */
+    public void setIoStat(String path, IoStat stat, Map<String, Long> byDisk) throws KernelException {
+        synchronized (lock) {
+            node("blkio", path).io.put(stat, Map.copyOf(byDisk));
         }
     }
 
@@ -240,6 +390,11 @@ public final class FakeCgroups implements Cgroups {
     }
 
     /** Every cgroup path in any hierarchy. */
+    @Override
+    public Set<String> containerPaths() {
+        return allPaths();
+    }
+
     public Set<String> allPaths() {
         synchronized (lock) {
             Set<String> out = new TreeSet<>();
@@ -350,16 +505,18 @@ public final class FakeCgroups implements Cgroups {
 
     private static String controllerOf(Limit limit) {
         return switch (limit) {
-            case MEMORY_LIMIT -> "memory";
-            case CPU_LIMIT, CPU_PERIOD -> "cpu";
+            case MEMORY_LIMIT, MEMORY_GUARANTEE, ANON_LIMIT, DIRTY_LIMIT, RECHARGE_ON_PGFAULT, OOM_GROUP -> "memory";
+            case CPU_LIMIT, CPU_PERIOD, CPU_SHARES -> "cpu";
             case THREAD_LIMIT -> "pids";
+            case IO_WEIGHT -> "blkio";
         };
     }
 
     private static String controllerOf(Stat stat) {
         return switch (stat) {
-            case MEMORY_USAGE, OOM_KILLS -> "memory";
-            case CPU_USAGE_NS, CPU_SYSTEM_NS -> "cpuacct";
+            case MEMORY_USAGE, ANON_USAGE, CACHE_USAGE, MAX_RSS, MINOR_FAULTS, MAJOR_FAULTS, OOM_KILLS -> "memory";
+            case HUGETLB_USAGE -> "hugetlb";
+            case CPU_USAGE_NS, CPU_SYSTEM_NS, CPU_WAIT_NS -> "cpuacct";
         };
     }
 

@@ -65,6 +65,15 @@ public final class FakeFiles implements ContainerFiles {
     }
 
     @Override
+    public synchronized java.util.List<String> subdirectories(String dir) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (var e : entries.entrySet())
+            if (e.getValue().isDirectory() && dir.equals(parentOf(e.getKey())))
+                out.add(e.getKey().substring(e.getKey().lastIndexOf('/') + 1));
+        return out;
+    }
+
+    @Override
     public synchronized void createFile(String path, int uid, int gid) throws KernelException {
         String parent = parentOf(path);
         Entry dir = parent == null ? null : entries.get(parent);

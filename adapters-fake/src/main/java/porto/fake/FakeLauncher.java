@@ -45,6 +45,7 @@ public final class FakeLauncher implements TaskLauncher {
             Map<String, String> where = cgroups.resolve(spec.cgroupDirectories());
             Program program = programs.getOrDefault(name, fallback);
             FakeProcess p = processes.create(spec.argv(), where, program, spec.namespaces().isolate(), true, 1);
+            p.scheduling = spec.scheduling();
             return new LaunchResult(p.pid, p.startTime);
         }
     }

@@ -32,6 +32,8 @@ public final class FakeProcess {
     volatile int exitStatus;
     /** Signals and a self-exit that arrived while frozen, applied on thaw. */
     final Deque<Integer> pendingSignals = new ArrayDeque<>();
+    /** Scheduling from the launch spec or set later; null when inherited from the launcher. */
+    porto.ports.Scheduling scheduling;
     Integer pendingExitStatus;
 
     FakeProcess(int pid, long startTime, List<String> argv, Map<String, String> cgroups, Program program,
@@ -77,6 +79,10 @@ public final class FakeProcess {
 
     public int parentPid() {
         return parentPid;
+    }
+
+    public porto.ports.Scheduling scheduling() {
+        return scheduling;
     }
 
     public Status status() {

@@ -82,6 +82,15 @@ public final class FakeProcesses implements Processes {
         }
     }
 
+    @Override
+    public void setScheduling(int pid, porto.ports.Scheduling scheduling) {
+        synchronized (lock) {
+            FakeProcess p = table.get(pid);
+            if (p != null && p.status == FakeProcess.Status.RUNNING)
+                p.scheduling = scheduling;
+        }
+    }
+
     // ---- what tests do to processes ----
 
     /** The process makes exit(code) by itself (wait status code << 8); a frozen one does so on thaw. */
@@ -101,6 +110,7 @@ public final class FakeProcesses implements Processes {
             if (p == null || p.status != FakeProcess.Status.RUNNING)
                 throw new IllegalStateException("no running process " + pid);
             FakeProcess child = create(p.argv, p.cgroups, p.program, false, false, pid);
+            child.scheduling = p.scheduling;
             return child.pid;
         }
     }

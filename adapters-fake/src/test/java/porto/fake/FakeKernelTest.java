@@ -31,7 +31,7 @@ class FakeKernelTest {
         return new LaunchSpec(cgroupDirs, List.of(argv), null, List.of(), "/",
                 new LaunchSpec.Identity(0, 0, List.of(0), 2, -1L, 0, false), null, new LaunchSpec.Stdio(none, none, none),
                 new LaunchSpec.Namespaces(0, true, false, true, ""), new LaunchSpec.Filesystem(null, false, List.of(), List.of(), false),
-                List.of(), null);
+                List.of(), null, null);
     }
 
     private void listen() {

@@ -8,7 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import porto.ports.KernelException;
 
@@ -70,10 +72,34 @@ final class CgroupFiles {
             return -1;
         for (String line : text.split("\n")) {
             int space = line.indexOf(' ');
-            if (space > 0 && line.substring(0, space).equals(key))
-                return Long.parseLong(line.substring(space + 1).trim());
+            if (space > 0 && line.substring(0, space).equals(key)) {
+                try {
+                    return Long.parseLong(line.substring(space + 1).trim());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
         }
         return -1;
+    }
+
+    /** Every "key N" line of a flat keyed file (memory.stat, cpu.stat); empty when unreadable. */
+    static Map<String, Long> keyedAll(Path file) {
+        Map<String, Long> out = new HashMap<>();
+        String text = read(file);
+        if (text == null)
+            return out;
+        for (String line : text.split("\n")) {
+            int space = line.indexOf(' ');
+            if (space <= 0)
+                continue;
+            try {
+                out.put(line.substring(0, space), Long.parseLong(line.substring(space + 1).trim()));
+            } catch (NumberFormatException e) {
+                // Not a counter ("max", a nested map): not for this reader.
+            }
+        }
+        return out;
     }
 
     /** The directory and all directories below it, deepest first. */
@@ -93,6 +119,17 @@ final class CgroupFiles {
             // Vanished while walking: nothing below it.
         }
         out.add(dir);
+    }
+
+    /** Paths of every directory below {@code root}, relative to it ("a", "a/b"), skipping {@code skip}. */
+    static java.util.Set<String> relativeTree(Path root, String skip) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Path d : treeDeepestFirst(root)) {
+            if (d.equals(root) || d.getFileName().toString().equals(skip))
+                continue;
+            out.add(root.relativize(d).toString());
+        }
+        return out;
     }
 
     /** Pids listed in {@code file} (cgroup.procs or tasks) of every directory in the tree. */
@@ -130,6 +167,10 @@ final class CgroupFiles {
             return 1;
         if (m.contains("Invalid argument"))
             return 22;
+        if (m.contains("No space left"))
+            return 28;
+        if (m.contains("not supported"))
+            return 95;
         return 5;
     }
 }

@@ -23,11 +23,10 @@ import porto.ports.KernelException;
  * above are the daemon's).
  */
 public final class LinuxFiles implements ContainerFiles {
-    private static final jnr.posix.POSIX POSIX = jnr.posix.POSIXFactory.getNativePOSIX();
-    private static final int O_RDWR = 2;
     private static final int O_NOFOLLOW = 0400000;
     private static final int O_NONBLOCK = 04000;
-    private static final int O_CLOEXEC = 02000000;
+    /** Collapsing works in whole filesystem blocks; 4 KiB is the block of every common one. */
+    private static final long BLOCK = 4096;
 
     @Override
     public void createDirectory(String path, int uid, int gid) throws KernelException {
@@ -66,6 +65,19 @@ public final class LinuxFiles implements ContainerFiles {
         } catch (IOException e) {
             // A child's directory may still be in use; it is removed with the child.
         }
+    }
+
+    @Override
+    public java.util.List<String> subdirectories(String dir) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (var entries = Files.newDirectoryStream(Path.of(dir))) {
+            for (Path p : entries)
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    out.add(p.getFileName().toString());
+        } catch (IOException e) {
+            // No directory: nothing inside.
+        }
+        return out;
     }
 
     @Override
@@ -110,21 +122,19 @@ public final class LinuxFiles implements ContainerFiles {
      */
     @Override
     public long dropHead(String path, long bytes) throws KernelException {
-        int fd = POSIX.open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+        long aligned = bytes / BLOCK * BLOCK;
+        if (aligned <= 0)
+            return 0;
+        int fd = Native.open(path, Native.O_RDWR | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0)
-            throw new KernelException(POSIX.errno(), "cannot open " + path);
+            throw new KernelException(-fd, "cannot open " + path);
         try {
-            var stat = POSIX.allocateStat();
-            if (POSIX.fstat(fd, stat) < 0 || !stat.isFile())
+            if (!Files.isRegularFile(Path.of("/proc/self/fd/" + fd)))
                 throw new KernelException(22, path + " is not a regular file");
-            long block = Math.max(512, stat.blockSize());
-            long aligned = bytes / block * block;
-            if (aligned <= 0)
-                return 0;
-            if (Native.LIBC.fallocate(fd, Native.FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == 0)
+            if (Native.fallocate(fd, Native.FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == 0)
                 return aligned;
         } finally {
-            POSIX.close(fd);
+            Native.close(fd);
         }
         return copyTailToFront(path, bytes);
     }

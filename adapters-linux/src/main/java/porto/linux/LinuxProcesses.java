@@ -3,18 +3,26 @@ package porto.linux;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
+import porto.ports.KernelException;
 import porto.ports.Processes;
+import porto.ports.Scheduling;
 
 /** Signals through kill(2); facts from /proc. */
 public final class LinuxProcesses implements Processes {
-    private final POSIX posix = POSIXFactory.getNativePOSIX();
+    /**
+     * Ends this process at once: every state change is on disk before it is answered, so there is
+     * nothing to flush, and the JVM's orderly exit would wait for threads blocked in the kernel.
+     */
+    public static void exitNow(int code) {
+        Native.exitNow(code);
+    }
+
+    private volatile Scheduler scheduler;
 
     @Override
     public void kill(int pid, int signal) {
         if (pid > 0)
-            posix.kill(pid, signal);
+            Native.kill(pid, signal);
     }
 
     @Override
@@ -41,10 +49,28 @@ public final class LinuxProcesses implements Processes {
         return false;
     }
 
-    /** The daemon's own hard limit for an rlimit resource, or -1 for unlimited. */
-    public long hardLimit(int resource) {
-        var limit = posix.getrlimit(resource);
-        long max = limit.rlimMax();
-        return max < 0 ? -1 : max;
+    @Override
+    public void setScheduling(int pid, Scheduling scheduling) throws KernelException {
+        if (scheduler == null)
+            scheduler = new Scheduler(); // loads libc bindings only when first needed
+        scheduler.apply(pid, scheduling);
+    }
+
+    /**
+     * The daemon's own hard limit for a resource named as in /proc/self/limits ("Max open files"),
+     * or -1 when unlimited or unknown.
+     */
+    public long hardLimit(String limitName) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (!line.startsWith(limitName))
+                    continue;
+                String[] words = line.substring(limitName.length()).trim().split("\\s+");
+                return words[1].equals("unlimited") ? -1 : Long.parseLong(words[1]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 }

@@ -122,6 +122,11 @@ public final class NativeLauncher implements TaskLauncher {
         r.add("umask", Integer.toOctalString(id.umask()));
         for (LaunchSpec.Rlimit l : spec.rlimits())
             r.add("rlimit", l.resource() + " " + limit(l.soft()) + " " + limit(l.hard()));
+        if (spec.scheduling() != null) {
+            var sched = spec.scheduling();
+            r.add("sched", sched.policy() + " " + sched.priority() + " " + sched.nice());
+            r.add("ioprio", Integer.toString(sched.ioprio()));
+        }
         if (spec.oomScoreAdj() != null)
             r.add("oom_score_adj", Integer.toString(spec.oomScoreAdj()));
         r.add("caps_bound", Long.toHexString(id.capBound()));

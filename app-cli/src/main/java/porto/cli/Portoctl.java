@@ -73,9 +73,12 @@ public final class Portoctl {
         {"run", "1", "[-W] <container> [properties]", "create and start container with given properties",
             "    -W                          wait until container exits\n"},
         {"set", "2", "<container> <property>[=| ]<value>", "set container property", ""},
+        {"sort", "0", "[container|pattern... --] [property...]", "print containers sorted by resource usage", ""},
         {"start", "1", "<container1> [container2...]", "start container", ""},
         {"stop", "1", "[-T <seconds>] <container1> [container2...]", "stop container",
             "    -T <seconds> per-container stop timeout\n"},
+        {"top", "0", "[-n <count>] [-d <seconds>] [container|pattern...]", "show containers and their resource usage",
+            UsageCommands.TOP_HELP},
         {"version", "0", "", "print client and server versions", ""},
         {"wait", "0", "[-A] [-T <seconds>] <container|wildcard> ...",
             "Wait for any listed container change state to dead or meta without running children",
@@ -229,6 +232,10 @@ public final class Portoctl {
                 return set(args);
             case "stop":
                 return stop(args, need);
+            case "sort":
+                return new UsageCommands(this::client, io).sort(args);
+            case "top":
+                return new UsageCommands(this::client, io).top(args);
             case "version":
                 return version();
             case "wait":

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 import porto.client.PropertyDescription;
@@ -19,20 +17,7 @@ import porto.rpc.Rpc.EError;
 import porto.rpc.Rpc.TContainerSpec;
 
 /** The API beyond the quick start: get, wait, AsyncWait, weak containers, specs, portoctl exec. */
-class ApiTest {
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
+class ApiTest extends PortodTest {
     @Test
     void getReadsManyValuesWithErrorsPerValue() {
         try (PortoClient c = portod.client()) {

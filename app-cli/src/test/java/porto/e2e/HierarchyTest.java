@@ -4,35 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The quick start's "Hierarchy" section: children in a running parent, and meta containers. */
-class HierarchyTest {
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
-    private static Portod.Run ok(String... args) throws Exception {
-        Portod.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + " failed: " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
-    }
-
-    private static String get(String name, String property) throws Exception {
-        return ok("get", name, property).line();
-    }
-
+class HierarchyTest extends PortodTest {
     @Test
     void childrenRunInsideTheirRunningParent() throws Exception {
         ok("run", "parent", "command=sleep 1000");

@@ -7,28 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 import porto.client.PortoException;
 import porto.rpc.Rpc.EError;
 
 /** Output rotation, respawn and aging on a real portod. */
-class LifecycleServicesTest {
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
+class LifecycleServicesTest extends PortodTest {
     @Test
     void chattyContainerKeepsOnlyTheTailOfItsOutput() throws Exception {
         long total = 100L << 20;

@@ -58,8 +58,14 @@ final class Portod implements AutoCloseable {
 
     /** Starts a daemon; skips the test when not root (containers need root). */
     static Portod start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** Starts a daemon with more environment (PORTO_CGROUP_VERSION=2, ...). */
+    static Portod start(Map<String, String> extraEnv) throws Exception {
         assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "end-to-end tests need root");
         Portod p = new Portod();
+        p.env.putAll(extraEnv);
         p.launch();
         return p;
     }

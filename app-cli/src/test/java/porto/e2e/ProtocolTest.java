@@ -15,8 +15,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 import porto.client.PortoException;
@@ -27,20 +25,7 @@ import porto.rpc.Rpc.TContainerResponse;
 import porto.rpc.Rpc.TVersionRequest;
 
 /** Malformed and refused requests get Porto's errors, and the daemon keeps serving. */
-class ProtocolTest {
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
+class ProtocolTest extends PortodTest {
     private static SocketChannel connect() throws Exception {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(portod.socket));

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,30 +16,7 @@ import org.junit.jupiter.api.Test;
  * Where the quick start reads a dead container's state right after "run", the test first waits
  * for the death (the quick start's commands are fast enough that a person never sees the race).
  */
-class QuickStartTest {
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
-    private static Portod.Run ok(String... args) throws Exception {
-        Portod.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + " failed: " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
-    }
-
-    private static String get(String name, String property) throws Exception {
-        return ok("get", name, property).line();
-    }
-
+class QuickStartTest extends PortodTest {
     private static void runToDeath(String name, String... props) throws Exception {
         String[] args = new String[props.length + 2];
         args[0] = "run";

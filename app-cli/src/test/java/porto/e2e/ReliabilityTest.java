@@ -5,26 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 
 /** Containers outlive the daemon: reload, SIGKILL, and exits that happen while it is down. */
-class ReliabilityTest {
-    static Portod portod;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
+class ReliabilityTest extends PortodTest {
     /** Waits until the master has started a daemon other than {@code old} and it serves. */
     private static void awaitNewDaemon(long old) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -99,5 +84,52 @@ class ReliabilityTest {
     @Test
     void containersSurviveReload() throws Exception {
         survives("HUP", "master");
+    }
+
+    @Test
+    void leftoversOfVanishedContainersAreRemovedAtStart() throws Exception {
+        // What a daemon killed between its kernel work and its record would leave behind.
+        java.nio.file.Path freezer = java.nio.file.Path.of("/sys/fs/cgroup/freezer", portod.cgroupRoot, "ghost");
+        java.nio.file.Files.createDirectories(freezer);
+        Process sleeper = new ProcessBuilder("sleep", "1000").start();
+        java.nio.file.Files.writeString(freezer.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+        java.nio.file.Path dir = portod.place.resolve("ghost");
+        java.nio.file.Files.createDirectories(dir);
+        long old = portod.daemonPid();
+        Portod.signal(old, "KILL");
+        awaitNewDaemon(old);
+        assertTrue(!java.nio.file.Files.exists(freezer), "the stale cgroup is removed");
+        assertTrue(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "its process is killed");
+        assertTrue(!java.nio.file.Files.exists(dir), "the stale working directory is removed");
+    }
+
+    @Test
+    void containersSurviveAnUpgradeOfTheMaster() throws Exception {
+        try (PortoClient c = portod.client()) {
+            c.create("up-keep");
+            c.setProperty("up-keep", "command", "sleep 1000");
+            c.start("up-keep");
+            c.create("up-quick");
+            c.setProperty("up-quick", "command", "bash -c 'sleep 0.5; exit 5'");
+            c.start("up-quick");
+        }
+        String pid;
+        try (PortoClient c = portod.client()) {
+            pid = c.getProperty("up-keep", "root_pid");
+        }
+        long master = portod.masterPid();
+        Portod.signal(master, "USR2");
+        Thread.sleep(200);
+        // The same master process, re-executed: still the subreaper, still holding the socket.
+        assertTrue(ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false), "the master lives on");
+        portod.awaitState("up-quick", "dead", java.time.Duration.ofSeconds(10));
+        try (PortoClient c = portod.client()) {
+            assertEquals(pid, c.getProperty("up-keep", "root_pid"));
+            assertEquals("running", c.getProperty("up-keep", "state"));
+            assertEquals(Integer.toString(5 << 8), c.getProperty("up-quick", "exit_status"));
+            c.destroy("up-keep");
+            c.destroy("up-quick");
+        }
+        assertTrue(portod.logText().contains("upgraded: serving daemon"), portod.logText());
     }
 }

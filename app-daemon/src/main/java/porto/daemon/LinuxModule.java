@@ -9,10 +9,12 @@ import java.util.Map;
 import javax.inject.Singleton;
 import porto.domain.ContainerService;
 import porto.domain.DomainConfig;
+import porto.domain.HostResources;
 import porto.linux.CgroupMounts;
 import porto.linux.CgroupV1;
 import porto.linux.CgroupV2;
 import porto.linux.FileStateStore;
+import porto.linux.HostTopology;
 import porto.linux.LinuxFiles;
 import porto.linux.LinuxProcesses;
 import porto.linux.LinuxUsers;
@@ -30,14 +32,22 @@ public final class LinuxModule {
     @Singleton
     static Cgroups cgroups(DaemonPaths paths) {
         CgroupMounts mounts = CgroupMounts.detect();
-        if (mounts.useV1()) {
+        // PORTO_CGROUP_VERSION=2 uses the unified tree even where v1 holds the controllers (hybrid
+        // hosts), with the controllers PORTO_CGROUP_V2_CONTROLLERS names (space-separated) if set:
+        // a way to run the v2 adapter without changing what the host's cgroup2 root delegates.
+        boolean forceV2 = "2".equals(System.getenv("PORTO_CGROUP_VERSION"));
+        if (mounts.useV1() && !forceV2) {
             Log.info("cgroup v1: " + mounts.v1().keySet());
             return new CgroupV1(mounts.v1(), paths.cgroupRoot());
         }
         if (mounts.unified() == null)
             throw new IllegalStateException("no cgroup hierarchy is mounted");
-        Log.info("cgroup v2 at " + mounts.unified() + ": " + mounts.unifiedControllers());
-        return new CgroupV2(mounts.unified(), paths.cgroupRoot(), mounts.unifiedControllers());
+        java.util.Set<String> controllers = mounts.unifiedControllers();
+        String only = System.getenv("PORTO_CGROUP_V2_CONTROLLERS");
+        if (only != null)
+            controllers = only.isBlank() ? java.util.Set.of() : java.util.Set.of(only.trim().split("\\s+"));
+        Log.info("cgroup v2 at " + mounts.unified() + ": " + controllers);
+        return new CgroupV2(mounts.unified(), paths.cgroupRoot(), controllers);
     }
 
     @Provides
@@ -50,18 +60,24 @@ public final class LinuxModule {
     @Singleton
     static DomainConfig config(LinuxProcesses processes, DaemonPaths paths) {
         Map<String, Long> hard = new HashMap<>();
-        hard.put("nofile", processes.hardLimit(7));
-        hard.put("memlock", processes.hardLimit(8));
-        hard.put("core", processes.hardLimit(4));
+        hard.put("nofile", processes.hardLimit("Max open files"));
+        hard.put("memlock", processes.hardLimit("Max locked memory"));
+        hard.put("core", processes.hardLimit("Max core file size"));
         String hostname;
         try {
             hostname = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             hostname = "localhost";
         }
-        DomainConfig d = DomainConfig.defaults(java.lang.Runtime.getRuntime().availableProcessors(), hard, hostname);
+        int cores = java.lang.Runtime.getRuntime().availableProcessors();
+        DomainConfig d = DomainConfig.defaults(cores, hard, hostname);
+        java.util.List<HostResources.Cpu> cpus = new java.util.ArrayList<>();
+        for (HostTopology.Cpu c : HostTopology.cpus(cores))
+            cpus.add(new HostResources.Cpu(c.id(), c.core(), c.node()));
+        long memory = HostTopology.memoryBytes();
+        HostResources host = new HostResources(memory > 0 ? memory : DomainConfig.DEFAULT_MEMORY, HostResources.DEFAULT_RESERVE, cpus);
         return new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), d.defaultUlimit(), d.hostname(),
-                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()));
+                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()), host);
     }
 
     @Provides

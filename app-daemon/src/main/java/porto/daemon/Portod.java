@@ -28,16 +28,18 @@ public final class Portod {
             case "shutdown" -> stop(paths, "TERM");
             case "restart" -> stop(paths, "INT") == 0 ? start(paths) : 1;
             case "reload" -> reload(paths);
+            case "upgrade" -> upgrade(paths);
             case "status" -> status(paths);
             case "version", "-v", "--version" -> {
                 System.out.println("portod " + Version.TAG + " " + Version.REVISION);
                 yield 0;
             }
             default -> {
-                System.err.println("usage: portod start|stop|restart|reload|shutdown|status|version");
+                System.err.println("usage: portod start|stop|restart|reload|upgrade|shutdown|status|version");
                 System.err.println("  stop      stop the daemon and every container (containers are discarded)");
                 System.err.println("  shutdown  stop the daemon only; containers keep running for the next start");
                 System.err.println("  reload    restart the daemon in place; containers keep running");
+                System.err.println("  upgrade   re-execute the master and the daemon from the installed binaries; containers keep running");
                 yield command.equals("help") || command.equals("-h") || command.equals("--help") ? 0 : 2;
             }
         };
@@ -50,20 +52,25 @@ public final class Portod {
         long t0 = System.nanoTime();
         DaemonComponent component = DaggerDaemonComponent.factory().create(paths);
         ContainerService service = component.service();
+        long wired = System.nanoTime();
         Files.createDirectories(Path.of(paths.placeRoot()));
         service.start();
         if (service.persistenceError() != null)
             Log.info(service.persistenceError());
-        Log.info("restored " + service.count() + " containers in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+        Log.info("restored " + service.count() + " containers in " + (System.nanoTime() - wired) / 1_000_000 + " ms (wiring "
+                + (wired - t0) / 1_000_000 + " ms, " + (System.currentTimeMillis() - jvmStart) + " ms since the JVM started)");
         // SIGTERM: leave containers running for the next daemon. SIGINT: a full stop that discards them.
         Signal.handle(new Signal("TERM"), s -> {
             Log.info("SIGTERM: exiting, containers keep running");
-            Runtime.getRuntime().halt(0);
+            if (System.getenv("PORTOD_AOT_TRAINING") != null)
+                System.exit(0); // an orderly exit, so the JVM writes the AOT cache it recorded
+            porto.linux.LinuxProcesses.exitNow(0);
         });
         Signal.handle(new Signal("INT"), s -> {
             Log.info("SIGINT: stopping every container");
             service.discardAll();
-            Runtime.getRuntime().halt(0);
+            porto.linux.LinuxProcesses.exitNow(0);
         });
         component.server().serve(RpcServer.inheritedSocket());
         return 0;
@@ -140,6 +147,32 @@ public final class Portod {
             Thread.sleep(10);
         }
         return 1;
+    }
+
+    /** Re-executes the master in place (SIGUSR2), then reloads the daemon: both run the new code. */
+    static int upgrade(DaemonPaths paths) throws IOException, InterruptedException {
+        long pid = masterPid(paths);
+        if (pid <= 0) {
+            System.err.println("portod is not running");
+            return 1;
+        }
+        Path exe = Path.of("/proc", Long.toString(pid), "exe");
+        new ProcessBuilder("kill", "-USR2", Long.toString(pid)).inheritIO().start().waitFor();
+        for (int i = 0; i < 500 && runsReplacedBinary(exe); i++)
+            Thread.sleep(10);
+        if (masterPid(paths) != pid) {
+            System.err.println("the master did not survive its upgrade; see " + paths.log());
+            return 1;
+        }
+        return reload(paths);
+    }
+
+    private static boolean runsReplacedBinary(Path exe) {
+        try {
+            return Files.readSymbolicLink(exe).toString().endsWith(" (deleted)");
+        } catch (IOException e) {
+            return true; // mid-exec, or gone: look again
+        }
     }
 
     static int status(DaemonPaths paths) {

@@ -36,6 +36,10 @@ public final class Container {
     long stdoutOffset;
     long stderrOffset;
     Set<String> controllers = Set.of();
+    /** cpus given by cpu_set at start ("0-3"); empty when the cpus are the parent's. */
+    String cpuAffinity = "";
+    /** cpus held exclusively (threads, cores, reserve), which siblings cannot have. */
+    String exclusiveCpus = "";
 
     Container(String name, Container parent, long id) {
         this.name = name;

@@ -40,6 +40,7 @@ public final class ContainerService {
 
     final Kernel kernel;
     private final DomainConfig config;
+    private final ResourceControl resources;
     private final Lifecycle lifecycle;
     private final Persistence persistence;
     private final OutputStore output;
@@ -52,6 +53,7 @@ public final class ContainerService {
         this.kernel = kernel;
         this.config = config;
         this.host.state = State.META;
+        this.resources = new ResourceControl(this);
         this.lifecycle = new Lifecycle(this);
         this.persistence = new Persistence(this);
         this.output = new OutputStore(this);
@@ -71,6 +73,10 @@ public final class ContainerService {
         return kernel.clock();
     }
 
+    ResourceControl resources() {
+        return resources;
+    }
+
     public void addListener(Events.Listener l) {
         listeners.add(l);
     }
@@ -85,11 +91,13 @@ public final class ContainerService {
         lock.lock();
         try {
             lost = persistence.restore();
+            resources.restored();
         } finally {
             lock.unlock();
         }
         kernel.exits().start(this::taskExited);
         destroyOrphanedWeak();
+        removeLeftovers();
         lock.lock();
         try {
             for (Container c : containers.values())
@@ -155,6 +163,59 @@ public final class ContainerService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Cgroups and working directories of containers that no longer exist (a daemon killed between
+     * the kernel work and its record, or a record that was damaged) are removed, processes first.
+     */
+    private void removeLeftovers() {
+        lock.lock();
+        try {
+            List<String> stale = new ArrayList<>();
+            for (String path : kernel.cgroups().containerPaths())
+                if (!isContainerOrAncestor(path))
+                    stale.add(path);
+            stale.sort(Comparator.comparingInt(String::length).reversed());
+            for (String path : stale) {
+                try {
+                    if (!kernel.cgroups().pids(path).isEmpty()) {
+                        kernel.cgroups().setFrozen(path, true);
+                        for (int pid : kernel.cgroups().pids(path))
+                            kernel.processes().kill(pid, SIGKILL);
+                        kernel.cgroups().setFrozen(path, false);
+                    }
+                    long deadline = kernel.clock().nanoTime() + 2_000_000_000L;
+                    while (!kernel.cgroups().pids(path).isEmpty() && kernel.clock().nanoTime() < deadline)
+                        awaitChange(5);
+                    kernel.cgroups().remove(path);
+                } catch (porto.ports.KernelException e) {
+                    // Left for the next start.
+                }
+            }
+            removeStaleDirectories();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isContainerOrAncestor(String path) {
+        if (containers.containsKey(path))
+            return true;
+        for (String name : containers.keySet())
+            if (name.startsWith(path + "/"))
+                return true;
+        return false;
+    }
+
+    /**
+     * Only first-level directories: deeper ones live in a parent's working directory, where a
+     * running container's own files are indistinguishable from a stale child's.
+     */
+    private void removeStaleDirectories() {
+        for (String sub : kernel.files().subdirectories(config.placeRoot()))
+            if (!isContainerOrAncestor(sub))
+                kernel.files().removeDirectory(config.placeRoot() + "/" + sub);
     }
 
     /** No client connection survives a daemon restart, so every weak container has lost its client. */
@@ -433,12 +494,21 @@ public final class ContainerService {
                 throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
             if (!p.settableIn.contains(c.state))
                 throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state.text());
-            if (key != null)
-                value = p.withKey(this, c, key, value);
+            if (key != null) {
+                if (!p.keyed)
+                    throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
+                if (p.keySetter != null) {
+                    value = p.keySetter.merge(this, c, key, value);
+                } else {
+                    Map<String, String> map = Values.parseMap(p.read(this, c), propName.equals("env"));
+                    map.put(key, value);
+                    value = Values.formatMap(map);
+                }
+            }
             String canonical = p.setter.canonical(this, c, caller, value);
             String previous = c.config.put(propName, canonical);
             try {
-                lifecycle.applyDynamic(c, propName);
+                lifecycle.applyDynamic(c, propName, previous);
             } catch (PortoException e) {
                 if (previous == null)
                     c.config.remove(propName);
@@ -667,17 +737,27 @@ public final class ContainerService {
             key = property.substring(bracket + 1, property.length() - 1);
         }
         Property p = properties.find(name);
-        if (p == null)
+        if (p == null) {
+            // "<controller>.<knob>" reads the cgroup file itself, e.g. memory.stat.
+            if (key == null && ResourceControl.isKnob(name))
+                return c.isHost() ? StateProperties.host(name) : resources.readKnob(c, name);
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
+        }
         if (c.isHost())
             return StateProperties.host(name);
         if (key == null)
             return p.read(this, c);
         if (name.equals("stdout") || name.equals("stderr"))
             return readStream(c, name, key);
-        if (name.equals("controllers"))
-            return Values.formatBool(c.controllers.contains(key));
-        return p.readKey(this, c, key);
+        if (!p.keyed)
+            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
+        if (p.keyGetter != null)
+            return p.keyGetter.get(this, c, key);
+        Map<String, String> map = Values.parseMap(p.read(this, c), name.equals("env"));
+        String v = map.get(key);
+        if (v == null)
+            throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);
+        return v;
     }
 
     String userName(int uid) {
@@ -732,15 +812,6 @@ public final class ContainerService {
         return c.controllers.isEmpty() ? 0 : kernel.cgroups().threadCount(c.name);
     }
 
-    String stat(Container c, Cgroups.Stat stat) throws PortoException {
-        if (c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
-        long v = kernel.cgroups().stat(c.name, stat);
-        if (v < 0)
-            throw new PortoException(ErrorCode.NotSupported, stat + " is not available on this host");
-        return Long.toString(v);
-    }
-
     int resolveUid(String v) throws PortoException {
         String t = v.trim();
         if (t.matches("[0-9]+"))
@@ -753,6 +824,21 @@ public final class ContainerService {
         if (t.matches("[0-9]+"))
             return Integer.parseInt(t);
         return kernel.users().gid(t).orElseThrow(() -> new PortoException(ErrorCode.InvalidValue, "unknown group '" + v + "'"));
+    }
+
+    /** Runs timer work (the OOM watch) under the service lock. */
+    void underLock(Runnable work) {
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The OOM killer struck {@code c} and it must die whole (oom_is_fatal). */
+    void oomKilled(Container c) {
+        lifecycle.oomKill(c);
     }
 
     /** Holds the lock for a caller outside the class (tests and invariant checks). */

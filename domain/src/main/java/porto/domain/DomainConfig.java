@@ -13,13 +13,17 @@ import java.util.Map;
  * @param stopTimeoutMs  how long stop waits after SIGTERM before SIGKILL
  * @param version        daemon version tag
  * @param initArgv       the program that holds a meta container's namespaces (pid 1 there)
+ * @param host           memory and cpus to share out, for guarantees and cpu sets
  */
 public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
                            String defaultUlimit, String hostname, long stopTimeoutMs, String version,
-                           java.util.List<String> initArgv) {
+                           java.util.List<String> initArgv, HostResources host) {
+
+    /** Memory of the simulated host that {@link #defaults} describes. */
+    public static final long DEFAULT_MEMORY = 16L << 30;
 
     public static DomainConfig defaults(int hostCores, Map<String, Long> hostHardLimits, String hostname) {
         return new DomainConfig("/place/porto", hostCores, hostHardLimits, Ulimits.DEFAULT, hostname, 30_000, "5.3.15",
-                java.util.List.of("/usr/lib/porto/portoinit"));
+                java.util.List.of("/usr/lib/porto/portoinit"), HostResources.simple(DEFAULT_MEMORY, hostCores));
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import porto.ports.Cgroups;
 import porto.ports.LaunchSpec;
+import porto.ports.Scheduling;
 
 /**
  * Turns a container's properties into what the launcher needs, and checks everything a start
@@ -42,10 +43,11 @@ final class LaunchPlanner {
     /** A launch spec waiting for its cgroup directories, which exist only once the cgroups do. */
     record Partial(List<String> argv, String hostProgram, List<String> env, String cwd, LaunchSpec.Identity identity,
                    LaunchSpec.Cred client, LaunchSpec.Stdio stdio, LaunchSpec.Namespaces namespaces,
-                   LaunchSpec.Filesystem filesystem, List<LaunchSpec.Rlimit> rlimits, Integer oomScoreAdj) {
+                   LaunchSpec.Filesystem filesystem, List<LaunchSpec.Rlimit> rlimits, Integer oomScoreAdj,
+                   Scheduling scheduling) {
         LaunchSpec with(List<String> cgroupDirs) {
             return new LaunchSpec(cgroupDirs, argv, hostProgram, env, cwd, identity, client, stdio, namespaces,
-                    filesystem, rlimits, oomScoreAdj);
+                    filesystem, rlimits, oomScoreAdj, scheduling);
         }
     }
 
@@ -84,7 +86,7 @@ final class LaunchPlanner {
         int adj = Integer.parseInt(value(c, "oom_score_adj"));
         var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"), identity(c, uid, gid),
                 caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
-                stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj);
+                stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj, s.resources().scheduling(c));
         return new LaunchPlan(spec, workDir, uid, gid, stored, fs.files());
     }
 

@@ -24,7 +24,7 @@ final class Lifecycle {
 
     Lifecycle(ContainerService s) {
         this.s = s;
-        this.resources = new ResourceControl(s);
+        this.resources = s.resources();
         this.planner = new LaunchPlanner(s);
     }
 
@@ -35,6 +35,8 @@ final class Lifecycle {
     // ---- start ----
 
     void start(Container c, Caller caller) throws PortoException {
+        // Before any ancestor starts: a refused guarantee must leave the whole chain as it was.
+        resources.guarantees.checkStart(c);
         Container parent = c.parent;
         if (!parent.isHost()) {
             switch (parent.state) {
@@ -57,12 +59,15 @@ final class Lifecycle {
             c.controllers = union(c.controllers, "devices");
         try {
             s.kernel.cgroups().create(c.name, c.controllers);
-            resources.applyLimits(c);
+            resources.applyAll(c);
             if (devices != null)
                 s.kernel.cgroups().allowDevices(c.name, devices);
         } catch (KernelException e) {
             release(c);
-            throw new PortoException(ErrorCode.Unknown, "cannot set up cgroups of " + c.name + ": " + e.getMessage(), e.errno());
+            throw ResourceControl.kernelError("cannot set up cgroups of " + c.name, e);
+        } catch (PortoException e) {
+            release(c);
+            throw e;
         }
         c.exitStatus = 0;
         c.oomKilled = false;
@@ -78,7 +83,7 @@ final class Lifecycle {
         LaunchResult started;
         try {
             prepareFiles(plan);
-            started = s.kernel.launcher().launch(plan.spec(s.kernel.cgroups().taskDirectories(c.name, c.controllers)));
+            started = s.kernel.launcher().launch(plan.spec(resources.taskDirectories(c)));
         } catch (KernelException e) {
             release(c);
             c.startErrno = e.errno();
@@ -109,9 +114,9 @@ final class Lifecycle {
             s.kernel.files().writeFile(file.getKey(), file.getValue(), 0, 0);
     }
 
-    /** A property changed; a limit of a container with cgroups takes effect at once. */
-    void applyDynamic(Container c, String property) throws PortoException {
-        resources.applyDynamic(c, property);
+    /** A property changed from {@code previous}; a limit of a container with cgroups takes effect at once. */
+    void applyDynamic(Container c, String property, String previous) throws PortoException {
+        resources.applyDynamic(c, property, previous);
     }
 
     // ---- stop and death ----
@@ -197,7 +202,8 @@ final class Lifecycle {
         c.exitStatus = status;
         c.deathTime = s.clock().nowMillis();
         boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
-        c.oomKilled = killed && c.controllers.contains("memory") && s.kernel.cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0;
+        c.oomKilled = killed && !c.controllers.isEmpty()
+                && s.kernel.cgroups().stat(ResourceControl.cgroupOf(c, "memory"), Cgroups.Stat.OOM_KILLS) > 0;
         s.bindPid(c, 0);
         try {
             killAll(c, false);
@@ -253,6 +259,19 @@ final class Lifecycle {
         s.notifyState(c);
         for (Container child : c.children.values())
             buryTree(child, when);
+    }
+
+    /** The OOM killer struck inside a container with oom_is_fatal: everything in it dies. */
+    void oomKill(Container c) {
+        if (!c.state.isActive())
+            return;
+        try {
+            killAll(c, false);
+        } catch (PortoException e) {
+            // The exits that do arrive are handled one by one.
+        }
+        if (c.rootPid <= 0)
+            died(c, ContainerService.SIGKILL); // a meta container has no task whose exit would tell
     }
 
     // ---- pause and resume ----

@@ -44,6 +44,8 @@ final class Persistence {
         r.put("stdout_offset", Long.toString(c.stdoutOffset));
         r.put("stderr_offset", Long.toString(c.stderrOffset));
         r.put("controllers", String.join(",", c.controllers));
+        r.put("cpu_affinity", c.cpuAffinity);
+        r.put("cpu_exclusive", c.exclusiveCpus);
         for (var e : c.config.entrySet())
             r.put(PROP + e.getKey(), e.getValue());
         try {
@@ -90,6 +92,8 @@ final class Persistence {
                 c.stderrOffset = Long.parseLong(r.getOrDefault("stderr_offset", "0"));
                 String ctl = r.getOrDefault("controllers", "");
                 c.controllers = ctl.isEmpty() ? Set.of() : Set.of(ctl.split(","));
+                c.cpuAffinity = r.getOrDefault("cpu_affinity", "");
+                c.exclusiveCpus = r.getOrDefault("cpu_exclusive", "");
                 for (var e : r.entrySet())
                     if (e.getKey().startsWith(PROP))
                         c.config.put(e.getKey().substring(PROP.length()), e.getValue());

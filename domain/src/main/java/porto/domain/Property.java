@@ -22,6 +22,16 @@ public final class Property {
         String canonical(ContainerService service, Container container, Caller caller, String value) throws PortoException;
     }
 
+    /** Reads {@code name[key]} where the generic "key: value" lookup does not fit. */
+    interface KeyGetter {
+        String get(ContainerService service, Container container, String key) throws PortoException;
+    }
+
+    /** Turns {@code name[key]=value} into a whole new value for the setter. */
+    interface KeySetter {
+        String merge(ContainerService service, Container container, String key, String value) throws PortoException;
+    }
+
     final String name;
     final String description;
     final Set<State> settableIn;
@@ -30,10 +40,11 @@ public final class Property {
     final Setter setter;
     /** Holds "key: value; ..." text (or a ';' list of flags), so {@code name[key]} reads or writes one entry. */
     final boolean keyed;
-    /** A keyed property holding "A;B;C": {@code name[A]} is "true" or "false". */
-    private boolean flags;
     /** Listed by propertyList but not by dataList (which lists read-only facts). */
     final boolean readOnly;
+    /** Special access by key, or null for the generic map lookup. */
+    KeyGetter keyGetter;
+    KeySetter keySetter;
 
     private Property(String name, String description, Set<State> settableIn, Getter defaultValue,
                      Getter getter, Setter setter, boolean keyed) {
@@ -56,40 +67,27 @@ public final class Property {
         return new Property(name, description, Set.of(), null, getter, null, keyed);
     }
 
-    /** A keyed property whose value is a ';' list of names, such as capabilities. */
-    Property asFlags() {
-        flags = true;
+    /** This property with its own meaning of {@code name[key]} (either may be null). */
+    Property withKeys(KeyGetter getter, KeySetter setter) {
+        this.keyGetter = getter;
+        this.keySetter = setter;
         return this;
     }
 
-    /** Reads "name[key]" of a keyed property. */
-    String readKey(ContainerService service, Container c, String key) throws PortoException {
-        if (!keyed)
-            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
-        if (flags)
-            return Values.formatBool(flagSet(read(service, c)).contains(key.trim().toUpperCase(java.util.Locale.ROOT)));
-        String v = Values.parseMap(read(service, c), name.equals("env")).get(key);
-        if (v == null)
-            throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);
-        return v;
+    /** A keyed property whose value is a ';' list of names, such as capabilities: {@code name[A]} is "true" or "false". */
+    Property asFlags() {
+        return withKeys((s, c, key) -> Values.formatBool(flagSet(read(s, c)).contains(flag(key))), (s, c, key, value) -> {
+            java.util.Set<String> set = flagSet(read(s, c));
+            if (Values.parseBool(value))
+                set.add(flag(key));
+            else
+                set.remove(flag(key));
+            return String.join(";", set);
+        });
     }
 
-    /** The whole value after "name[key]" is set to {@code value}. */
-    String withKey(ContainerService service, Container c, String key, String value) throws PortoException {
-        if (!keyed)
-            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
-        if (flags) {
-            java.util.Set<String> set = flagSet(read(service, c));
-            String k = key.trim().toUpperCase(java.util.Locale.ROOT);
-            if (Values.parseBool(value))
-                set.add(k);
-            else
-                set.remove(k);
-            return String.join(";", set);
-        }
-        java.util.Map<String, String> map = Values.parseMap(read(service, c), name.equals("env"));
-        map.put(key, value);
-        return Values.formatMap(map);
+    private static String flag(String key) {
+        return key.trim().toUpperCase(java.util.Locale.ROOT);
     }
 
     private static java.util.Set<String> flagSet(String text) {
@@ -98,6 +96,11 @@ public final class Property {
             if (!f.isBlank())
                 set.add(f.trim());
         return set;
+    }
+
+    /** The value when nothing was set (for settable properties). */
+    String defaultValue(ContainerService service, Container c) throws PortoException {
+        return defaultValue == null ? null : defaultValue.get(service, c);
     }
 
     public String name() {

@@ -1,77 +1,433 @@
 package porto.domain;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import porto.ports.Cgroups;
+import porto.ports.Cgroups.Limit;
 import porto.ports.KernelException;
+import porto.ports.Scheduling;
 
-/** Which cgroup controllers a container gets, and how its limits reach them. */
+/**
+ * Which cgroup controllers a container gets, and how its resource properties reach the kernel:
+ * limits and weights written to its cgroups, scheduling given to its tasks, statistics read back.
+ * Called with the service lock held.
+ */
 final class ResourceControl {
+    /** Each resource property and the controller that must be enabled when it is not at its default. */
+    static final Map<String, String> CONTROLLER_OF = Map.ofEntries(
+            Map.entry("memory_limit", "memory"), Map.entry("memory_guarantee", "memory"),
+            Map.entry("anon_limit", "memory"), Map.entry("dirty_limit", "memory"),
+            Map.entry("recharge_on_pgfault", "memory"), Map.entry("oom_is_fatal", "memory"),
+            Map.entry("cpu_limit", "cpu"), Map.entry("cpu_guarantee", "cpu"), Map.entry("cpu_period", "cpu"),
+            Map.entry("cpu_weight", "cpu"), Map.entry("cpu_policy", "cpu"), Map.entry("cpu_set", "cpuset"),
+            Map.entry("io_limit", "blkio"), Map.entry("io_ops_limit", "blkio"), Map.entry("io_weight", "blkio"),
+            Map.entry("io_policy", "blkio"), Map.entry("thread_limit", "pids"));
+    /**
+     * Properties that act on the tasks themselves (scheduling, the OOM watch) and use a cgroup only
+     * when the container has one: they neither enable a controller nor need one.
+     */
+    static final Set<String> TASK_LEVEL = Set.of("cpu_policy", "io_policy", "oom_is_fatal");
+    private static final long OOM_POLL_MS = 1_000;
+
     private final ContainerService s;
+    final Guarantees guarantees;
+    final CpuSets cpuSets;
+    private boolean oomWatchScheduled;
 
     ResourceControl(ContainerService s) {
         this.s = s;
+        this.guarantees = new Guarantees(s);
+        this.cpuSets = new CpuSets(s);
     }
 
-    private String value(Container c, String property) throws PortoException {
+    private Cgroups cgroups() {
+        return s.kernel.cgroups();
+    }
+
+    String value(Container c, String property) throws PortoException {
         return s.properties().find(property).read(s, c);
     }
 
-    /** Controllers: all for first-level containers, else freezer and cpuacct plus what a limit needs. */
+    /** True when the property was given a value other than its default. */
+    boolean isSet(Container c, String property) throws PortoException {
+        String v = c.config.get(property);
+        return v != null && !v.equals(s.properties().find(property).defaultValue(s, c));
+    }
+
+    // ---- controllers ----
+
+    /**
+     * The manual's rules: every controller for first-level containers; deeper ones get freezer,
+     * cpuacct (unless it shares a hierarchy with cpu), the controllers their limits need, and
+     * those enabled through the controllers property.
+     */
     Set<String> controllersFor(Container c) throws PortoException {
-        Set<String> available = s.kernel.cgroups().available();
+        Set<String> available = cgroups().available();
         Set<String> wanted = new LinkedHashSet<>();
+        wanted.add("freezer");
         if (c.level == 1) {
-            wanted.addAll(List.of("freezer", "memory", "cpu", "cpuacct", "pids"));
+            wanted.addAll(available);
         } else {
-            wanted.add("freezer");
-            wanted.add("cpuacct");
-            if (!value(c, "memory_limit").equals("0"))
-                wanted.add("memory");
-            if (!value(c, "cpu_limit").equals("0c"))
-                wanted.add("cpu");
-            if (!value(c, "thread_limit").equals("0"))
-                wanted.add("pids");
+            if (cgroups().hierarchyOf("cpuacct").size() == 1)
+                wanted.add("cpuacct");
+            for (var e : CONTROLLER_OF.entrySet())
+                if (!TASK_LEVEL.contains(e.getKey()) && isSet(c, e.getKey()))
+                    wanted.add(e.getValue());
+            wanted.addAll(explicitControllers(c));
+            // Siblings hold cpus exclusively: this one needs its own cpuset to keep off them.
+            for (Container sibling : c.parent.children.values())
+                if (sibling != c && sibling.state != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
+                    wanted.add("cpuset");
         }
+        // Controllers mounted together are one directory: enabling one enables them all.
+        for (String ctl : List.copyOf(wanted))
+            wanted.addAll(cgroups().hierarchyOf(ctl));
         wanted.retainAll(available);
         return Set.copyOf(wanted);
     }
 
-    void applyLimits(Container c) throws KernelException, PortoException {
-        for (String p : List.of("memory_limit", "cpu_limit", "thread_limit"))
-            applyLimit(c, p);
+    /** Controllers named in the controllers property. */
+    Set<String> explicitControllers(Container c) {
+        String v = c.config.get("controllers");
+        Set<String> out = new LinkedHashSet<>();
+        if (v != null)
+            for (String name : v.split(";"))
+                if (!name.isBlank())
+                    out.add(name.trim());
+        return out;
     }
 
-    private void applyLimit(Container c, String property) throws KernelException, PortoException {
-        Cgroups cg = s.kernel.cgroups();
+    /** The container (itself or an ancestor) whose cgroup of {@code controller} holds its tasks; "" is the porto root. */
+    static String cgroupOf(Container c, String controller) {
+        for (Container x = c; x != null && !x.isHost(); x = x.parent)
+            if (x.controllers.contains(controller))
+                return x.name;
+        return "";
+    }
+
+    /** Where a new task of {@code c} goes, in every hierarchy. */
+    List<String> taskDirectories(Container c) {
+        Map<String, String> where = new TreeMap<>();
+        for (String ctl : cgroups().available())
+            where.put(ctl, cgroupOf(c, ctl));
+        return cgroups().taskDirectories(where);
+    }
+
+    // ---- applying limits ----
+
+    /** At start, with the cgroups just created: every resource property. */
+    void applyAll(Container c) throws KernelException, PortoException {
+        cpuSets.allocate(c);
+        for (String p : List.of("memory_limit", "memory_guarantee", "anon_limit", "dirty_limit", "recharge_on_pgfault",
+                "oom_is_fatal", "cpu_guarantee", "thread_limit", "io_limit", "io_weight"))
+            apply(c, p);
+        applyCpuLimit(c);
+        watchOom(c);
+    }
+
+    /** A property changed on a container that has (or had) a task: it takes effect at once. */
+    void applyDynamic(Container c, String property, String previous) throws PortoException {
+        if (!CONTROLLER_OF.containsKey(property) || c.state == State.STOPPED)
+            return;
+        guarantees.checkChange(c, property, previous);
+        if (c.controllers.isEmpty())
+            return;
+        String controller = CONTROLLER_OF.get(property);
+        if (!c.controllers.contains(controller) && !TASK_LEVEL.contains(property) && isSet(c, property))
+            throw new PortoException(ErrorCode.InvalidState, property + " needs the " + controller + " controller, which "
+                    + c.name + " was started without; stop it to enable one");
+        try {
+            switch (property) {
+                case "cpu_limit" -> applyCpuLimitTree(c, previous);
+                case "cpu_period" -> applyCpuLimit(c);
+                case "cpu_set" -> cpuSets.allocate(c);
+                default -> apply(c, property);
+            }
+            if (property.equals("cpu_policy") || property.equals("cpu_weight") || property.equals("io_policy"))
+                rescheduleTasks(c);
+        } catch (KernelException e) {
+            throw kernelError("cannot apply " + property + " to " + c.name, e);
+        }
+    }
+
+    static PortoException kernelError(String what, KernelException e) {
+        ErrorCode code = switch (e.errno()) {
+            case 16, 28 -> ErrorCode.ResourceNotAvailable; // EBUSY: usage above a new limit; ENOSPC
+            case 95 -> ErrorCode.NotSupported;
+            case 22 -> ErrorCode.InvalidValue;
+            default -> ErrorCode.Unknown;
+        };
+        return new PortoException(code, what + ": " + e.getMessage(), e.errno());
+    }
+
+    private void apply(Container c, String property) throws KernelException, PortoException {
+        String controller = CONTROLLER_OF.get(property);
+        if (!c.controllers.contains(controller))
+            return;
         switch (property) {
-            case "memory_limit" -> {
-                if (c.controllers.contains("memory"))
-                    cg.setLimit(c.name, Cgroups.Limit.MEMORY_LIMIT, Long.parseLong(value(c, property)));
+            case "memory_limit" -> write(c, Limit.MEMORY_LIMIT, size(c, property), property);
+            case "memory_guarantee" -> write(c, Limit.MEMORY_GUARANTEE, size(c, property), property);
+            case "anon_limit" -> write(c, Limit.ANON_LIMIT, size(c, property), property);
+            case "dirty_limit" -> write(c, Limit.DIRTY_LIMIT, size(c, property), property);
+            case "recharge_on_pgfault" -> write(c, Limit.RECHARGE_ON_PGFAULT, bool(c, property), property);
+            case "oom_is_fatal" -> {
+                // Where the kernel cannot kill the whole cgroup, the OOM watch does it.
+                if (cgroups().unsupported(Limit.OOM_GROUP) == null)
+                    cgroups().setLimit(c.name, Limit.OOM_GROUP, bool(c, property));
             }
-            case "cpu_limit" -> {
-                if (c.controllers.contains("cpu")) {
-                    double cores = Values.parseCpu(value(c, property), s.config().hostCores());
-                    cg.setLimit(c.name, Cgroups.Limit.CPU_LIMIT, Math.round(cores * 1_000_000));
-                }
+            case "cpu_guarantee", "cpu_weight", "cpu_policy" -> write(c, Limit.CPU_SHARES, cpuShares(c), property);
+            case "thread_limit" -> write(c, Limit.THREAD_LIMIT, Long.parseLong(value(c, property)), property);
+            case "io_limit", "io_ops_limit" -> {
+                List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(s, c, value(c, "io_limit"), false));
+                limits.addAll(IoLimits.resolve(s, c, value(c, "io_ops_limit"), true));
+                String why = cgroups().ioLimitsUnsupported();
+                if (why == null)
+                    cgroups().setIoLimits(c.name, limits); // an empty list clears earlier limits
+                else if (!limits.isEmpty())
+                    throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
             }
-            case "thread_limit" -> {
-                if (c.controllers.contains("pids"))
-                    cg.setLimit(c.name, Cgroups.Limit.THREAD_LIMIT, Long.parseLong(value(c, property)));
-            }
+            case "io_weight", "io_policy" -> write(c, Limit.IO_WEIGHT, ioWeight(c), property);
             default -> { }
         }
     }
 
-    /** A property changed; a limit of a container with cgroups takes effect at once. */
-    void applyDynamic(Container c, String property) throws PortoException {
-        if (c.controllers.isEmpty() || !(c.state.isActive() || c.state == State.DEAD))
+    /** Writes a limit; one the kernel lacks is skipped while at its default, refused otherwise. */
+    private void write(Container c, Limit limit, long value, String property) throws KernelException, PortoException {
+        String why = cgroups().unsupported(limit);
+        if (why != null) {
+            if (isSet(c, property) && !TASK_LEVEL.contains(property))
+                throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
             return;
-        try {
-            applyLimit(c, property);
-        } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, "cannot apply " + property + ": " + e.getMessage(), e.errno());
         }
+        cgroups().setLimit(c.name, limit, value);
+    }
+
+    private long size(Container c, String property) throws PortoException {
+        return Long.parseLong(value(c, property));
+    }
+
+    private long bool(Container c, String property) throws PortoException {
+        return Values.parseBool(value(c, property)) ? 1 : 0;
+    }
+
+    // ---- cpu ----
+
+    /** The cpu limit in force: the smallest along the path to the top, 0 when none. */
+    double cpuLimitBound(Container c) throws PortoException {
+        double bound = 0;
+        for (Container x = c; x != null && !x.isHost(); x = x.parent) {
+            double own = Values.parseCpu(value(x, "cpu_limit"), s.config().hostCores());
+            if (own > 0 && (bound == 0 || own < bound))
+                bound = own;
+        }
+        return bound;
+    }
+
+    private void applyCpuLimit(Container c) throws KernelException, PortoException {
+        if (!c.controllers.contains("cpu") || cgroups().unsupported(Limit.CPU_LIMIT) != null) {
+            if (c.controllers.contains("cpu") && (isSet(c, "cpu_limit") || isSet(c, "cpu_period")))
+                throw new PortoException(ErrorCode.NotSupported, "cpu_limit is not supported: " + cgroups().unsupported(Limit.CPU_LIMIT));
+            return;
+        }
+        cgroups().setLimit(c.name, Limit.CPU_PERIOD, Long.parseLong(value(c, "cpu_period")) / 1000);
+        cgroups().setLimit(c.name, Limit.CPU_LIMIT, Math.round(cpuLimitBound(c) * 1_000_000));
+    }
+
+    /**
+     * cgroup v1 refuses a child quota above its parent's, so a change of cpu_limit is written in two
+     * passes: bottom-up the smaller of each cgroup's old and new bound, then top-down the new ones.
+     */
+    private void applyCpuLimitTree(Container top, String previous) throws KernelException, PortoException {
+        List<Container> subtree = new ArrayList<>();
+        collectActive(top, subtree);
+        Map<Container, Double> old = new java.util.HashMap<>();
+        String now = top.config.get("cpu_limit");
+        restore(top, "cpu_limit", previous);
+        for (Container c : subtree)
+            old.put(c, cpuLimitBound(c));
+        restore(top, "cpu_limit", now);
+        for (int i = subtree.size() - 1; i >= 0; i--) {
+            Container c = subtree.get(i);
+            if (!c.controllers.contains("cpu") || cgroups().unsupported(Limit.CPU_LIMIT) != null)
+                continue;
+            double a = old.get(c);
+            double b = cpuLimitBound(c);
+            double lower = a == 0 ? b : b == 0 ? a : Math.min(a, b);
+            cgroups().setLimit(c.name, Limit.CPU_LIMIT, Math.round(lower * 1_000_000));
+        }
+        for (Container c : subtree)
+            applyCpuLimit(c);
+    }
+
+    private static void restore(Container c, String property, String value) {
+        if (value == null)
+            c.config.remove(property);
+        else
+            c.config.put(property, value);
+    }
+
+    private static void collectActive(Container c, List<Container> out) {
+        if (c.state == State.STOPPED)
+            return;
+        out.add(c);
+        for (Container child : c.children.values())
+            collectActive(child, out);
+    }
+
+    /** cpu.shares: 1024 per guaranteed core (at least 1024), times cpu_weight, scaled by the policy. */
+    long cpuShares(Container c) throws PortoException {
+        double guarantee = Values.parseCpu(value(c, "cpu_guarantee"), s.config().hostCores());
+        double shares = Math.max(guarantee * 1024, 1024) * Double.parseDouble(value(c, "cpu_weight"));
+        shares *= switch (value(c, "cpu_policy")) {
+            case "rt" -> 256;
+            case "high" -> 16;
+            case "idle" -> 1.0 / 16;
+            default -> 1;
+        };
+        return Math.clamp(Math.round(shares), 2, 262_144);
+    }
+
+    /** The task's scheduler policy, nice and io priority from cpu_policy, cpu_weight and io_policy. */
+    Scheduling scheduling(Container c) throws PortoException {
+        String policy = value(c, "cpu_policy");
+        boolean realtime = policy.equals("rt") && !cgroups().restrictsRealtime();
+        int schedPolicy = switch (policy) {
+            case "batch" -> Scheduling.SCHED_BATCH;
+            case "idle" -> Scheduling.SCHED_IDLE;
+            default -> realtime ? Scheduling.SCHED_RR : Scheduling.SCHED_OTHER;
+        };
+        int nice = switch (policy) {
+            case "high" -> -10;
+            case "rt" -> -20; // what rt falls back to where cgroups give no real-time runtime
+            default -> 0;
+        };
+        // Each step of nice is about 10% of cpu weight.
+        nice -= (int) Math.round(Math.log(Double.parseDouble(value(c, "cpu_weight"))) / Math.log(1.1));
+        nice = Math.clamp(nice, -20, 19);
+        int ioprio = switch (value(c, "io_policy")) {
+            case "rt" -> (1 << 13) | 4;
+            case "high" -> 2 << 13;
+            case "normal" -> (2 << 13) | 4;
+            case "batch" -> (2 << 13) | 7;
+            case "idle" -> 3 << 13;
+            default -> 0;
+        };
+        return new Scheduling(schedPolicy, realtime ? 10 : 0, realtime ? 0 : nice, ioprio);
+    }
+
+    /** New scheduling for the tasks that run in the container itself (children have their own). */
+    private void rescheduleTasks(Container c) throws KernelException, PortoException {
+        Set<Integer> pids = new LinkedHashSet<>(cgroups().pids(c.name));
+        for (Container child : c.children.values())
+            if (!child.controllers.isEmpty())
+                pids.removeAll(cgroups().pids(child.name));
+        Scheduling sched = scheduling(c);
+        for (int pid : pids)
+            s.kernel.processes().setScheduling(pid, sched);
+    }
+
+    // ---- io ----
+
+    /** Disk time weight relative to the default (1000): io_weight times the io_policy's share. */
+    long ioWeight(Container c) throws PortoException {
+        double weight = Double.parseDouble(value(c, "io_weight")) * switch (value(c, "io_policy")) {
+            case "rt", "high" -> 2.0;   // blkio.weight 1000 against the default 500
+            case "batch", "idle" -> 0.02; // 10 against 500
+            default -> 1.0;
+        };
+        return Math.max(1, Math.round(weight * 1000));
+    }
+
+    // ---- statistics and knobs ----
+
+    /** One statistic of a container whose {@code controller} cgroup is its own. */
+    String stat(Container c, Cgroups.Stat stat, String controller) throws PortoException {
+        if (c.state == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        String why = cgroups().unsupported(stat);
+        if (why != null)
+            throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available: " + why);
+        if (!c.controllers.contains(controller))
+            throw new PortoException(ErrorCode.NotSupported, "the " + controller + " controller is not enabled for " + c.name
+                    + " (set controllers[" + controller + "]=true before start)");
+        long v = cgroups().stat(c.name, stat);
+        if (v < 0)
+            throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available on this host");
+        return Long.toString(v);
+    }
+
+    /** io_read, io_write or io_ops: per disk and "hw". */
+    Map<String, Long> ioStat(Container c, Cgroups.IoStat stat) throws PortoException {
+        if (c.state == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        if (!c.controllers.contains("blkio"))
+            throw new PortoException(ErrorCode.NotSupported, "the blkio controller is not enabled for " + c.name
+                    + " (set controllers[blkio]=true before start)");
+        return cgroups().ioStat(c.name, stat);
+    }
+
+    /** "memory.stat": a controller name, a dot and a file name; whether it exists is the kernel's to say. */
+    static boolean isKnob(String name) {
+        return name.matches("[a-z_]+\\.[A-Za-z0-9_.]+") && !name.contains("..") && !name.endsWith(".");
+    }
+
+    /** Reads a knob from the cgroup that holds the container's tasks for that controller. */
+    String readKnob(Container c, String knob) throws PortoException {
+        if (c.state == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        String prefix = knob.substring(0, knob.indexOf('.'));
+        String controller = prefix.equals("io") ? "blkio" : prefix;
+        // Files of no controller (v2's cgroup.*, cpu.stat, *.pressure) are in the container's own cgroup.
+        String path = cgroups().available().contains(controller) ? cgroupOf(c, controller) : c.name;
+        String text = cgroups().readKnob(path, knob);
+        if (text == null)
+            throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + knob);
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    // ---- OOM ----
+
+    /**
+     * With oom_is_fatal, an OOM kill of any process kills the whole container. Kernels without
+     * memory.oom.group (cgroup v1) do not, so the OOM counters are watched once a second.
+     */
+    private void watchOom(Container c) {
+        if (oomWatchScheduled || cgroups().unsupported(Limit.OOM_GROUP) == null || !c.controllers.contains("memory"))
+            return;
+        oomWatchScheduled = true;
+        s.clock().schedule(OOM_POLL_MS, this::pollOom);
+    }
+
+    /** After a daemon restart: keep watching the containers that still run. */
+    void restored() {
+        for (Container c : s.containers().values())
+            if (c.state.isActive())
+                watchOom(c);
+    }
+
+    private void pollOom() {
+        s.underLock(() -> {
+            oomWatchScheduled = false;
+            boolean any = false;
+            for (Container c : List.copyOf(s.containers().values())) {
+                if (!c.state.isActive() || !c.controllers.contains("memory"))
+                    continue;
+                any = true;
+                try {
+                    if (Values.parseBool(value(c, "oom_is_fatal")) && cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0)
+                        s.oomKilled(c);
+                } catch (PortoException e) {
+                    // A damaged value: leave this container alone.
+                }
+            }
+            if (any && !oomWatchScheduled) {
+                oomWatchScheduled = true;
+                s.clock().schedule(OOM_POLL_MS, this::pollOom);
+            }
+        });
     }
 }

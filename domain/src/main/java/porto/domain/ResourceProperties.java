@@ -1,22 +1,86 @@
 package porto.domain;
 
 import static porto.domain.Property.ANY_STATE;
+import static porto.domain.Property.STOPPED_ONLY;
 
-/** Resource limits: memory, cpu and threads. */
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import porto.ports.Cgroups.Limit;
+
+/** The manual's "CGROUPS" section, and thread_limit (the pids controller). */
 final class ResourceProperties {
     private ResourceProperties() {}
 
+    /** Controllers Linux has; those the host lacks are NotSupported rather than unknown. */
+    private static final Set<String> KNOWN = Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "cpuset", "blkio",
+            "devices", "hugetlb", "net_cls", "net_prio", "perf_event", "rdma", "misc");
+
     static void register(Properties p) {
-        p.add(Property.settable("memory_limit", "memory limit, bytes (0 means unlimited)", ANY_STATE,
-                (s, c) -> "0", (s, c, who, v) -> {
-                    long bytes = Values.parseSize(v);
-                    if (bytes != 0 && bytes < (1L << 20))
-                        throw Values.invalid("memory_limit below 1M is not allowed, got '" + v + "'");
-                    return Long.toString(bytes);
-                }, false));
-        p.add(Property.settable("cpu_limit", "cpu limit: 0..100% or <cores>c (0 means unlimited)", ANY_STATE,
-                (s, c) -> "0c", (s, c, who, v) -> Values.formatCpu(Values.parseCpu(v, s.config().hostCores())), false));
+        MemoryProperties.register(p);
+        CpuProperties.register(p);
+        IoProperties.register(p);
         p.add(Property.settable("thread_limit", "limit of threads (0 means unlimited)", ANY_STATE,
-                (s, c) -> c.level == 1 ? "10000" : "0", (s, c, who, v) -> Long.toString(Values.parseUnsigned(v)), false));
+                (s, c) -> c.level == 1 ? "10000" : "0", (s, c, who, v) -> {
+                    long n = Values.parseUnsigned(v);
+                    if (n != 0)
+                        MemoryProperties.requireKernel(s, "thread_limit", Limit.THREAD_LIMIT);
+                    return Long.toString(n);
+                }, false));
+
+        p.add(Property.settable("controllers", "enabled cgroup controllers: <name>;...; controllers[name]=true enables one",
+                STOPPED_ONLY, (s, c) -> enabled(s, c), (s, c, who, v) -> {
+                    Set<String> wanted = new TreeSet<>();
+                    for (String name : v.split("[;,]"))
+                        if (!name.isBlank())
+                            wanted.add(checkedController(s, name.trim()));
+                    return String.join(";", wanted);
+                }, true).withKeys(
+                (s, c, key) -> Values.formatBool(Set.of(enabled(s, c).split(";")).contains(key)),
+                (s, c, key, v) -> {
+                    String name = checkedController(s, key);
+                    Set<String> explicit = new LinkedHashSet<>(s.resources().explicitControllers(c));
+                    if (Values.parseBool(v)) {
+                        explicit.add(name);
+                    } else {
+                        explicit.remove(name);
+                        String before = c.config.put("controllers", String.join(";", explicit));
+                        try {
+                            if (s.resources().controllersFor(c).contains(name))
+                                throw Values.invalid("controller " + name + " cannot be disabled: the manual's rules need it for "
+                                        + c.name + " (first level, freezer, cpuacct, or a limit that is set)");
+                        } finally {
+                            if (before == null)
+                                c.config.remove("controllers");
+                            else
+                                c.config.put("controllers", before);
+                        }
+                    }
+                    return String.join(";", explicit);
+                }));
+        p.add(Property.readOnly("cgroups", "cgroups holding the container's tasks: <controller>: <path>;...", (s, c) -> {
+            Map<String, String> out = new TreeMap<>();
+            if (c.state != State.STOPPED && !c.controllers.isEmpty())
+                for (String ctl : s.kernel.cgroups().available())
+                    out.putAll(s.kernel.cgroups().paths(ResourceControl.cgroupOf(c, ctl), Set.of(ctl)));
+            return Values.formatMap(out);
+        }, true));
+    }
+
+    /** Controllers in force: those of the current run, or those a start would enable. */
+    private static String enabled(ContainerService s, Container c) throws PortoException {
+        Set<String> set = c.state == State.STOPPED ? s.resources().controllersFor(c) : c.controllers;
+        return String.join(";", new TreeSet<>(set));
+    }
+
+    private static String checkedController(ContainerService s, String name) throws PortoException {
+        if (s.kernel.cgroups().available().contains(name))
+            return name;
+        if (KNOWN.contains(name))
+            throw new PortoException(ErrorCode.NotSupported, "controller " + name + " is not available on this host");
+        throw Values.invalid("unknown cgroup controller '" + name + "', expected one of "
+                + String.join(", ", new TreeSet<>(s.kernel.cgroups().available())));
     }
 }

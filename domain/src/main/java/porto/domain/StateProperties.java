@@ -3,7 +3,6 @@ package porto.domain;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.TreeMap;
 
 /** Read-only facts of a container: its state, its last run, its cgroups and usage. */
 final class StateProperties {
@@ -65,12 +64,7 @@ final class StateProperties {
         p.add(Property.readOnly("stderr", "stored standard error: stderr[[offset][:length]]", (s, c) -> s.readStream(c, "stderr", null), true));
         p.add(Property.readOnly("stdout_offset", "bytes of stdout dropped by rotation", (s, c) -> Long.toString(s.streamOffset(c, "stdout")), false));
         p.add(Property.readOnly("stderr_offset", "bytes of stderr dropped by rotation", (s, c) -> Long.toString(s.streamOffset(c, "stderr")), false));
-        p.add(Property.readOnly("controllers", "enabled cgroup controllers", (s, c) -> String.join(";", new java.util.TreeSet<>(c.controllers)), true));
-        p.add(Property.readOnly("cgroups", "cgroup paths: <controller>: <path>", (s, c) -> Values.formatMap(new TreeMap<>(s.cgroupPaths(c))), true));
         p.add(Property.readOnly("process_count", "current process count", (s, c) -> Long.toString(s.processCount(c)), false));
         p.add(Property.readOnly("thread_count", "current thread count", (s, c) -> Long.toString(s.threadCount(c)), false));
-        p.add(Property.readOnly("memory_usage", "memory usage, bytes", (s, c) -> s.stat(c, porto.ports.Cgroups.Stat.MEMORY_USAGE), false));
-        p.add(Property.readOnly("cpu_usage", "cpu time used, nanoseconds", (s, c) -> s.stat(c, porto.ports.Cgroups.Stat.CPU_USAGE_NS), false));
-        p.add(Property.readOnly("cpu_usage_system", "kernel cpu time used, nanoseconds", (s, c) -> s.stat(c, porto.ports.Cgroups.Stat.CPU_SYSTEM_NS), false));
     }
 }

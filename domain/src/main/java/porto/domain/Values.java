@@ -166,6 +166,59 @@ public final class Values {
         return String.format(Locale.ROOT, "%.3fc", cores).replaceAll("0+c$", "c");
     }
 
+    /** Bytes in the largest 1024-based unit that keeps one decimal at most: 2147483648 is "2G". */
+    public static String formatSize(long bytes) {
+        String[] units = {"", "K", "M", "G", "T", "P", "E"};
+        double v = bytes;
+        int u = 0;
+        while (Math.abs(v) >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return (u == 0 ? Long.toString(bytes) : formatNumber(Math.round(v * 10) / 10.0)) + units[u];
+    }
+
+    /** A decimal without trailing zeros: 1.0 is "1", 0.25 is "0.25". */
+    public static String formatNumber(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15)
+            return Long.toString((long) value);
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * A duration in nanoseconds: a plain number is nanoseconds (as the manual's cpu_period says);
+     * suffixes ns, us, ms and s are accepted.
+     */
+    public static long parseNanos(String text) throws PortoException {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long scale = 1;
+        for (String[] unit : new String[][] {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"}}) {
+            if (t.endsWith(unit[0])) {
+                t = t.substring(0, t.length() - unit[0].length()).trim();
+                scale = Long.parseLong(unit[1]);
+                break;
+            }
+        }
+        if (!t.matches("[0-9]+(\\.[0-9]*)?"))
+            throw invalid("expected a duration like 100ms, 1s or nanoseconds, got '" + text + "'");
+        double ns = Double.parseDouble(t) * scale;
+        if (ns >= 0x1p63)
+            throw invalid("duration is too long: '" + text + "'");
+        return Math.round(ns);
+    }
+
+    /** A weight multiplier: 0.01..100, 1 being the default. */
+    public static double parseWeight(String text, String property) throws PortoException {
+        try {
+            double w = Double.parseDouble(text.trim());
+            if (!(w >= 0.01 && w <= 100))
+                throw invalid(property + " must be within 0.01..100, got '" + text + "'");
+            return w;
+        } catch (NumberFormatException e) {
+            throw invalid("expected " + property + " as a number within 0.01..100, got '" + text + "'");
+        }
+    }
+
     static PortoException invalid(String message) {
         return new PortoException(ErrorCode.InvalidValue, message);
     }

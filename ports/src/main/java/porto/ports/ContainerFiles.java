@@ -15,6 +15,9 @@ public interface ContainerFiles {
     /** Removes the directory at {@code path} and everything in it; a missing one is fine. */
     void removeDirectory(String path);
 
+    /** Names of the directories directly inside {@code dir}; empty when it does not exist. */
+    java.util.List<String> subdirectories(String dir);
+
     /** Creates an empty file owned by uid:gid, truncating an existing one. */
     void createFile(String path, int uid, int gid) throws KernelException;
 

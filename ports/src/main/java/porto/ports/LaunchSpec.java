@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Everything the launcher needs to start one task. Decided entirely by the domain; an adapter only
- * carries it out, in this order: join the cgroups, open the host-side streams, enter the namespaces
+ * carries it out, in this order: open the host-side streams, join the cgroups, enter the namespaces
  * of {@code namespaces.joinOf}, create the new ones, set up the filesystem, open the inside streams,
  * change to {@code cwd}, drop to {@code identity} and exec.
  *
@@ -19,6 +19,7 @@ import java.util.List;
  *                          bind sources and the mount points made for them), or null for root
  * @param rlimits           resource limits to set
  * @param oomScoreAdj       value for /proc/self/oom_score_adj, or null to inherit
+ * @param scheduling        scheduler policy, nice and io priority, or null to inherit the launcher's
  */
 public record LaunchSpec(
         List<String> cgroupDirectories,
@@ -32,7 +33,8 @@ public record LaunchSpec(
         Namespaces namespaces,
         Filesystem filesystem,
         List<Rlimit> rlimits,
-        Integer oomScoreAdj) {
+        Integer oomScoreAdj,
+        Scheduling scheduling) {
 
     /**
      * Who the task runs as.

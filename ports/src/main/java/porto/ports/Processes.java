@@ -11,4 +11,10 @@ public interface Processes {
 
     /** True when the process has a handler for {@code signal} (so it is not ignored as pid 1). */
     boolean catchesSignal(int pid, int signal);
+
+    /**
+     * Applies {@code scheduling} to every thread of {@code pid}; a process that is already gone is
+     * not an error.
+     */
+    void setScheduling(int pid, Scheduling scheduling) throws KernelException;
 }

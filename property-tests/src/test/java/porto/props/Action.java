@@ -285,12 +285,16 @@ sealed interface Action {
             ErrorCode expected = Expect.findForChange(before, name);
             if (expected == null)
                 expected = canonical == null ? ErrorCode.InvalidValue : ErrorCode.Success;
+            // The manual: a controller cannot be enabled for a container that is not stopped.
+            if (expected == ErrorCode.Success && before.get(name).state() != State.STOPPED && !canonical.equals("0")
+                    && !w.get(name, "controllers").isEmpty() && w.get(name, "controllers[memory]").equals("false"))
+                expected = ErrorCode.InvalidState;
             String old = w.get(name, "memory_limit");
             expect(expected, World.outcome(() -> w.service.set(World.ROOT, name, "memory_limit", value)),
                     "set " + name + " memory_limit=" + value);
             if (expected == ErrorCode.Success) {
                 assertEquals(canonical, w.get(name, "memory_limit"));
-                if (w.get(name, "controllers[memory]").equals("true"))
+                if (w.kernel.cgroups().exists("memory", name))
                     assertEquals(Long.parseLong(canonical),
                             w.kernel.cgroups().limit(name, Cgroups.Limit.MEMORY_LIMIT).orElse(-1),
                             "memory_limit of " + name + " reaches its cgroup");

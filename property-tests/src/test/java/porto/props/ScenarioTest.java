@@ -125,7 +125,7 @@ class ScenarioTest {
         run("a", "sleep $PORTO_NAME");
         LaunchSpec spec = w.kernel.launcher().lastLaunch();
         assertEquals(List.of("sleep", "a"), spec.argv());
-        assertEquals(w.kernel.cgroups().taskDirectories("a", java.util.Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "devices")),
+        assertEquals(w.kernel.cgroups().taskDirectories("a", porto.fake.FakeCgroups.ALL_CONTROLLERS),
                 spec.cgroupDirectories());
         assertTrue(spec.env().contains("PORTO_NAME=a"), spec.env().toString());
         assertTrue(spec.env().contains("PORTO_HOST=host"), spec.env().toString());

@@ -2,6 +2,7 @@ package porto.props;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import net.jqwik.api.ForAll;
@@ -73,5 +74,32 @@ class ValuesTest {
         assertEquals("2c", Values.formatCpu(2));
         assertEquals(ErrorCode.InvalidValue, assertThrows(PortoException.class, () -> Values.parseCpu("3c", 2)).code());
         assertEquals(ErrorCode.InvalidValue, assertThrows(PortoException.class, () -> Values.parseCpu("101%", 2)).code());
+    }
+
+    @Test
+    void durationsAreNanosecondsUnlessSuffixed() throws Exception {
+        assertEquals(100_000_000, Values.parseNanos("100000000"));
+        assertEquals(100_000_000, Values.parseNanos("100ms"));
+        assertEquals(1_000_000_000, Values.parseNanos("1s"));
+        assertEquals(1_500_000, Values.parseNanos("1.5ms"));
+        assertEquals(500_000, Values.parseNanos("500us"));
+        for (String bad : new String[] {"", "ms", "-1ms", "1h", "soon"})
+            assertEquals(ErrorCode.InvalidValue, assertThrows(PortoException.class, () -> Values.parseNanos(bad)).code(), bad);
+    }
+
+    @Test
+    void weightsStayWithinTheManualsRange() throws Exception {
+        assertEquals(0.01, Values.parseWeight("0.01", "w"));
+        assertEquals(100, Values.parseWeight("100", "w"));
+        for (String bad : new String[] {"0", "0.001", "101", "NaN", "Infinity", "heavy"})
+            assertEquals(ErrorCode.InvalidValue, assertThrows(PortoException.class, () -> Values.parseWeight(bad, "w")).code(), bad);
+        assertEquals("2.5", Values.formatNumber(2.5));
+        assertEquals("1", Values.formatNumber(1.0));
+    }
+
+    @Property(tries = 300)
+    void formattedSizesParseBackWithinRounding(@ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bytes) throws Exception {
+        long parsed = Values.parseSize(Values.formatSize(bytes));
+        assertTrue(Math.abs(parsed - bytes) <= bytes / 20 + 1, Values.formatSize(bytes) + " for " + bytes);
     }
 }

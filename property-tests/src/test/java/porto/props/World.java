@@ -21,10 +21,17 @@ final class World {
     static final Caller ROOT = Caller.ROOT;
 
     final FakeKernel kernel = new FakeKernel();
+    final DomainConfig config;
     ContainerService service;
     int daemonRestarts;
 
     World() {
+        this(DomainConfig.defaults(2, Map.of(), "host"));
+    }
+
+    /** A machine described by {@code config} (its cpus and memory). */
+    World(DomainConfig config) {
+        this.config = config;
         // Each nanoTime() the domain reads moves the clock 5 ms: a stop that has to wait out its
         // timeout does so in a few real 10 ms condition waits (see FakeClock).
         kernel.clock().setAutoStep(5);
@@ -42,7 +49,7 @@ final class World {
     ContainerService newService() {
         ContainerService.Kernel ports = new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(),
                 kernel.processes(), kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), kernel.files());
-        return new ContainerService(ports, DomainConfig.defaults(2, Map.of(), "host"));
+        return new ContainerService(ports, config);
     }
 
     /** The daemon dies; {@code whileDown} runs with no daemon; a new one takes over and hears exits. */
