@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,34 +13,7 @@ import org.junit.jupiter.api.Test;
  * with a "bringup" script; here {@link Rootfs} does that. Stored output lives in the container's
  * working directory on the host, so "stdout" and "stderr" do not show up in the root's listing.
  */
-class IsolationTest {
-    static Portod portod;
-    static Cli cli;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-        cli = new Cli(portod);
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
-    private static Portod.Run ok(String... args) throws Exception {
-        return cli.ok(args);
-    }
-
-    private static String output(String name, String... props) throws Exception {
-        return cli.output(name, props);
-    }
-
-    private static String get(String name, String property) throws Exception {
-        return cli.get(name, property);
-    }
-
+class IsolationTest extends PortodTest {
     @Test
     void withoutIsolationPsSeesTheHost() throws Exception {
         int lines = Integer.parseInt(output("ps", "command=sh -c 'ps aux | wc -l'", "isolate=false").strip());

@@ -16,16 +16,12 @@ import org.junit.jupiter.api.Test;
  * The manual's "Name" section and enable_porto, from clients that run inside containers: each
  * test runs portoctl (this build's) as a container's command and reads what it printed.
  */
-class NamesTest {
-    static Portod portod;
-    static Cli cli;
+class NamesTest extends PortodTest {
     static Path tools;
     static String portoctl;
 
     @BeforeAll
     static void up() throws Exception {
-        portod = Portod.start();
-        cli = new Cli(portod);
         tools = Files.createTempDirectory("porto-names-");
         Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
         portoctl = Portod.portoctlScript(tools).toString();
@@ -33,8 +29,6 @@ class NamesTest {
 
     @AfterAll
     static void down() throws Exception {
-        if (portod != null)
-            portod.close();
         if (tools != null)
             Portod.deleteTree(tools);
     }
@@ -47,14 +41,14 @@ class NamesTest {
         List<String> args = new ArrayList<>(List.of("run", name, "command=sh -c '" + sh + "'",
                 "env=PORTO_SOCKET=" + portod.socket));
         args.addAll(props);
-        cli.ok(args.toArray(String[]::new));
-        cli.ok("wait", name);
-        return new String[] {cli.ok("get", name, "stdout").out(), cli.ok("get", name, "stderr").out()};
+        ok(args.toArray(String[]::new));
+        ok("wait", name);
+        return new String[] {ok("get", name, "stdout").out(), ok("get", name, "stderr").out()};
     }
 
     @Test
     void aClientInAnIsolatedContainerWorksInItsOwnNamespace() throws Exception {
-        cli.ok("create", "other");
+        ok("create", "other");
         String[] out = inside("box", List.of("enable_porto=isolate"),
                 "create child", "list -1", "get self absolute_name", "get child absolute_name",
                 "get . absolute_name", "get /porto/box/child state", "get self/.. state", "get / state",
@@ -70,20 +64,20 @@ class NamesTest {
                 "meta", "= 0",
                 "= 1") + "\n", out[0], out[1]);
         assertTrue(out[1].contains("Permission"), "a name outside the namespace is refused: " + out[1]);
-        assertEquals("stopped", cli.get("box/child", "state"), "the host sees the child by its full name");
-        assertEquals("/porto/box/", cli.get("box/child", "absolute_namespace"));
-        cli.ok("destroy", "box");
-        cli.ok("destroy", "other");
+        assertEquals("stopped", get("box/child", "state"), "the host sees the child by its full name");
+        assertEquals("/porto/box/", get("box/child", "absolute_namespace"));
+        ok("destroy", "box");
+        ok("destroy", "other");
     }
 
     @Test
     void portoNamespaceIsAPrefix() throws Exception {
-        cli.ok("create", "pfx");
-        cli.ok("create", "pfx/seen");
+        ok("create", "pfx");
+        ok("create", "pfx/seen");
         String[] out = inside("nsbox", List.of("porto_namespace=pfx/"), "list -1", "get seen absolute_name");
         assertEquals("seen\n= 0\n/porto/pfx/seen\n= 0\n", out[0], out[1]);
-        cli.ok("destroy", "nsbox");
-        cli.ok("destroy", "pfx");
+        ok("destroy", "nsbox");
+        ok("destroy", "pfx");
     }
 
     @Test
@@ -91,26 +85,26 @@ class NamesTest {
         String[] out = inside("off", List.of("enable_porto=false"), "list");
         assertEquals("= 11\n", out[0], "portoctl exits with the error code, Permission");
         assertTrue(out[1].contains("Permission") && out[1].contains("enable_porto=false"), out[1]);
-        cli.ok("destroy", "off");
+        ok("destroy", "off");
     }
 
     @Test
     void readOnlyAccessRefusesWrites() throws Exception {
-        cli.ok("create", "visible");
+        ok("create", "visible");
         String[] out = inside("ro", List.of("enable_porto=read-only"), "get visible state", "create nope", "destroy visible");
         assertEquals("stopped\n= 0\n= 11\n= 11\n", out[0], out[1]);
         assertTrue(out[1].contains("Permission") && out[1].contains("read-only"), out[1]);
-        cli.fails("ContainerDoesNotExist", "get", "nope", "state");
-        cli.ok("destroy", "visible");
-        cli.ok("destroy", "ro");
+        fails("ContainerDoesNotExist", "get", "nope", "state");
+        ok("destroy", "visible");
+        ok("destroy", "ro");
     }
 
     @Test
     void childOnlyWritesBelowItself() throws Exception {
         String[] out = inside("parent", List.of("enable_porto=child-only"), "create top", "create self/kid");
         assertEquals("= 11\n= 0\n", out[0], out[1]);
-        assertEquals("stopped", cli.get("parent/kid", "state"));
-        cli.ok("destroy", "parent");
+        assertEquals("stopped", get("parent/kid", "state"));
+        ok("destroy", "parent");
     }
 
     @Test
@@ -120,17 +114,17 @@ class NamesTest {
                 "create mine");
         assertEquals("= 11\n", out[0], out[1]);
         assertTrue(out[1].contains("Permission"), out[1]);
-        cli.ok("destroy", "users");
+        ok("destroy", "users");
     }
 
     @Test
     void theHostSeesEverythingByItsFullName() throws Exception {
-        cli.ok("create", "h");
-        cli.ok("create", "h/i");
-        assertEquals("/porto/h/i", cli.get("/porto/h/i", "absolute_name"));
-        assertEquals("meta", cli.get("self", "state"), "self of a host client is the host");
-        assertEquals("/porto/h", cli.get("h/i/..", "absolute_name"));
-        cli.ok("destroy", "h");
+        ok("create", "h");
+        ok("create", "h/i");
+        assertEquals("/porto/h/i", get("/porto/h/i", "absolute_name"));
+        assertEquals("meta", get("self", "state"), "self of a host client is the host");
+        assertEquals("/porto/h", get("h/i/..", "absolute_name"));
+        ok("destroy", "h");
     }
 
     @Test
@@ -145,11 +139,11 @@ class NamesTest {
             for (String dir : List.of("/work", System.getProperty("user.home") + "/.m2"))
                 if (Files.isDirectory(Path.of(dir)))
                     binds.add(dir + " " + dir + " ro");
-            cli.ok("run", "jail", "command=" + portoctl + " list -1 jail", "root=" + root, "bind=" + String.join("; ", binds));
-            cli.ok("wait", "jail");
-            assertEquals("0", cli.get("jail", "exit_code"), cli.ok("get", "jail", "stderr").out());
-            assertEquals("jail\n", cli.ok("get", "jail", "stdout").out());
-            cli.ok("destroy", "jail");
+            ok("run", "jail", "command=" + portoctl + " list -1 jail", "root=" + root, "bind=" + String.join("; ", binds));
+            ok("wait", "jail");
+            assertEquals("0", get("jail", "exit_code"), ok("get", "jail", "stderr").out());
+            assertEquals("jail\n", ok("get", "jail", "stdout").out());
+            ok("destroy", "jail");
         }
     }
 }

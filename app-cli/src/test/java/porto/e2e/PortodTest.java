@@ -1,6 +1,7 @@
 package porto.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,5 +39,25 @@ abstract class PortodTest {
     /** "portoctl get NAME PROPERTY", without the trailing newline. */
     static String get(String name, String property) throws Exception {
         return ok("get", name, property).line();
+    }
+
+    /** Runs portoctl and requires a failure whose message contains {@code error} (an error code, or any text). */
+    static Portod.Run fails(String error, String... args) throws Exception {
+        Portod.Run r = portod.portoctl(args);
+        assertTrue(r.code() != 0, () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ", printed: " + r.out());
+        assertTrue(r.err().contains(error), () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ": " + r.err());
+        return r;
+    }
+
+    /** "portoctl run NAME PROPS...", waits for its death and returns its stdout without the last newline. */
+    static String output(String name, String... props) throws Exception {
+        String[] args = new String[props.length + 2];
+        args[0] = "run";
+        args[1] = name;
+        System.arraycopy(props, 0, args, 2, props.length);
+        ok(args);
+        ok("wait", name);
+        String out = ok("get", name, "stdout").out();
+        return out.endsWith("\n") ? out.substring(0, out.length() - 1) : out;
     }
 }

@@ -6,45 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Symbolic links inside a container's root never lead porto to a host path: not as a bind
  * target, not as a stream path when the task starts, and not when the daemon reads a stream back.
  */
-class RootEscapeTest {
+class RootEscapeTest extends PortodTest {
     /** A name no host file has; each test checks it never appears in the host's /etc. */
     private static final Path HOST_ETC_MARK = Path.of("/etc/porto-escape-" + ProcessHandle.current().pid());
-
-    static Portod portod;
-    static Cli cli;
-
-    @BeforeAll
-    static void up() throws Exception {
-        portod = Portod.start();
-        cli = new Cli(portod);
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
-    }
-
-    private static Portod.Run ok(String... args) throws Exception {
-        return cli.ok(args);
-    }
-
-    private static String output(String name, String... props) throws Exception {
-        return cli.output(name, props);
-    }
-
-    private static String get(String name, String property) throws Exception {
-        return cli.get(name, property);
-    }
 
     @AfterEach
     void hostEtcIsUntouched() throws Exception {
@@ -108,7 +79,7 @@ class RootEscapeTest {
         try (Rootfs root = Rootfs.with("echo")) {
             root.symlink("/out", HOST_ETC_MARK.toString());
             // Without bind_dns porto makes no /etc in the root, so the link leads nowhere.
-            cli.fails("No such file or directory: open(/out)", "run", "nodir", "command=echo x", "root=" + root,
+            fails("No such file or directory: open(/out)", "run", "nodir", "command=echo x", "root=" + root,
                     "stdout_path=/out", "bind_dns=false");
         }
     }

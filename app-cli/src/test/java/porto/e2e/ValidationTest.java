@@ -1,30 +1,18 @@
 package porto.e2e;
 
 import java.nio.file.Files;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad isolation settings are refused with the right error code and a message that says why. */
-class ValidationTest {
-    static Portod portod;
-    static Cli cli;
-
+class ValidationTest extends PortodTest {
     @BeforeAll
     static void up() throws Exception {
-        portod = Portod.start();
-        cli = new Cli(portod);
-        cli.ok("create", "v");
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (portod != null)
-            portod.close();
+        ok("create", "v");
     }
 
     private static void refused(String error, String property, String value) throws Exception {
-        cli.fails(error, "set", "v", property, value);
+        fails(error, "set", "v", property, value);
     }
 
     @Test
@@ -37,15 +25,15 @@ class ValidationTest {
         refused("InvalidValue (unknown user 'nosuchuser'", "devices", "/dev/null rw /dev/null 0666 nosuchuser");
         refused("DeviceNotFound (device /dev/porto-no-such-device does not exist", "devices", "/dev/porto-no-such-device rw");
         refused("DeviceNotFound (/dev/pts is not a device node", "devices", "/dev/pts rw");
-        cli.ok("set", "v", "devices", "/dev/porto-no-such-device rw?; /dev/null rw");
+        ok("set", "v", "devices", "/dev/porto-no-such-device rw?; /dev/null rw");
     }
 
     @Test
     void capabilitiesMustBeKnown() throws Exception {
         refused("InvalidValue (unknown capability 'FOO'", "capabilities", "NET_ADMIN;FOO");
         refused("InvalidValue (unknown capability 'BAR'", "capabilities_ambient", "BAR");
-        cli.ok("set", "v", "capabilities", "cap_net_admin; SYS_PTRACE");
-        cli.ok("get", "v", "capabilities[NET_ADMIN]");
+        ok("set", "v", "capabilities", "cap_net_admin; SYS_PTRACE");
+        ok("get", "v", "capabilities[NET_ADMIN]");
     }
 
     @Test
@@ -69,45 +57,45 @@ class ValidationTest {
     @Test
     void aMissingRootOrBindSourceStopsTheStart() throws Exception {
         try (Rootfs root = Rootfs.with("true")) {
-            cli.ok("create", "paths");
-            cli.ok("set", "paths", "command", "true");
-            cli.ok("set", "paths", "root", root + "/missing");
-            cli.fails("InvalidPath (root " + root + "/missing of paths does not exist", "start", "paths");
+            ok("create", "paths");
+            ok("set", "paths", "command", "true");
+            ok("set", "paths", "root", root + "/missing");
+            fails("InvalidPath (root " + root + "/missing of paths does not exist", "start", "paths");
             Files.writeString(root.resolve("file"), "");
-            cli.ok("set", "paths", "root", root + "/file");
-            cli.fails("InvalidPath (root " + root + "/file of paths is not a directory", "start", "paths");
-            cli.ok("set", "paths", "root", root.toString());
-            cli.ok("set", "paths", "bind", "/porto-no-such-source /mnt");
-            cli.fails("InvalidPath (bind source /porto-no-such-source does not exist", "start", "paths");
-            cli.ok("destroy", "paths");
+            ok("set", "paths", "root", root + "/file");
+            fails("InvalidPath (root " + root + "/file of paths is not a directory", "start", "paths");
+            ok("set", "paths", "root", root.toString());
+            ok("set", "paths", "bind", "/porto-no-such-source /mnt");
+            fails("InvalidPath (bind source /porto-no-such-source does not exist", "start", "paths");
+            ok("destroy", "paths");
         }
     }
 
     @Test
     void aHostnameNeedsItsOwnNamespace() throws Exception {
-        cli.ok("create", "host");
-        cli.ok("set", "host", "command", "true");
-        cli.ok("set", "host", "isolate", "false");
-        cli.ok("set", "host", "hostname", "other");
-        cli.fails("InvalidValue (hostname of host needs its own uts namespace", "start", "host");
-        cli.ok("destroy", "host");
+        ok("create", "host");
+        ok("set", "host", "command", "true");
+        ok("set", "host", "isolate", "false");
+        ok("set", "host", "hostname", "other");
+        fails("InvalidValue (hostname of host needs its own uts namespace", "start", "host");
+        ok("destroy", "host");
     }
 
     @Test
     void aChildCannotExceedItsParent() throws Exception {
-        cli.ok("create", "lim");
-        cli.ok("set", "lim", "capabilities", "CHOWN;KILL");
-        cli.ok("create", "lim/caps");
-        cli.ok("set", "lim/caps", "command", "true");
-        cli.ok("set", "lim/caps", "capabilities", "CHOWN;SYS_ADMIN");
-        cli.fails("Permission (capabilities out of bounds for lim/caps: SYS_ADMIN", "start", "lim/caps");
-        cli.ok("set", "lim/caps", "capabilities", "CHOWN");
-        cli.ok("set", "lim/caps", "capabilities_ambient", "KILL");
-        cli.fails("Permission (ambient capabilities out of bounds for lim/caps: KILL", "start", "lim/caps");
-        cli.ok("create", "lim/dev");
-        cli.ok("set", "lim/dev", "command", "true");
-        cli.ok("set", "lim/dev", "devices", "/dev/loop-control rw");
-        cli.fails("Permission (device c 10:237 rwm is not permitted to parent lim", "start", "lim/dev");
-        cli.ok("destroy", "lim");
+        ok("create", "lim");
+        ok("set", "lim", "capabilities", "CHOWN;KILL");
+        ok("create", "lim/caps");
+        ok("set", "lim/caps", "command", "true");
+        ok("set", "lim/caps", "capabilities", "CHOWN;SYS_ADMIN");
+        fails("Permission (capabilities out of bounds for lim/caps: SYS_ADMIN", "start", "lim/caps");
+        ok("set", "lim/caps", "capabilities", "CHOWN");
+        ok("set", "lim/caps", "capabilities_ambient", "KILL");
+        fails("Permission (ambient capabilities out of bounds for lim/caps: KILL", "start", "lim/caps");
+        ok("create", "lim/dev");
+        ok("set", "lim/dev", "command", "true");
+        ok("set", "lim/dev", "devices", "/dev/loop-control rw");
+        fails("Permission (device c 10:237 rwm is not permitted to parent lim", "start", "lim/dev");
+        ok("destroy", "lim");
     }
 }
