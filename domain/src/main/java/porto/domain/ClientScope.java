@@ -116,6 +116,8 @@ public final class ClientScope {
         else
             full = namespace + name;
         full = normalize(full);
+        if (full == null)
+            throw new PortoException(ErrorCode.InvalidValue, "container name " + name + " climbs above the host");
         if (!canSee(full))
             throw new PortoException(ErrorCode.Permission, "container " + name + " is out of the client's namespace");
         return full;
@@ -147,7 +149,7 @@ public final class ClientScope {
 
     /** ".": the common parent of all containers in the namespace. */
     private String dot() {
-        return namespace.isEmpty() ? ContainerName.HOST : normalize(namespace.substring(0, namespace.length() - 1));
+        return namespace.isEmpty() ? ContainerName.HOST : namespace.substring(0, namespace.length() - 1);
     }
 
     /** The host, ".", anything in the namespace, the client's container, its ancestors and descendants. */
@@ -185,15 +187,16 @@ public final class ClientScope {
         return ns.endsWith("/") ? ns.substring(0, ns.length() - 1) : ns;
     }
 
-    /** Applies "." and ".." components; going above the host stays at the host. */
+    /** Applies "." and ".." components; null when ".." would climb above the host. */
     static String normalize(String name) {
         if (name.equals(ContainerName.HOST))
             return name;
         List<String> parts = new ArrayList<>();
         for (String part : name.split("/", -1)) {
-            if (part.equals(".."))  {
-                if (!parts.isEmpty())
-                    parts.remove(parts.size() - 1);
+            if (part.equals("..")) {
+                if (parts.isEmpty())
+                    return null;
+                parts.remove(parts.size() - 1);
             } else if (!part.equals(".")) {
                 parts.add(part);
             }
