@@ -1,8 +1,8 @@
 /*
  * Mode "launch": start one container task from the spec on stdin
- * ("key=value" records, each ended by NUL). We join cgroups, open the
- * host-side streams and the host program, enter and create namespaces and
- * fork; the child sets up mounts, opens the inside streams, sets limits
+ * ("key=value" records, each ended by NUL). We open the host-side
+ * streams and the host program, join cgroups, enter and create namespaces
+ * and fork; the child sets up mounts, opens the inside streams, sets limits
  * and credentials and execs. A failing child writes "<errno>\t<step>" to a
  * CLOEXEC pipe, so EOF alone means exec succeeded. stdout gets exactly one
  * line: "ok <pid> <starttime>" or "error <errno> <strerror>: <step>".
@@ -199,14 +199,16 @@ static void as_client(int on)
 	static size_t n;
 	static unsigned long long cuid, cgid;
 	static int parsed;
-	char groups_text[4096] = "";
 
 	if (!client_cred)
 		return;
-	if (!parsed) {
-		if (sscanf(client_cred, "%llu %llu %4095s", &cuid, &cgid, groups_text) < 2)
+	if (!parsed) { /* "<uid> <gid> <g1,g2,...>" */
+		const char *rest;
+		int used = 0;
+		if (sscanf(client_cred, "%llu %llu %n", &cuid, &cgid, &used) < 2 || !used)
 			fail(EINVAL, "spec: bad client_cred=%s", client_cred);
-		n = gid_list(groups_text, list, "client_cred");
+		rest = client_cred + used;
+		n = gid_list(rest, list, "client_cred");
 		parsed = 1;
 	}
 	if (on) {

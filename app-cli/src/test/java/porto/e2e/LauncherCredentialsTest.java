@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,21 @@ class LauncherCredentialsTest {
 
     /** Runs "portod-native launch" on these records; its one line of answer. */
     private static String launch(String... records) throws Exception {
+        return launch(List.of(Portod.nativeBinary().toString(), "launch"), records);
+    }
+
+    /** As {@link #launch(String...)}, but a task that starts lives in a pid namespace of its own, not ours. */
+    private static String launchContained(String... records) throws Exception {
+        return launch(List.of("unshare", "--fork", "--pid", "--kill-child", Portod.nativeBinary().toString(), "launch"), records);
+    }
+
+    private static String launch(List<String> command, String... records) throws Exception {
         ByteArrayOutputStream spec = new ByteArrayOutputStream();
         for (String r : records) {
             spec.writeBytes(r.getBytes(StandardCharsets.UTF_8));
             spec.write(0);
         }
-        Process p = new ProcessBuilder(Portod.nativeBinary().toString(), "launch").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         p.getOutputStream().write(spec.toByteArray());
         p.getOutputStream().close();
         String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -57,6 +67,15 @@ class LauncherCredentialsTest {
         String answer = launch(NOBODY, "stdout=" + locked + "/out", "cwd=/", "arg=/bin/true");
         assertEquals("error 13 Permission denied: open(" + locked + "/out)", answer);
         assertFalse(Files.exists(locked.resolve("out")), "nothing was created with the daemon's rights");
+    }
+
+    @Test
+    void aStreamIsCreatedAsTheClient() throws Exception {
+        Path open = Files.createDirectories(scratch.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String answer = launchContained(NOBODY, "stdout=" + open + "/out", "cwd=/", "uid=65534", "gid=65534", "arg=/bin/true");
+        assertTrue(answer.startsWith("ok "), answer);
+        assertEquals(65534, Files.getAttribute(open.resolve("out"), "unix:uid"), "the file belongs to the client");
     }
 
     @Test
