@@ -92,6 +92,8 @@ public final class NativeLauncher implements TaskLauncher {
         List<String> unshare = new ArrayList<>();
         if (ns.isolate())
             unshare.addAll(List.of("pid", "ipc", "uts"));
+        else if (!ns.hostname().isEmpty())
+            unshare.add("uts"); // its own name, not the parent's renamed
         if (ns.newNet())
             unshare.add("net");
         if (ns.isolate() || ns.newMount())

@@ -103,6 +103,12 @@ class IsolationTest extends PortodTest {
             assertEquals("image\n", Files.readString(root.resolve("etc/hostname")), "the root's own file is untouched");
             ok("destroy", "etchost");
         }
+        // Without isolation the container still gets a uts namespace of its own for its name.
+        assertEquals("shared", output("sharedname", "command=hostname", "hostname=shared", "isolate=false"));
+        assertEquals(Rootfs.run("hostname").strip(), output("hostcheck", "command=hostname", "isolate=false"),
+                "the host's name is untouched");
+        ok("destroy", "sharedname");
+        ok("destroy", "hostcheck");
     }
 
     @Test

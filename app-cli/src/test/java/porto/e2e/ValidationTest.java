@@ -72,16 +72,6 @@ class ValidationTest extends PortodTest {
     }
 
     @Test
-    void aHostnameNeedsItsOwnNamespace() throws Exception {
-        ok("create", "host");
-        ok("set", "host", "command", "true");
-        ok("set", "host", "isolate", "false");
-        ok("set", "host", "hostname", "other");
-        fails("InvalidValue (hostname of host needs its own uts namespace", "start", "host");
-        ok("destroy", "host");
-    }
-
-    @Test
     void aChildCannotExceedItsParent() throws Exception {
         ok("create", "lim");
         ok("set", "lim", "capabilities", "CHOWN;KILL");

@@ -72,12 +72,10 @@ final class LaunchPlanner {
         boolean isolate = Values.parseBool(value(c, "isolate"));
         boolean os = FilesystemProperties.isOs(s, c);
         String hostname = value(c, "hostname");
-        if (!hostname.isEmpty() && !isolate)
-            throw new PortoException(ErrorCode.InvalidValue, "hostname of " + c.name + " needs its own uts namespace (isolate=true)");
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
-        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, isolate ? hostname : "");
+        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, hostname);
 
         List<String> stored = new ArrayList<>();
         var stdio = new LaunchSpec.Stdio(stream(c, "stdin", workDir, caller, stored),

@@ -73,7 +73,7 @@ public record LaunchSpec(
      * @param isolate   then create new pid, ipc, uts and mount namespaces
      * @param newNet    then create a new, empty network namespace
      * @param newMount  create a new mount namespace even without isolate (for binds)
-     * @param hostname  hostname to set in the new uts namespace, or empty
+     * @param hostname  hostname to set, or empty; a new uts namespace is made for it even without isolate
      */
     public record Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname) {}
 
