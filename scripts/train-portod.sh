@@ -6,7 +6,10 @@ set -euo pipefail
 lib=/usr/lib/porto
 java=$(sed -n 's/^exec "\([^"]*\)".*/\1/p' /usr/sbin/portod)
 rm -f "$lib/portod.aot"
-if ! "$java" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
+# Probe with a scratch file: the JVM replaces the file it writes, and /dev/null must stay a device.
+probe=$(mktemp -d)
+trap 'rm -rf "$probe"' EXIT
+if ! "$java" -XX:AOTCacheOutput="$probe/probe.aot" -version >/dev/null 2>&1; then
     echo "this JDK has no AOT cache; portod runs without one"
     exit 0
 fi
