@@ -9,7 +9,7 @@ bash scripts/install.sh
 bash scripts/train-portod.sh
 
 if portod status >/dev/null 2>&1; then
-    portod reload
+    portod upgrade
 else
     portod start
 fi

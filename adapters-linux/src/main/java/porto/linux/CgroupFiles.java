@@ -109,12 +109,26 @@ final class CgroupFiles {
         return out;
     }
 
+    /**
+     * Names seen as control files (memory.stat, tasks, ...). Every cgroup directory holds dozens of
+     * them; remembering their names saves a stat of each on every walk, which dominated walks of
+     * large trees. A control file's name can never be a child cgroup's in the same hierarchy.
+     */
+    private static final Set<String> CONTROL_FILES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private static void collect(Path dir, List<Path> out) {
         if (!Files.isDirectory(dir))
             return;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
-            for (Path child : entries)
-                collect(child, out);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path child : entries) {
+                String name = child.getFileName().toString();
+                if (CONTROL_FILES.contains(name))
+                    continue;
+                if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    collect(child, out);
+                else
+                    CONTROL_FILES.add(name);
+            }
         } catch (IOException e) {
             // Vanished while walking: nothing below it.
         }

@@ -98,6 +98,9 @@ class ReliabilityTest extends PortodTest {
         long old = portod.daemonPid();
         Portod.signal(old, "KILL");
         awaitNewDaemon(old);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while ((java.nio.file.Files.exists(freezer) || java.nio.file.Files.exists(dir)) && System.nanoTime() < deadline)
+            Thread.sleep(20); // the scan runs just after start, off the start's critical path
         assertTrue(!java.nio.file.Files.exists(freezer), "the stale cgroup is removed");
         assertTrue(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "its process is killed");
         assertTrue(!java.nio.file.Files.exists(dir), "the stale working directory is removed");

@@ -3,9 +3,11 @@ package porto.domain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -97,7 +99,8 @@ public final class ContainerService {
         }
         kernel.exits().start(this::taskExited);
         destroyOrphanedWeak();
-        removeLeftovers();
+        // Off the start's critical path: the scan reads the whole cgroup tree.
+        kernel.clock().schedule(0, this::removeLeftovers);
         lock.lock();
         try {
             for (Container c : containers.values())
@@ -170,11 +173,13 @@ public final class ContainerService {
      * the kernel work and its record, or a record that was damaged) are removed, processes first.
      */
     private void removeLeftovers() {
+        Set<String> existing = kernel.cgroups().containerPaths(); // read without the lock: it is slow
         lock.lock();
         try {
+            Set<String> known = containersAndAncestors();
             List<String> stale = new ArrayList<>();
-            for (String path : kernel.cgroups().containerPaths())
-                if (!isContainerOrAncestor(path))
+            for (String path : existing)
+                if (!known.contains(path))
                     stale.add(path);
             stale.sort(Comparator.comparingInt(String::length).reversed());
             for (String path : stale) {
@@ -199,13 +204,13 @@ public final class ContainerService {
         }
     }
 
-    private boolean isContainerOrAncestor(String path) {
-        if (containers.containsKey(path))
-            return true;
+    private Set<String> containersAndAncestors() {
+        Set<String> out = new HashSet<>();
         for (String name : containers.keySet())
-            if (name.startsWith(path + "/"))
-                return true;
-        return false;
+            for (String n = name; !n.equals(ContainerName.HOST); n = ContainerName.parent(n))
+                if (!out.add(n))
+                    break;
+        return out;
     }
 
     /**
@@ -213,8 +218,9 @@ public final class ContainerService {
      * running container's own files are indistinguishable from a stale child's.
      */
     private void removeStaleDirectories() {
+        Set<String> known = containersAndAncestors();
         for (String sub : kernel.files().subdirectories(config.placeRoot()))
-            if (!isContainerOrAncestor(sub))
+            if (!known.contains(sub))
                 kernel.files().removeDirectory(config.placeRoot() + "/" + sub);
     }
 
