@@ -3,7 +3,6 @@ package porto.domain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +45,7 @@ public final class ContainerService {
     private final Lifecycle lifecycle;
     private final Persistence persistence;
     private final OutputStore output;
+    private final Housekeeping housekeeping;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
@@ -59,6 +59,7 @@ public final class ContainerService {
         this.lifecycle = new Lifecycle(this);
         this.persistence = new Persistence(this);
         this.output = new OutputStore(this);
+        this.housekeeping = new Housekeeping(this);
     }
 
     // ---- wiring and facts used by properties ----
@@ -98,159 +99,7 @@ public final class ContainerService {
             lock.unlock();
         }
         kernel.exits().start(this::taskExited);
-        destroyOrphanedWeak();
-        // Off the start's critical path: the scan reads the whole cgroup tree.
-        kernel.clock().schedule(0, this::removeLeftovers);
-        lock.lock();
-        try {
-            for (Container c : containers.values())
-                if (c.state == State.DEAD)
-                    lifecycle.scheduleAfterDeath(c);
-        } finally {
-            lock.unlock();
-        }
-        scheduleRotation();
-        // Exits that happened while no daemon ran are replayed right after start; a task that is
-        // gone and still unreported after that has been lost with its status.
-        if (!lost.isEmpty())
-            kernel.clock().schedule(LOST_TASK_GRACE_MS, () -> buryLost(lost));
-    }
-
-    static final long LOST_TASK_GRACE_MS = 3_000;
-    static final long ROTATE_PERIOD_MS = 2_000;
-
-    /** Keeps stored output within stdout_limit, every few seconds. */
-    private void scheduleRotation() {
-        kernel.clock().schedule(ROTATE_PERIOD_MS, () -> {
-            lock.lock();
-            try {
-                for (Container c : containers.values())
-                    if (c.state == State.RUNNING || c.state == State.PAUSED)
-                        output.rotate(c);
-            } finally {
-                lock.unlock();
-            }
-            scheduleRotation();
-        });
-    }
-
-    /** Timer: respawn a container that is still dead from the same death. */
-    void respawnDead(String name, long deathTime) {
-        lock.lock();
-        try {
-            Container c = containers.get(name);
-            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
-                return;
-            try {
-                lifecycle.respawn(c);
-            } catch (PortoException e) {
-                // Start failed: start_errno says why; the container stays stopped for the user.
-                persistence.save(c);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Timer: destroy a container that has been dead for aging_time. */
-    void ageOut(String name, long deathTime) {
-        lock.lock();
-        try {
-            Container c = containers.get(name);
-            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
-                return;
-            lifecycle.stopTree(c, 0);
-            removeTree(c);
-        } catch (PortoException e) {
-            // Busy with something else; it will age out with its next death.
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Cgroups and working directories of containers that no longer exist (a daemon killed between
-     * the kernel work and its record, or a record that was damaged) are removed, processes first.
-     */
-    private void removeLeftovers() {
-        Set<String> existing = kernel.cgroups().containerPaths(); // read without the lock: it is slow
-        lock.lock();
-        try {
-            Set<String> known = containersAndAncestors();
-            List<String> stale = new ArrayList<>();
-            for (String path : existing)
-                if (!known.contains(path))
-                    stale.add(path);
-            stale.sort(Comparator.comparingInt(String::length).reversed());
-            for (String path : stale) {
-                try {
-                    if (!kernel.cgroups().pids(path).isEmpty()) {
-                        kernel.cgroups().setFrozen(path, true);
-                        for (int pid : kernel.cgroups().pids(path))
-                            kernel.processes().kill(pid, SIGKILL);
-                        kernel.cgroups().setFrozen(path, false);
-                    }
-                    long deadline = kernel.clock().nanoTime() + 2_000_000_000L;
-                    while (!kernel.cgroups().pids(path).isEmpty() && kernel.clock().nanoTime() < deadline)
-                        awaitChange(5);
-                    kernel.cgroups().remove(path);
-                } catch (porto.ports.KernelException e) {
-                    // Left for the next start.
-                }
-            }
-            removeStaleDirectories();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Set<String> containersAndAncestors() {
-        Set<String> out = new HashSet<>();
-        for (String name : containers.keySet())
-            for (String n = name; !n.equals(ContainerName.HOST); n = ContainerName.parent(n))
-                if (!out.add(n))
-                    break;
-        return out;
-    }
-
-    /**
-     * Only first-level directories: deeper ones live in a parent's working directory, where a
-     * running container's own files are indistinguishable from a stale child's.
-     */
-    private void removeStaleDirectories() {
-        Set<String> known = containersAndAncestors();
-        for (String sub : kernel.files().subdirectories(config.placeRoot()))
-            if (!known.contains(sub))
-                kernel.files().removeDirectory(config.placeRoot() + "/" + sub);
-    }
-
-    /** No client connection survives a daemon restart, so every weak container has lost its client. */
-    private void destroyOrphanedWeak() {
-        List<String> weak = new ArrayList<>();
-        lock.lock();
-        try {
-            for (Container c : containers.values())
-                if (c.weak)
-                    weak.add(c.name);
-        } finally {
-            lock.unlock();
-        }
-        for (String name : weak)
-            destroyIfWeak(name);
-    }
-
-    private void buryLost(List<String> names) {
-        lock.lock();
-        try {
-            for (String name : names) {
-                Container c = containers.get(name);
-                if (c != null && c.rootPid > 0 && c.state != State.DEAD
-                        && !kernel.processes().isAlive(c.rootPid, c.rootStartTime))
-                    lifecycle.died(c, SIGKILL);
-            }
-        } finally {
-            lock.unlock();
-        }
+        housekeeping.afterRestore(lost);
     }
 
     /** The last failure to write the state store, or null. */
@@ -309,108 +158,87 @@ public final class ContainerService {
         }
     }
 
-    public void destroy(Caller caller, String name) throws PortoException {
+    /** A change to one container, made with the lock held once the caller may write to it. */
+    private interface Change {
+        void apply(Container c) throws PortoException;
+    }
+
+    private void change(Caller caller, String name, Change change) throws PortoException {
         lock.lock();
         try {
             Container c = find(name);
             requireNotHost(c);
             Permissions.checkWrite(this, caller, c);
-            lifecycle.stopTree(c, 0);
-            removeTree(c);
+            change.apply(c);
         } finally {
             lock.unlock();
         }
+    }
+
+    private static PortoException wrongState(Container c, String wanted) {
+        return new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state.text() + ", not " + wanted);
+    }
+
+    public void destroy(Caller caller, String name) throws PortoException {
+        change(caller, name, c -> {
+            lifecycle.stopTree(c, 0);
+            removeTree(c);
+        });
     }
 
     public void start(Caller caller, String name) throws PortoException {
-        lock.lock();
-        try {
-            Container c = find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
+        change(caller, name, c -> {
             if (c.state != State.STOPPED)
-                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not stopped");
+                throw wrongState(c, "stopped");
             lifecycle.start(c, caller);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     public void stop(Caller caller, String name, long timeoutMs) throws PortoException {
-        lock.lock();
-        try {
-            Container c = find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
+        change(caller, name, c -> {
             if (c.state == State.STOPPED)
                 throw new PortoException(ErrorCode.InvalidState, "container " + name + " is already stopped");
             lifecycle.stopTree(c, timeoutMs < 0 ? config.stopTimeoutMs() : timeoutMs);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Stops a dead container and starts it again (what the API calls Respawn). */
     public void restart(Caller caller, String name) throws PortoException {
-        lock.lock();
-        try {
-            Container c = find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
+        change(caller, name, c -> {
             if (c.state != State.DEAD && c.state != State.STOPPED)
-                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not dead");
+                throw wrongState(c, "dead");
             if (c.state == State.DEAD)
                 lifecycle.stopTree(c, 0);
             lifecycle.start(c, caller);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     public void kill(Caller caller, String name, int signal) throws PortoException {
-        lock.lock();
-        try {
-            Container c = find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
+        change(caller, name, c -> {
             if (signal <= 0 || signal > 64)
                 throw new PortoException(ErrorCode.InvalidValue, "invalid signal " + signal);
             if (c.state != State.RUNNING || c.rootPid <= 0)
-                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not running");
+                throw wrongState(c, "running");
             kernel.processes().kill(c.rootPid, signal);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     public void pause(Caller caller, String name) throws PortoException {
-        lock.lock();
-        try {
-            Container c = find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
+        change(caller, name, c -> {
             if (c.state != State.RUNNING && c.state != State.META)
-                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not running");
+                throw wrongState(c, "running");
             lifecycle.pause(c);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     public void resume(Caller caller, String name) throws PortoException {
-        lock.lock();
-        try {
-            Container c = find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
+        change(caller, name, c -> {
             if (c.state != State.PAUSED)
-                throw new PortoException(ErrorCode.InvalidState, "container " + name + " is " + c.state.text() + ", not paused");
+                throw wrongState(c, "paused");
             if (c.parent.state == State.PAUSED)
                 throw new PortoException(ErrorCode.InvalidState, "parent " + c.parent.name + " is paused");
             lifecycle.resume(c);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Names of every container matching {@code mask} (all when null), sorted. */
@@ -714,7 +542,23 @@ public final class ContainerService {
         }
     }
 
-    private void removeTree(Container c) {
+    Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    void lock() {
+        lock.lock();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    Housekeeping housekeeping() {
+        return housekeeping;
+    }
+
+    void removeTree(Container c) {
         for (Container child : new ArrayList<>(c.children.values()))
             removeTree(child);
         lifecycle.release(c);

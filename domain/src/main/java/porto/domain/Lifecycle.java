@@ -228,12 +228,12 @@ final class Lifecycle {
             boolean respawn = Values.parseBool(value(c, "respawn"));
             long max = Long.parseLong(value(c, "max_respawns"));
             if (respawn && (max < 0 || c.respawnCount < max)) {
-                s.clock().schedule(RESPAWN_DELAY_MS, () -> s.respawnDead(name, died));
+                s.clock().schedule(RESPAWN_DELAY_MS, () -> s.housekeeping().respawnDead(name, died));
                 return;
             }
             long agingMs = Long.parseLong(value(c, "aging_time")) * 1000;
             long left = Math.max(0, died + agingMs - s.clock().nowMillis());
-            s.clock().schedule(left, () -> s.ageOut(name, died));
+            s.clock().schedule(left, () -> s.housekeeping().ageOut(name, died));
         } catch (PortoException e) {
             // Values were validated when set; nothing to schedule for a broken one.
         }

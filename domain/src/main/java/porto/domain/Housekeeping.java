@@ -1,0 +1,177 @@
+package porto.domain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the daemon does on its own rather than on request: after a restart it buries lost tasks,
+ * drops weak containers and removes leftovers; on timers it rotates output, respawns and ages out
+ * dead containers.
+ */
+final class Housekeeping {
+    private final ContainerService s;
+
+    Housekeeping(ContainerService s) {
+        this.s = s;
+    }
+
+    /** Everything a restored daemon owes its containers; called once the exits are subscribed. */
+    void afterRestore(List<String> lost) {
+        destroyOrphanedWeak();
+        // Off the start's critical path: the scan reads the whole cgroup tree.
+        s.kernel.clock().schedule(0, this::removeLeftovers);
+        s.lock();
+        try {
+            for (Container c : s.containers().values())
+                if (c.state == State.DEAD)
+                    s.lifecycle().scheduleAfterDeath(c);
+        } finally {
+            s.unlock();
+        }
+        scheduleRotation();
+        // Exits that happened while no daemon ran are replayed right after start; a task that is
+        // gone and still unreported after that has been lost with its status.
+        if (!lost.isEmpty())
+            s.kernel.clock().schedule(LOST_TASK_GRACE_MS, () -> buryLost(lost));
+    }
+
+    static final long LOST_TASK_GRACE_MS = 3_000;
+    static final long ROTATE_PERIOD_MS = 2_000;
+
+    /** Keeps stored output within stdout_limit, every few seconds. */
+    private void scheduleRotation() {
+        s.kernel.clock().schedule(ROTATE_PERIOD_MS, () -> {
+            s.lock();
+            try {
+                for (Container c : s.containers().values())
+                    if (c.state == State.RUNNING || c.state == State.PAUSED)
+                        s.output().rotate(c);
+            } finally {
+                s.unlock();
+            }
+            scheduleRotation();
+        });
+    }
+
+    /** Timer: respawn a container that is still dead from the same death. */
+    void respawnDead(String name, long deathTime) {
+        s.lock();
+        try {
+            Container c = s.containers().get(name);
+            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
+                return;
+            try {
+                s.lifecycle().respawn(c);
+            } catch (PortoException e) {
+                // Start failed: start_errno says why; the container stays stopped for the user.
+                s.persistence().save(c);
+            }
+        } finally {
+            s.unlock();
+        }
+    }
+
+    /** Timer: destroy a container that has been dead for aging_time. */
+    void ageOut(String name, long deathTime) {
+        s.lock();
+        try {
+            Container c = s.containers().get(name);
+            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
+                return;
+            s.lifecycle().stopTree(c, 0);
+            s.removeTree(c);
+        } catch (PortoException e) {
+            // Busy with something else; it will age out with its next death.
+        } finally {
+            s.unlock();
+        }
+    }
+
+    /**
+     * Cgroups and working directories of containers that no longer exist (a daemon killed between
+     * the kernel work and its record, or a record that was damaged) are removed, processes first.
+     */
+    private void removeLeftovers() {
+        Set<String> existing = s.kernel.cgroups().containerPaths(); // read without the lock: it is slow
+        s.lock();
+        try {
+            Set<String> known = containersAndAncestors();
+            List<String> stale = new ArrayList<>();
+            for (String path : existing)
+                if (!known.contains(path))
+                    stale.add(path);
+            stale.sort(Comparator.comparingInt(String::length).reversed());
+            for (String path : stale) {
+                try {
+                    if (!s.kernel.cgroups().pids(path).isEmpty()) {
+                        s.kernel.cgroups().setFrozen(path, true);
+                        for (int pid : s.kernel.cgroups().pids(path))
+                            s.kernel.processes().kill(pid, ContainerService.SIGKILL);
+                        s.kernel.cgroups().setFrozen(path, false);
+                    }
+                    long deadline = s.kernel.clock().nanoTime() + 2_000_000_000L;
+                    while (!s.kernel.cgroups().pids(path).isEmpty() && s.kernel.clock().nanoTime() < deadline)
+                        s.awaitChange(5);
+                    s.kernel.cgroups().remove(path);
+                } catch (porto.ports.KernelException e) {
+                    // Left for the next start.
+                }
+            }
+            removeStaleDirectories();
+        } finally {
+            s.unlock();
+        }
+    }
+
+    private Set<String> containersAndAncestors() {
+        Set<String> out = new HashSet<>();
+        for (String name : s.containers().keySet())
+            for (String n = name; !n.equals(ContainerName.HOST); n = ContainerName.parent(n))
+                if (!out.add(n))
+                    break;
+        return out;
+    }
+
+    /**
+     * Only first-level directories: deeper ones live in a parent's working directory, where a
+     * running container's own files are indistinguishable from a stale child's.
+     */
+    private void removeStaleDirectories() {
+        Set<String> known = containersAndAncestors();
+        for (String sub : s.kernel.files().subdirectories(s.config().placeRoot()))
+            if (!known.contains(sub))
+                s.kernel.files().removeDirectory(s.config().placeRoot() + "/" + sub);
+    }
+
+    /** No client connection survives a daemon restart, so every weak container has lost its client. */
+    private void destroyOrphanedWeak() {
+        List<String> weak = new ArrayList<>();
+        s.lock();
+        try {
+            for (Container c : s.containers().values())
+                if (c.weak)
+                    weak.add(c.name);
+        } finally {
+            s.unlock();
+        }
+        for (String name : weak)
+            s.destroyIfWeak(name);
+    }
+
+    private void buryLost(List<String> names) {
+        s.lock();
+        try {
+            for (String name : names) {
+                Container c = s.containers().get(name);
+                if (c != null && c.rootPid > 0 && c.state != State.DEAD
+                        && !s.kernel.processes().isAlive(c.rootPid, c.rootStartTime))
+                    s.lifecycle().died(c, ContainerService.SIGKILL);
+            }
+        } finally {
+            s.unlock();
+        }
+    }
+}
