@@ -136,7 +136,10 @@ class NamesTest extends PortodTest {
             Files.createDirectories(root.resolve("run"));
             Files.createDirectories(root.resolve("tmp"));
             List<String> binds = new ArrayList<>(List.of("/usr /usr ro", tools + " " + tools + " ro"));
-            for (String dir : List.of("/work", System.getProperty("user.home") + "/.m2"))
+            // The checkout (its target directories and surefire's class path jar) and the Maven
+            // repository hold the class path of the portoctl that runs inside.
+            String checkout = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent().toString();
+            for (String dir : List.of(checkout, System.getProperty("user.home") + "/.m2"))
                 if (Files.isDirectory(Path.of(dir)))
                     binds.add(dir + " " + dir + " ro");
             ok("run", "jail", "command=" + portoctl + " list -1 jail", "root=" + root, "bind=" + String.join("; ", binds));
