@@ -135,4 +135,29 @@ class ReliabilityTest extends PortodTest {
         }
         assertTrue(portod.logText().contains("upgraded: serving daemon"), portod.logText());
     }
+
+    @Test
+    void aDamagedRecordIsSkippedAndTheRestIsRestored() throws Exception {
+        try (PortoClient c = portod.client()) {
+            c.create("rec-good");
+            c.create("rec-bad");
+            c.setProperty("rec-good", "private", "intact");
+        }
+        String id;
+        try (PortoClient c = portod.client()) {
+            id = c.getProperty("rec-bad", "id");
+        }
+        java.nio.file.Path record = portod.runDir.resolve("kvs").resolve(id);
+        java.nio.file.Files.writeString(record, "#crc32=0\nname=rec-bad\ngarbage", java.nio.file.StandardOpenOption.APPEND);
+        long old = portod.daemonPid();
+        Portod.signal(old, "KILL");
+        awaitNewDaemon(old);
+        try (PortoClient c = portod.client()) {
+            assertTrue(c.list().contains("rec-good"), "the intact record is restored");
+            assertEquals("intact", c.getProperty("rec-good", "private"));
+            assertTrue(!c.list().contains("rec-bad"), "the damaged one is left out");
+            c.destroy("rec-good");
+        }
+        assertTrue(portod.logText().contains("damaged"), "the log says which record was skipped");
+    }
 }
