@@ -4,19 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import porto.client.GetOption;
 import porto.client.PortoClient;
 import porto.client.PortoException;
 import porto.client.PropertyDescription;
-import porto.client.ValueOrError;
 import porto.client.Version;
-import porto.client.WaitEvent;
-import porto.rpc.Rpc;
-import porto.rpc.Rpc.EError;
 
 /**
  * portoctl: the command-line client of portod.
@@ -26,6 +18,10 @@ import porto.rpc.Rpc.EError;
  * standard error, and the exit status is the error's numeric code (as upstream does), or 1 for usage
  * errors and for run/exec.
  *
+ * <p>This class reads the global options, dispatches, and prints help and the version; the commands
+ * live in {@link ChangeCommands}, {@link ReadCommands}, {@link RunCommands}, {@link UsageCommands} and
+ * {@link RawCommand}, so a command loads only its own group.
+ *
  * <p>Start-up time counts: options are scanned by hand, nothing is reflected upon, and the connection
  * is opened only by commands that need it.
  */
@@ -34,8 +30,8 @@ public final class Portoctl {
     static final String CLIENT_TAG = "5.3.15";
     static final String CLIENT_REVISION = "porto-java-0.1.0";
 
-    private static final int EXIT_SUCCESS = 0;
-    private static final int EXIT_FAILURE = 1;
+    static final int EXIT_SUCCESS = 0;
+    static final int EXIT_FAILURE = 1;
 
     /** name, arguments needed, usage, description, help; in the order help lists them. */
     private static final String[][] COMMANDS = {
@@ -89,7 +85,7 @@ public final class Portoctl {
             + "    -A            async wait\n"},
     };
 
-    private final Console io;
+    final Console io;
     private final Path socket;
     private Duration timeout;
     private PortoClient client;
@@ -118,7 +114,7 @@ public final class Portoctl {
         }
     }
 
-    private PortoClient client() {
+    PortoClient client() {
         if (client == null) {
             client = PortoClient.connect(socket);
             if (timeout != null) {
@@ -187,7 +183,7 @@ public final class Portoctl {
         return a.equals("-h") || a.equals("--help") || a.equals("help");
     }
 
-    private static String[] find(String name) {
+    static String[] find(String name) {
         for (String[] c : COMMANDS) {
             if (c[0].equals(name)) {
                 return c;
@@ -199,39 +195,39 @@ public final class Portoctl {
     private int dispatch(String name, int need, List<String> args) throws Getopt.UsageException {
         switch (name) {
             case "create":
-                return create(args);
+                return new ChangeCommands(this).create(args);
             case "destroy":
-                return destroy(args);
+                return new ChangeCommands(this).destroy(args);
             case "dget":
-                return rawGet(args, need, true);
+                return new ReadCommands(this).rawGet(args, need, true);
             case "exec":
-                return exec(args, need);
+                return new RunCommands(this).exec(args, need);
             case "gc":
-                return gc();
+                return new ChangeCommands(this).gc();
             case "get":
-                return get(args, need);
+                return new ReadCommands(this).get(args, need);
             case "help":
                 return help(args);
             case "kill":
-                return kill(args);
+                return new ChangeCommands(this).kill(args);
             case "list":
-                return list(args, need);
+                return new ReadCommands(this).list(args, need);
             case "pause":
             case "resume":
             case "respawn":
             case "start":
             case "restart":
-                return simple(name, args);
+                return new ChangeCommands(this).simple(name, args);
             case "pget":
-                return rawGet(args, need, false);
+                return new ReadCommands(this).rawGet(args, need, false);
             case "raw":
                 return raw(args);
             case "run":
-                return run(args, need);
+                return new RunCommands(this).run(args, need);
             case "set":
-                return set(args);
+                return new ChangeCommands(this).set(args);
             case "stop":
-                return stop(args, need);
+                return new ChangeCommands(this).stop(args, need);
             case "sort":
                 return new UsageCommands(this::client, io).sort(args);
             case "top":
@@ -239,15 +235,17 @@ public final class Portoctl {
             case "version":
                 return version();
             case "wait":
-                return waitCmd(args, need);
+                return new RunCommands(this).waitCmd(args, need);
             default:
                 io.error("Invalid command: " + name);
                 return EXIT_FAILURE;
         }
     }
 
+    // ------------------------------------------------------------------ shared by the command groups
+
     /** Options of a command; too few words after them is a usage error, as upstream. */
-    private static Getopt options(List<String> args, String spec, int need, boolean keepDashDash)
+    static Getopt options(List<String> args, String spec, int need, boolean keepDashDash)
             throws Getopt.UsageException {
         Getopt g = Getopt.parse(args, spec, keepDashDash);
         if (g.rest.size() < need) {
@@ -256,180 +254,17 @@ public final class Portoctl {
         return g;
     }
 
-    private int fail(String prefix, PortoException e) {
+    int fail(String prefix, PortoException e) {
         io.error(Format.error(prefix, e));
         return e.code();
     }
 
-    // ------------------------------------------------------------------ simple commands
-
-    private int create(List<String> args) {
-        for (String name : args) {
-            try {
-                client().create(name);
-            } catch (PortoException e) {
-                return fail("Can't create container", e);
-            }
-        }
-        return EXIT_SUCCESS;
-    }
-
-    private int destroy(List<String> args) {
-        int status = EXIT_SUCCESS;
-        for (String name : args) {
-            try {
-                client().destroy(name);
-            } catch (PortoException e) {
-                status = fail("Can't destroy container", e);
-            }
-        }
-        return status;
-    }
-
-    /** start, restart, pause, resume, respawn: the same call on every name, stopping at the first error. */
-    private int simple(String command, List<String> args) {
-        for (String name : args) {
-            String what = command;
-            try {
-                switch (command) {
-                    case "start" -> client().start(name);
-                    case "pause" -> client().pause(name);
-                    case "resume" -> client().resume(name);
-                    case "respawn" -> client().respawn(name);
-                    default -> {
-                        what = "stop";
-                        client().stop(name);
-                        what = "start";
-                        client().start(name);
-                    }
-                }
-            } catch (PortoException e) {
-                return fail("Can't " + what + " container", e);
-            }
-        }
-        return EXIT_SUCCESS;
-    }
-
-    private int stop(List<String> args, int need) throws Getopt.UsageException {
-        Getopt g = options(args, "T:", need, false);
-        long timeoutMs = -1;
-        for (Getopt.Opt o : g.options) {
-            timeoutMs = parseSeconds(o.arg()) * 1000L;
-        }
-        for (String name : g.rest) {
-            try {
-                client().stop(name, timeoutMs);
-            } catch (PortoException e) {
-                return fail("Can't stop container", e);
-            }
-        }
-        return EXIT_SUCCESS;
-    }
-
-    private static int parseSeconds(String s) throws Getopt.UsageException {
+    static int parseSeconds(String s) throws Getopt.UsageException {
         try {
             return Integer.parseInt(s.trim());
         } catch (NumberFormatException e) {
             throw new Getopt.UsageException("portoctl: invalid number: " + s);
         }
-    }
-
-    private int kill(List<String> args) {
-        int signal = Signals.SIGTERM;
-        if (args.size() >= 2) {
-            Integer parsed = Signals.parse(args.get(1));
-            if (parsed == null) {
-                io.error("Invalid signal: " + PortoException.describe(EError.InvalidValue_VALUE,
-                        "Bad integer value: " + args.get(1)));
-                return EXIT_FAILURE;
-            }
-            signal = parsed;
-        }
-        try {
-            client().kill(args.get(0), signal);
-        } catch (PortoException e) {
-            return fail("Can't send signal to container", e);
-        }
-        return EXIT_SUCCESS;
-    }
-
-    private int set(List<String> args) {
-        String property;
-        String value;
-        if (args.size() == 2) {
-            String[] kv = Props.split(args.get(1));
-            if (kv == null) {
-                commandUsage(find("set"));
-                return EXIT_FAILURE;
-            }
-            property = kv[0];
-            value = kv[1];
-        } else {
-            property = args.get(1);
-            value = String.join(" ", args.subList(2, args.size()));
-        }
-        try {
-            client().setProperty(args.get(0), property, value);
-        } catch (PortoException e) {
-            return fail("Can't set property", e);
-        }
-        return EXIT_SUCCESS;
-    }
-
-    /** pget and dget: raw values, one per line, or {@code key = value} with -k. */
-    private int rawGet(List<String> args, int need, boolean data) throws Getopt.UsageException {
-        Getopt g = options(args, "ks", need, false);
-        boolean printKey = false;
-        boolean sync = false;
-        for (Getopt.Opt o : g.options) {
-            if (o.key() == 'k') {
-                printKey = true;
-            } else {
-                sync = true;
-            }
-        }
-        GetOption[] flags = sync ? new GetOption[] {GetOption.SYNC} : new GetOption[0];
-        String name = g.rest.get(0);
-        for (String key : g.rest.subList(1, g.rest.size())) {
-            String value;
-            try {
-                value = data ? client().getData(name, key, flags) : client().getProperty(name, key, flags);
-            } catch (PortoException e) {
-                return fail(data ? "Can't get data" : "Can't get property", e);
-            }
-            io.print(valueLine(printKey ? key : null, value));
-        }
-        return EXIT_SUCCESS;
-    }
-
-    private int gc() {
-        List<String> names;
-        try {
-            names = client().list();
-        } catch (PortoException e) {
-            return fail("Can't list containers", e);
-        }
-        for (String name : names) {
-            if (name.equals("/")) {
-                continue;
-            }
-            String state;
-            try {
-                state = client().getProperty(name, "state");
-            } catch (PortoException e) {
-                io.error(Format.error("Can't get container state", e));
-                continue;
-            }
-            if (!state.equals("dead")) {
-                continue;
-            }
-            try {
-                client().destroy(name);
-            } catch (PortoException e) {
-                return fail("Can't destroy container", e);
-            }
-        }
-        return EXIT_SUCCESS;
     }
 
     private int raw(List<String> args) {
@@ -465,7 +300,7 @@ public final class Portoctl {
         return EXIT_SUCCESS;
     }
 
-    private void commandUsage(String[] cmd) {
+    void commandUsage(String[] cmd) {
         io.print("Usage: portoctl " + cmd[0] + " " + cmd[2] + "\n\n" + cmd[3] + "\n\n" + cmd[4] + "\n");
     }
 
@@ -528,7 +363,7 @@ public final class Portoctl {
     }
 
     /** The property list, plus the data list when the daemon keeps read-only properties apart. */
-    private List<PropertyDescription> allProperties() {
+    List<PropertyDescription> allProperties() {
         List<PropertyDescription> props = new ArrayList<>(client().propertyList());
         boolean hasData = false;
         for (PropertyDescription p : props) {
@@ -540,85 +375,7 @@ public final class Portoctl {
         return props;
     }
 
-    // ------------------------------------------------------------------ get
-
-    private int get(List<String> args, int need) throws Getopt.UsageException {
-        Getopt g = options(args, "nsr", need, true);
-        List<GetOption> flags = new ArrayList<>(3);
-        for (Getopt.Opt o : g.options) {
-            flags.add(o.key() == 'n' ? GetOption.NONBLOCK : o.key() == 's' ? GetOption.SYNC : GetOption.REAL);
-        }
-        List<String> rest = g.rest;
-        int sep = rest.indexOf("--");
-        List<String> names;
-        List<String> vars;
-        if (sep == 0) {
-            names = List.of("***");
-            vars = rest.subList(1, rest.size());
-        } else if (sep > 0) {
-            names = rest.subList(0, sep);
-            vars = rest.subList(sep + 1, rest.size());
-        } else {
-            names = rest.subList(0, 1);
-            vars = rest.subList(1, rest.size());
-        }
-
-        boolean all = vars.isEmpty();
-        boolean printKey = all || vars.size() > 1;
-        if (all) {
-            List<PropertyDescription> props;
-            try {
-                props = allProperties();
-            } catch (PortoException e) {
-                io.error(Format.error("Can't list properties", e));
-                return EXIT_FAILURE;
-            }
-            List<String> list = new ArrayList<>(props.size());
-            for (PropertyDescription p : props) {
-                list.add(p.name());
-            }
-            Collections.sort(list);
-            vars = list;
-        }
-
-        Map<String, Map<String, ValueOrError>> result;
-        try {
-            result = client().get(names, vars, flags.toArray(new GetOption[0]));
-        } catch (PortoException e) {
-            return fail("Can't get containers' data", e);
-        }
-        List<String> containers = new ArrayList<>(result.keySet());
-        Collections.sort(containers);
-        boolean multi = containers.size() > 1;
-        int status = EXIT_SUCCESS;
-        for (String ct : containers) {
-            Map<String, ValueOrError> data = result.get(ct);
-            if (multi) {
-                io.println(ct + ":");
-            }
-            for (String key : vars) {
-                ValueOrError v = data.get(key);
-                if (v != null && v.isError()) {
-                    if (!all || key.equals("state")) {
-                        io.error(Format.error("Can't get " + key,
-                                new PortoException(v.code(), v.errorMessage())));
-                        status = EXIT_FAILURE;
-                    }
-                    continue;
-                }
-                String value = v == null ? "" : v.value();
-                if (value.isEmpty() && all) {
-                    continue;
-                }
-                value = humanGetValue(key, value, all);
-                io.print(valueLine(printKey ? key : null, value));
-            }
-            if (multi) {
-                io.println("");
-            }
-        }
-        return status;
-    }
+    // ------------------------------------------------------------------ output rules, public for the unit tests
 
     /**
      * A value on its own line, or {@code key = value}; a value that already ends with a newline (stdout,
@@ -638,206 +395,6 @@ public final class Portoctl {
             return Format.humanValue(key, value);
         }
         return key.equals("exit_status") ? Format.exitStatus(value) : value;
-    }
-
-    // ------------------------------------------------------------------ list
-
-    private int list(List<String> args, int need) throws Getopt.UsageException {
-        Getopt g = options(args, "1ftr", need, false);
-        boolean details = true;
-        boolean forest = false;
-        boolean toplevel = false;
-        boolean running = false;
-        for (Getopt.Opt o : g.options) {
-            switch (o.key()) {
-                case '1' -> details = false;
-                case 'f' -> forest = true;
-                case 't' -> toplevel = true;
-                default -> running = true;
-            }
-        }
-        String mask = g.rest.isEmpty() ? null : g.rest.get(0);
-        List<String> names;
-        try {
-            names = client().list(mask);
-        } catch (PortoException e) {
-            return fail("Can't list containers", e);
-        }
-        if (names.isEmpty()) {
-            return EXIT_SUCCESS;
-        }
-        List<String> display = new ArrayList<>(names.size());
-        for (String n : names) {
-            display.add(forest ? Format.forestName(n) : n);
-        }
-        Map<String, Map<String, ValueOrError>> result;
-        try {
-            result = client().get(names, List.of("state", "time"));
-        } catch (PortoException e) {
-            return fail("Can't get containers' data", e);
-        }
-        int nameWidth = Format.fieldWidth(display, 8);
-        for (int i = 0; i < names.size(); i++) {
-            String ct = names.get(i);
-            if (ct.equals("/")) {
-                continue;
-            }
-            Map<String, ValueOrError> data = result.get(ct);
-            ValueOrError state = data == null ? null : data.get("state");
-            if (state == null) {
-                state = ValueOrError.ofValue("");
-            }
-            if (state.code() == EError.ContainerDoesNotExist_VALUE) {
-                continue;
-            }
-            if (toplevel && ct.indexOf('/') >= 0) {
-                continue;
-            }
-            String stateValue = state.isError() ? "" : state.value();
-            if (running && !stateValue.equals("running")) {
-                continue;
-            }
-            if (!details) {
-                io.println(display.get(i));
-                continue;
-            }
-            String stateText = state.code() == EError.Busy_VALUE ? "busy"
-                    : state.isError() ? state.errorMessage() : stateValue;
-            ValueOrError time = data == null ? null : data.get("time");
-            String timeText = null;
-            boolean showTime = stateValue.equals("running") || stateValue.equals("meta")
-                    || stateValue.equals("dead");
-            if (showTime && time != null && !time.isError()) {
-                timeText = Format.humanValue("time", time.value());
-            }
-            io.println(Format.listLine(display.get(i), nameWidth, stateText, timeText));
-        }
-        return EXIT_SUCCESS;
-    }
-
-    // ------------------------------------------------------------------ wait
-
-    private int waitCmd(List<String> args, int need) throws Getopt.UsageException {
-        Getopt g = options(args, "t:T:S:L:A", need, false);
-        long timeoutMs = -1;
-        boolean async = false;
-        List<String> labels = new ArrayList<>();
-        String targetState = null;
-        for (Getopt.Opt o : g.options) {
-            switch (o.key()) {
-                case 't' -> timeoutMs = ((parseSeconds(o.arg()) + 999L) / 1000L) * 1000L;
-                case 'T' -> timeoutMs = parseSeconds(o.arg()) * 1000L;
-                case 'S' -> targetState = o.arg();
-                case 'L' -> labels.add(o.arg());
-                default -> async = true;
-            }
-        }
-        List<String> containers = g.rest;
-        if (async) {
-            return asyncWait(containers.isEmpty() ? List.of("***") : containers, labels, timeoutMs,
-                    targetState);
-        }
-        if (containers.isEmpty()) {
-            commandUsage(find("wait"));
-            return EXIT_FAILURE;
-        }
-        WaitEvent event;
-        try {
-            event = client().wait(containers, labels, timeoutMs, targetState);
-        } catch (PortoException e) {
-            return fail("Can't wait for containers", e);
-        }
-        if (event == null) {
-            io.error("timeout");
-        } else {
-            io.println(event.name());
-        }
-        return EXIT_SUCCESS;
-    }
-
-    private int asyncWait(List<String> containers, List<String> labels, long timeoutMs, String targetState) {
-        try {
-            client().asyncWait(containers, labels, timeoutMs, targetState);
-        } catch (PortoException e) {
-            return fail("Can't wait for containers", e);
-        }
-        while (true) {
-            WaitEvent event;
-            try {
-                event = client().nextEvent(-1);
-            } catch (PortoException e) {
-                return fail("Can't wait for containers", e);
-            }
-            if (event == null) {
-                return EXIT_SUCCESS;
-            }
-            StringBuilder line = new StringBuilder(64)
-                    .append(Format.localTime(event.when())).append(' ')
-                    .append(event.state()).append('\t').append(event.name());
-            if (!event.label().isEmpty()) {
-                line.append('\t').append(event.label()).append(" = ").append(event.value());
-            }
-            io.println(line.toString());
-            io.flush();
-            if (event.state().equals("timeout") || targetState != null) {
-                return EXIT_SUCCESS;
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ run and exec
-
-    private int run(List<String> args, int need) throws Getopt.UsageException {
-        Getopt g = options(args, "W", need, false);
-        Launch launch = new Launch(g.rest.get(0));
-        launch.wait = !g.options.isEmpty();
-        if (!launch.parse(g.rest.subList(1, g.rest.size()))) {
-            return EXIT_FAILURE;
-        }
-        return launch.launch() ? EXIT_SUCCESS : EXIT_FAILURE;
-    }
-
-    private int exec(List<String> args, int need) throws Getopt.UsageException {
-        Getopt g = options(args, "CT", need, false);
-        Launch launch = new Launch(g.rest.get(0));
-        launch.weak = true;
-        launch.forwardStreams = true;
-        launch.wait = true;
-        for (Getopt.Opt o : g.options) {
-            if (o.key() == 'C') {
-                launch.weak = false;
-            }
-        }
-        if (!launch.parse(g.rest.subList(1, g.rest.size()))) {
-            return EXIT_FAILURE;
-        }
-        boolean hasCommand = false;
-        for (Map.Entry<String, String> kv : launch.properties.entrySet()) {
-            if (kv.getKey().equals("command")) {
-                hasCommand = true;
-                if (kv.getValue().isBlank()) {
-                    io.error("Exec with empty command is not supported");
-                    return EXIT_FAILURE;
-                }
-            }
-            if (kv.getKey().startsWith("command_argv")) {
-                hasCommand = true;
-            }
-        }
-        if (!hasCommand) {
-            launch.properties.put("command", "/bin/bash");
-        }
-        if (!launch.launch()) {
-            return EXIT_FAILURE;
-        }
-        if (launch.weak) {
-            launch.cleanup();
-        }
-        String message = exitMessage(launch.exitStatus, launch.oomKilled);
-        if (message != null) {
-            io.error(message);
-        }
-        return exitCode(launch.exitStatus, launch.oomKilled);
     }
 
     /** What exec says about a container's end on stderr, or null for a clean exit. */
@@ -866,103 +423,5 @@ public final class Portoctl {
             return 128 + signal;
         }
         return signal == 0 ? (status >> 8) & 0xff : EXIT_SUCCESS;
-    }
-
-    /** One run or exec: create, configure, start, maybe wait; undo the creation if a step fails. */
-    private final class Launch {
-        final String name;
-        final Map<String, String> properties = new LinkedHashMap<>();
-        boolean weak;
-        boolean forwardStreams;
-        boolean wait;
-        boolean created;
-        int exitStatus;
-        boolean oomKilled;
-
-        Launch(String name) {
-            this.name = name;
-        }
-
-        /** Collects {@code key=value} arguments; several {@code env=} are merged. */
-        boolean parse(List<String> args) {
-            for (String arg : args) {
-                String[] kv = Props.split(arg);
-                if (kv == null) {
-                    io.error("Can't set property: "
-                            + PortoException.describe(EError.InvalidValue_VALUE, "Invalid value: " + arg));
-                    return false;
-                }
-                String previous = properties.get(kv[0]);
-                if (kv[0].equals("env") && previous != null && !previous.isEmpty()) {
-                    properties.put("env", previous.endsWith(";") ? previous + " " + kv[1] : previous + "; " + kv[1]);
-                } else {
-                    properties.put(kv[0], kv[1]);
-                }
-            }
-            return true;
-        }
-
-        boolean launch() {
-            try {
-                if (weak) {
-                    client().createWeak(name);
-                } else {
-                    client().create(name);
-                }
-            } catch (PortoException e) {
-                io.error(Format.error("Can't create container", e));
-                return false;
-            }
-            created = true;
-            String step = "set property";
-            try {
-                if (forwardStreams) {
-                    String[] streams = {"stdin_path", "stdout_path", "stderr_path"};
-                    for (int fd = 0; fd < 3; fd++) {
-                        if (!properties.containsKey(streams[fd])) {
-                            client().setProperty(name, streams[fd], "/dev/fd/" + fd);
-                        }
-                    }
-                }
-                for (Map.Entry<String, String> kv : properties.entrySet()) {
-                    client().setProperty(name, kv.getKey(), kv.getValue());
-                }
-                step = "start container";
-                client().start(name);
-                if (wait) {
-                    step = "wait for containers";
-                    client().waitContainers(List.of(name), -1);
-                    step = "get exit_status";
-                    String status = client().getProperty(name, "exit_status");
-                    try {
-                        exitStatus = Integer.parseInt(status.trim());
-                    } catch (NumberFormatException e) {
-                        exitStatus = 0;
-                    }
-                    try {
-                        oomKilled = client().getProperty(name, "oom_killed").equals("true");
-                    } catch (PortoException e) {
-                        oomKilled = false;
-                    }
-                }
-            } catch (PortoException e) {
-                io.error(Format.error("Can't " + step, e));
-                cleanup();
-                return false;
-            }
-            return true;
-        }
-
-        void cleanup() {
-            if (!created) {
-                return;
-            }
-            created = false;
-            try {
-                client().destroy(name);
-            } catch (PortoException e) {
-                io.error(Format.error("Can't destroy container " + name, e));
-            }
-        }
     }
 }

@@ -2,12 +2,6 @@ package porto.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -46,8 +40,6 @@ public final class PortoClient implements AutoCloseable {
     /** Environment variable that overrides {@link #DEFAULT_SOCKET}. */
     public static final String SOCKET_ENV = "PORTO_SOCKET";
 
-    private static final int MAX_MESSAGE = 256 << 20;
-
     // TContainerRequest fields (methods)
     private static final int M_CREATE = 1;
     private static final int M_DESTROY = 2;
@@ -85,17 +77,13 @@ public final class PortoClient implements AutoCloseable {
 
     private static final int LOST_ERROR = EError.LostError_VALUE;
     private static final int SOCKET_ERROR = EError.SocketError_VALUE;
-    private static final int SOCKET_UNAVAILABLE = EError.SocketUnavailable_VALUE;
-    private static final int SOCKET_TIMEOUT = EError.SocketTimeout_VALUE;
-    private static final long NO_DEADLINE = Long.MIN_VALUE;
+    private static final long NO_DEADLINE = Connection.NO_DEADLINE;
 
     private final Path socket;
+    /** The socket and its framing; reopened by {@link #openConnection()} after a failure. */
+    private final Connection connection;
     private final ArrayDeque<WaitEvent> events = new ArrayDeque<>();
 
-    private SocketChannel channel;
-    private Selector selector;
-    private SelectionKey key;
-    private ByteBuffer in = emptyBuffer(8192);
     private long timeoutNanos;
     private boolean everConnected;
     private boolean closed;
@@ -104,6 +92,7 @@ public final class PortoClient implements AutoCloseable {
 
     private PortoClient(Path socket) {
         this.socket = socket;
+        this.connection = new Connection(socket);
     }
 
     /** A client for {@code $PORTO_SOCKET}, or {@code /run/portod.socket} when that is unset. */
@@ -417,7 +406,7 @@ public final class PortoClient implements AutoCloseable {
         if (!events.isEmpty()) {
             return events.poll();
         }
-        if (channel == null) {
+        if (!connection.isOpen()) {
             if (asyncWait == null) {
                 return null;
             }
@@ -425,7 +414,7 @@ public final class PortoClient implements AutoCloseable {
         }
         long deadline = timeoutMs < 0 ? NO_DEADLINE : System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
-            byte[] message = receive(deadline, true);
+            byte[] message = connection.receive(deadline, true);
             if (message == null) {
                 return null;
             }
@@ -474,7 +463,7 @@ public final class PortoClient implements AutoCloseable {
         try {
             return Rpc.TContainerResponse.parser().parsePartialFrom(answer);
         } catch (InvalidProtocolBufferException e) {
-            throw broken("recv: " + e.getMessage(), e);
+            throw connection.broken("recv: " + e.getMessage(), e);
         }
     }
 
@@ -510,7 +499,7 @@ public final class PortoClient implements AutoCloseable {
     }
 
     private PortoException malformed(Wire.MalformedException e) {
-        return broken("recv: malformed answer: " + e.getMessage(), e);
+        return connection.broken("recv: malformed answer: " + e.getMessage(), e);
     }
 
     private static String value(Wire.Fields rsp, int field) {
@@ -541,27 +530,27 @@ public final class PortoClient implements AutoCloseable {
     /** Sends, reopening a stale connection once, then reads the answer, keeping pushed events aside. */
     private byte[] exchange(byte[] frame, long deadline) {
         boolean fresh = false;
-        if (channel == null) {
+        if (!connection.isOpen()) {
             openConnection();
             fresh = true;
         }
         try {
-            send(frame, deadline);
+            connection.send(frame, deadline);
         } catch (IOException e) {
-            disconnect();
+            connection.disconnect();
             if (fresh) {
                 throw new PortoException(SOCKET_ERROR, "send: " + e.getMessage(), e);
             }
             openConnection();
             try {
-                send(frame, deadline);
+                connection.send(frame, deadline);
             } catch (IOException again) {
-                disconnect();
+                connection.disconnect();
                 throw new PortoException(SOCKET_ERROR, "send: " + again.getMessage(), again);
             }
         }
         while (true) {
-            byte[] message = receive(deadline, false);
+            byte[] message = connection.receive(deadline, false);
             Wire.Fields rsp = fields(message);
             if (!rsp.has(R_ASYNC_WAIT)) {
                 return message;
@@ -577,10 +566,10 @@ public final class PortoClient implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        disconnect();
+        connection.disconnect();
     }
 
-    // ---------------------------------------------------------------- socket
+    // ---------------------------------------------------------------- connection
 
     private void checkOpen() {
         if (closed) {
@@ -588,17 +577,9 @@ public final class PortoClient implements AutoCloseable {
         }
     }
 
+    /** Connects, and asks again for the async wait that the daemon forgot with an earlier connection. */
     private void openConnection() {
-        SocketChannel ch = null;
-        try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException | UnsupportedOperationException e) {
-            closeQuietly(ch);
-            throw new PortoException(SOCKET_UNAVAILABLE, "connect: " + e.getMessage(), e);
-        }
-        channel = ch;
-        in = emptyBuffer(in.capacity());
+        connection.open();
         boolean restore = everConnected && asyncWait != null;
         everConnected = true;
         if (restore) {
@@ -613,182 +594,6 @@ public final class PortoClient implements AutoCloseable {
         }
     }
 
-    private void disconnect() {
-        closeQuietly(selector);
-        closeQuietly(channel);
-        selector = null;
-        key = null;
-        channel = null;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // nothing useful to do
-            }
-        }
-    }
-
-    private void send(byte[] frame, long deadline) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(frame);
-        if (selector == null) {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            return;
-        }
-        while (buf.hasRemaining()) {
-            if (channel.write(buf) == 0) {
-                key.interestOps(SelectionKey.OP_WRITE);
-                try {
-                    if (!select(deadline)) {
-                        disconnect();
-                        throw new PortoException(SOCKET_TIMEOUT, "send: timed out");
-                    }
-                } finally {
-                    if (key != null) {
-                        key.interestOps(SelectionKey.OP_READ);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Reads one framed answer. On timeout returns null if {@code soft}, else drops the connection (the
-     * late answer would be mistaken for the next one) and throws {@code SocketTimeout}.
-     */
-    private byte[] receive(long deadline, boolean soft) {
-        try {
-            while (true) {
-                int start = in.position();
-                int limit = in.limit();
-                long length = 0;
-                int shift = 0;
-                int i = start;
-                boolean complete = false;
-                while (i < limit) {
-                    byte b = in.get(i++);
-                    length |= (long) (b & 0x7f) << shift;
-                    if ((b & 0x80) == 0) {
-                        complete = true;
-                        break;
-                    }
-                    shift += 7;
-                    if (shift >= 35) {
-                        throw broken("recv: malformed length", null);
-                    }
-                }
-                if (complete) {
-                    if (length > MAX_MESSAGE) {
-                        throw broken("recv: message of " + length + " bytes is too large", null);
-                    }
-                    int header = i - start;
-                    int total = header + (int) length;
-                    if (limit - start >= total) {
-                        byte[] message = new byte[(int) length];
-                        in.position(i);
-                        in.get(message);
-                        return message;
-                    }
-                    if (total > in.capacity()) {
-                        ByteBuffer bigger = ByteBuffer.allocate(Math.max(total, in.capacity() * 2));
-                        bigger.put(in);
-                        bigger.flip();
-                        in = bigger;
-                    }
-                }
-                if (!fill(deadline)) {
-                    if (soft) {
-                        return null;
-                    }
-                    disconnect();
-                    throw new PortoException(SOCKET_TIMEOUT, "recv: timed out");
-                }
-            }
-        } catch (IOException e) {
-            throw broken("recv: " + e.getMessage(), e);
-        }
-    }
-
-    private PortoException broken(String message, Throwable cause) {
-        disconnect();
-        return new PortoException(SOCKET_ERROR, message, cause);
-    }
-
-    /** Reads more bytes into {@link #in}; false if the deadline passed first. */
-    private boolean fill(long deadline) throws IOException {
-        in.compact();
-        try {
-            if (!in.hasRemaining()) {
-                ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2);
-                in.flip();
-                bigger.put(in);
-                in = bigger;
-            }
-            if (deadline == NO_DEADLINE && selector == null) {
-                int n = channel.read(in);
-                if (n < 0) {
-                    throw new IOException("connection closed by portod");
-                }
-                return true;
-            }
-            useSelector();
-            while (true) {
-                int n = channel.read(in);
-                if (n < 0) {
-                    throw new IOException("connection closed by portod");
-                }
-                if (n > 0) {
-                    return true;
-                }
-                if (!select(deadline)) {
-                    return false;
-                }
-            }
-        } finally {
-            in.flip();
-        }
-    }
-
-    /** Switches the connection to non-blocking mode, for reads and writes with a deadline. */
-    private void useSelector() throws IOException {
-        if (selector == null) {
-            Selector s = Selector.open();
-            channel.configureBlocking(false);
-            key = channel.register(s, SelectionKey.OP_READ);
-            selector = s;
-        }
-    }
-
-    /** Waits for the registered operation; false if the deadline passed first. */
-    private boolean select(long deadline) throws IOException {
-        while (true) {
-            long waitMs = 0;
-            if (deadline != NO_DEADLINE) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    int ready = selector.selectNow();
-                    selector.selectedKeys().clear();
-                    return ready > 0;
-                }
-                waitMs = Math.max(1, left / 1_000_000L);
-            }
-            int ready = selector.select(waitMs);
-            selector.selectedKeys().clear();
-            if (ready > 0) {
-                return true;
-            }
-        }
-    }
-
-    private static ByteBuffer emptyBuffer(int capacity) {
-        ByteBuffer b = ByteBuffer.allocate(capacity);
-        b.flip();
-        return b;
-    }
 
     private static WaitEvent event(Wire.Fields w) {
         return new WaitEvent(w.string(1), w.string(2), w.number(3, 0), w.string(4), w.string(5));

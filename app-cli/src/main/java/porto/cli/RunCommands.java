@@ -1,0 +1,259 @@
+package porto.cli;
+
+import static porto.cli.Portoctl.EXIT_FAILURE;
+import static porto.cli.Portoctl.EXIT_SUCCESS;
+import static porto.cli.Portoctl.exitCode;
+import static porto.cli.Portoctl.exitMessage;
+import static porto.cli.Portoctl.options;
+import static porto.cli.Portoctl.parseSeconds;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import porto.client.PortoClient;
+import porto.client.PortoException;
+import porto.client.WaitEvent;
+import porto.rpc.Rpc.EError;
+
+/** The commands that start containers or wait for them: run, exec and wait. */
+final class RunCommands {
+    private final Portoctl ctl;
+    private final Console io;
+
+    RunCommands(Portoctl ctl) {
+        this.ctl = ctl;
+        this.io = ctl.io;
+    }
+
+    private PortoClient client() {
+        return ctl.client();
+    }
+
+    private int fail(String prefix, PortoException e) {
+        return ctl.fail(prefix, e);
+    }
+
+    // ------------------------------------------------------------------ wait
+
+    int waitCmd(List<String> args, int need) throws Getopt.UsageException {
+        Getopt g = options(args, "t:T:S:L:A", need, false);
+        long timeoutMs = -1;
+        boolean async = false;
+        List<String> labels = new ArrayList<>();
+        String targetState = null;
+        for (Getopt.Opt o : g.options) {
+            switch (o.key()) {
+                case 't' -> timeoutMs = ((parseSeconds(o.arg()) + 999L) / 1000L) * 1000L;
+                case 'T' -> timeoutMs = parseSeconds(o.arg()) * 1000L;
+                case 'S' -> targetState = o.arg();
+                case 'L' -> labels.add(o.arg());
+                default -> async = true;
+            }
+        }
+        List<String> containers = g.rest;
+        if (async) {
+            return asyncWait(containers.isEmpty() ? List.of("***") : containers, labels, timeoutMs,
+                    targetState);
+        }
+        if (containers.isEmpty()) {
+            ctl.commandUsage(Portoctl.find("wait"));
+            return EXIT_FAILURE;
+        }
+        WaitEvent event;
+        try {
+            event = client().wait(containers, labels, timeoutMs, targetState);
+        } catch (PortoException e) {
+            return fail("Can't wait for containers", e);
+        }
+        if (event == null) {
+            io.error("timeout");
+        } else {
+            io.println(event.name());
+        }
+        return EXIT_SUCCESS;
+    }
+
+    private int asyncWait(List<String> containers, List<String> labels, long timeoutMs, String targetState) {
+        try {
+            client().asyncWait(containers, labels, timeoutMs, targetState);
+        } catch (PortoException e) {
+            return fail("Can't wait for containers", e);
+        }
+        while (true) {
+            WaitEvent event;
+            try {
+                event = client().nextEvent(-1);
+            } catch (PortoException e) {
+                return fail("Can't wait for containers", e);
+            }
+            if (event == null) {
+                return EXIT_SUCCESS;
+            }
+            StringBuilder line = new StringBuilder(64)
+                    .append(Format.localTime(event.when())).append(' ')
+                    .append(event.state()).append('\t').append(event.name());
+            if (!event.label().isEmpty()) {
+                line.append('\t').append(event.label()).append(" = ").append(event.value());
+            }
+            io.println(line.toString());
+            io.flush();
+            if (event.state().equals("timeout") || targetState != null) {
+                return EXIT_SUCCESS;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ run and exec
+
+    int run(List<String> args, int need) throws Getopt.UsageException {
+        Getopt g = options(args, "W", need, false);
+        Launch launch = new Launch(g.rest.get(0));
+        launch.wait = !g.options.isEmpty();
+        if (!launch.parse(g.rest.subList(1, g.rest.size()))) {
+            return EXIT_FAILURE;
+        }
+        return launch.launch() ? EXIT_SUCCESS : EXIT_FAILURE;
+    }
+
+    int exec(List<String> args, int need) throws Getopt.UsageException {
+        Getopt g = options(args, "CT", need, false);
+        Launch launch = new Launch(g.rest.get(0));
+        launch.weak = true;
+        launch.forwardStreams = true;
+        launch.wait = true;
+        for (Getopt.Opt o : g.options) {
+            if (o.key() == 'C') {
+                launch.weak = false;
+            }
+        }
+        if (!launch.parse(g.rest.subList(1, g.rest.size()))) {
+            return EXIT_FAILURE;
+        }
+        boolean hasCommand = false;
+        for (Map.Entry<String, String> kv : launch.properties.entrySet()) {
+            if (kv.getKey().equals("command")) {
+                hasCommand = true;
+                if (kv.getValue().isBlank()) {
+                    io.error("Exec with empty command is not supported");
+                    return EXIT_FAILURE;
+                }
+            }
+            if (kv.getKey().startsWith("command_argv")) {
+                hasCommand = true;
+            }
+        }
+        if (!hasCommand) {
+            launch.properties.put("command", "/bin/bash");
+        }
+        if (!launch.launch()) {
+            return EXIT_FAILURE;
+        }
+        if (launch.weak) {
+            launch.cleanup();
+        }
+        String message = exitMessage(launch.exitStatus, launch.oomKilled);
+        if (message != null) {
+            io.error(message);
+        }
+        return exitCode(launch.exitStatus, launch.oomKilled);
+    }
+
+    /** One run or exec: create, configure, start, maybe wait; undo the creation if a step fails. */
+    private final class Launch {
+        final String name;
+        final Map<String, String> properties = new LinkedHashMap<>();
+        boolean weak;
+        boolean forwardStreams;
+        boolean wait;
+        boolean created;
+        int exitStatus;
+        boolean oomKilled;
+
+        Launch(String name) {
+            this.name = name;
+        }
+
+        /** Collects {@code key=value} arguments; several {@code env=} are merged. */
+        boolean parse(List<String> args) {
+            for (String arg : args) {
+                String[] kv = Props.split(arg);
+                if (kv == null) {
+                    io.error("Can't set property: "
+                            + PortoException.describe(EError.InvalidValue_VALUE, "Invalid value: " + arg));
+                    return false;
+                }
+                String previous = properties.get(kv[0]);
+                if (kv[0].equals("env") && previous != null && !previous.isEmpty()) {
+                    properties.put("env", previous.endsWith(";") ? previous + " " + kv[1] : previous + "; " + kv[1]);
+                } else {
+                    properties.put(kv[0], kv[1]);
+                }
+            }
+            return true;
+        }
+
+        boolean launch() {
+            try {
+                if (weak) {
+                    client().createWeak(name);
+                } else {
+                    client().create(name);
+                }
+            } catch (PortoException e) {
+                io.error(Format.error("Can't create container", e));
+                return false;
+            }
+            created = true;
+            String step = "set property";
+            try {
+                if (forwardStreams) {
+                    String[] streams = {"stdin_path", "stdout_path", "stderr_path"};
+                    for (int fd = 0; fd < 3; fd++) {
+                        if (!properties.containsKey(streams[fd])) {
+                            client().setProperty(name, streams[fd], "/dev/fd/" + fd);
+                        }
+                    }
+                }
+                for (Map.Entry<String, String> kv : properties.entrySet()) {
+                    client().setProperty(name, kv.getKey(), kv.getValue());
+                }
+                step = "start container";
+                client().start(name);
+                if (wait) {
+                    step = "wait for containers";
+                    client().waitContainers(List.of(name), -1);
+                    step = "get exit_status";
+                    String status = client().getProperty(name, "exit_status");
+                    try {
+                        exitStatus = Integer.parseInt(status.trim());
+                    } catch (NumberFormatException e) {
+                        exitStatus = 0;
+                    }
+                    try {
+                        oomKilled = client().getProperty(name, "oom_killed").equals("true");
+                    } catch (PortoException e) {
+                        oomKilled = false;
+                    }
+                }
+            } catch (PortoException e) {
+                io.error(Format.error("Can't " + step, e));
+                cleanup();
+                return false;
+            }
+            return true;
+        }
+
+        void cleanup() {
+            if (!created) {
+                return;
+            }
+            created = false;
+            try {
+                client().destroy(name);
+            } catch (PortoException e) {
+                io.error(Format.error("Can't destroy container " + name, e));
+            }
+        }
+    }
+}
