@@ -23,6 +23,108 @@ import porto.ports.KernelException;
  * above are the daemon's).
  */
 public final class LinuxFiles implements ContainerFiles {
+    private static final int O_PATH = 010000000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final long RESOLVE_NO_SYMLINKS = 0x04;
+    private static final long RESOLVE_BENEATH = 0x08;
+    private static final int ENOENT = 2;
+    private static final int EEXIST = 17;
+    private static final int ELOOP = 40;
+
+    /**
+     * Directories below it belong to containers, whose tasks may plant symbolic links there (a
+     * parent's working directory holds its children's). Nothing below it is ever reached through a
+     * link: directories are walked with openat2(RESOLVE_NO_SYMLINKS), and files are checked by the
+     * path of what was actually opened.
+     */
+    private final Path placeRoot;
+
+    public LinuxFiles(String placeRoot) {
+        this.placeRoot = Path.of(placeRoot).normalize();
+    }
+
+    private boolean isBelowPlace(Path p) {
+        return p.startsWith(placeRoot) && !p.equals(placeRoot);
+    }
+
+    /**
+     * An O_PATH descriptor of the directory {@code dir}, reached from the place root without
+     * following any link, making missing directories on the way when {@code create}; or -errno.
+     */
+    private int openDirectory(Path dir, boolean create) {
+        int fd = Native.open(placeRoot.toString(), O_PATH | O_DIRECTORY);
+        if (fd < 0)
+            return fd;
+        for (Path name : placeRoot.relativize(dir)) {
+            int next = Native.openat2(fd, name.toString(), O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH);
+            if (next == -ENOENT && create) {
+                int made = Native.mkdirat(fd, name.toString(), 0775);
+                if (made < 0 && made != -EEXIST) {
+                    Native.close(fd);
+                    return made;
+                }
+                next = Native.openat2(fd, name.toString(), O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH);
+            }
+            Native.close(fd);
+            if (next < 0)
+                return next;
+            fd = next;
+        }
+        return fd;
+    }
+
+    /** The object behind a descriptor, through /proc: operations on it cannot be redirected. */
+    private static Path viaFd(int fd) {
+        return Path.of("/proc/self/fd/" + fd);
+    }
+
+    /** Something to do with a file's path once its directory was reached safely. */
+    private interface FileWork {
+        void apply(Path file) throws IOException, KernelException;
+    }
+
+    /**
+     * Runs {@code work} on {@code path}; below the place root the path goes through a descriptor
+     * of its directory, reached without links, so only the last name is looked up and none of
+     * the file operations used follows a link there.
+     */
+    private void inSafeDirectory(String path, FileWork work) throws IOException, KernelException {
+        Path p = Path.of(path).normalize();
+        if (!isBelowPlace(p)) {
+            work.apply(p);
+            return;
+        }
+        int dir = openDirectory(p.getParent(), false);
+        if (dir < 0)
+            throw new KernelException(-dir, "cannot open the directory of " + path);
+        try {
+            work.apply(viaFd(dir).resolve(p.getFileName().toString()));
+        } finally {
+            Native.close(dir);
+        }
+    }
+
+    /** Opens an existing regular file below the place root (or anywhere else) without following links. */
+    private int openRegular(String path, int flags) throws KernelException {
+        Path p = Path.of(path).normalize();
+        int fd = Native.open(path, flags | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0)
+            throw new KernelException(-fd, "cannot open " + path);
+        try {
+            // The opened object's own path: any link on the way would show up as a different one.
+            if (isBelowPlace(p) && !Files.readSymbolicLink(viaFd(fd)).equals(p))
+                throw new KernelException(ELOOP, path + " is reached through a symbolic link");
+            if (!Files.isRegularFile(viaFd(fd)))
+                throw new KernelException(22, path + " is not a regular file");
+            return fd;
+        } catch (IOException e) {
+            Native.close(fd);
+            throw new KernelException(CgroupFiles.errno(e), "cannot open " + path + ": " + e.getMessage(), e);
+        } catch (KernelException e) {
+            Native.close(fd);
+            throw e;
+        }
+    }
     private static final int O_NOFOLLOW = 0400000;
     private static final int O_NONBLOCK = 04000;
     /** Collapsing works in whole filesystem blocks; 4 KiB is the block of every common one. */
@@ -30,24 +132,55 @@ public final class LinuxFiles implements ContainerFiles {
 
     @Override
     public void createDirectory(String path, int uid, int gid) throws KernelException {
-        Path dir = Path.of(path);
+        Path dir = Path.of(path).normalize();
+        if (!isBelowPlace(dir)) {
+            try {
+                if (Files.isSymbolicLink(dir))
+                    throw new KernelException(ELOOP, path + " is a symbolic link");
+                Files.createDirectories(dir);
+                setOwnerAndMode(dir, uid, gid);
+            } catch (IOException e) {
+                throw new KernelException(CgroupFiles.errno(e), "cannot create " + path + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        int fd = openDirectory(dir, true);
+        if (fd < 0)
+            throw new KernelException(-fd, "cannot create " + path + (fd == -ELOOP ? ": a symbolic link is on the way" : ""));
         try {
-            if (Files.isSymbolicLink(dir))
-                throw new KernelException(40, path + " is a symbolic link");
-            Files.createDirectories(dir);
-            Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setPermissions(PosixFilePermissions.fromString("rwxrwxr-x"));
-            chown(dir, uid, gid);
+            setOwnerAndMode(viaFd(fd), uid, gid);
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot create " + path + ": " + e.getMessage(), e);
+        } finally {
+            Native.close(fd);
         }
+    }
+
+    private static void setOwnerAndMode(Path dir, int uid, int gid) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Files.setAttribute(dir, "unix:uid", uid);
+        Files.setAttribute(dir, "unix:gid", gid);
     }
 
     @Override
     public void removeDirectory(String path) {
-        Path dir = Path.of(path);
+        Path dir = Path.of(path).normalize();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS))
             return;
+        if (isBelowPlace(dir)) {
+            // Remove only the directory reached without links, and only by its own path.
+            int fd = openDirectory(dir, false);
+            if (fd < 0)
+                return;
+            try {
+                if (!Files.readSymbolicLink(viaFd(fd)).equals(dir))
+                    return;
+            } catch (IOException e) {
+                return;
+            } finally {
+                Native.close(fd);
+            }
+        }
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
@@ -82,11 +215,12 @@ public final class LinuxFiles implements ContainerFiles {
 
     @Override
     public void createFile(String path, int uid, int gid) throws KernelException {
-        Path file = Path.of(path);
         try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw----")));
-            chown(file, uid, gid);
+            inSafeDirectory(path, file -> {
+                Files.deleteIfExists(file);
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw----")));
+                chown(file, uid, gid);
+            });
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot create " + path + ": " + e.getMessage(), e);
         }
@@ -95,16 +229,21 @@ public final class LinuxFiles implements ContainerFiles {
     @Override
     public long size(String path) {
         try {
-            BasicFileAttributes a = Files.readAttributes(Path.of(path), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() ? a.size() : -1;
-        } catch (IOException e) {
+            int fd = openRegular(path, 0 /* O_RDONLY */);
+            try {
+                return Files.size(viaFd(fd));
+            } finally {
+                Native.close(fd);
+            }
+        } catch (KernelException | IOException e) {
             return -1;
         }
     }
 
     @Override
     public byte[] read(String path, long offset, int length) throws KernelException {
-        try (FileChannel f = FileChannel.open(Path.of(path), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        int fd = openRegular(path, 0 /* O_RDONLY */);
+        try (FileChannel f = FileChannel.open(viaFd(fd), StandardOpenOption.READ)) {
             long available = Math.max(0, f.size() - offset);
             ByteBuffer data = ByteBuffer.allocate((int) Math.min(length, available));
             while (data.hasRemaining() && f.read(data, offset + data.position()) > 0)
@@ -112,6 +251,8 @@ public final class LinuxFiles implements ContainerFiles {
             return data.position() == data.capacity() ? data.array() : java.util.Arrays.copyOf(data.array(), data.position());
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot read " + path + ": " + e.getMessage(), e);
+        } finally {
+            Native.close(fd);
         }
     }
 
@@ -125,23 +266,18 @@ public final class LinuxFiles implements ContainerFiles {
         long aligned = bytes / BLOCK * BLOCK;
         if (aligned <= 0)
             return 0;
-        int fd = Native.open(path, Native.O_RDWR | O_NOFOLLOW | O_NONBLOCK);
-        if (fd < 0)
-            throw new KernelException(-fd, "cannot open " + path);
+        int fd = openRegular(path, Native.O_RDWR);
         try {
-            if (!Files.isRegularFile(Path.of("/proc/self/fd/" + fd)))
-                throw new KernelException(22, path + " is not a regular file");
             if (Native.fallocate(fd, Native.FALLOC_FL_COLLAPSE_RANGE, 0, aligned) == 0)
                 return aligned;
+            return copyTailToFront(viaFd(fd), path, bytes);
         } finally {
             Native.close(fd);
         }
-        return copyTailToFront(path, bytes);
     }
 
-    private static long copyTailToFront(String path, long bytes) throws KernelException {
-        try (FileChannel f = FileChannel.open(Path.of(path), StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+    private static long copyTailToFront(Path opened, String path, long bytes) throws KernelException {
+        try (FileChannel f = FileChannel.open(opened, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = f.size();
             long drop = Math.min(bytes, size);
             ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
@@ -166,17 +302,18 @@ public final class LinuxFiles implements ContainerFiles {
 
     @Override
     public void writeFile(String path, byte[] data, int uid, int gid) throws KernelException {
-        Path file = Path.of(path);
         try {
-            Files.deleteIfExists(file);
-            // CREATE_NEW: a link put there meanwhile makes this fail rather than write through it.
-            try (FileChannel f = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
-                ByteBuffer b = ByteBuffer.wrap(data);
-                while (b.hasRemaining())
-                    f.write(b);
-            }
-            chown(file, uid, gid);
+            inSafeDirectory(path, file -> {
+                Files.deleteIfExists(file);
+                // CREATE_NEW: a link put there meanwhile makes this fail rather than write through it.
+                try (FileChannel f = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")))) {
+                    ByteBuffer b = ByteBuffer.wrap(data);
+                    while (b.hasRemaining())
+                        f.write(b);
+                }
+                chown(file, uid, gid);
+            });
         } catch (IOException e) {
             throw new KernelException(CgroupFiles.errno(e), "cannot write " + path + ": " + e.getMessage(), e);
         }

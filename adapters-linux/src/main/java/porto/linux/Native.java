@@ -116,6 +116,22 @@ final class Native {
         }
     }
 
+    private static final class Mkdirat {
+        static final MethodHandle H = function("mkdirat", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    }
+
+    /** mkdirat(2); 0 or -errno. */
+    static int mkdirat(int dirfd, String name, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) Mkdirat.H.invokeExact(state, dirfd, arena.allocateFrom(name), mode);
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** sched_setscheduler(2) with one priority; 0 or -errno. */
     static int schedSetscheduler(int pid, int policy, int priority) {
         try (Arena arena = Arena.ofConfined()) {

@@ -161,6 +161,9 @@ public final class NativeLauncher implements TaskLauncher {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         void add(String key, String value) {
+            // A NUL would end this record early and start one of the caller's making.
+            if (key.indexOf('\0') >= 0 || value.indexOf('\0') >= 0)
+                throw new IllegalArgumentException("NUL in launch record " + key);
             byte[] b = (key + "=" + value).getBytes(StandardCharsets.UTF_8);
             out.write(b, 0, b.length);
             out.write(0);

@@ -91,7 +91,7 @@ public final class LinuxModule {
                 new SystemClock(),
                 new FileStateStore(paths.stateDir(), Log::info),
                 new LinuxUsers(),
-                new LinuxFiles());
+                new LinuxFiles(paths.placeRoot()));
         return new ContainerService(kernel, config);
     }
 }

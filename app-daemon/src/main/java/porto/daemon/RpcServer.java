@@ -33,7 +33,15 @@ public final class RpcServer {
     void serve(ServerSocketChannel server) throws IOException {
         server.configureBlocking(true);
         while (true) {
-            SocketChannel client = server.accept();
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                // Out of descriptors, most likely: keep serving the clients there are.
+                Log.error("accept failed", e);
+                sleepQuietly(100);
+                continue;
+            }
             Caller caller;
             try {
                 var cred = PeerCredentials.of(fd(client));
@@ -51,6 +59,14 @@ public final class RpcServer {
                     clients.decrementAndGet();
                 }
             });
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

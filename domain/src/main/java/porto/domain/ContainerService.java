@@ -307,6 +307,9 @@ public final class ContainerService {
     }
 
     public void set(Caller caller, String name, String property, String value) throws PortoException {
+        // No property value may hold a NUL: it separates the launcher's records.
+        if (value.indexOf('\0') >= 0 || property.indexOf('\0') >= 0)
+            throw new PortoException(ErrorCode.InvalidValue, "a NUL character is not allowed in " + property);
         lock.lock();
         try {
             Container c = find(name);
@@ -471,8 +474,9 @@ public final class ContainerService {
             }
         } finally {
             lock.unlock();
+            // Acknowledged even when handling failed: a replay would fail the same way forever.
+            kernel.exits().acknowledge(pid);
         }
-        kernel.exits().acknowledge(pid);
     }
 
     // ---- helpers for Lifecycle, Persistence and properties ----

@@ -46,13 +46,18 @@ final class Housekeeping {
         s.kernel.clock().schedule(ROTATE_PERIOD_MS, () -> {
             s.lock();
             try {
-                for (Container c : s.containers().values())
-                    if (c.state == State.RUNNING || c.state == State.PAUSED)
-                        s.output().rotate(c);
+                for (Container c : s.containers().values()) {
+                    try {
+                        if (c.state == State.RUNNING || c.state == State.PAUSED)
+                            s.output().rotate(c);
+                    } catch (RuntimeException e) {
+                        // One container's trouble must not stop rotation for the others.
+                    }
+                }
             } finally {
                 s.unlock();
+                scheduleRotation();
             }
-            scheduleRotation();
         });
     }
 

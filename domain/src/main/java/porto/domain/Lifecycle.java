@@ -234,8 +234,8 @@ final class Lifecycle {
             long agingMs = Long.parseLong(value(c, "aging_time")) * 1000;
             long left = Math.max(0, died + agingMs - s.clock().nowMillis());
             s.clock().schedule(left, () -> s.housekeeping().ageOut(name, died));
-        } catch (PortoException e) {
-            // Values were validated when set; nothing to schedule for a broken one.
+        } catch (PortoException | RuntimeException e) {
+            // A value damaged in the store: nothing to schedule for it, and nothing else may fail.
         }
     }
 

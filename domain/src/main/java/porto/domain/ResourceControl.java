@@ -420,8 +420,8 @@ final class ResourceControl {
                 try {
                     if (Values.parseBool(value(c, "oom_is_fatal")) && cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0)
                         s.oomKilled(c);
-                } catch (PortoException e) {
-                    // A damaged value: leave this container alone.
+                } catch (PortoException | RuntimeException e) {
+                    // A damaged value or a failing read: leave this container alone, watch the rest.
                 }
             }
             if (any && !oomWatchScheduled) {
