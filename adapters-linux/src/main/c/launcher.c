@@ -193,6 +193,27 @@ static size_t gid_list(const char *text, gid_t *list, const char *what)
 /* File access with the client's rights (on) or the daemon's (off): only
  * fsuid, fsgid and the groups change, so mounting still works, and with a
  * non-zero fsuid the kernel leaves our DAC capabilities unused. */
+/* While acting for the client, no capability is effective: setfsuid() drops only the file
+ * ones, and CAP_SYS_PTRACE would still open other processes' /proc/PID/root and cwd links. */
+static void client_caps(int on)
+{
+	static struct __user_cap_data_struct saved[2];
+	static int dropped;
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (on && !dropped) {
+		TRY(syscall(SYS_capget, &hdr, saved), "capget()");
+		memcpy(data, saved, sizeof(data));
+		data[0].effective = data[1].effective = 0;
+		TRY(syscall(SYS_capset, &hdr, data), "capset(effective=0)");
+		dropped = 1;
+	} else if (!on && dropped) {
+		TRY(syscall(SYS_capset, &hdr, saved), "capset(effective restored)");
+		dropped = 0;
+	}
+}
+
 static void as_client(int on)
 {
 	static gid_t list[NGROUPS_MAX];
@@ -217,7 +238,9 @@ static void as_client(int on)
 		setfsuid(cuid);
 		if ((unsigned long long)setfsuid(-1) != cuid) /* setfsuid() reports no errors */
 			fail(EPERM, "setfsuid(%llu)", cuid);
+		client_caps(1);
 	} else {
+		client_caps(0);
 		setfsuid(getuid());
 		setfsgid(getgid());
 	}
@@ -228,10 +251,14 @@ static int open_as_client(const char *path, int flags, mode_t mode)
 {
 	int fd, err;
 
+	/* Non-blocking while opening: a FIFO without a peer must fail (ENXIO) or return at once,
+	 * never hang the launcher and with it the daemon that waits for its answer. */
 	as_client(1);
-	fd = open(path, flags, mode);
+	fd = open(path, flags | O_NONBLOCK, mode);
 	err = errno;
 	as_client(0);
+	if (fd >= 0 && !(flags & O_NONBLOCK) && !(flags & O_PATH))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	errno = err;
 	return fd;
 }
@@ -291,6 +318,11 @@ static int remount_ro(const char *path)
 {
 	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
 	struct statvfs sv;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	/* Every mount below too (a bind is recursive); mount_setattr exists since Linux 5.12. */
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+		return 0;
 
 	if (statvfs(path, &sv) == 0)
 		flags |= sv.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
@@ -380,12 +412,22 @@ static void setup_root(void)
 	char fdpath[64];
 	int rootfd, devfd;
 
-	/* The client must be able to reach the root itself. */
+	/* Open the root once, as the client, and bind exactly that directory: the path cannot be
+	 * swapped for another between the check and the mount. */
+	struct stat want, got, host;
+	int srcfd;
+	TRY(srcfd = open_as_client(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0), "open(%s)", root);
+	TRY(fstat(srcfd, &want), "stat(%s)", root);
+	if (stat("/", &host) == 0 && want.st_dev == host.st_dev && want.st_ino == host.st_ino)
+		fail(EINVAL, "root %s is the host's /", root);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", srcfd);
+	TRY(mount(fdpath, fdpath, NULL, MS_BIND | MS_REC, NULL), "mount(%s, %s, bind)", root, root);
+	/* Opened after the bind, so the fd is the root of the new mount; it must be the same directory. */
 	TRY(rootfd = open_as_client(root, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), "open(%s)", root);
-	close(rootfd);
-	TRY(mount(root, root, NULL, MS_BIND | MS_REC, NULL), "mount(%s, %s, bind)", root, root);
-	/* Opened after the bind, so the fd is the root of the new mount. */
-	TRY(rootfd = open_as_client(root, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), "open(%s)", root);
+	TRY(fstat(rootfd, &got), "stat(%s)", root);
+	if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+		fail(EBUSY, "root %s changed while it was being mounted", root);
+	close(srcfd);
 	mount_in(rootfd, "/proc", 'd', 1, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
 	mount_in(rootfd, "/dev", 'd', 1, "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=0755", 0);
 	make_devices(rootfd);
@@ -531,6 +573,14 @@ static void __attribute__((noreturn)) child(void)
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	TRY(setsid(), "setsid()");
+	/* Our stdin and stdout are the daemon's pipes: the task must not reach them through
+	 * /dev/stdout or /proc/self/fd before its own streams replace them. */
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
 	if (oom_adj) { /* before /proc may be replaced */
 		if ((fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC)) < 0 ||
 		    write_all(fd, oom_adj, strlen(oom_adj)) < 0)

@@ -19,6 +19,7 @@ import porto.ports.TaskLauncher;
  * "error ERRNO MESSAGE". The task is left re-parented to the master, never to this JVM.
  */
 public final class NativeLauncher implements TaskLauncher {
+    private static final long LAUNCH_TIMEOUT_SECONDS = 30;
     private final Path nativeBinary;
     private final Path socket;
 
@@ -43,8 +44,13 @@ public final class NativeLauncher implements TaskLauncher {
         try (OutputStream in = process.getOutputStream(); InputStream out = process.getInputStream()) {
             in.write(records);
             in.close();
-            answer = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
-            process.waitFor();
+            // The launcher answers and exits; one that hangs must not hang the daemon with it.
+            if (!process.waitFor(LAUNCH_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new KernelException(110, "the launcher did not answer within " + LAUNCH_TIMEOUT_SECONDS + " s");
+            }
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(out, StandardCharsets.UTF_8)).readLine();
+            answer = line == null ? "" : line.trim();
         } catch (IOException e) {
             process.destroyForcibly();
             throw new KernelException(0, "launcher failed: " + e.getMessage(), e);

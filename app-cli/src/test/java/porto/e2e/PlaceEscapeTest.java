@@ -55,4 +55,24 @@ class PlaceEscapeTest extends PortodTest {
         }
         client.destroy("nul");
     }
+
+    @Test
+    void aFifoWithoutReaderFailsTheStartInsteadOfHangingTheDaemon() throws Exception {
+        Path dir = Files.createTempDirectory("porto-fifo-");
+        Path fifo = dir.resolve("fifo");
+        try {
+            new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor();
+            client.create("fifo");
+            client.setProperty("fifo", "command", "true");
+            client.setProperty("fifo", "stdout_path", fifo.toString());
+            long t0 = System.nanoTime();
+            PortoException e = assertThrows(PortoException.class, () -> client.start("fifo"));
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "refused at once");
+            assertTrue(e.errorMessage().contains("No such device or address"), e.getMessage());
+            assertEquals("stopped", client.getProperty("fifo", "state"));
+            client.destroy("fifo");
+        } finally {
+            Portod.deleteTree(dir);
+        }
+    }
 }

@@ -124,8 +124,11 @@ final class FilesystemPlanner {
             throw new PortoException(ErrorCode.InvalidPath, "root " + root + " of " + c.name + " does not exist");
         if (f.kind() != FileFacts.Kind.DIRECTORY)
             throw new PortoException(ErrorCode.InvalidPath, "root " + root + " of " + c.name + " is not a directory");
-        if (!f.permits(caller.uid(), groups(caller), 5))
-            throw new PortoException(ErrorCode.Permission, "user " + s.userName(caller.uid()) + " may not use " + root + " as a root");
+        // The manual: setting root requires write permission to it. Read access alone would let a
+        // user make /etc the root of a task that gets the chroot capabilities (DAC_OVERRIDE, ...).
+        if (!f.permits(caller.uid(), groups(caller), 7))
+            throw new PortoException(ErrorCode.Permission, "user " + s.userName(caller.uid()) + " may not use " + root
+                    + " as a root: it needs write permission there");
     }
 
     private void checkBindSource(String parentRoot, Binds.Bind b, Caller caller) throws PortoException {
