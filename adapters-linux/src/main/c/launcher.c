@@ -490,8 +490,18 @@ static void set_limits_and_creds(void)
 		TRY(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)");
 	if (have_uid)
 		TRY(setuid(uid), "setuid(%llu)", uid);
-	if (!ambient)
+	if (!ambient) {
+		/* Inheritable bits we were started with would survive exec beside the bounding set. */
+		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct d[2];
+		TRY(syscall(SYS_capget, &h, d), "capget()");
+		if (d[0].inheritable || d[1].inheritable) {
+			d[0].inheritable = d[1].inheritable = 0;
+			TRY(syscall(SYS_capset, &h, d), "capset(inheritable=0)");
+		}
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 		return; /* uid 0 gets its caps from the bounding set at exec */
+	}
 
 	/* Ambient caps must be permitted, inheritable and in the bounding set;
 	 * others (and bits beyond CAP_LAST_CAP) could never be inherited. */

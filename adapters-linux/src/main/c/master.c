@@ -77,8 +77,13 @@ static void write_pidfile(const char *path, pid_t pid)
 	/* Write-then-rename: readers never see a half-written file. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, buf, len) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+	int ok = fd >= 0 && write_all(fd, buf, len) == 0;
+	if (fd >= 0 && close(fd) < 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) < 0) {
 		logmsg("cannot write %s: %m", path);
+		unlink(tmp);
+	}
 }
 
 static void refuse_if_running(void)

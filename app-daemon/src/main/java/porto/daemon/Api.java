@@ -200,7 +200,8 @@ public final class Api {
         for (String n : w.getNameList())
             names.add(porto.domain.Masks.isMask(n) ? scope.resolveMask(n) : scope.resolve(n));
         long timeout = w.hasTimeoutMs() ? Integer.toUnsignedLong(w.getTimeoutMs()) : -1;
-        String[] found = service.waitFor(names, timeout, w.hasTargetState() ? w.getTargetState() : null);
+        // A mask must not reveal containers outside the client's namespace.
+        String[] found = service.waitFor(names, timeout, w.hasTargetState() ? w.getTargetState() : null, scope::canSee);
         TContainerWaitResponse.Builder out = rsp.getWaitBuilder();
         if (found == null) {
             out.setName("").setState("timeout");

@@ -36,7 +36,9 @@ final class Connection implements Api.Session {
     private final ContainerService service;
     private final Object writeLock = new Object();
     private final Set<String> weak = new LinkedHashSet<>();
-    private final LinkedBlockingQueue<TContainerResponse> pushes = new LinkedBlockingQueue<>();
+    /** Reports not yet written; a client that stops reading loses its connection, not our memory. */
+    private static final int MAX_PENDING_REPORTS = 10_000;
+    private final LinkedBlockingQueue<TContainerResponse> pushes = new LinkedBlockingQueue<>(MAX_PENDING_REPORTS);
     private volatile Events.Listener asyncListener;
     private Thread pusher;
     private OutputStream out;
@@ -120,9 +122,10 @@ final class Connection implements Api.Session {
             String seen = scope.relative(name);
             if (seen == null || !matches(wanted, name))
                 return;
-            pushes.add(TContainerResponse.newBuilder().setError(EError.Success)
+            if (!pushes.offer(TContainerResponse.newBuilder().setError(EError.Success)
                     .setAsyncWait(TContainerWaitResponse.newBuilder().setName(seen).setState(state).setWhen(when / 1000))
-                    .build());
+                    .build()))
+                abandon();
         };
         asyncListener = listener;
         service.addListener(listener);
@@ -138,6 +141,17 @@ final class Connection implements Api.Session {
             if (w.equals(name) || w.equals("***") || (Masks.isMask(w) && Masks.matches(name, w)))
                 return true;
         return false;
+    }
+
+    /** Closes the connection of a client that does not read its reports. */
+    private void abandon() {
+        Log.info("client pid " + caller.pid() + " does not read its AsyncWait reports; closing it");
+        stopAsyncWait();
+        try {
+            channel.close();
+        } catch (java.io.IOException e) {
+            // closing anyway
+        }
     }
 
     private void pushLoop() {

@@ -367,6 +367,12 @@ public final class ContainerService {
      * on timeout. A negative timeout waits forever.
      */
     public String[] waitFor(List<String> names, long timeoutMs, String targetState) throws PortoException {
+        return waitFor(names, timeoutMs, targetState, name -> true);
+    }
+
+    /** As {@link #waitFor(List, long, String)}, reporting only containers {@code visible} accepts. */
+    public String[] waitFor(List<String> names, long timeoutMs, String targetState,
+                            java.util.function.Predicate<String> visible) throws PortoException {
         long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         lock.lock();
         try {
@@ -376,7 +382,7 @@ public final class ContainerService {
             while (true) {
                 for (String n : names) {
                     for (Container c : matching(n)) {
-                        if (isWaitable(c, targetState))
+                        if (visible.test(c.name) && isWaitable(c, targetState))
                             return new String[] {c.name, c.state.text()};
                     }
                 }
