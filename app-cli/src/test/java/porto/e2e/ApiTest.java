@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
+import porto.client.PortoException;
 import porto.client.PropertyDescription;
 import porto.client.ValueOrError;
 import porto.client.WaitEvent;
@@ -135,5 +136,26 @@ class ApiTest extends PortodTest {
         Portod.Run r = portod.portoctl("list");
         assertTrue(r.out().matches("(?s).*ls-a\\s+stopped.*"), r.out());
         portod.portoctl("destroy", "ls-a");
+    }
+
+    @Test
+    void aContainerBeingStoppedIsBusyForOthers() throws Exception {
+        try (PortoClient c = portod.client(); PortoClient other = portod.client()) {
+            c.create("slow-stop");
+            // Not pid 1 and catching SIGTERM: stop waits out its timeout before SIGKILL.
+            c.setProperty("slow-stop", "isolate", "false");
+            c.setProperty("slow-stop", "command", "bash -c 'trap \"echo term\" TERM; while true; do sleep 0.1; done'");
+            c.start("slow-stop");
+            Thread.sleep(300); // let bash install its trap
+            Thread stopper = Thread.ofVirtual().start(() -> c.stop("slow-stop", 1500));
+            Thread.sleep(400);
+            PortoException busy = org.junit.jupiter.api.Assertions.assertThrows(PortoException.class, () -> other.destroy("slow-stop"));
+            assertEquals(porto.rpc.Rpc.EError.Busy, busy.error(), busy.getMessage());
+            assertEquals(porto.rpc.Rpc.EError.Busy, org.junit.jupiter.api.Assertions.assertThrows(PortoException.class,
+                    () -> other.create("slow-stop/child")).error());
+            stopper.join();
+            assertEquals("stopped", other.getProperty("slow-stop", "state"));
+            other.destroy("slow-stop");
+        }
     }
 }

@@ -18,6 +18,8 @@ public final class Container {
     final Map<String, String> config = new TreeMap<>();
 
     State state = State.STOPPED;
+    /** A request is changing it and may be waiting with the lock released (a stop's grace time). */
+    boolean busy;
     int ownerUid;
     int ownerGid;
     long creationTime;

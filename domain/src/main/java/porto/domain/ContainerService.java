@@ -144,6 +144,9 @@ public final class ContainerService {
                 throw new PortoException(ErrorCode.ContainerAlreadyExists, "container " + name + " already exists");
             Container parent = find(ContainerName.parent(name));
             Permissions.checkCreate(this, caller, parent);
+            for (Container p = parent; p != null; p = p.parent)
+                if (p.busy)
+                    throw busy(p);
             Container c = new Container(name, parent, nextId++);
             c.ownerUid = caller.uid();
             c.ownerGid = caller.gid();
@@ -169,10 +172,48 @@ public final class ContainerService {
             Container c = find(name);
             requireNotHost(c);
             Permissions.checkWrite(this, caller, c);
-            change.apply(c);
+            requireIdle(c);
+            c.busy = true;
+            try {
+                change.apply(c);
+            } finally {
+                c.busy = false;
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Refuses to touch a subtree another request is changing: that request may be waiting for
+     * processes to die with the lock released, and must find the tree as it left it.
+     */
+    void requireIdle(Container c) throws PortoException {
+        for (Container p = c; p != null; p = p.parent)
+            if (p.busy)
+                throw busy(p);
+        requireIdleBelow(c);
+    }
+
+    private static void requireIdleBelow(Container c) throws PortoException {
+        for (Container child : c.children.values()) {
+            if (child.busy)
+                throw busy(child);
+            requireIdleBelow(child);
+        }
+    }
+
+    boolean isIdle(Container c) {
+        try {
+            requireIdle(c);
+            return true;
+        } catch (PortoException e) {
+            return false;
+        }
+    }
+
+    private static PortoException busy(Container c) {
+        return new PortoException(ErrorCode.Busy, "container " + c.name + " is busy: another request is changing it");
     }
 
     private static PortoException wrongState(Container c, String wanted) {
@@ -315,6 +356,7 @@ public final class ContainerService {
             Container c = find(name);
             requireNotHost(c);
             Permissions.checkWrite(this, caller, c);
+            requireIdle(c);
             String key = null;
             String propName = property;
             int bracket = property.indexOf('[');
@@ -427,7 +469,9 @@ public final class ContainerService {
         lock.lock();
         try {
             Container c = containers.get(name);
-            if (c != null && c.weak) {
+            if (c != null && c.weak && !isIdle(c)) {
+                kernel.clock().schedule(1_000, () -> destroyIfWeak(name)); // after the change in progress
+            } else if (c != null && c.weak) {
                 lifecycle.stopTree(c, 0);
                 removeTree(c);
             }

@@ -68,6 +68,10 @@ final class Housekeeping {
             Container c = s.containers().get(name);
             if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
                 return;
+            if (!s.isIdle(c)) {
+                s.kernel.clock().schedule(1_000, () -> respawnDead(name, deathTime));
+                return;
+            }
             try {
                 s.lifecycle().respawn(c);
             } catch (PortoException e) {
@@ -86,6 +90,10 @@ final class Housekeeping {
             Container c = s.containers().get(name);
             if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
                 return;
+            if (!s.isIdle(c)) {
+                s.kernel.clock().schedule(1_000, () -> ageOut(name, deathTime));
+                return;
+            }
             s.lifecycle().stopTree(c, 0);
             s.removeTree(c);
         } catch (PortoException e) {
