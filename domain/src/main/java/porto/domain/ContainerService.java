@@ -154,8 +154,10 @@ public final class ContainerService {
             c.weak = weak;
             parent.children.put(name, c);
             containers.put(name, c);
+            long failedSaves = persistence.failedSaves();
             persistence.save(c);
             notifyState(c);
+            requireSaved(failedSaves);
         } finally {
             lock.unlock();
         }
@@ -174,11 +176,13 @@ public final class ContainerService {
             Permissions.checkWrite(this, caller, c);
             requireIdle(c);
             c.busy = true;
+            long failedSaves = persistence.failedSaves();
             try {
                 change.apply(c);
             } finally {
                 c.busy = false;
             }
+            requireSaved(failedSaves);
         } finally {
             lock.unlock();
         }
@@ -210,6 +214,15 @@ public final class ContainerService {
         } catch (PortoException e) {
             return false;
         }
+    }
+
+    /**
+     * The change is made but a record of it could not be written: a restarted daemon would not
+     * know it. Say so rather than answer Success.
+     */
+    private void requireSaved(long failedSavesBefore) throws PortoException {
+        if (persistence.failedSaves() != failedSavesBefore)
+            throw new PortoException(ErrorCode.Unknown, "done, but not saved for a daemon restart: " + persistence.lastError());
     }
 
     private static PortoException busy(Container c) {
@@ -397,7 +410,9 @@ public final class ContainerService {
             }
             if (propName.equals("weak"))
                 c.weak = Values.parseBool(canonical);
+            long failedSaves = persistence.failedSaves();
             persistence.save(c);
+            requireSaved(failedSaves);
         } finally {
             lock.unlock();
         }

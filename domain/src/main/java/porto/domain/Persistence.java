@@ -14,12 +14,18 @@ final class Persistence {
     private static final String PROP = "prop.";
     private final ContainerService s;
     private volatile String lastError;
+    /** Failed saves so far; a request compares it before and after to learn of its own. */
+    private long failedSaves;
 
     Persistence(ContainerService s) {
         this.s = s;
     }
 
     /** The last failure to save, for the daemon's log; null when saving works. */
+    long failedSaves() {
+        return failedSaves;
+    }
+
     String lastError() {
         return lastError;
     }
@@ -53,6 +59,7 @@ final class Persistence {
             lastError = null;
         } catch (KernelException e) {
             lastError = "cannot save container " + c.name + ": " + e.getMessage();
+            failedSaves++;
         }
     }
 

@@ -217,7 +217,11 @@ class ScenarioTest {
     @Test
     void aStoreThatFailsIsReportedNotHidden() throws Exception {
         w.kernel.store().setFailing(true);
-        w.service.create(World.ROOT, "a", false);
+        // The request is told: its change is made but would not survive a daemon restart.
+        PortoException e = assertThrows(PortoException.class,
+                () -> w.service.create(World.ROOT, "a", false));
+        assertEquals(ErrorCode.Unknown, e.code());
+        assertTrue(e.getMessage().contains("not saved"), e.getMessage());
         assertNotNull(w.service.persistenceError());
         w.kernel.store().setFailing(false);
         w.service.set(World.ROOT, "a", "private", "x");
