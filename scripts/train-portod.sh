@@ -6,10 +6,8 @@ set -euo pipefail
 lib=/usr/lib/porto
 java=$(sed -n 's/^exec "\([^"]*\)".*/\1/p' /usr/sbin/portod)
 rm -f "$lib/portod.aot"
-# Probe with a scratch file: the JVM replaces the file it writes, and /dev/null must stay a device.
-probe=$(mktemp -d)
-trap 'rm -rf "$probe"' EXIT
-if ! "$java" -XX:AOTCacheOutput="$probe/probe.aot" -version >/dev/null 2>&1; then
+source "$(dirname "$0")/aot.sh"
+if ! aot_supported "$java"; then
     echo "this JDK has no AOT cache; portod runs without one"
     exit 0
 fi

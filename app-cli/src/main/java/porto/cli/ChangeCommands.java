@@ -6,7 +6,6 @@ import static porto.cli.Portoctl.options;
 import static porto.cli.Portoctl.parseSeconds;
 
 import java.util.List;
-import porto.client.PortoClient;
 import porto.client.PortoException;
 import porto.rpc.Rpc.EError;
 
@@ -14,21 +13,9 @@ import porto.rpc.Rpc.EError;
  * The commands that change containers and print nothing when they succeed: create, destroy, start,
  * restart, pause, resume, respawn, stop, kill, set and gc.
  */
-final class ChangeCommands {
-    private final Portoctl ctl;
-    private final Console io;
-
+final class ChangeCommands extends CommandGroup {
     ChangeCommands(Portoctl ctl) {
-        this.ctl = ctl;
-        this.io = ctl.io;
-    }
-
-    private PortoClient client() {
-        return ctl.client();
-    }
-
-    private int fail(String prefix, PortoException e) {
-        return ctl.fail(prefix, e);
+        super(ctl);
     }
 
     int create(List<String> args) {

@@ -11,28 +11,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import porto.client.GetOption;
-import porto.client.PortoClient;
 import porto.client.PortoException;
 import porto.client.PropertyDescription;
 import porto.client.ValueOrError;
 import porto.rpc.Rpc.EError;
 
 /** The commands that read containers and print what they found: get, pget, dget and list. */
-final class ReadCommands {
-    private final Portoctl ctl;
-    private final Console io;
-
+final class ReadCommands extends CommandGroup {
     ReadCommands(Portoctl ctl) {
-        this.ctl = ctl;
-        this.io = ctl.io;
-    }
-
-    private PortoClient client() {
-        return ctl.client();
-    }
-
-    private int fail(String prefix, PortoException e) {
-        return ctl.fail(prefix, e);
+        super(ctl);
     }
 
     /** pget and dget: raw values, one per line, or {@code key = value} with -k. */

@@ -11,27 +11,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import porto.client.PortoClient;
 import porto.client.PortoException;
 import porto.client.WaitEvent;
 import porto.rpc.Rpc.EError;
 
 /** The commands that start containers or wait for them: run, exec and wait. */
-final class RunCommands {
-    private final Portoctl ctl;
-    private final Console io;
-
+final class RunCommands extends CommandGroup {
     RunCommands(Portoctl ctl) {
-        this.ctl = ctl;
-        this.io = ctl.io;
-    }
-
-    private PortoClient client() {
-        return ctl.client();
-    }
-
-    private int fail(String prefix, PortoException e) {
-        return ctl.fail(prefix, e);
+        super(ctl);
     }
 
     // ------------------------------------------------------------------ wait

@@ -61,46 +61,51 @@ final class Housekeeping {
         });
     }
 
-    /** Timer: respawn a container that is still dead from the same death. */
-    void respawnDead(String name, long deathTime) {
+    /** What a timer does to a container that is still dead from the death it was set for. */
+    private interface AfterDeath {
+        void apply(Container c) throws PortoException;
+    }
+
+    /**
+     * Runs {@code work} if {@code name} is still dead from the death at {@code deathTime}; a
+     * container another request is changing is tried again a second later.
+     */
+    private void stillDead(String name, long deathTime, Runnable again, AfterDeath work) {
         s.lock();
         try {
             Container c = s.containers().get(name);
             if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
                 return;
             if (!s.isIdle(c)) {
-                s.kernel.clock().schedule(1_000, () -> respawnDead(name, deathTime));
+                s.kernel.clock().schedule(1_000, again);
                 return;
             }
+            work.apply(c);
+        } catch (PortoException e) {
+            // Nothing to undo: the container stays as the failed step left it.
+        } finally {
+            s.unlock();
+        }
+    }
+
+    /** Timer: respawn a container that is still dead from the same death. */
+    void respawnDead(String name, long deathTime) {
+        stillDead(name, deathTime, () -> respawnDead(name, deathTime), c -> {
             try {
                 s.lifecycle().respawn(c);
             } catch (PortoException e) {
                 // Start failed: start_errno says why; the container stays stopped for the user.
                 s.persistence().save(c);
             }
-        } finally {
-            s.unlock();
-        }
+        });
     }
 
     /** Timer: destroy a container that has been dead for aging_time. */
     void ageOut(String name, long deathTime) {
-        s.lock();
-        try {
-            Container c = s.containers().get(name);
-            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
-                return;
-            if (!s.isIdle(c)) {
-                s.kernel.clock().schedule(1_000, () -> ageOut(name, deathTime));
-                return;
-            }
+        stillDead(name, deathTime, () -> ageOut(name, deathTime), c -> {
             s.lifecycle().stopTree(c, 0);
             s.removeTree(c);
-        } catch (PortoException e) {
-            // Busy with something else; it will age out with its next death.
-        } finally {
-            s.unlock();
-        }
+        });
     }
 
     /**
