@@ -14,6 +14,30 @@ need_packages() {
     fi
 }
 
+# Installs the packages of a list like scripts/test-packages.txt (a package, then the commands the
+# tests run from it, per line) that dpkg does not have: one apt-get update, only if one is missing.
+# Then every listed command must be a program on PATH, not a shell builtin.
+need_listed_packages() {
+    local list=$1 missing=() absent=() pkg commands command
+    while read -r pkg commands; do
+        case $pkg in ''|'#'*) continue ;; esac
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done <"$list"
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing for the tests: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+    fi
+    while read -r pkg commands; do
+        case $pkg in ''|'#'*) continue ;; esac
+        for command in $commands; do type -P "$command" >/dev/null || absent+=("$command ($pkg)"); done
+    done <"$list"
+    if [ ${#absent[@]} -gt 0 ]; then
+        echo "after installing $list these programs are still missing: ${absent[*]}" >&2
+        return 1
+    fi
+}
+
 # Prints the home of the newest JDK (with javac) under /usr/lib/jvm whose release is 21 or later.
 find_jdk() {
     local best="" best_major=0 dir major

@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+# Everything a test runs comes from scripts/test-packages.txt (TestPackagesListTest keeps it complete).
+need_listed_packages scripts/test-packages.txt
 mvn -B verify

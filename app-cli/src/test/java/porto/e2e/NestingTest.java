@@ -96,9 +96,7 @@ class NestingTest extends PortodTest {
     @Test
     void childrenLiveInsideTheirParentsRoot() throws Exception {
         try (Rootfs root = Rootfs.with("ls", "sleep", "cat")) {
-            Files.createDirectories(root.resolve("sub/bin"));
-            Files.copy(root.resolve("bin/busybox"), root.resolve("sub/bin/busybox"));
-            Files.createSymbolicLink(root.resolve("sub/bin/cat"), Path.of("busybox"));
+            root.addUnder("sub", "cat");
             root.write("sub/where", "in sub\n");
             ok("run", "jail", "command=sleep 1000", "root=" + root);
             // An isolated child gets new namespaces, but inside its parent's filesystem.

@@ -64,6 +64,7 @@ final class Portod implements AutoCloseable {
     /** Starts a daemon with more environment (PORTO_CGROUP_VERSION=2, ...). */
     static Portod start(Map<String, String> extraEnv) throws Exception {
         assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "end-to-end tests need root");
+        Prerequisites.check();
         Portod p = new Portod();
         p.env.putAll(extraEnv);
         p.launch();

@@ -8,27 +8,44 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A small root filesystem under /tmp for chroot tests, like the quick start's "bringup" script:
- * busybox with links for the commands asked for when the host has /bin/busybox, else each
- * command and the libraries ldd lists. Closing it deletes it (never following a link).
+ * busybox with links for the commands asked for, or, when busybox is absent, each command copied from
+ * the host. Either way a copied program brings its ELF interpreter and the libraries ldd lists, so a
+ * dynamically linked busybox works too. Closing the root deletes it (never following a link).
+ * {@code -Dporto.test.busybox=none} makes every root copy host programs instead of busybox.
  */
 final class Rootfs implements AutoCloseable {
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
-
     final Path dir;
+    private final boolean useBusybox;
 
-    private Rootfs(Path dir) {
+    private Rootfs(Path dir, boolean useBusybox) {
         this.dir = dir;
+        this.useBusybox = useBusybox;
+    }
+
+    /** The busybox roots are made of, if this run uses one. */
+    static Optional<Path> busybox() {
+        String configured = System.getProperty("porto.test.busybox", "");
+        if (configured.equals("none"))
+            return Optional.empty();
+        if (!configured.isEmpty())
+            return Optional.of(Path.of(configured));
+        return TestPackages.locate("busybox");
     }
 
     /** An empty root. */
     static Rootfs empty() throws IOException {
+        return create(busybox().isPresent());
+    }
+
+    private static Rootfs create(boolean useBusybox) throws IOException {
         Path dir = Files.createTempDirectory("porto-root-");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new Rootfs(dir);
+        return new Rootfs(dir, useBusybox);
     }
 
     /** A root with these commands in /bin. */
@@ -38,37 +55,63 @@ final class Rootfs implements AutoCloseable {
         return r;
     }
 
+    /** A root with these host programs (and their libraries) in /bin, busybox or not. */
+    static Rootfs withHostPrograms(String... commands) throws Exception {
+        Rootfs r = create(false);
+        r.add(commands);
+        return r;
+    }
+
     void add(String... commands) throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        if (Files.isExecutable(BUSYBOX)) {
-            Path box = bin.resolve("busybox");
-            if (!Files.exists(box))
-                Files.copy(BUSYBOX, box, StandardCopyOption.COPY_ATTRIBUTES);
+        addTo(dir, commands);
+    }
+
+    /** Makes {@code path} inside this root a root of its own with these commands, for a nested container. */
+    void addUnder(String path, String... commands) throws Exception {
+        addTo(resolve(path), commands);
+    }
+
+    private void addTo(Path top, String... commands) throws Exception {
+        Path bin = Files.createDirectories(top.resolve("bin"));
+        Optional<Path> box = useBusybox ? busybox() : Optional.empty();
+        if (box.isPresent()) {
+            if (!Files.exists(bin.resolve("busybox")))
+                copyWithLibraries(top, box.get(), bin.resolve("busybox"));
             for (String c : commands)
                 if (!Files.exists(bin.resolve(c), LinkOption.NOFOLLOW_LINKS))
                     Files.createSymbolicLink(bin.resolve(c), Path.of("busybox"));
             return;
         }
-        for (String c : commands) {
-            Path program = Path.of(run("sh", "-c", "command -v " + c).strip());
-            copyWithLibraries(program, bin.resolve(c));
-        }
+        for (String c : commands)
+            copyWithLibraries(top, TestPackages.require(c), bin.resolve(c));
     }
 
-    private void copyWithLibraries(Path program, Path target) throws Exception {
+    /** Copies a program and, at their own paths under {@code top}, the interpreter and libraries it is linked with. */
+    private static void copyWithLibraries(Path top, Path program, Path target) throws Exception {
+        for (Path lib : linkedFiles(program)) {
+            Path copy = top.resolve(lib.toString().substring(1));
+            Files.createDirectories(copy.getParent());
+            if (!Files.exists(copy, LinkOption.NOFOLLOW_LINKS))
+                Files.copy(lib.toRealPath(), copy, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.copy(program.toRealPath(), target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The ELF interpreter and shared libraries of a program, as ldd names them; none for a static one.
+     * A library ldd cannot find stops the test here, naming it.
+     */
+    static Set<Path> linkedFiles(Path program) throws Exception {
+        Path ldd = TestPackages.require("ldd");
         Set<Path> files = new LinkedHashSet<>();
-        for (String line : run("ldd", program.toString()).split("\n")) {
+        for (String line : run(ldd.toString(), program.toString()).split("\n")) {
+            if (line.contains("=> not found"))
+                throw new IllegalStateException(program + " needs a library this machine lacks: " + line.strip());
             for (String word : line.trim().split("\\s+"))
                 if (word.startsWith("/"))
                     files.add(Path.of(word));
         }
-        for (Path lib : files) {
-            Path copy = dir.resolve(lib.toString().substring(1));
-            Files.createDirectories(copy.getParent());
-            if (!Files.exists(copy))
-                Files.copy(lib.toRealPath(), copy, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        Files.copy(program.toRealPath(), target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+        return files;
     }
 
     Path resolve(String path) {
