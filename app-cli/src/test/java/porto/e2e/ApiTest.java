@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,11 +145,12 @@ class ApiTest extends PortodTest {
             c.create("slow-stop");
             // Not pid 1 and catching SIGTERM: stop waits out its timeout before SIGKILL.
             c.setProperty("slow-stop", "isolate", "false");
-            c.setProperty("slow-stop", "command", "bash -c 'trap \"echo term\" TERM; while true; do sleep 0.1; done'");
+            c.setProperty("slow-stop", "command", "bash -c 'trap \"echo term\" TERM; echo trapping; while true; do sleep 0.1; done'");
             c.start("slow-stop");
-            Thread.sleep(300); // let bash install its trap
-            Thread stopper = Thread.ofVirtual().start(() -> c.stop("slow-stop", 1500));
-            Thread.sleep(400);
+            Await.until("bash has set its trap", Duration.ofSeconds(30), () -> other.getProperty("slow-stop", "stdout").contains("trapping"));
+            Thread stopper = Thread.ofVirtual().start(() -> c.stop("slow-stop", 5000));
+            // The trap answers SIGTERM: the stop has begun and now waits out its timeout.
+            Await.until("the stop has sent SIGTERM", Duration.ofSeconds(4), () -> other.getProperty("slow-stop", "stdout").contains("term\n"));
             PortoException busy = org.junit.jupiter.api.Assertions.assertThrows(PortoException.class, () -> other.destroy("slow-stop"));
             assertEquals(porto.rpc.Rpc.EError.Busy, busy.error(), busy.getMessage());
             assertEquals(porto.rpc.Rpc.EError.Busy, org.junit.jupiter.api.Assertions.assertThrows(PortoException.class,

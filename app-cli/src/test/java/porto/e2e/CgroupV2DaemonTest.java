@@ -27,6 +27,7 @@ class CgroupV2DaemonTest {
 
     @BeforeAll
     static void up() throws Exception {
+        Prerequisites.check();
         unified = CgroupMounts.detect().unified();
         assumeTrue(unified != null && Files.isWritable(unified.resolve("cgroup.procs")), "needs a writable cgroup2 mount");
         portod = Portod.start(Map.of("PORTO_CGROUP_VERSION", "2", "PORTO_CGROUP_V2_CONTROLLERS", ""));
@@ -73,7 +74,8 @@ class CgroupV2DaemonTest {
         client.create("spin2");
         client.setProperty("spin2", "command", "sh -c 'while :; do :; done'");
         client.start("spin2");
-        Thread.sleep(500);
+        Await.until("spin2 has run a tenth of a second", java.time.Duration.ofSeconds(30),
+                () -> Long.parseLong(client.getProperty("spin2", "cpu_usage")) > 100_000_000L);
         long kernel = usage(Files.readString(dir("spin2/cpu.stat")));
         long ours = Long.parseLong(client.getProperty("spin2", "cpu_usage"));
         long after = usage(Files.readString(dir("spin2/cpu.stat")));

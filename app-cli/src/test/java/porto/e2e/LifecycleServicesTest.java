@@ -1,6 +1,7 @@
 package porto.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,13 +47,12 @@ class LifecycleServicesTest extends PortodTest {
             c.setProperty("phoenix", "respawn", "true");
             c.setProperty("phoenix", "max_respawns", "2");
             c.start("phoenix");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!c.getProperty("phoenix", "respawn_count").equals("2") && System.nanoTime() < deadline)
-                Thread.sleep(50);
-            assertEquals("2", c.getProperty("phoenix", "respawn_count"));
+            Await.until("phoenix respawned twice", Duration.ofSeconds(20), () -> c.getProperty("phoenix", "respawn_count").equals("2"));
             portod.awaitState("phoenix", "dead", Duration.ofSeconds(10));
-            Thread.sleep(1500);
-            assertEquals("dead", c.getProperty("phoenix", "state"), "no third respawn");
+            // A third respawn would make phoenix running again a respawn delay (1 s) after this death:
+            // wait for that event, three delays long.
+            assertNull(c.wait(List.of("phoenix"), List.of(), 3_000, "running"), "no third respawn");
+            assertEquals("dead", c.getProperty("phoenix", "state"));
             assertEquals("2", c.getProperty("phoenix", "respawn_count"));
             assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("phoenix", "max_respawns", "-2")).error());
             c.destroy("phoenix");
@@ -67,10 +67,7 @@ class LifecycleServicesTest extends PortodTest {
             c.setProperty("old", "aging_time", "1");
             c.start("old");
             c.waitContainers(List.of("old"), 10_000);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (c.list().contains("old") && System.nanoTime() < deadline)
-                Thread.sleep(50);
-            assertTrue(!c.list().contains("old"), "destroyed a second after its death");
+            Await.until("old is destroyed a second after its death", Duration.ofSeconds(10), () -> !c.list().contains("old"));
             c.create("young");
             assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("young", "aging_time", "soon")).error());
             c.destroy("young");

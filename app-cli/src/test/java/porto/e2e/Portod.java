@@ -1,7 +1,5 @@
 package porto.e2e;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,14 +54,13 @@ final class Portod implements AutoCloseable {
         return Path.of(System.getProperty("porto.native", "../adapters-linux/target/native/portod-native")).toAbsolutePath().normalize();
     }
 
-    /** Starts a daemon; skips the test when not root (containers need root). */
+    /** Starts a daemon; fails the test when not root (containers need root), see {@link Prerequisites}. */
     static Portod start() throws Exception {
         return start(Map.of());
     }
 
     /** Starts a daemon with more environment (PORTO_CGROUP_VERSION=2, ...). */
     static Portod start(Map<String, String> extraEnv) throws Exception {
-        assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "end-to-end tests need root");
         Prerequisites.check();
         Portod p = new Portod();
         p.env.putAll(extraEnv);

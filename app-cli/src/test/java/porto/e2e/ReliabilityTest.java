@@ -61,8 +61,7 @@ class ReliabilityTest extends PortodTest {
             assertEquals("kept", c.getProperty(keep, "private"));
             assertEquals(Integer.toString(7 << 8), c.getProperty(quick, "exit_status"));
             int before = c.getProperty(keep, "stdout").length();
-            Thread.sleep(700);
-            assertTrue(c.getProperty(keep, "stdout").length() > before, "output is still captured");
+            Await.until("output is still captured", Duration.ofSeconds(30), () -> c.getProperty(keep, "stdout").length() > before);
             assertTrue(!c.list().contains(weak), "a weak container whose client went away is destroyed");
             c.destroy(keep);
             c.destroy(quick);
@@ -98,9 +97,9 @@ class ReliabilityTest extends PortodTest {
         long old = portod.daemonPid();
         Portod.signal(old, "KILL");
         awaitNewDaemon(old);
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        while ((java.nio.file.Files.exists(freezer) || java.nio.file.Files.exists(dir)) && System.nanoTime() < deadline)
-            Thread.sleep(20); // the scan runs just after start, off the start's critical path
+        // The scan runs just after start, off the start's critical path.
+        Await.until("the new daemon removes the leftovers", Duration.ofSeconds(10),
+                () -> !java.nio.file.Files.exists(freezer) && !java.nio.file.Files.exists(dir));
         assertTrue(!java.nio.file.Files.exists(freezer), "the stale cgroup is removed");
         assertTrue(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "its process is killed");
         assertTrue(!java.nio.file.Files.exists(dir), "the stale working directory is removed");
@@ -122,7 +121,8 @@ class ReliabilityTest extends PortodTest {
         }
         long master = portod.masterPid();
         Portod.signal(master, "USR2");
-        Thread.sleep(200);
+        // The re-executed master keeps the same daemon and says so once it serves it again.
+        Await.until("the master says it upgraded", Duration.ofSeconds(30), () -> portod.logText().contains("upgraded: serving daemon"));
         // The same master process, re-executed: still the subreaper, still holding the socket.
         assertTrue(ProcessHandle.of(master).map(ProcessHandle::isAlive).orElse(false), "the master lives on");
         portod.awaitState("up-quick", "dead", java.time.Duration.ofSeconds(10));

@@ -43,13 +43,22 @@ class ResourcesTest extends PortodTest {
         portod.awaitState(name, "dead", Duration.ofSeconds(30));
     }
 
-    /** The container's cgroup directory in a v1 hierarchy of this host. */
-    static Path cgroup(String controller, String name) {
-        return Path.of("/sys/fs/cgroup", controller, portod.cgroupRoot, name);
+    /** The container's cgroup for a controller, as the daemon reports it (v1 or cgroup2). */
+    static ContainerCgroup cgroup(String controller, String name) {
+        return ContainerCgroup.of(client, name, controller);
     }
 
-    static long readLong(Path file) throws Exception {
-        return Long.parseLong(Files.readString(file).trim());
+    /** Waits until the container's task has used some cpu: it runs, not just exists. */
+    static void awaitCpuUse(String name) throws Exception {
+        Await.until(name + " uses cpu", Duration.ofSeconds(30), () -> Long.parseLong(get(name, "cpu_usage")) > 0);
+    }
+
+    /** The cgroup's cpu time in ns: cpuacct.usage in v1, usage_usec of cpu.stat in cgroup2. */
+    static long cpuUsage(ContainerCgroup cg) throws Exception {
+        if (!cg.unified())
+            return Long.parseLong(cg.read("cpuacct.usage", "cpu.stat"));
+        return cg.read("cpuacct.usage", "cpu.stat").lines().filter(l -> l.startsWith("usage_usec "))
+                .mapToLong(l -> Long.parseLong(l.substring(11)) * 1000).findFirst().orElseThrow();
     }
 
     @Test
@@ -59,7 +68,7 @@ class ResourcesTest extends PortodTest {
         awaitDead("hog");
         assertEquals("true", get("hog", "oom_killed"));
         assertEquals("-99", get("hog", "exit_code"));
-        assertEquals(Long.toString(64 << 20), Files.readString(cgroup("memory", "hog").resolve("memory.limit_in_bytes")).trim());
+        assertEquals(Long.toString(64 << 20), cgroup("memory", "hog").read("memory.limit_in_bytes", "memory.max"));
     }
 
     @Test
@@ -70,9 +79,8 @@ class ResourcesTest extends PortodTest {
         awaitDead("fatal");
         assertEquals("true", get("fatal", "oom_killed"));
         assertEquals("-99", get("fatal", "exit_code"));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!get("tolerant", "stdout").contains("survived") && System.nanoTime() < deadline)
-            Thread.sleep(50);
+        Await.until("the tolerant container's shell goes on", Duration.ofSeconds(30),
+                () -> get("tolerant", "stdout").contains("survived"));
         assertEquals("running", get("tolerant", "state"), "only dd was killed: " + get("tolerant", "stderr"));
         assertTrue(get("tolerant", "stdout").contains("survived"));
     }
@@ -90,16 +98,18 @@ class ResourcesTest extends PortodTest {
     @Test
     void aBusyLoopUnderHalfACoreUsesAboutHalfACore() throws Exception {
         run("busy", "command=sh -c 'while :; do :; done'", "cpu_limit=0.5c");
-        Thread.sleep(300);
+        awaitCpuUse("busy");
+        // The loop's rate: how long it takes to use a second of cpu.
         long t0 = System.nanoTime();
         long u0 = Long.parseLong(get("busy", "cpu_usage"));
-        Thread.sleep(2000);
+        Await.until("busy uses a second of cpu", Duration.ofSeconds(30),
+                () -> Long.parseLong(get("busy", "cpu_usage")) - u0 >= 1_000_000_000L);
         long u1 = Long.parseLong(get("busy", "cpu_usage"));
         long t1 = System.nanoTime();
         double cores = (double) (u1 - u0) / (t1 - t0);
         System.out.printf("cpu_limit=0.5c: the busy loop used %.3f cores over %.2f s%n", cores, (t1 - t0) / 1e9);
         assertTrue(cores > 0.3 && cores < 0.7, "used " + cores + " cores");
-        assertEquals("50000", Files.readString(cgroup("cpu", "busy").resolve("cpu.cfs_quota_us")).trim());
+        assertEquals("50000", cgroup("cpu", "busy").read("cpu.cfs_quota_us", "cpu.max").split(" ")[0]);
     }
 
     @Test
@@ -108,7 +118,7 @@ class ResourcesTest extends PortodTest {
         awaitDead("forks");
         String stderr = get("forks", "stderr");
         assertTrue(stderr.contains("fork"), "fork fails once 4 threads run: " + stderr);
-        assertEquals("4", Files.readString(cgroup("pids", "forks").resolve("pids.max")).trim());
+        assertEquals("4", cgroup("pids", "forks").read("pids.max", "pids.max"));
     }
 
     @Test
@@ -145,7 +155,8 @@ class ResourcesTest extends PortodTest {
         assertEquals(0, policy(get("high", "root_pid")));
         assertEquals(-17, nice(get("high", "root_pid")), "high is nice -10, weight 2 takes 7 more");
         assertEquals(Long.toString(1024 * 2 * 16), get("high", "cpu.shares"));
-        if (Files.exists(cgroup("blkio", "idle").resolve("blkio.bfq.weight")))
+        ContainerCgroup io = cgroup("blkio", "idle");
+        if (!io.unified() && Files.exists(io.file("blkio.bfq.weight", "io.bfq.weight")))
             assertEquals("2", get("idle", "blkio.bfq.weight"), "idle io is 1/50 of the default weight of 100");
         Cmd ionice = sh("ionice -p " + get("idle", "root_pid"));
         if (ionice.code() == 0)
@@ -174,7 +185,7 @@ class ResourcesTest extends PortodTest {
     void topAndSortShowTheBusiestFirst() throws Exception {
         run("spin", "command=sh -c 'while :; do :; done'", "cpu_limit=0.5c");
         run("nap", "command=sleep 30");
-        Thread.sleep(300);
+        awaitCpuUse("spin");
         Portod.Run top = portod.portoctl("top", "-d", "0.5");
         assertEquals(0, top.code(), top.err());
         System.out.print("portoctl top -d 0.5:\n" + top.out());
@@ -192,18 +203,18 @@ class ResourcesTest extends PortodTest {
 
     @Test
     void statisticsAgreeWithTheKernel() throws Exception {
-        run("stats", "command=sh -c 'head -c 20M /dev/zero | tail -c 1 >/dev/null; sleep 30'");
-        Thread.sleep(500);
-        Path memory = cgroup("memory", "stats");
-        long before = readLong(memory.resolve("memory.usage_in_bytes"));
+        run("stats", "command=sh -c 'head -c 20M /dev/zero | tail -c 1 >/dev/null; echo read; sleep 30'");
+        Await.until("stats has read its 20M", Duration.ofSeconds(30), () -> get("stats", "stdout").contains("read"));
+        ContainerCgroup memory = cgroup("memory", "stats");
+        long before = Long.parseLong(memory.read("memory.usage_in_bytes", "memory.current"));
         long usage = Long.parseLong(get("stats", "memory_usage"));
-        long after = readLong(memory.resolve("memory.usage_in_bytes"));
+        long after = Long.parseLong(memory.read("memory.usage_in_bytes", "memory.current"));
         assertTrue(usage >= Math.min(before, after) && usage <= Math.max(before, after), before + " <= " + usage + " <= " + after);
-        long cpuKernel = readLong(cgroup("cpuacct", "stats").resolve("cpuacct.usage"));
+        long cpuKernel = cpuUsage(cgroup("cpuacct", "stats"));
         long cpu = Long.parseLong(get("stats", "cpu_usage"));
         assertTrue(cpu >= cpuKernel && cpu - cpuKernel < 50_000_000L, "cpu_usage " + cpu + " against cpuacct.usage " + cpuKernel);
         assertTrue(cpu > 0, "head and tail used some cpu");
-        assertEquals(Files.readString(memory.resolve("memory.stat")).strip(), get("stats", "memory.stat").strip());
+        assertEquals(memory.read("memory.stat", "memory.stat"), get("stats", "memory.stat").strip());
         assertEquals("/" + portod.cgroupRoot + "/stats", get("stats", "cgroups[memory]"));
         long anon = Long.parseLong(get("stats", "anon_usage"));
         long cache = Long.parseLong(get("stats", "cache_usage"));
@@ -221,8 +232,12 @@ class ResourcesTest extends PortodTest {
             assertTrue(limited >= 1200, "2 MiB at 1 MiB/s took " + limited + " ms");
             assertTrue(limited > free + 700, "unlimited " + free + " ms, limited " + limited + " ms");
             assertEquals("0", get("limited", "exit_code"), get("limited", "stderr"));
-            assertEquals(disk.number + " 1048576", Files.readString(cgroup("blkio", "limited")
-                    .resolve("blkio.throttle.write_bps_device")).trim());
+            ContainerCgroup io = cgroup("blkio", "limited");
+            String limit = io.read("blkio.throttle.write_bps_device", "io.max");
+            if (io.unified())
+                assertTrue(limit.lines().anyMatch(l -> l.startsWith(disk.number + " ") && l.contains("wbps=1048576")), limit);
+            else
+                assertEquals(disk.number + " 1048576", limit);
             long written = Long.parseLong(get("limited", "io_write[" + disk.name + "]"));
             assertTrue(written >= 2 << 20, "io_write of " + disk.name + " is " + written);
             assertEquals(Long.toString(written), get("limited", "io_write[" + disk.mount + "]"));
@@ -236,7 +251,7 @@ class ResourcesTest extends PortodTest {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    /** A small ext4 filesystem on a loop device, mounted under /tmp; skipped where losetup is missing. */
+    /** A small ext4 filesystem on a loop device, mounted under /tmp (losetup and mkfs.ext4 are test packages). */
     static final class LoopDisk implements AutoCloseable {
         final Path image;
         final Path mount;
@@ -253,7 +268,6 @@ class ResourcesTest extends PortodTest {
         }
 
         static LoopDisk make() throws Exception {
-            assumeTrue(sh("command -v losetup && command -v mkfs.ext4").code() == 0, "losetup and mkfs.ext4 are needed");
             Path image = Files.createTempFile("porto-res-io", ".img");
             Path mount = Files.createTempDirectory("porto-res-io");
             Cmd loop = sh("truncate -s 64M " + image + " && losetup -f --show " + image);
