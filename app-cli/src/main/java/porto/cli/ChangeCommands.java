@@ -6,7 +6,7 @@ import static porto.cli.Portoctl.options;
 import static porto.cli.Portoctl.parseSeconds;
 
 import java.util.List;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc.EError;
 
 /**
@@ -22,7 +22,7 @@ final class ChangeCommands extends CommandGroup {
         for (String name : args) {
             try {
                 client().create(name);
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 return fail("Can't create container", e);
             }
         }
@@ -34,7 +34,7 @@ final class ChangeCommands extends CommandGroup {
         for (String name : args) {
             try {
                 client().destroy(name);
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 status = fail("Can't destroy container", e);
             }
         }
@@ -58,7 +58,7 @@ final class ChangeCommands extends CommandGroup {
                         client().start(name);
                     }
                 }
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 return fail("Can't " + what + " container", e);
             }
         }
@@ -74,7 +74,7 @@ final class ChangeCommands extends CommandGroup {
         for (String name : g.rest) {
             try {
                 client().stop(name, timeoutMs);
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 return fail("Can't stop container", e);
             }
         }
@@ -86,7 +86,7 @@ final class ChangeCommands extends CommandGroup {
         if (args.size() >= 2) {
             Integer parsed = Signals.parse(args.get(1));
             if (parsed == null) {
-                io.error("Invalid signal: " + PortoException.describe(EError.InvalidValue_VALUE,
+                io.error("Invalid signal: " + PortoClientException.describe(EError.InvalidValue_VALUE,
                         "Bad integer value: " + args.get(1)));
                 return EXIT_FAILURE;
             }
@@ -94,7 +94,7 @@ final class ChangeCommands extends CommandGroup {
         }
         try {
             client().kill(args.get(0), signal);
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't send signal to container", e);
         }
         return EXIT_SUCCESS;
@@ -117,7 +117,7 @@ final class ChangeCommands extends CommandGroup {
         }
         try {
             client().setProperty(args.get(0), property, value);
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't set property", e);
         }
         return EXIT_SUCCESS;
@@ -127,7 +127,7 @@ final class ChangeCommands extends CommandGroup {
         List<String> names;
         try {
             names = client().list();
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't list containers", e);
         }
         for (String name : names) {
@@ -137,7 +137,7 @@ final class ChangeCommands extends CommandGroup {
             String state;
             try {
                 state = client().getProperty(name, "state");
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 io.error(Format.error("Can't get container state", e));
                 continue;
             }
@@ -146,7 +146,7 @@ final class ChangeCommands extends CommandGroup {
             }
             try {
                 client().destroy(name);
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 return fail("Can't destroy container", e);
             }
         }

@@ -1,7 +1,7 @@
 package porto.cli;
 
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 
 /** What every group of portoctl commands needs from the entry point: the console, the client, errors. */
 abstract class CommandGroup {
@@ -17,7 +17,7 @@ abstract class CommandGroup {
         return ctl.client();
     }
 
-    int fail(String prefix, PortoException e) {
+    int fail(String prefix, PortoClientException e) {
         return ctl.fail(prefix, e);
     }
 }

@@ -2,7 +2,7 @@ package porto.cli;
 
 import java.util.List;
 import java.util.Locale;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 
 /** Pure text formatting of portoctl's output: no I/O, no daemon. Public for the unit tests. */
 public final class Format {
@@ -18,7 +18,7 @@ public final class Format {
     }
 
     /** {@code prefix: Name (message)}, the way every failed call is reported. */
-    public static String error(String prefix, PortoException e) {
+    public static String error(String prefix, PortoClientException e) {
         return prefix + ": " + e.getMessage();
     }
 

@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.client.PropertyDescription;
 import porto.client.Version;
+import porto.protocol.Release;
 
 /**
  * portoctl: the command-line client of portod.
@@ -26,9 +27,6 @@ import porto.client.Version;
  * is opened only by commands that need it.
  */
 public final class Portoctl {
-
-    static final String CLIENT_TAG = "5.3.15";
-    static final String CLIENT_REVISION = "porto-java-0.1.0";
 
     static final int EXIT_SUCCESS = 0;
     static final int EXIT_FAILURE = 1;
@@ -254,7 +252,7 @@ public final class Portoctl {
         return g;
     }
 
-    int fail(String prefix, PortoException e) {
+    int fail(String prefix, PortoClientException e) {
         io.error(Format.error(prefix, e));
         return e.code();
     }
@@ -274,11 +272,11 @@ public final class Portoctl {
     // ------------------------------------------------------------------ version and help
 
     private int version() {
-        io.println("client: " + CLIENT_TAG + " " + CLIENT_REVISION);
+        io.println("client: " + Release.TAG + " " + Release.REVISION);
         Version v;
         try {
             v = client().version();
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             io.error(Format.error("Can't get server version", e));
             return EXIT_FAILURE;
         }
@@ -344,7 +342,7 @@ public final class Portoctl {
         List<PropertyDescription> props;
         try {
             props = allProperties();
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             io.error(Format.error("Properties unavailable", e));
             io.print("\n");
             return;

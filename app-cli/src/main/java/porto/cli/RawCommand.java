@@ -2,7 +2,7 @@ package porto.cli;
 
 import com.google.protobuf.TextFormat;
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc;
 import porto.rpc.Rpc.EError;
 
@@ -20,13 +20,13 @@ final class RawCommand {
         try {
             TextFormat.merge(text, req);
         } catch (TextFormat.ParseException e) {
-            io.error("Can't parse request: " + PortoException.describe(EError.InvalidMethod_VALUE, e.getMessage()));
+            io.error("Can't parse request: " + PortoClientException.describe(EError.InvalidMethod_VALUE, e.getMessage()));
             return EError.InvalidMethod_VALUE;
         }
         Rpc.TContainerResponse rsp;
         try {
             rsp = client.request(req.buildPartial());
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             io.error(Format.error("Can't send request", e));
             return e.code();
         }

@@ -11,7 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import porto.client.GetOption;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.client.PropertyDescription;
 import porto.client.ValueOrError;
 import porto.rpc.Rpc.EError;
@@ -40,7 +40,7 @@ final class ReadCommands extends CommandGroup {
             String value;
             try {
                 value = data ? client().getData(name, key, flags) : client().getProperty(name, key, flags);
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 return fail(data ? "Can't get data" : "Can't get property", e);
             }
             io.print(valueLine(printKey ? key : null, value));
@@ -77,7 +77,7 @@ final class ReadCommands extends CommandGroup {
             List<PropertyDescription> props;
             try {
                 props = ctl.allProperties();
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 io.error(Format.error("Can't list properties", e));
                 return EXIT_FAILURE;
             }
@@ -92,7 +92,7 @@ final class ReadCommands extends CommandGroup {
         Map<String, Map<String, ValueOrError>> result;
         try {
             result = client().get(names, vars, flags.toArray(new GetOption[0]));
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't get containers' data", e);
         }
         List<String> containers = new ArrayList<>(result.keySet());
@@ -109,7 +109,7 @@ final class ReadCommands extends CommandGroup {
                 if (v != null && v.isError()) {
                     if (!all || key.equals("state")) {
                         io.error(Format.error("Can't get " + key,
-                                new PortoException(v.code(), v.errorMessage())));
+                                new PortoClientException(v.code(), v.errorMessage())));
                         status = EXIT_FAILURE;
                     }
                     continue;
@@ -148,7 +148,7 @@ final class ReadCommands extends CommandGroup {
         List<String> names;
         try {
             names = client().list(mask);
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't list containers", e);
         }
         if (names.isEmpty()) {
@@ -161,7 +161,7 @@ final class ReadCommands extends CommandGroup {
         Map<String, Map<String, ValueOrError>> result;
         try {
             result = client().get(names, List.of("state", "time"));
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't get containers' data", e);
         }
         int nameWidth = Format.fieldWidth(display, 8);

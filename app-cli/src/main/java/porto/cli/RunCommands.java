@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.client.WaitEvent;
 import porto.rpc.Rpc.EError;
 
@@ -50,7 +50,7 @@ final class RunCommands extends CommandGroup {
         WaitEvent event;
         try {
             event = client().wait(containers, labels, timeoutMs, targetState);
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't wait for containers", e);
         }
         if (event == null) {
@@ -64,14 +64,14 @@ final class RunCommands extends CommandGroup {
     private int asyncWait(List<String> containers, List<String> labels, long timeoutMs, String targetState) {
         try {
             client().asyncWait(containers, labels, timeoutMs, targetState);
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             return fail("Can't wait for containers", e);
         }
         while (true) {
             WaitEvent event;
             try {
                 event = client().nextEvent(-1);
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 return fail("Can't wait for containers", e);
             }
             if (event == null) {
@@ -167,7 +167,7 @@ final class RunCommands extends CommandGroup {
                 String[] kv = Props.split(arg);
                 if (kv == null) {
                     io.error("Can't set property: "
-                            + PortoException.describe(EError.InvalidValue_VALUE, "Invalid value: " + arg));
+                            + PortoClientException.describe(EError.InvalidValue_VALUE, "Invalid value: " + arg));
                     return false;
                 }
                 String previous = properties.get(kv[0]);
@@ -187,7 +187,7 @@ final class RunCommands extends CommandGroup {
                 } else {
                     client().create(name);
                 }
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 io.error(Format.error("Can't create container", e));
                 return false;
             }
@@ -219,11 +219,11 @@ final class RunCommands extends CommandGroup {
                     }
                     try {
                         oomKilled = client().getProperty(name, "oom_killed").equals("true");
-                    } catch (PortoException e) {
+                    } catch (PortoClientException e) {
                         oomKilled = false;
                     }
                 }
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 io.error(Format.error("Can't " + step, e));
                 cleanup();
                 return false;
@@ -238,7 +238,7 @@ final class RunCommands extends CommandGroup {
             created = false;
             try {
                 client().destroy(name);
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 io.error(Format.error("Can't destroy container " + name, e));
             }
         }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.client.ValueOrError;
 
 /**
@@ -55,7 +55,7 @@ final class UsageCommands {
         try {
             names = containers(patterns);
             data = names.isEmpty() ? Map.of() : client.get().get(names, keys);
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             io.error(Format.error("Cannot get data", e));
             return e.code();
         }
@@ -152,7 +152,7 @@ final class UsageCommands {
                 io.flush();
                 previous = now;
             }
-        } catch (PortoException e) {
+        } catch (PortoClientException e) {
             io.error(Format.error("Cannot get data", e));
             return e.code();
         } catch (InterruptedException e) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.client.PropertyDescription;
 import porto.client.ValueOrError;
 import porto.client.WaitEvent;
@@ -113,12 +113,12 @@ class ApiTest extends PortodTest {
 
     @Test
     void portoctlExecReturnsTheExitCodeAndWiresStdio() throws Exception {
-        Portod.Run r = portod.portoctl("exec", "ex", "command=bash -c 'echo out; echo err >&2; exit 3'");
+        PortodProcess.Run r = portod.portoctl("exec", "ex", "command=bash -c 'echo out; echo err >&2; exit 3'");
         assertEquals(3, r.code(), r.err());
         assertEquals("out\n", r.out());
         assertTrue(r.err().contains("err"), r.err());
         // Not pid 1 of a namespace: there SIGKILL from inside would be ignored.
-        Portod.Run killed = portod.portoctl("exec", "ex2", "isolate=false", "command=bash -c 'kill -9 $$'");
+        PortodProcess.Run killed = portod.portoctl("exec", "ex2", "isolate=false", "command=bash -c 'kill -9 $$'");
         assertEquals(128 + 9, killed.code(), killed.err());
         try (PortoClient c = portod.client()) {
             assertTrue(!c.list().contains("ex") && !c.list().contains("ex2"), "exec destroys its container");
@@ -127,14 +127,14 @@ class ApiTest extends PortodTest {
 
     @Test
     void portoctlHelpListsPropertiesFromTheDaemon() throws Exception {
-        Portod.Run r = portod.portoctl("help");
+        PortodProcess.Run r = portod.portoctl("help");
         assertTrue(r.out().contains("memory_limit") && r.out().contains("exit_status"), r.out());
     }
 
     @Test
     void portoctlListShowsStates() throws Exception {
         portod.portoctl("create", "ls-a");
-        Portod.Run r = portod.portoctl("list");
+        PortodProcess.Run r = portod.portoctl("list");
         assertTrue(r.out().matches("(?s).*ls-a\\s+stopped.*"), r.out());
         portod.portoctl("destroy", "ls-a");
     }
@@ -151,9 +151,9 @@ class ApiTest extends PortodTest {
             Thread stopper = Thread.ofVirtual().start(() -> c.stop("slow-stop", 5000));
             // The trap answers SIGTERM: the stop has begun and now waits out its timeout.
             Await.until("the stop has sent SIGTERM", Duration.ofSeconds(4), () -> other.getProperty("slow-stop", "stdout").contains("term\n"));
-            PortoException busy = org.junit.jupiter.api.Assertions.assertThrows(PortoException.class, () -> other.destroy("slow-stop"));
+            PortoClientException busy = org.junit.jupiter.api.Assertions.assertThrows(PortoClientException.class, () -> other.destroy("slow-stop"));
             assertEquals(porto.rpc.Rpc.EError.Busy, busy.error(), busy.getMessage());
-            assertEquals(porto.rpc.Rpc.EError.Busy, org.junit.jupiter.api.Assertions.assertThrows(PortoException.class,
+            assertEquals(porto.rpc.Rpc.EError.Busy, org.junit.jupiter.api.Assertions.assertThrows(PortoClientException.class,
                     () -> other.create("slow-stop/child")).error());
             stopper.join();
             assertEquals("stopped", other.getProperty("slow-stop", "state"));

@@ -21,7 +21,7 @@ import porto.linux.CgroupMounts;
  * pause, stop, nesting, cpu time from cpu.stat) and every limit must say NotSupported and why.
  */
 class CgroupV2DaemonTest {
-    static Portod portod;
+    static PortodProcess portod;
     static PortoClient client;
     static Path unified;
 
@@ -30,7 +30,7 @@ class CgroupV2DaemonTest {
         Prerequisites.check();
         unified = CgroupMounts.detect().unified();
         assumeTrue(unified != null && Files.isWritable(unified.resolve("cgroup.procs")), "needs a writable cgroup2 mount");
-        portod = Portod.start(Map.of("PORTO_CGROUP_VERSION", "2", "PORTO_CGROUP_V2_CONTROLLERS", ""));
+        portod = PortodProcess.start(Map.of("PORTO_CGROUP_VERSION", "2", "PORTO_CGROUP_V2_CONTROLLERS", ""));
         client = portod.client();
     }
 

@@ -3,7 +3,7 @@ package porto.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 
 /** Asserts that a request fails with a given error and a message worth reading. */
 final class Errors {
@@ -17,8 +17,8 @@ final class Errors {
     static String expect(String error, Request request) {
         try {
             request.run();
-        } catch (PortoException e) {
-            assertEquals(error, PortoException.errorName(e.code()), e.getMessage());
+        } catch (PortoClientException e) {
+            assertEquals(error, PortoClientException.errorName(e.code()), e.getMessage());
             if (e.errorMessage() == null || e.errorMessage().length() < 10)
                 fail("the message should say what was expected: '" + e.errorMessage() + "'");
             return e.errorMessage();

@@ -75,7 +75,7 @@ class HierarchyTest extends PortodTest {
         portod.awaitState("short", "dead", Duration.ofSeconds(30));
         ok("create", "short/child");
         ok("set", "short/child", "command", "sleep 1000");
-        Portod.Run r = portod.portoctl("start", "short/child");
+        PortodProcess.Run r = portod.portoctl("start", "short/child");
         assertTrue(r.code() != 0 && r.err().contains("InvalidState"), r.err());
         ok("destroy", "short");
     }

@@ -24,7 +24,7 @@ class IsolationTest extends PortodTest {
     @Test
     void anEmptyRootHasNoCommands() throws Exception {
         try (Rootfs root = Rootfs.empty()) {
-            Portod.Run r = portod.portoctl("run", "noroot", "command=ls", "root=" + root);
+            PortodProcess.Run r = portod.portoctl("run", "noroot", "command=ls", "root=" + root);
             assertTrue(r.code() != 0, r.out());
             assertTrue(r.err().contains("No such file or directory") && r.err().contains("execvpe(ls)"), r.err());
         }
@@ -75,7 +75,7 @@ class IsolationTest extends PortodTest {
             assertEquals(hosts, output("dns", "command=cat /etc/hosts", "root=" + root));
             ok("destroy", "dns");
             Files.delete(root.resolve("etc/hosts"));
-            Portod.Run r = portod.portoctl("run", "nodns", "command=cat /etc/hosts", "root=" + root, "bind_dns=false");
+            PortodProcess.Run r = portod.portoctl("run", "nodns", "command=cat /etc/hosts", "root=" + root, "bind_dns=false");
             assertEquals(0, r.code(), r.err());
             ok("wait", "nodns");
             assertEquals("1", get("nodns", "exit_code"), "no /etc/hosts without bind_dns");

@@ -25,7 +25,7 @@ class LaunchTest extends PortodTest {
     @AfterAll
     static void down() throws Exception {
         if (scratch != null)
-            Portod.deleteTree(scratch);
+            PortodProcess.deleteTree(scratch);
     }
 
     @Test
@@ -110,7 +110,7 @@ class LaunchTest extends PortodTest {
 
     @Test
     void devFdIsTheClientsOwnDescriptor() throws Exception {
-        Path script = Portod.portoctlScript(scratch);
+        Path script = PortodProcess.portoctlScript(scratch);
         Path file = scratch.resolve("fd3");
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", script + " run viafd 'command=echo through the client'"
                 + " stdout_path=/dev/fd/3 3>" + file + " && " + script + " wait viafd").redirectErrorStream(true);

@@ -32,17 +32,17 @@ class LauncherCredentialsTest {
 
     @AfterEach
     void down() throws Exception {
-        Portod.deleteTree(scratch);
+        PortodProcess.deleteTree(scratch);
     }
 
     /** Runs "portod-native launch" on these records; its one line of answer. */
     private static String launch(String... records) throws Exception {
-        return launch(List.of(Portod.nativeBinary().toString(), "launch"), records);
+        return launch(List.of(PortodProcess.nativeBinary().toString(), "launch"), records);
     }
 
     /** As {@link #launch(String...)}, but a task that starts lives in a pid namespace of its own, not ours. */
     private static String launchContained(String... records) throws Exception {
-        return launch(List.of("unshare", "--fork", "--pid", "--kill-child", Portod.nativeBinary().toString(), "launch"), records);
+        return launch(List.of("unshare", "--fork", "--pid", "--kill-child", PortodProcess.nativeBinary().toString(), "launch"), records);
     }
 
     private static String launch(List<String> command, String... records) throws Exception {

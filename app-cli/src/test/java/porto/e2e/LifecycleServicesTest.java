@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc.EError;
 
 /** Output rotation, respawn and aging on a real portod. */
@@ -32,7 +32,7 @@ class LifecycleServicesTest extends PortodTest {
             String tail = c.getProperty("chatty", "stdout[:8]");
             assertEquals("THE-END\n", tail);
             assertEquals("THE-END\n", c.getProperty("chatty", "stdout[" + (offset + onDisk - 8) + ":]"));
-            PortoException cut = assertThrows(PortoException.class, () -> c.getProperty("chatty", "stdout[0:10]"));
+            PortoClientException cut = assertThrows(PortoClientException.class, () -> c.getProperty("chatty", "stdout[0:10]"));
             assertEquals(EError.InvalidValue, cut.error());
             assertTrue(cut.errorMessage().contains("dropped"), cut.errorMessage());
             c.destroy("chatty");
@@ -54,7 +54,7 @@ class LifecycleServicesTest extends PortodTest {
             assertNull(c.wait(List.of("phoenix"), List.of(), 3_000, "running"), "no third respawn");
             assertEquals("dead", c.getProperty("phoenix", "state"));
             assertEquals("2", c.getProperty("phoenix", "respawn_count"));
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("phoenix", "max_respawns", "-2")).error());
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.setProperty("phoenix", "max_respawns", "-2")).error());
             c.destroy("phoenix");
         }
     }
@@ -69,7 +69,7 @@ class LifecycleServicesTest extends PortodTest {
             c.waitContainers(List.of("old"), 10_000);
             Await.until("old is destroyed a second after its death", Duration.ofSeconds(10), () -> !c.list().contains("old"));
             c.create("young");
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("young", "aging_time", "soon")).error());
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.setProperty("young", "aging_time", "soon")).error());
             c.destroy("young");
         }
     }

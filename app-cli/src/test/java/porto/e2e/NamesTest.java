@@ -24,13 +24,13 @@ class NamesTest extends PortodTest {
     static void up() throws Exception {
         tools = Files.createTempDirectory("porto-names-");
         Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
-        portoctl = Portod.portoctlScript(tools).toString();
+        portoctl = PortodProcess.portoctlScript(tools).toString();
     }
 
     @AfterAll
     static void down() throws Exception {
         if (tools != null)
-            Portod.deleteTree(tools);
+            PortodProcess.deleteTree(tools);
     }
 
     /** Runs "portoctl ARGS" (each a line of portoctl arguments) in a new container; returns stdout and stderr. */

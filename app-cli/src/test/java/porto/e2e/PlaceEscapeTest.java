@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc.EError;
 
 /**
@@ -33,7 +33,7 @@ class PlaceEscapeTest extends PortodTest {
             client.setProperty("esc/x", "isolate", "false");
             client.create("esc/x/y");
             client.setProperty("esc/x/y", "command", "true");
-            PortoException e = assertThrows(PortoException.class, () -> client.start("esc/x/y"));
+            PortoClientException e = assertThrows(PortoClientException.class, () -> client.start("esc/x/y"));
             assertTrue(e.errorMessage().contains("symbolic link") || e.errorMessage().contains("cannot create"), e.getMessage());
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)), "the host directory is untouched");
             assertEquals(0, (int) Files.getAttribute(victim, "unix:uid"));
@@ -41,7 +41,7 @@ class PlaceEscapeTest extends PortodTest {
             client.destroy("esc");
             assertEquals("keep me", Files.readString(precious), "destroy removed nothing through the link");
         } finally {
-            Portod.deleteTree(victim);
+            PortodProcess.deleteTree(victim);
         }
     }
 
@@ -49,7 +49,7 @@ class PlaceEscapeTest extends PortodTest {
     void aNulCannotSmuggleLauncherRecords() {
         client.create("nul");
         for (String p : List.of("command", "env", "cwd", "hostname")) {
-            PortoException e = assertThrows(PortoException.class,
+            PortoClientException e = assertThrows(PortoClientException.class,
                     () -> client.setProperty("nul", p, "A=x\0uid=0\0caps_bound=ffffffffff"), p);
             assertEquals(EError.InvalidValue, e.error(), p);
         }
@@ -66,13 +66,13 @@ class PlaceEscapeTest extends PortodTest {
             client.setProperty("fifo", "command", "true");
             client.setProperty("fifo", "stdout_path", fifo.toString());
             long t0 = System.nanoTime();
-            PortoException e = assertThrows(PortoException.class, () -> client.start("fifo"));
+            PortoClientException e = assertThrows(PortoClientException.class, () -> client.start("fifo"));
             assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "refused at once");
             assertTrue(e.errorMessage().contains("No such device or address"), e.getMessage());
             assertEquals("stopped", client.getProperty("fifo", "state"));
             client.destroy("fifo");
         } finally {
-            Portod.deleteTree(dir);
+            PortodProcess.deleteTree(dir);
         }
     }
 }

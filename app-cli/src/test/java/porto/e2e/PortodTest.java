@@ -9,13 +9,13 @@ import porto.client.PortoClient;
 
 /** Base of the end-to-end tests: one real portod per test class, and portoctl helpers. */
 abstract class PortodTest {
-    static Portod portod;
+    static PortodProcess portod;
     /** A connection for tests that talk to the API directly. */
     static PortoClient client;
 
     @BeforeAll
     static void startPortod() throws Exception {
-        portod = Portod.start();
+        portod = PortodProcess.start();
         client = portod.client();
     }
 
@@ -30,8 +30,8 @@ abstract class PortodTest {
     }
 
     /** Runs portoctl and requires success. */
-    static Portod.Run ok(String... args) throws Exception {
-        Portod.Run r = portod.portoctl(args);
+    static PortodProcess.Run ok(String... args) throws Exception {
+        PortodProcess.Run r = portod.portoctl(args);
         assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + " failed: " + r.err() + "\nlog:\n" + portod.logText());
         return r;
     }
@@ -42,8 +42,8 @@ abstract class PortodTest {
     }
 
     /** Runs portoctl and requires a failure whose message contains {@code error} (an error code, or any text). */
-    static Portod.Run fails(String error, String... args) throws Exception {
-        Portod.Run r = portod.portoctl(args);
+    static PortodProcess.Run fails(String error, String... args) throws Exception {
+        PortodProcess.Run r = portod.portoctl(args);
         assertTrue(r.code() != 0, () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ", printed: " + r.out());
         assertTrue(r.err().contains(error), () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ": " + r.err());
         return r;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc.EError;
 
 /**
@@ -17,7 +17,7 @@ class ProcessPropertiesTest extends PortodTest {
 
     private static void refused(String name, String property, String value, EError expected) {
         String before = client.getProperty(name, property);
-        PortoException e = assertThrows(PortoException.class, () -> client.setProperty(name, property, value),
+        PortoClientException e = assertThrows(PortoClientException.class, () -> client.setProperty(name, property, value),
                 property + "=" + value);
         assertEquals(expected, e.error(), property + "=" + value + ": " + e.getMessage());
         assertTrue(!e.errorMessage().isEmpty(), "the error says why");
@@ -45,7 +45,7 @@ class ProcessPropertiesTest extends PortodTest {
             refused("pp", e[0], e[1], EError.InvalidValue);
         refused("pp", "private", "x".repeat(4097), EError.InvalidValue);
         for (String readOnly : List.of("state", "exit_status", "root_pid", "stdout_offset", "creation_time"))
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class,
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class,
                     () -> client.setProperty("pp", readOnly, "1")).error(), readOnly + " is read-only");
         client.destroy("pp");
     }
@@ -67,7 +67,7 @@ class ProcessPropertiesTest extends PortodTest {
         client.create("pc");
         for (String command : List.of("echo 'unterminated", "echo $UNDEFINED_VARIABLE_X", "echo $(id)", "true | false")) {
             client.setProperty("pc", "command", command);
-            PortoException e = assertThrows(PortoException.class, () -> client.start("pc"), command);
+            PortoClientException e = assertThrows(PortoClientException.class, () -> client.start("pc"), command);
             assertEquals(EError.InvalidCommand, e.error(), command);
             assertEquals("stopped", client.getProperty("pc", "state"));
         }
@@ -83,7 +83,7 @@ class ProcessPropertiesTest extends PortodTest {
         // no CAP_SYS_RESOURCE here: as an explicit value it fails at start, saying why.
         client.setProperty("pe", "ulimit", "memlock: 8M unlimited");
         client.setProperty("pe", "command", "true");
-        PortoException limit = assertThrows(PortoException.class, () -> client.start("pe"));
+        PortoClientException limit = assertThrows(PortoClientException.class, () -> client.start("pe"));
         assertTrue(limit.errorMessage().contains("setrlimit"), limit.errorMessage());
         assertEquals("stopped", client.getProperty("pe", "state"));
         client.setProperty("pe", "ulimit", "core: 0 unlimited; nofile: 8K 16K");

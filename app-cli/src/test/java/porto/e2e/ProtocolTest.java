@@ -17,7 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc.EError;
 import porto.rpc.Rpc.TContainerCreateRequest;
 import porto.rpc.Rpc.TContainerRequest;
@@ -128,11 +128,11 @@ class ProtocolTest extends PortodTest {
     void badNamesAreInvalidValue() {
         try (PortoClient c = portod.client()) {
             for (String bad : List.of("", "a//b", "bad name", "a/", "x".repeat(129), "a/".repeat(16) + "a", "self/../x", "ünï"))
-                assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.create(bad), bad).error(), bad);
+                assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.create(bad), bad).error(), bad);
             String deep = "l" + "/l".repeat(15);
             for (int i = 1; i <= 16; i++)
                 c.create(deep.substring(0, 2 * i - 1));
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.create(deep + "/l")).error());
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.create(deep + "/l")).error());
             c.destroy("l");
             assertEquals(List.of(), c.list("l***"));
         }
@@ -141,16 +141,16 @@ class ProtocolTest extends PortodTest {
     @Test
     void unknownContainersPropertiesAndValuesAreRefused() {
         try (PortoClient c = portod.client()) {
-            assertEquals(EError.ContainerDoesNotExist, assertThrows(PortoException.class, () -> c.start("nope")).error());
-            assertEquals(EError.ContainerDoesNotExist, assertThrows(PortoException.class, () -> c.create("nope/child")).error());
+            assertEquals(EError.ContainerDoesNotExist, assertThrows(PortoClientException.class, () -> c.start("nope")).error());
+            assertEquals(EError.ContainerDoesNotExist, assertThrows(PortoClientException.class, () -> c.create("nope/child")).error());
             c.create("vals");
-            assertEquals(EError.InvalidProperty, assertThrows(PortoException.class, () -> c.setProperty("vals", "no_such", "1")).error());
-            assertEquals(EError.InvalidProperty, assertThrows(PortoException.class, () -> c.getProperty("vals", "no_such")).error());
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("vals", "memory_limit", "lots")).error());
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("vals", "isolate", "maybe")).error());
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("vals", "ulimit", "nofile: many")).error());
-            assertEquals(EError.InvalidValue, assertThrows(PortoException.class, () -> c.setProperty("vals", "state", "running")).error());
-            assertEquals(EError.ContainerAlreadyExists, assertThrows(PortoException.class, () -> c.create("vals")).error());
+            assertEquals(EError.InvalidProperty, assertThrows(PortoClientException.class, () -> c.setProperty("vals", "no_such", "1")).error());
+            assertEquals(EError.InvalidProperty, assertThrows(PortoClientException.class, () -> c.getProperty("vals", "no_such")).error());
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.setProperty("vals", "memory_limit", "lots")).error());
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.setProperty("vals", "isolate", "maybe")).error());
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.setProperty("vals", "ulimit", "nofile: many")).error());
+            assertEquals(EError.InvalidValue, assertThrows(PortoClientException.class, () -> c.setProperty("vals", "state", "running")).error());
+            assertEquals(EError.ContainerAlreadyExists, assertThrows(PortoClientException.class, () -> c.create("vals")).error());
             c.setProperty("vals", "memory_limit", "1.5G");
             assertEquals("1610612736", c.getProperty("vals", "memory_limit"));
             c.setProperty("vals", "env", "A=1; B=x\\;y");
@@ -163,15 +163,15 @@ class ProtocolTest extends PortodTest {
     void wrongStatesAreInvalidState() {
         try (PortoClient c = portod.client()) {
             c.create("st");
-            assertEquals(EError.InvalidState, assertThrows(PortoException.class, () -> c.stop("st")).error());
-            assertEquals(EError.InvalidState, assertThrows(PortoException.class, () -> c.pause("st")).error());
-            assertEquals(EError.InvalidState, assertThrows(PortoException.class, () -> c.resume("st")).error());
-            assertEquals(EError.InvalidState, assertThrows(PortoException.class, () -> c.kill("st", 9)).error());
-            assertEquals(EError.InvalidState, assertThrows(PortoException.class, () -> c.getProperty("st", "exit_status")).error());
+            assertEquals(EError.InvalidState, assertThrows(PortoClientException.class, () -> c.stop("st")).error());
+            assertEquals(EError.InvalidState, assertThrows(PortoClientException.class, () -> c.pause("st")).error());
+            assertEquals(EError.InvalidState, assertThrows(PortoClientException.class, () -> c.resume("st")).error());
+            assertEquals(EError.InvalidState, assertThrows(PortoClientException.class, () -> c.kill("st", 9)).error());
+            assertEquals(EError.InvalidState, assertThrows(PortoClientException.class, () -> c.getProperty("st", "exit_status")).error());
             c.setProperty("st", "command", "sleep 1000");
             c.start("st");
-            assertEquals(EError.InvalidState, assertThrows(PortoException.class, () -> c.start("st")).error());
-            assertEquals(EError.InvalidState, assertThrows(PortoException.class, () -> c.setProperty("st", "command", "true")).error());
+            assertEquals(EError.InvalidState, assertThrows(PortoClientException.class, () -> c.start("st")).error());
+            assertEquals(EError.InvalidState, assertThrows(PortoClientException.class, () -> c.setProperty("st", "command", "true")).error());
             c.pause("st");
             assertEquals("paused", c.getProperty("st", "state"));
             c.resume("st");

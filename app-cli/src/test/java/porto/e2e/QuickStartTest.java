@@ -87,7 +87,7 @@ class QuickStartTest extends PortodTest {
     void failedStartReportsErrno() throws Exception {
         ok("create", "invalid");
         ok("set", "invalid", "command", "__invalid_command__");
-        Portod.Run start = portod.portoctl("start", "invalid");
+        PortodProcess.Run start = portod.portoctl("start", "invalid");
         assertNotEquals(0, start.code());
         assertEquals("Can't start container: Unknown (No such file or directory: execvpe(__invalid_command__))", start.err().strip());
         assertEquals("2", get("invalid", "start_errno"));
@@ -103,7 +103,7 @@ class QuickStartTest extends PortodTest {
         assertEquals("Container exited with 1", get("false", "exit_status"));
         ok("run", "sleep", "command=sleep 1000");
         String pid = get("sleep", "root_pid");
-        Portod.signal(Long.parseLong(pid), "9");
+        PortodProcess.signal(Long.parseLong(pid), "9");
         portod.awaitState("sleep", "dead", Duration.ofSeconds(30));
         assertEquals("Container killed by signal 9", get("sleep", "exit_status"));
         assertEquals("9", ok("dget", "sleep", "exit_status").line());

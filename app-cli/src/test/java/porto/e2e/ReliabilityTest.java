@@ -48,9 +48,9 @@ class ReliabilityTest extends PortodTest {
         weakOwner.createWeak(weak);
         long old = portod.daemonPid();
         if (target.equals("daemon")) {
-            Portod.signal(old, signal);
+            PortodProcess.signal(old, signal);
         } else {
-            Portod.signal(portod.masterPid(), signal);
+            PortodProcess.signal(portod.masterPid(), signal);
         }
         // The quick container exits while the daemon may be away; its status must not be lost.
         awaitNewDaemon(old);
@@ -95,7 +95,7 @@ class ReliabilityTest extends PortodTest {
         java.nio.file.Path dir = portod.place.resolve("ghost");
         java.nio.file.Files.createDirectories(dir);
         long old = portod.daemonPid();
-        Portod.signal(old, "KILL");
+        PortodProcess.signal(old, "KILL");
         awaitNewDaemon(old);
         // The scan runs just after start, off the start's critical path.
         Await.until("the new daemon removes the leftovers", Duration.ofSeconds(10),
@@ -120,7 +120,7 @@ class ReliabilityTest extends PortodTest {
             pid = c.getProperty("up-keep", "root_pid");
         }
         long master = portod.masterPid();
-        Portod.signal(master, "USR2");
+        PortodProcess.signal(master, "USR2");
         // The re-executed master keeps the same daemon and says so once it serves it again.
         Await.until("the master says it upgraded", Duration.ofSeconds(30), () -> portod.logText().contains("upgraded: serving daemon"));
         // The same master process, re-executed: still the subreaper, still holding the socket.
@@ -150,7 +150,7 @@ class ReliabilityTest extends PortodTest {
         java.nio.file.Path record = portod.runDir.resolve("kvs").resolve(id);
         java.nio.file.Files.writeString(record, "#crc32=0\nname=rec-bad\ngarbage", java.nio.file.StandardOpenOption.APPEND);
         long old = portod.daemonPid();
-        Portod.signal(old, "KILL");
+        PortodProcess.signal(old, "KILL");
         awaitNewDaemon(old);
         try (PortoClient c = portod.client()) {
             assertTrue(c.list().contains("rec-good"), "the intact record is restored");

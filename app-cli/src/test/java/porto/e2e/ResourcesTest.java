@@ -186,7 +186,7 @@ class ResourcesTest extends PortodTest {
         run("spin", "command=sh -c 'while :; do :; done'", "cpu_limit=0.5c");
         run("nap", "command=sleep 30");
         awaitCpuUse("spin");
-        Portod.Run top = portod.portoctl("top", "-d", "0.5");
+        PortodProcess.Run top = portod.portoctl("top", "-d", "0.5");
         assertEquals(0, top.code(), top.err());
         System.out.print("portoctl top -d 0.5:\n" + top.out());
         String[] lines = top.out().split("\n");
@@ -194,7 +194,7 @@ class ResourcesTest extends PortodTest {
         assertTrue(lines[1].startsWith("spin ") && lines[2].startsWith("nap "), top.out());
         double percent = Double.parseDouble(lines[1].trim().split(" +")[2]);
         assertTrue(percent > 25 && percent < 75, "spin runs at half a core: " + lines[1]);
-        Portod.Run sort = portod.portoctl("sort", "--", "cpu_usage", "state");
+        PortodProcess.Run sort = portod.portoctl("sort", "--", "cpu_usage", "state");
         assertEquals(0, sort.code(), sort.err());
         String[] sorted = sort.out().split("\n");
         assertTrue(sorted[0].startsWith("container ") && sorted[0].contains("cpu_usage"), sort.out());

@@ -20,7 +20,7 @@ class RootEscapeTest extends PortodTest {
     @AfterEach
     void hostEtcIsUntouched() throws Exception {
         boolean leaked = Files.exists(HOST_ETC_MARK, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        Portod.deleteTree(HOST_ETC_MARK);
+        PortodProcess.deleteTree(HOST_ETC_MARK);
         assertFalse(leaked, HOST_ETC_MARK + " was created on the host");
     }
 
@@ -107,7 +107,7 @@ class RootEscapeTest extends PortodTest {
 
     /** The value or the error text: reading may fail, but must never show host data. */
     private static String portodGet(String name, String property) throws Exception {
-        Portod.Run r = portod.portoctl("get", name, property);
+        PortodProcess.Run r = portod.portoctl("get", name, property);
         return r.out() + r.err();
     }
 }

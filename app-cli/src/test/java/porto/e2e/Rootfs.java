@@ -144,7 +144,7 @@ final class Rootfs implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        Portod.deleteTree(dir);
+        PortodProcess.deleteTree(dir);
     }
 
     static String run(String... command) throws Exception {

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc.EError;
 
 /**
@@ -27,7 +27,7 @@ class SoakTest extends PortodTest {
     /** What a client knows of one of its containers. */
     record Ledger(int expectedCode, boolean destroyed) {}
 
-    private static boolean transientFailure(PortoException e) {
+    private static boolean transientFailure(PortoClientException e) {
         return e.error() == EError.SocketError || e.error() == EError.SocketUnavailable || e.error() == EError.SocketTimeout;
     }
 
@@ -36,7 +36,7 @@ class SoakTest extends PortodTest {
         while (true) {
             try {
                 return call.get();
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 if (!transientFailure(e))
                     throw e;
                 try {
@@ -70,7 +70,7 @@ class SoakTest extends PortodTest {
                             retry(() -> {
                                 try {
                                     c.create(name);
-                                } catch (PortoException e) {
+                                } catch (PortoClientException e) {
                                     if (e.error() != EError.ContainerAlreadyExists)
                                         throw e; // the create got through before the daemon died
                                 }
@@ -83,7 +83,7 @@ class SoakTest extends PortodTest {
                             retry(() -> {
                                 try {
                                     c.start(name);
-                                } catch (PortoException e) {
+                                } catch (PortoClientException e) {
                                     if (e.error() != EError.InvalidState)
                                         throw e; // started before the daemon died
                                 }
@@ -100,7 +100,7 @@ class SoakTest extends PortodTest {
                             retry(() -> {
                                 try {
                                     c.destroy(name);
-                                } catch (PortoException e) {
+                                } catch (PortoClientException e) {
                                     if (e.error() != EError.ContainerDoesNotExist)
                                         throw e; // destroyed before the daemon died
                                 }
@@ -108,7 +108,7 @@ class SoakTest extends PortodTest {
                             });
                             ledger.put(name, new Ledger(code, true));
                             completed.incrementAndGet();
-                        } catch (PortoException e) {
+                        } catch (PortoClientException e) {
                             wrong.add(name + ": " + e.getMessage());
                         }
                     }
@@ -120,7 +120,7 @@ class SoakTest extends PortodTest {
         while (System.nanoTime() < end - Duration.ofSeconds(5).toNanos()) {
             Thread.sleep(1000 + random.nextInt(2000));
             long pid = portod.daemonPid();
-            Portod.signal(pid, "KILL");
+            PortodProcess.signal(pid, "KILL");
             kills.incrementAndGet();
         }
         for (Thread t : clients)

@@ -12,6 +12,7 @@ import porto.domain.ContainerService;
 import porto.domain.ErrorCode;
 import porto.domain.PortoException;
 import porto.domain.Property;
+import porto.protocol.Release;
 import porto.rpc.Rpc.EError;
 import porto.rpc.Rpc.TContainerDataListResponse;
 import porto.rpc.Rpc.TContainerGetResponse;
@@ -135,7 +136,7 @@ public final class Api {
                     list.addListBuilder().setName(p.name()).setDesc(p.description());
             rsp.setDataList(list);
         } else if (req.hasVersion()) {
-            rsp.setVersion(TVersionResponse.newBuilder().setTag(Version.TAG).setRevision(Version.REVISION));
+            rsp.setVersion(TVersionResponse.newBuilder().setTag(Release.TAG).setRevision(Release.REVISION));
         } else if (req.hasWait()) {
             waitSync(req.getWait(), scope, rsp);
         } else if (req.hasAsyncWait()) {

@@ -22,6 +22,7 @@ import porto.linux.MasterExits;
 import porto.linux.NativeLauncher;
 import porto.linux.SystemClock;
 import porto.ports.Cgroups;
+import porto.protocol.Release;
 
 /** Wires the domain to the real kernel. */
 @Module
@@ -77,7 +78,7 @@ public final class LinuxModule {
         long memory = HostTopology.memoryBytes();
         HostResources host = new HostResources(memory > 0 ? memory : DomainConfig.DEFAULT_MEMORY, HostResources.DEFAULT_RESERVE, cpus);
         return new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), d.defaultUlimit(), d.hostname(),
-                d.stopTimeoutMs(), Version.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()), host);
+                d.stopTimeoutMs(), Release.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()), host);
     }
 
     @Provides

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import porto.domain.ContainerService;
+import porto.protocol.Framing;
+import porto.protocol.Release;
 import sun.misc.Signal;
 
 /**
@@ -31,7 +33,7 @@ public final class Portod {
             case "upgrade" -> upgrade(paths);
             case "status" -> status(paths);
             case "version", "-v", "--version" -> {
-                System.out.println("portod " + Version.TAG + " " + Version.REVISION);
+                System.out.println("portod " + Release.TAG + " " + Release.REVISION);
                 yield 0;
             }
             default -> {
@@ -48,7 +50,7 @@ public final class Portod {
 
     /** The daemon: restore, take exits, serve until a signal. */
     static int serve(DaemonPaths paths) throws IOException {
-        Log.info("portod " + Version.TAG + " starting, native helper " + paths.nativeBinary());
+        Log.info("portod " + Release.TAG + " starting, native helper " + paths.nativeBinary());
         long t0 = System.nanoTime();
         DaemonComponent component = DaggerDaemonComponent.factory().create(paths);
         ContainerService service = component.service();
@@ -204,8 +206,8 @@ public final class Portod {
             ch.connect(UnixDomainSocketAddress.of(socket));
             var req = porto.rpc.Rpc.TContainerRequest.newBuilder().setVersion(porto.rpc.Rpc.TVersionRequest.getDefaultInstance()).build();
             var out = java.nio.channels.Channels.newOutputStream(ch);
-            Frames.write(out, req.toByteArray());
-            byte[] frame = Frames.read(java.nio.channels.Channels.newInputStream(ch));
+            Framing.write(out, req.toByteArray());
+            byte[] frame = Framing.read(java.nio.channels.Channels.newInputStream(ch), ClientSession.MAX_FRAME);
             return frame != null && porto.rpc.Rpc.TContainerResponse.parseFrom(frame).hasVersion();
         } catch (IOException e) {
             return false;

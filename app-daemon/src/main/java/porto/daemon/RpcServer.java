@@ -54,7 +54,7 @@ public final class RpcServer {
             clients.incrementAndGet();
             Thread.ofVirtual().name("porto-client-" + caller.pid()).start(() -> {
                 try {
-                    new Connection(client, caller, api, service).serve();
+                    new ClientSession(client, caller, api, service).serve();
                 } finally {
                     clients.decrementAndGet();
                 }

@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import porto.protocol.Framing;
 import porto.rpc.Rpc.EError;
 
 /**
@@ -50,7 +51,7 @@ final class Connection {
             ch.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(ch);
-            throw new PortoException(SOCKET_UNAVAILABLE, "connect: " + e.getMessage(), e);
+            throw new PortoClientException(SOCKET_UNAVAILABLE, "connect: " + e.getMessage(), e);
         }
         channel = ch;
         in = emptyBuffer(in.capacity());
@@ -90,7 +91,7 @@ final class Connection {
                 try {
                     if (!select(deadline)) {
                         disconnect();
-                        throw new PortoException(SOCKET_TIMEOUT, "send: timed out");
+                        throw new PortoClientException(SOCKET_TIMEOUT, "send: timed out");
                     }
                 } finally {
                     if (key != null) {
@@ -110,31 +111,21 @@ final class Connection {
             while (true) {
                 int start = in.position();
                 int limit = in.limit();
-                long length = 0;
-                int shift = 0;
-                int i = start;
-                boolean complete = false;
-                while (i < limit) {
-                    byte b = in.get(i++);
-                    length |= (long) (b & 0x7f) << shift;
-                    if ((b & 0x80) == 0) {
-                        complete = true;
-                        break;
-                    }
-                    shift += 7;
-                    if (shift >= 35) {
-                        throw broken("recv: malformed length", null);
-                    }
+                Framing.Header header;
+                try {
+                    header = Framing.header(in, start, limit);
+                } catch (Framing.MalformedFrameException e) {
+                    throw broken("recv: malformed length", null);
                 }
-                if (complete) {
+                if (header != null) {
+                    long length = header.length();
                     if (length > MAX_MESSAGE) {
                         throw broken("recv: message of " + length + " bytes is too large", null);
                     }
-                    int header = i - start;
-                    int total = header + (int) length;
+                    int total = header.size() + (int) length;
                     if (limit - start >= total) {
                         byte[] message = new byte[(int) length];
-                        in.position(i);
+                        in.position(start + header.size());
                         in.get(message);
                         return message;
                     }
@@ -150,7 +141,7 @@ final class Connection {
                         return null;
                     }
                     disconnect();
-                    throw new PortoException(SOCKET_TIMEOUT, "recv: timed out");
+                    throw new PortoClientException(SOCKET_TIMEOUT, "recv: timed out");
                 }
             }
         } catch (IOException e) {
@@ -159,9 +150,9 @@ final class Connection {
     }
 
     /** Closes the socket and makes the error that says why. */
-    PortoException broken(String message, Throwable cause) {
+    PortoClientException broken(String message, Throwable cause) {
         disconnect();
-        return new PortoException(SOCKET_ERROR, message, cause);
+        return new PortoClientException(SOCKET_ERROR, message, cause);
     }
 
     /** Reads more bytes into {@link #in}; false if the deadline passed first. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import porto.protocol.Framing;
 import porto.rpc.Rpc;
 import porto.rpc.Rpc.EError;
 
@@ -20,7 +21,7 @@ import porto.rpc.Rpc.EError;
  * time: all methods are {@code synchronized}, and a thread blocked in {@link #nextEvent(long)} keeps
  * other threads waiting until it returns.
  *
- * <p>A call that the daemon refuses throws {@link PortoException} with the daemon's code; a socket that
+ * <p>A call that the daemon refuses throws {@link PortoClientException} with the daemon's code; a socket that
  * cannot be reached throws it with {@code SocketUnavailable}, one that breaks with {@code SocketError},
  * and one that stays silent past {@link #setTimeout(Duration)} with {@code SocketTimeout} (there is no
  * timeout unless one is set). A broken connection is reopened on the next call.
@@ -339,7 +340,7 @@ public final class PortoClient implements AutoCloseable {
             try {
                 rsp = call(M_WAIT, wait, timeoutMs);
                 break;
-            } catch (PortoException e) {
+            } catch (PortoClientException e) {
                 // the daemon reloading drops its connections: ask again until the wait would have ended
                 if (e.code() != SOCKET_ERROR || (deadline != NO_DEADLINE && System.nanoTime() - deadline > 0)) {
                     throw e;
@@ -442,12 +443,12 @@ public final class PortoClient implements AutoCloseable {
     /**
      * Sends one request and returns the daemon's answer.
      *
-     * @throws PortoException if the answer carries an error, or the socket fails
+     * @throws PortoClientException if the answer carries an error, or the socket fails
      */
     public Rpc.TContainerResponse call(Rpc.TContainerRequest request) {
         Rpc.TContainerResponse rsp = request(request);
         if (rsp.getError() != Rpc.EError.Success) {
-            throw new PortoException(rsp.getError().getNumber(), rsp.getErrorMsg());
+            throw new PortoClientException(rsp.getError().getNumber(), rsp.getErrorMsg());
         }
         return rsp;
     }
@@ -459,7 +460,7 @@ public final class PortoClient implements AutoCloseable {
     public synchronized Rpc.TContainerResponse request(Rpc.TContainerRequest request) {
         checkOpen();
         byte[] body = request.toByteArray();
-        byte[] answer = exchange(Wire.frame(body, 0, body.length), deadline(0));
+        byte[] answer = exchange(Framing.frame(body, 0, body.length), deadline(0));
         try {
             return Rpc.TContainerResponse.parser().parsePartialFrom(answer);
         } catch (InvalidProtocolBufferException e) {
@@ -477,7 +478,7 @@ public final class PortoClient implements AutoCloseable {
         Wire.Fields rsp = fields(exchange(frame, deadline(extraMs)));
         long error = rsp.number(R_ERROR, LOST_ERROR);
         if (error != 0) {
-            throw new PortoException((int) error, rsp.string(R_ERROR_MSG));
+            throw new PortoClientException((int) error, rsp.string(R_ERROR_MSG));
         }
         return rsp;
     }
@@ -498,7 +499,7 @@ public final class PortoClient implements AutoCloseable {
         }
     }
 
-    private PortoException malformed(Wire.MalformedException e) {
+    private PortoClientException malformed(Wire.MalformedException e) {
         return connection.broken("recv: malformed answer: " + e.getMessage(), e);
     }
 
@@ -506,7 +507,7 @@ public final class PortoClient implements AutoCloseable {
         try {
             return rsp.message(field).string(1);
         } catch (Wire.MalformedException e) {
-            throw new PortoException(SOCKET_ERROR, "recv: malformed answer: " + e.getMessage(), e);
+            throw new PortoClientException(SOCKET_ERROR, "recv: malformed answer: " + e.getMessage(), e);
         }
     }
 
@@ -539,14 +540,14 @@ public final class PortoClient implements AutoCloseable {
         } catch (IOException e) {
             connection.disconnect();
             if (fresh) {
-                throw new PortoException(SOCKET_ERROR, "send: " + e.getMessage(), e);
+                throw new PortoClientException(SOCKET_ERROR, "send: " + e.getMessage(), e);
             }
             openConnection();
             try {
                 connection.send(frame, deadline);
             } catch (IOException again) {
                 connection.disconnect();
-                throw new PortoException(SOCKET_ERROR, "send: " + again.getMessage(), again);
+                throw new PortoClientException(SOCKET_ERROR, "send: " + again.getMessage(), again);
             }
         }
         while (true) {
@@ -573,7 +574,7 @@ public final class PortoClient implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new PortoException(SOCKET_ERROR, "client is closed");
+            throw new PortoClientException(SOCKET_ERROR, "client is closed");
         }
     }
 
@@ -589,7 +590,7 @@ public final class PortoClient implements AutoCloseable {
             long error = rsp.number(R_ERROR, LOST_ERROR);
             if (error != 0) {
                 asyncWait = null;
-                throw new PortoException((int) error, rsp.string(R_ERROR_MSG));
+                throw new PortoClientException((int) error, rsp.string(R_ERROR_MSG));
             }
         }
     }
@@ -608,7 +609,7 @@ public final class PortoClient implements AutoCloseable {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PortoException(SOCKET_ERROR, "interrupted");
+            throw new PortoClientException(SOCKET_ERROR, "interrupted");
         }
     }
 }

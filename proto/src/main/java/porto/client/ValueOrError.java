@@ -30,10 +30,10 @@ public record ValueOrError(String value, int code, String errorMessage) {
         return e == null ? EError.Unknown : e;
     }
 
-    /** The value, or throws the failure as a {@link PortoException}. */
+    /** The value, or throws the failure as a {@link PortoClientException}. */
     public String valueOrThrow() {
         if (isError()) {
-            throw new PortoException(code, errorMessage);
+            throw new PortoClientException(code, errorMessage);
         }
         return value;
     }

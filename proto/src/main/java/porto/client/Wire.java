@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import porto.protocol.Framing;
 
 /**
  * The protobuf wire format, by hand, for the few messages the client's common calls exchange.
@@ -82,7 +83,7 @@ final class Wire {
 
         /** The message preceded by its length, ready for the socket. */
         byte[] toFrame() {
-            return frame(buf, 0, len);
+            return Framing.frame(buf, 0, len);
         }
 
         private void tag(int field, int type) {
@@ -109,24 +110,6 @@ final class Wire {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
             }
         }
-    }
-
-    /** {@code message} preceded by its length as a varint32. */
-    static byte[] frame(byte[] message, int off, int n) {
-        int header = 1;
-        for (int v = n >>> 7; v != 0; v >>>= 7) {
-            header++;
-        }
-        byte[] out = new byte[header + n];
-        int i = 0;
-        int v = n;
-        while ((v & ~0x7F) != 0) {
-            out[i++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out[i++] = (byte) v;
-        System.arraycopy(message, off, out, i, n);
-        return out;
     }
 
     // ------------------------------------------------------------------ reading

@@ -121,18 +121,18 @@ class PortoClientTest {
             ValueOrError bogus = result.get("a").get("bogus");
             assertTrue(bogus.isError());
             assertEquals(EError.InvalidProperty, bogus.error());
-            PortoException e = assertThrows(PortoException.class, bogus::valueOrThrow);
+            PortoClientException e = assertThrows(PortoClientException.class, bogus::valueOrThrow);
             assertEquals("InvalidProperty (Unknown container property: bogus)", e.getMessage());
         }
     }
 
     @Test
-    void mapsDaemonErrorsToPortoException() throws Exception {
+    void mapsDaemonErrorsToPortoClientException() throws Exception {
         try (FakePortod portod = new FakePortod((req, s) ->
                 List.of(FakePortod.error(EError.ContainerDoesNotExist, "container a not found")));
              PortoClient client = PortoClient.connect(portod.socket)) {
 
-            PortoException e = assertThrows(PortoException.class, () -> client.start("a"));
+            PortoClientException e = assertThrows(PortoClientException.class, () -> client.start("a"));
             assertEquals(EError.ContainerDoesNotExist, e.error());
             assertEquals(EError.ContainerDoesNotExist_VALUE, e.code());
             assertEquals("container a not found", e.errorMessage());
@@ -149,14 +149,14 @@ class PortoClientTest {
     void anAnswerWithoutErrorCodeIsLostError() throws Exception {
         try (FakePortod portod = new FakePortod((req, s) -> List.of(Rpc.TContainerResponse.getDefaultInstance()));
              PortoClient client = PortoClient.connect(portod.socket)) {
-            assertEquals(EError.LostError, assertThrows(PortoException.class, () -> client.create("a")).error());
+            assertEquals(EError.LostError, assertThrows(PortoClientException.class, () -> client.create("a")).error());
         }
     }
 
     @Test
     void missingSocketIsSocketUnavailable() {
         try (PortoClient client = PortoClient.connect(Path.of("/nonexistent/dir/portod.socket"))) {
-            PortoException e = assertThrows(PortoException.class, client::version);
+            PortoClientException e = assertThrows(PortoClientException.class, client::version);
             assertEquals(EError.SocketUnavailable, e.error());
             assertTrue(e.errorMessage().startsWith("connect: "), e.errorMessage());
         }
@@ -174,7 +174,7 @@ class PortoClientTest {
              PortoClient client = PortoClient.connect(portod.socket)) {
 
             client.create("a");
-            PortoException e = assertThrows(PortoException.class, () -> client.destroy("a"));
+            PortoClientException e = assertThrows(PortoClientException.class, () -> client.destroy("a"));
             assertEquals(EError.SocketError, e.error());
 
             client.start("a");
@@ -188,7 +188,7 @@ class PortoClientTest {
              PortoClient client = PortoClient.connect(portod.socket)) {
             client.setTimeout(Duration.ofMillis(200));
             long t0 = System.nanoTime();
-            PortoException e = assertThrows(PortoException.class, () -> client.pause("a"));
+            PortoClientException e = assertThrows(PortoClientException.class, () -> client.pause("a"));
             assertEquals(EError.SocketTimeout, e.error());
             assertTrue(System.nanoTime() - t0 >= 150_000_000L);
             // the late answer must not be taken for the next one: a fresh connection is used
@@ -311,7 +311,7 @@ class PortoClientTest {
              PortoClient client = PortoClient.connect(portod.socket)) {
             client.asyncWait(List.of("a"));
             take(portod);
-            assertThrows(PortoException.class, () -> client.kill("a", 15));
+            assertThrows(PortoClientException.class, () -> client.kill("a", 15));
             take(portod);
             client.start("a");
             Rpc.TContainerRequest renewed = take(portod);
@@ -326,7 +326,7 @@ class PortoClientTest {
             PortoClient client = PortoClient.connect(portod.socket);
             client.create("a");
             client.close();
-            assertEquals(EError.SocketError, assertThrows(PortoException.class, () -> client.create("b")).error());
+            assertEquals(EError.SocketError, assertThrows(PortoClientException.class, () -> client.create("b")).error());
         }
     }
 }

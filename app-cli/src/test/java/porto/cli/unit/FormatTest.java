@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import porto.cli.Format;
 import porto.cli.Portoctl;
-import porto.client.PortoException;
+import porto.client.PortoClientException;
 import porto.rpc.Rpc.EError;
 
 class FormatTest {
@@ -16,11 +16,11 @@ class FormatTest {
     void errorsReadCantOpNameMessage() {
         assertEquals("Can't create container: ContainerAlreadyExists (container a already exists)",
                 Format.error("Can't create container",
-                        new PortoException(EError.ContainerAlreadyExists_VALUE, "container a already exists")));
+                        new PortoClientException(EError.ContainerAlreadyExists_VALUE, "container a already exists")));
         assertEquals("Can't start container: Unknown (No such file or directory: execvpe(x))",
-                Format.error("Can't start container", new PortoException(EError.Unknown, "No such file or directory: execvpe(x)")));
+                Format.error("Can't start container", new PortoClientException(EError.Unknown, "No such file or directory: execvpe(x)")));
         assertEquals("Can't list containers: SocketUnavailable",
-                Format.error("Can't list containers", new PortoException(EError.SocketUnavailable_VALUE, "")));
+                Format.error("Can't list containers", new PortoClientException(EError.SocketUnavailable_VALUE, "")));
     }
 
     @Test

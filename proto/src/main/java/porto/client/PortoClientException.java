@@ -11,21 +11,21 @@ import porto.rpc.Rpc.EError;
  * text, possibly empty, and {@link #getMessage()} renders both as {@code Name (text)}, the way portoctl
  * prints them.
  */
-public final class PortoException extends RuntimeException {
+public final class PortoClientException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int code;
     private final String errorMessage;
 
-    public PortoException(EError error, String errorMessage) {
+    public PortoClientException(EError error, String errorMessage) {
         this(error.getNumber(), errorMessage, null);
     }
 
-    public PortoException(int code, String errorMessage) {
+    public PortoClientException(int code, String errorMessage) {
         this(code, errorMessage, null);
     }
 
-    public PortoException(int code, String errorMessage, Throwable cause) {
+    public PortoClientException(int code, String errorMessage, Throwable cause) {
         super(null, cause);
         this.code = code;
         this.errorMessage = errorMessage == null ? "" : errorMessage;

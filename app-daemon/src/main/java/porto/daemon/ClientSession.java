@@ -18,6 +18,7 @@ import porto.domain.ContainerService;
 import porto.domain.Events;
 import porto.domain.Masks;
 import porto.domain.PortoException;
+import porto.protocol.Framing;
 import porto.rpc.Rpc.EError;
 import porto.rpc.Rpc.TContainerRequest;
 import porto.rpc.Rpc.TContainerResponse;
@@ -28,7 +29,10 @@ import porto.rpc.Rpc.TContainerWaitResponse;
  * One client: requests are served in order on this connection's virtual thread; AsyncWait
  * reports are queued by the domain and written by a second thread, under the same write lock.
  */
-final class Connection implements Api.Session {
+final class ClientSession implements Api.Session {
+    /** Larger requests are refused and their connection closed. */
+    static final int MAX_FRAME = 32 << 20;
+
     private final SocketChannel channel;
     /** The peer, then (once identified on this connection's thread) with its container. */
     private Caller caller;
@@ -43,7 +47,7 @@ final class Connection implements Api.Session {
     private Thread pusher;
     private OutputStream out;
 
-    Connection(SocketChannel channel, Caller caller, Api api, ContainerService service) {
+    ClientSession(SocketChannel channel, Caller caller, Api api, ContainerService service) {
         this.channel = channel;
         this.caller = caller;
         this.api = api;
@@ -62,7 +66,7 @@ final class Connection implements Api.Session {
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
             out = Channels.newOutputStream(channel);
             while (true) {
-                byte[] frame = Frames.read(in);
+                byte[] frame = Framing.read(in, MAX_FRAME);
                 if (frame == null)
                     break;
                 TContainerRequest req;
@@ -86,7 +90,7 @@ final class Connection implements Api.Session {
 
     private void send(TContainerResponse rsp) throws IOException {
         synchronized (writeLock) {
-            Frames.write(out, rsp.toByteArray());
+            Framing.write(out, rsp.toByteArray());
         }
     }
 
@@ -160,7 +164,7 @@ final class Connection implements Api.Session {
                 send(pushes.take());
             }
         } catch (InterruptedException | IOException e) {
-            // Connection closed.
+            // ClientSession closed.
         }
     }
 

@@ -18,7 +18,7 @@ import porto.client.PortoClient;
  * classes, with its own socket, state directory, cgroup root and place, so it never meets an
  * installed portod. Closing it stops the daemon the way "portod stop" does and removes what it made.
  */
-final class Portod implements AutoCloseable {
+final class PortodProcess implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     static final List<String> JVM_OPTIONS = List.of("--sun-misc-unsafe-memory-access=allow",
             "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
@@ -33,7 +33,7 @@ final class Portod implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private Process master;
 
-    private Portod() {
+    private PortodProcess() {
         id = "t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         runDir = Path.of("/run/porto-test-" + id);
         socket = runDir.resolve("portod.socket");
@@ -55,14 +55,14 @@ final class Portod implements AutoCloseable {
     }
 
     /** Starts a daemon; fails the test when not root (containers need root), see {@link Prerequisites}. */
-    static Portod start() throws Exception {
+    static PortodProcess start() throws Exception {
         return start(Map.of());
     }
 
     /** Starts a daemon with more environment (PORTO_CGROUP_VERSION=2, ...). */
-    static Portod start(Map<String, String> extraEnv) throws Exception {
+    static PortodProcess start(Map<String, String> extraEnv) throws Exception {
         Prerequisites.check();
-        Portod p = new Portod();
+        PortodProcess p = new PortodProcess();
         p.env.putAll(extraEnv);
         p.launch();
         return p;
