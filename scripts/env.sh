@@ -18,10 +18,11 @@ need_packages() {
 # tests run from it, per line) that dpkg does not have: one apt-get update, only if one is missing.
 # Then every listed command must be a program on PATH, not a shell builtin.
 need_listed_packages() {
-    local list=$1 missing=() absent=() pkg commands command
+    local list=$1 missing=() absent=() pkg commands command status
     while read -r pkg commands; do
         case $pkg in ''|'#'*) continue ;; esac
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+        status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+        [ "$status" = "install ok installed" ] || missing+=("$pkg")
     done <"$list"
     if [ ${#missing[@]} -gt 0 ]; then
         echo "installing for the tests: ${missing[*]}"
