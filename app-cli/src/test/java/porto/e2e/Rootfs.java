@@ -16,7 +16,8 @@ import java.util.Set;
  * busybox with links for the commands asked for, or, when busybox is absent, each command copied from
  * the host. Either way a copied program brings its ELF interpreter and the libraries ldd lists, so a
  * dynamically linked busybox works too. Closing the root deletes it (never following a link).
- * {@code -Dporto.test.busybox=none} makes every root copy host programs instead of busybox.
+ * {@code -Dporto.test.busybox=none} (or a path with no program) makes every root copy host programs
+ * instead of busybox; {@code -Dporto.test.busybox=PATH} uses that busybox.
  */
 final class Rootfs implements AutoCloseable {
     final Path dir;
@@ -33,7 +34,7 @@ final class Rootfs implements AutoCloseable {
         if (configured.equals("none"))
             return Optional.empty();
         if (!configured.isEmpty())
-            return Optional.of(Path.of(configured));
+            return Optional.of(Path.of(configured)).filter(Files::isExecutable);
         return TestPackages.locate("busybox");
     }
 
