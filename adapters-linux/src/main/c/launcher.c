@@ -246,21 +246,26 @@ static void as_client(int on)
 	}
 }
 
-/* open(2) with the client's rights; errno survives the switch back. */
-static int open_as_client(const char *path, int flags, mode_t mode)
+/* openat(2) with the client's rights; errno survives the switch back. */
+static int open_as_client_at(int dirfd, const char *path, int flags, mode_t mode)
 {
 	int fd, err;
 
 	/* Non-blocking while opening: a FIFO without a peer must fail (ENXIO) or return at once,
 	 * never hang the launcher and with it the daemon that waits for its answer. */
 	as_client(1);
-	fd = open(path, flags | O_NONBLOCK, mode);
+	fd = openat(dirfd, path, flags | O_NONBLOCK, mode);
 	err = errno;
 	as_client(0);
 	if (fd >= 0 && !(flags & O_NONBLOCK) && !(flags & O_PATH))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	errno = err;
 	return fd;
+}
+
+static int open_as_client(const char *path, int flags, mode_t mode)
+{
+	return open_as_client_at(AT_FDCWD, path, flags, mode);
 }
 
 static int openat2_in(int rootfd, const char *path)
@@ -610,17 +615,23 @@ static void __attribute__((noreturn)) child(void)
 		do_binds(fd);
 		close(fd);
 	}
+	/* Streams in the task's own filesystem, relative to its cwd. The cwd itself is entered
+	 * only with the task's credentials (below): here it merely anchors relative names. */
+	int cwdfd = AT_FDCWD;
 	if (cwd)
-		TRY(chdir(cwd), "chdir(%s)", cwd);
-	/* Streams in the task's own filesystem, relative to its cwd. */
+		TRY(cwdfd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC), "chdir(%s)", cwd);
 	for (int i = 0; i < 3; i++)
 		if (stdio_inside[i])
-			TRY(stdio_fd[i] = open_as_client(stdio_inside[i], stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660),
+			TRY(stdio_fd[i] = open_as_client_at(cwdfd, stdio_inside[i], stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660),
 			    "open(%s)", stdio_inside[i]);
 	for (int i = 0; i < 3; i++) /* dup2() clears FD_CLOEXEC on 0-2 */
 		TRY(dup2(stdio_fd[i], i), "dup2(%d)", i);
 	set_scheduling();
 	set_limits_and_creds();
+	/* By path and with the task's rights: a task must not start in a directory its user
+	 * could not enter (every directory on the way is searched as that user). */
+	if (cwd)
+		TRY(chdir(cwd), "chdir(%s)", cwd);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC); /* only 0-2 may reach the task */
 	do_exec();
 }
@@ -641,6 +652,14 @@ static pid_t only_child(int procfd)
 		return errno = n < 0 ? errno : ESRCH, -1;
 	text[n] = '\0';
 	return atoi(text);
+}
+
+/* Kills and reaps a task that the daemon will not hear of. */
+static void bury(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 int launch_main(int argc, char **argv)
@@ -717,8 +736,17 @@ int launch_main(int argc, char **argv)
 		waitpid(pid, NULL, 0);
 		TRY(pid = only_child(procfd), "read(/proc/self/task/%d/children)", getpid());
 	}
-	/* Exec succeeded. Do not wait: the task gets re-parented to the master. */
-	TRY(read_starttime(procfd, pid, &start), "read(/proc/%d/stat)", pid);
-	printf("ok %d %llu\n", pid, start);
+	/* Exec succeeded. Do not wait: the task gets re-parented to the master. It is still our
+	 * unreaped child, so its /proc entry exists; should we fail to read it or to answer, the
+	 * task is killed and reaped here, never left running unknown to the daemon. */
+	if (read_starttime(procfd, pid, &start) < 0) {
+		int err = errno;
+		bury(pid);
+		fail(err, "read(/proc/%d/stat)", pid);
+	}
+	if (printf("ok %d %llu\n", pid, start) < 0 || fflush(stdout) != 0) {
+		bury(pid);
+		return 1;
+	}
 	return 0;
 }
