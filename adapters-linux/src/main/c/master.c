@@ -93,7 +93,7 @@ static void write_pidfile(const char *path, pid_t pid)
 	/* Write-then-rename: readers never see a half-written file. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int ok = fd >= 0 && write_all(fd, buf, len) == 0;
+	int ok = fd >= 0 && write_all(fd, buf, (size_t)len) == 0;
 	if (fd >= 0 && close(fd) < 0)
 		ok = 0;
 	if (!ok || rename(tmp, path) < 0) {
@@ -196,7 +196,7 @@ static void flush_reports(void)
 		}
 		ssize_t n = write(rep_fd, line + line_off, line_len - line_off);
 		if (n >= 0)
-			line_off += n;
+			line_off += (size_t)n;
 		else if (errno == EAGAIN)
 			return;
 		else if (errno != EINTR) { /* EPIPE: the daemon closed its fd 3 */
@@ -284,11 +284,11 @@ static void read_acks(void)
 			return;
 		}
 		char *p = abuf, *nl;
-		for (alen += n; (nl = memchr(p, '\n', abuf + alen - p)); p = nl + 1) {
+		for (alen += (size_t)n; (nl = memchr(p, '\n', (size_t)(abuf + alen - p))); p = nl + 1) {
 			*nl = '\0';
 			handle_ack(p);
 		}
-		memmove(abuf, p, alen -= p - abuf);
+		memmove(abuf, p, alen -= (size_t)(p - abuf));
 		if (alen == sizeof(abuf) - 1) {
 			logmsg("overlong line from daemon dropped");
 			alen = 0;
@@ -424,7 +424,7 @@ static void upgrade_master(void)
 	for (size_t i = 0; i < npend; i++) {
 		char buf[96];
 		int len = snprintf(buf, sizeof(buf), "%d %d %llu\n", pend[i].pid, pend[i].status, pend[i].start);
-		if (write_all(mfd, buf, len) < 0) {
+		if (write_all(mfd, buf, (size_t)len) < 0) {
 			logmsg("upgrade: cannot save pending exits: %m");
 			close(mfd);
 			return;
@@ -654,7 +654,7 @@ int master_main(int argc, char **argv)
 		if (pfd[1].revents)
 			read_acks();
 		while (pfd[0].revents && read(sfd, &si, sizeof(si)) == sizeof(si))
-			handle_signal(si.ssi_signo);
+			handle_signal((int)si.ssi_signo);
 
 		now = now_ms();
 		if (kill_at && now >= kill_at && daemon_pid > 0) {
