@@ -415,11 +415,13 @@ static void upgrade_master(void)
 		logmsg("upgrade: memfd_create(): %m");
 		return;
 	}
-	/* Finish a half-written report so the daemon's stream stays whole lines. */
-	if (rep_fd >= 0 && line_off < line_len) {
-		fcntl(rep_fd, F_SETFL, 0);
-		if (write_all(rep_fd, line + line_off, line_len - line_off) == 0)
-			line_off = line_len;
+	/* The rest of a half-written line goes first: the next image finishes it, so the
+	 * daemon's stream stays whole lines without us waiting here for a daemon that may hang. */
+	if (rep_fd >= 0 && line_off < line_len &&
+	    (write_all(mfd, "rest ", 5) < 0 || write_all(mfd, line + line_off, line_len - line_off) < 0)) {
+		logmsg("upgrade: cannot save the rest of a report: %m");
+		close(mfd);
+		return;
 	}
 	for (size_t i = 0; i < npend; i++) {
 		char buf[96];
@@ -464,13 +466,18 @@ static void resume_master(const char *resume)
 {
 	int mfd = -1, dpid = -1;
 	long long started = 0;
-	char buf[96];
+	char buf[sizeof(line) + 8];
 
 	if (sscanf(resume, "%d,%d,%d,%d,%d,%lld", &listen_fd, &rep_fd, &ack_fd, &dpid, &mfd, &started) != 6)
 		die("bad --resume %s", resume);
 	FILE *f = fdopen(mfd, "r");
 	while (f && fgets(buf, sizeof(buf), f)) {
 		struct pending p = { 0 };
+		if (!strncmp(buf, "rest ", 5)) { /* see upgrade_master() */
+			line_len = (size_t)snprintf(line, sizeof(line), "%s", buf + 5);
+			line_off = 0;
+			continue;
+		}
 		if (sscanf(buf, "%d %d %llu", &p.pid, &p.status, &p.start) != 3)
 			continue;
 		if (npend == cap_pend) {
