@@ -91,6 +91,18 @@ class NativeLauncherRecordsTest {
     }
 
     @Test
+    void idsAboveTwoToTheThirtyFirstKeepTheirUnsignedValue() {
+        LaunchSpec spec = new LaunchSpec(List.of(), List.of("true"), null, List.of(), "/",
+                new Identity(-2, -3, List.of(-4), 022, 0, 0, false), new Cred(-2, -3, List.of()), HOST_STDIO,
+                new Namespaces(0, false, false, false, ""),
+                new Filesystem(null, false, List.of(), List.of(), false), List.of(), null, null);
+        assertRecords(NativeLauncher.encode(spec),
+                "client_cred=4294967294 4294967293 ",
+                "stdin=/dev/null", "stdout=/place/out", "stderr=/place/err",
+                "cwd=/", "umask=22", "caps_bound=0", "groups=4294967292", "gid=4294967293", "uid=4294967294", "arg=true");
+    }
+
+    @Test
     void aNulInAValueIsRefusedRatherThanStartingARecord() {
         LaunchSpec spec = new LaunchSpec(List.of(), List.of("echo", "a\0uid=0"), null, List.of(), "/",
                 new Identity(1000, 1000, List.of(), 022, 0, 0, false), null, HOST_STDIO,
