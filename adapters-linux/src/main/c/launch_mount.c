@@ -89,14 +89,25 @@ static int open_in_root(int rootfd, const char *path, char mk, bool client)
 	return parent;
 }
 
-/* A detached mount of a new file system; options "key=value,flag,...". */
-static int new_fs(const char *type, const char *options, unsigned int attrs)
+/* A file system to create: its type, options "key=value,flag,..." and mount flags. */
+struct fs { const char *type, *options; unsigned int attrs; };
+
+static const struct fs proc_fs = { "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+static const struct fs dev_fs = { "tmpfs", "mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME };
+static const struct fs pts_fs = { "devpts", "newinstance,ptmxmode=0666,mode=0620", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC };
+static const struct fs shm_fs = { "tmpfs", "mode=1777", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+static const struct fs sys_fs = { "sysfs", NULL, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+static const struct fs run_fs = { "tmpfs", "mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+
+/* A detached mount of a new file system. */
+static int new_fs(const struct fs *f)
 {
+	const char *type = f->type;
 	char buf[256], *save = NULL;
 	int fs, mnt, err;
 
 	TRY(fs = fsopen(type, FSOPEN_CLOEXEC), "fsopen(%s)", type);
-	snprintf(buf, sizeof(buf), "%s", options ? options : "");
+	snprintf(buf, sizeof(buf), "%s", f->options ? f->options : "");
 	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		char *value = strchr(o, '=');
 		if (value)
@@ -105,7 +116,7 @@ static int new_fs(const char *type, const char *options, unsigned int attrs)
 		    "fsconfig(%s, %s)", type, o);
 	}
 	TRY(fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0), "fsconfig(%s, create)", type);
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, f->attrs);
 	err = errno;
 	close(fs);
 	errno = err;
@@ -125,20 +136,27 @@ static int make_read_only(int mnt)
 	return mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr));
 }
 
-/* Attaches the detached mnt at target inside rootfd. With mk 0 a missing target is
- * skipped (mnt is dropped); client: see open_in_root(). Closes mnt. */
-static void mount_at(int rootfd, const char *target, char mk, bool client, int mnt, const char *what)
+/* A mount point inside rootfd, opened once; -1 when it is missing and mk is 0 (skip it).
+ * mk and client: see open_in_root(). */
+static int open_target(int rootfd, const char *target, char mk, bool client)
 {
 	int fd = open_in_root(rootfd, target, mk, client);
 
-	if (fd < 0 && errno == ENOENT && !mk) {
-		close(mnt);
+	if (fd < 0 && (errno != ENOENT || mk))
+		fail(errno, "open(%s in %s)", target, root_name());
+	return fd;
+}
+
+/* A new file system at target inside rootfd, made only once the target is there. */
+static void mount_fs_at(int rootfd, const char *target, char mk, bool client, const struct fs *fs)
+{
+	int fd = open_target(rootfd, target, mk, client), mnt;
+
+	if (fd < 0)
 		return;
-	}
-	TRY(fd, "open(%s in %s)", target, root_name());
-	TRY(attach(mnt, fd), "mount(%s, %s)", what, target);
-	close(fd);
+	TRY(attach(mnt = new_fs(fs), fd), "mount(%s, %s)", fs->type, target);
 	close(mnt);
+	close(fd);
 }
 
 /* bind: the source is opened with the client's rights (a regular file or directory must
@@ -161,7 +179,12 @@ static void bind_one(int rootfd, const struct bind *b)
 	close(src);
 	if (b->read_only)
 		TRY(make_read_only(tree), "mount(%s, read-only)", b->target);
-	mount_at(rootfd, b->target, b->optional ? 0 : S_ISDIR(st.st_mode) ? 'd' : 'f', true, tree, b->source);
+	int target = open_target(rootfd, b->target, b->optional ? 0 : S_ISDIR(st.st_mode) ? 'd' : 'f', true);
+	if (target >= 0) {
+		TRY(attach(tree, target), "mount(%s, %s)", b->source, b->target);
+		close(target);
+	}
+	close(tree);
 }
 
 static void bind_all(int rootfd)
@@ -207,14 +230,14 @@ static void make_node(int devfd, const struct device *d)
 }
 
 /* Mounts fs at dir (made if missing) inside the fresh /dev. */
-static void dev_mount(int devfd, const char *dir, int mnt)
+static void dev_mount(int devfd, const char *dir, const struct fs *fs)
 {
-	int fd;
+	int fd, mnt;
 
 	if (mkdirat(devfd, dir, 0755) < 0 && errno != EEXIST)
 		fail(errno, "mkdir(/dev/%s)", dir);
 	TRY(fd = openat2_flags(devfd, dir, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), "open(/dev/%s)", dir);
-	TRY(attach(mnt, fd), "mount(/dev/%s)", dir);
+	TRY(attach(mnt = new_fs(fs), fd), "mount(%s, /dev/%s)", fs->type, dir);
 	close(fd);
 	close(mnt);
 }
@@ -227,7 +250,7 @@ static void setup_dev(int rootfd)
 		{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 	};
-	int dev = new_fs("tmpfs", "mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME), target;
+	int dev = new_fs(&dev_fs), target;
 
 	for (size_t i = 0; i < spec.ndevs; i++)
 		make_node(dev, &spec.devs[i]);
@@ -237,8 +260,8 @@ static void setup_dev(int rootfd)
 	TRY(target = open_in_root(rootfd, "/dev", 'd', true), "open(/dev in %s)", root_name());
 	TRY(attach(dev, target), "mount(tmpfs, /dev)");
 	close(target);
-	dev_mount(dev, "pts", new_fs("devpts", "newinstance,ptmxmode=0666,mode=0620", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC));
-	dev_mount(dev, "shm", new_fs("tmpfs", "mode=1777", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
+	dev_mount(dev, "pts", &pts_fs);
+	dev_mount(dev, "shm", &shm_fs);
 	close(dev);
 }
 
@@ -264,12 +287,10 @@ static void setup_root(void)
 {
 	int rootfd = mount_root();
 
-	mount_at(rootfd, "/proc", 'd', true, new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC),
-		 "proc");
+	mount_fs_at(rootfd, "/proc", 'd', true, &proc_fs);
 	setup_dev(rootfd);
-	mount_at(rootfd, "/sys", 0, false,
-		 new_fs("sysfs", NULL, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC), "sysfs");
-	mount_at(rootfd, "/run", 0, false, new_fs("tmpfs", "mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), "tmpfs");
+	mount_fs_at(rootfd, "/sys", 0, false, &sys_fs);
+	mount_fs_at(rootfd, "/run", 0, false, &run_fs);
 	bind_all(rootfd);
 	if (spec.root_ro)
 		TRY(make_read_only(rootfd), "mount(%s, remount read-only)", spec.root);
@@ -293,8 +314,9 @@ void setup_filesystem(void)
 	}
 	if (spec.want_proc) {
 		TRY(fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC), "open(/proc)");
-		TRY(attach(new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC), fd),
-		    "mount(proc, /proc)");
+		int mnt = new_fs(&proc_fs);
+		TRY(attach(mnt, fd), "mount(proc, /proc)");
+		close(mnt);
 		close(fd);
 	}
 	TRY(fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), "open(/)");
