@@ -16,7 +16,7 @@ import porto.client.PortoClient;
  * a ping unanswered for the heartbeat timeout is killed and replaced; containers run on.
  */
 class HungDaemonTest {
-    private static final long HEARTBEAT_MS = 2000;
+    private static final long HEARTBEAT_MS = 3000; // short for the test, long enough for a loaded machine
     private static Portod portod;
 
     @BeforeAll
