@@ -12,24 +12,40 @@
 
 const char *log_tag = "portod-native";
 
+/* Adds a formatted piece to line at *len, keeping room for the final newline. */
+static void vappend(char *line, size_t size, size_t *len, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(line + *len, size - 1 - *len, fmt, ap);
+	if (n > 0)
+		*len = *len + (size_t)n < size - 1 ? *len + (size_t)n : size - 2;
+}
+
+static void __attribute__((format(printf, 4, 5))) append(char *line, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vappend(line, size, len, fmt, ap);
+	va_end(ap);
+}
+
 static void vlog(const char *fmt, va_list ap)
 {
-	int saved = errno, n;
+	int saved = errno;
 	char line[2048];
+	size_t len;
 	struct timespec now;
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	localtime_r(&now.tv_sec, &tm);
-	n = strftime(line, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += snprintf(line + n, 8, ".%03ld", now.tv_nsec / 1000000);
-	n += strftime(line + n, 8, "%z", &tm);
-	n += snprintf(line + n, sizeof(line) - n, " %s[%d]: ", log_tag, getpid());
+	len = strftime(line, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	append(line, sizeof(line), &len, ".%03ld", now.tv_nsec / 1000000);
+	len += strftime(line + len, 8, "%z", &tm);
+	append(line, sizeof(line), &len, " %s[%d]: ", log_tag, getpid());
 	errno = saved; /* for %m */
-	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	n = n < (int)sizeof(line) - 1 ? n : (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	(void)write_all(STDERR_FILENO, line, n); /* one write: lines do not interleave */
+	vappend(line, sizeof(line), &len, fmt, ap);
+	line[len++] = '\n';
+	(void)write_all(STDERR_FILENO, line, len); /* one write: lines do not interleave */
 	errno = saved;
 }
 
@@ -57,7 +73,7 @@ int write_all(int fd, const void *buf, size_t len)
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (n > 0)
-			p += n, len -= n;
+			p += n, len -= (size_t)n;
 	}
 	return 0;
 }

@@ -4,8 +4,16 @@
  * It owns the listening API socket (each daemon gets it as fd 0), is the
  * child subreaper of every container task and reports task exits to the
  * daemon on a pipe (daemon's fd 3) as "exit <pid> <status> <starttime>\n".
- * The daemon answers "ack <pid>\n" on another pipe (its fd 4). Unacked exits
- * are re-sent to every new daemon, so none is lost across crashes or reloads.
+ * The daemon answers "ack <pid> <starttime>\n" on another pipe (its fd 4);
+ * both numbers must match, as a pid alone may be reused. Unacked exits are
+ * re-sent to every new daemon, so none is lost across crashes or reloads.
+ *
+ * Heartbeat: on the same pipes the master sends "ping <token>\n" and the
+ * daemon answers "pong <token>\n". A daemon that leaves a ping unanswered
+ * for the heartbeat timeout (--heartbeat-timeout MS, or the environment's
+ * PORTO_HEARTBEAT_TIMEOUT_MS, default 60 s) is hung: it is killed with
+ * SIGKILL and replaced like a dead one. Until it first answers, a new daemon
+ * gets at least STARTUP_MS (a JVM starting and restoring containers).
  *
  * SIGUSR2 (portod upgrade) re-executes the master from its path, which may
  * now hold a new binary: the pid, the children (daemon and container tasks),
@@ -38,6 +46,8 @@
 #define MAX_DELAY_MS 5000
 #define STABLE_MS 5000 /* a daemon that ran this long is restarted at once */
 #define KILL_AFTER_MS 30000
+#define DEFAULT_HEARTBEAT_MS 60000
+#define STARTUP_MS 60000
 
 struct pending {
 	pid_t pid;
@@ -53,6 +63,12 @@ static pid_t daemon_pid = -1;
 static long long started_at, restart_at, kill_at; /* monotonic ms, 0 = unset */
 static long long restart_delay = MIN_DELAY_MS;
 static bool stopping, reloading;
+
+static long long heartbeat_ms = DEFAULT_HEARTBEAT_MS; /* unanswered this long: hung */
+static long long ping_due_at; /* when the next ping is sent, 0 = none planned */
+static long long ping_token; /* the ping awaiting its pong (its send time), 0 = none */
+static bool ping_unwritten; /* queued but not yet in the pipe */
+static bool daemon_answered; /* the daemon has answered a ping since it started */
 
 static char **master_args; /* our own options, for re-exec */
 static int master_nargs;
@@ -77,7 +93,7 @@ static void write_pidfile(const char *path, pid_t pid)
 	/* Write-then-rename: readers never see a half-written file. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int ok = fd >= 0 && write_all(fd, buf, len) == 0;
+	int ok = fd >= 0 && write_all(fd, buf, (size_t)len) == 0;
 	if (fd >= 0 && close(fd) < 0)
 		ok = 0;
 	if (!ok || rename(tmp, path) < 0) {
@@ -167,16 +183,20 @@ static void flush_reports(void)
 	struct pending *p;
 
 	while (rep_fd >= 0) {
-		if (line_off == line_len) {
+		if (line_off == line_len && ping_unwritten) {
+			line_len = (size_t)snprintf(line, sizeof(line), "ping %lld\n", ping_token);
+			line_off = 0;
+			ping_unwritten = false;
+		} else if (line_off == line_len) {
 			if (!(p = first_unsent()))
 				return;
-			line_len = snprintf(line, sizeof(line), "exit %d %d %llu\n", p->pid, p->status, p->start);
+			line_len = (size_t)snprintf(line, sizeof(line), "exit %d %d %llu\n", p->pid, p->status, p->start);
 			line_off = 0;
 			p->sent = true;
 		}
 		ssize_t n = write(rep_fd, line + line_off, line_len - line_off);
 		if (n >= 0)
-			line_off += n;
+			line_off += (size_t)n;
 		else if (errno == EAGAIN)
 			return;
 		else if (errno != EINTR) { /* EPIPE: the daemon closed its fd 3 */
@@ -187,17 +207,67 @@ static void flush_reports(void)
 	}
 }
 
+static void handle_pong(long long token)
+{
+	if (token != ping_token)
+		return; /* a late answer to a ping of an earlier master image */
+	ping_token = 0;
+	ping_due_at = now_ms() + heartbeat_ms / 4;
+	daemon_answered = true;
+}
+
+/* "ack <pid> <starttime>" or "pong <token>". */
 static void handle_ack(const char *s)
 {
-	char *end = NULL;
-	long pid = strncmp(s, "ack ", 4) ? 0 : strtol(s + 4, &end, 10);
+	unsigned long long start;
+	long long token;
+	int pid, used = 0;
 
-	for (size_t i = 0; pid > 0 && !*end && i < npend; i++)
-		if (pend[i].pid == pid) {
-			memmove(&pend[i], &pend[i + 1], (--npend - i) * sizeof(*pend));
-			return;
-		}
+	if (sscanf(s, "pong %lld%n", &token, &used) == 1 && !s[used]) {
+		handle_pong(token);
+		return;
+	}
+	if (sscanf(s, "ack %d %llu%n", &pid, &start, &used) == 2 && !s[used])
+		for (size_t i = 0; i < npend; i++)
+			if (pend[i].pid == pid && pend[i].start == start) {
+				memmove(&pend[i], &pend[i + 1], (--npend - i) * sizeof(*pend));
+				return;
+			}
 	logmsg("unexpected line from daemon: %s", s);
+}
+
+/* How long a ping may stay unanswered: a daemon that never answered yet may still be starting. */
+static long long allowed_silence(void)
+{
+	return daemon_answered || heartbeat_ms > STARTUP_MS ? heartbeat_ms : STARTUP_MS;
+}
+
+/* Sends a ping when one is due; kills a daemon that left the last one unanswered too long.
+ * Not while the daemon is being stopped: KILL_AFTER_MS rules then. */
+static void heartbeat(long long now)
+{
+	if (daemon_pid <= 0 || kill_at || stopping)
+		return;
+	long long allowed = allowed_silence();
+	if (ping_token && now - ping_token >= allowed) {
+		logmsg("daemon %d did not answer a heartbeat within %lld ms: it hangs, killing it", daemon_pid, allowed);
+		kill(daemon_pid, SIGKILL);
+		ping_token = ping_due_at = 0; /* the restart after its death plans the next one */
+	} else if (!ping_token && ping_due_at && now >= ping_due_at) {
+		ping_token = now;
+		ping_unwritten = true;
+		flush_reports();
+	}
+}
+
+/* When heartbeat() has something to do next, 0 = nothing planned. */
+static long long heartbeat_deadline(void)
+{
+	if (daemon_pid <= 0 || kill_at || stopping)
+		return 0;
+	if (ping_token)
+		return ping_token + allowed_silence();
+	return ping_due_at;
 }
 
 static void read_acks(void)
@@ -214,11 +284,11 @@ static void read_acks(void)
 			return;
 		}
 		char *p = abuf, *nl;
-		for (alen += n; (nl = memchr(p, '\n', abuf + alen - p)); p = nl + 1) {
+		for (alen += (size_t)n; (nl = memchr(p, '\n', (size_t)(abuf + alen - p))); p = nl + 1) {
 			*nl = '\0';
 			handle_ack(p);
 		}
-		memmove(abuf, p, alen -= p - abuf);
+		memmove(abuf, p, alen -= (size_t)(p - abuf));
 		if (alen == sizeof(abuf) - 1) {
 			logmsg("overlong line from daemon dropped");
 			alen = 0;
@@ -252,6 +322,9 @@ static void spawn_daemon(void)
 	daemon_pid = pid;
 	started_at = now_ms();
 	line_len = line_off = alen = 0;
+	ping_token = 0;
+	ping_unwritten = daemon_answered = false;
+	ping_due_at = started_at; /* at once: answered as soon as it serves */
 	for (size_t i = 0; i < npend; i++) /* a new daemon has seen nothing */
 		pend[i].sent = false;
 	write_pidfile(daemon_pidfile, pid);
@@ -278,7 +351,8 @@ static void daemon_exited(int status)
 	if (rep_fd >= 0)
 		close(rep_fd);
 	ack_fd = rep_fd = daemon_pid = -1;
-	kill_at = 0;
+	kill_at = ping_token = ping_due_at = 0;
+	ping_unwritten = false;
 	if (stopping)
 		shutdown_master();
 	restart_at = now_ms();
@@ -341,16 +415,18 @@ static void upgrade_master(void)
 		logmsg("upgrade: memfd_create(): %m");
 		return;
 	}
-	/* Finish a half-written report so the daemon's stream stays whole lines. */
-	if (rep_fd >= 0 && line_off < line_len) {
-		fcntl(rep_fd, F_SETFL, 0);
-		if (write_all(rep_fd, line + line_off, line_len - line_off) == 0)
-			line_off = line_len;
+	/* The rest of a half-written line goes first: the next image finishes it, so the
+	 * daemon's stream stays whole lines without us waiting here for a daemon that may hang. */
+	if (rep_fd >= 0 && line_off < line_len &&
+	    (write_all(mfd, "rest ", 5) < 0 || write_all(mfd, line + line_off, line_len - line_off) < 0)) {
+		logmsg("upgrade: cannot save the rest of a report: %m");
+		close(mfd);
+		return;
 	}
 	for (size_t i = 0; i < npend; i++) {
 		char buf[96];
 		int len = snprintf(buf, sizeof(buf), "%d %d %llu\n", pend[i].pid, pend[i].status, pend[i].start);
-		if (write_all(mfd, buf, len) < 0) {
+		if (write_all(mfd, buf, (size_t)len) < 0) {
 			logmsg("upgrade: cannot save pending exits: %m");
 			close(mfd);
 			return;
@@ -390,13 +466,18 @@ static void resume_master(const char *resume)
 {
 	int mfd = -1, dpid = -1;
 	long long started = 0;
-	char buf[96];
+	char buf[sizeof(line) + 8];
 
 	if (sscanf(resume, "%d,%d,%d,%d,%d,%lld", &listen_fd, &rep_fd, &ack_fd, &dpid, &mfd, &started) != 6)
 		die("bad --resume %s", resume);
 	FILE *f = fdopen(mfd, "r");
 	while (f && fgets(buf, sizeof(buf), f)) {
 		struct pending p = { 0 };
+		if (!strncmp(buf, "rest ", 5)) { /* see upgrade_master() */
+			line_len = (size_t)snprintf(line, sizeof(line), "%s", buf + 5);
+			line_off = 0;
+			continue;
+		}
 		if (sscanf(buf, "%d %d %llu", &p.pid, &p.status, &p.start) != 3)
 			continue;
 		if (npend == cap_pend) {
@@ -418,6 +499,9 @@ static void resume_master(const char *resume)
 		fcntl(rep_fd, F_SETFL, O_NONBLOCK);
 	if (daemon_pid <= 0)
 		restart_at = now_ms();
+	/* The daemon served before the upgrade; a ping of the old image may still be answered. */
+	daemon_answered = true;
+	ping_due_at = now_ms();
 	logmsg("upgraded: serving daemon %d again, %zu pending exits", daemon_pid, npend);
 }
 
@@ -485,7 +569,7 @@ static int daemonize(void)
 int master_main(int argc, char **argv)
 {
 	static const int sigs[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2 };
-	const char *resume = NULL;
+	const char *resume = NULL, *beat_opt = getenv("PORTO_HEARTBEAT_TIMEOUT_MS");
 	bool detach = false, bad = false;
 	int ready_fd = -1, sfd, fd;
 	sigset_t mask;
@@ -501,13 +585,23 @@ int master_main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--daemon-pidfile")) opt = &daemon_pidfile;
 		else if (!strcmp(argv[i], "--log")) opt = &log_path;
 		else if (!strcmp(argv[i], "--resume")) opt = &resume;
+		else if (!strcmp(argv[i], "--heartbeat-timeout")) opt = &beat_opt;
 		else bad = true;
 		if (opt && !(bad = i + 1 == argc))
 			*opt = argv[++i];
 	}
+	if (beat_opt && !bad) {
+		char *end;
+		errno = 0;
+		heartbeat_ms = strtoll(beat_opt, &end, 10);
+		bad = errno || end == beat_opt || *end || heartbeat_ms < 100 || heartbeat_ms > 86400000LL;
+		if (bad)
+			fprintf(stderr, "heartbeat timeout %s: want milliseconds from 100 to 86400000\n", beat_opt);
+	}
 	if (bad || !sock_path || !pidfile || !daemon_pidfile || !daemon_argv || !daemon_argv[0]) {
 		fprintf(stderr, "usage: portod-native master --socket PATH [--socket-group NAME] --pidfile PATH\n"
-				"  --daemon-pidfile PATH [--log PATH] [--daemonize] -- DAEMON ARGV...\n");
+				"  --daemon-pidfile PATH [--log PATH] [--daemonize] [--heartbeat-timeout MS]\n"
+				"  -- DAEMON ARGV...\n");
 		return 2;
 	}
 	if (log_path) {
@@ -556,6 +650,9 @@ int master_main(int argc, char **argv)
 			pfd[2].fd = -1; /* POLLOUT only with something to send; poll skips fd -1 */
 		if (kill_at && (!deadline || kill_at < deadline))
 			deadline = kill_at;
+		long long beat = heartbeat_deadline();
+		if (beat && (!deadline || beat < deadline))
+			deadline = beat;
 		if (poll(pfd, 3, !deadline ? -1 : deadline <= now ? 0 : (int)(deadline - now)) < 0 &&
 		    errno != EINTR)
 			die("poll(): %m");
@@ -564,7 +661,7 @@ int master_main(int argc, char **argv)
 		if (pfd[1].revents)
 			read_acks();
 		while (pfd[0].revents && read(sfd, &si, sizeof(si)) == sizeof(si))
-			handle_signal(si.ssi_signo);
+			handle_signal((int)si.ssi_signo);
 
 		now = now_ms();
 		if (kill_at && now >= kill_at && daemon_pid > 0) {
@@ -572,6 +669,7 @@ int master_main(int argc, char **argv)
 			kill(daemon_pid, SIGKILL);
 			kill_at = 0;
 		}
+		heartbeat(now);
 		if (restart_at && now >= restart_at && daemon_pid <= 0 && !stopping)
 			spawn_daemon();
 	}

@@ -83,7 +83,7 @@ public final class NativeLauncher implements TaskLauncher {
         for (String dir : spec.cgroupDirectories())
             r.add("cgroup", dir);
         if (spec.client() != null)
-            r.add("client_cred", spec.client().uid() + " " + spec.client().gid() + " " + join(spec.client().groups()));
+            r.add("client_cred", idText(spec.client().uid()) + " " + idText(spec.client().gid()) + " " + join(spec.client().groups()));
         String[] names = {"stdin", "stdout", "stderr"};
         LaunchSpec.Stream[] streams = {spec.stdio().in(), spec.stdio().out(), spec.stdio().err()};
         for (int i = 0; i < 3; i++)
@@ -116,7 +116,7 @@ public final class NativeLauncher implements TaskLauncher {
             r.add("root", fs.root());
             for (LaunchSpec.Device d : fs.devices())
                 r.add("dev", d.type() + " " + d.major() + " " + d.minor() + " " + Integer.toOctalString(d.mode())
-                        + " " + d.uid() + " " + d.gid() + " " + d.path());
+                        + " " + idText(d.uid()) + " " + idText(d.gid()) + " " + d.path());
             if (fs.readOnly())
                 r.add("root_ro", "1");
         }
@@ -143,8 +143,8 @@ public final class NativeLauncher implements TaskLauncher {
         if (id.noNewPrivs())
             r.add("no_new_privs", "1");
         r.add("groups", join(id.groups()));
-        r.add("gid", Integer.toString(id.gid()));
-        r.add("uid", Integer.toString(id.uid()));
+        r.add("gid", idText(id.gid()));
+        r.add("uid", idText(id.uid()));
         for (String e : spec.env())
             r.add("env", e);
         for (String a : spec.argv())
@@ -155,8 +155,13 @@ public final class NativeLauncher implements TaskLauncher {
     private static String join(List<Integer> ids) {
         StringBuilder out = new StringBuilder();
         for (int g : ids)
-            out.append(out.length() > 0 ? "," : "").append(g);
+            out.append(out.length() > 0 ? "," : "").append(idText(g));
         return out.toString();
+    }
+
+    /** A uid or gid: unsigned in the kernel, so one above 2^31 (an int below 0 here) keeps its value. */
+    private static String idText(int uidOrGid) {
+        return Integer.toUnsignedString(uidOrGid);
     }
 
     private static String limit(long v) {
