@@ -17,11 +17,11 @@ import porto.client.PortoClient;
  */
 class HungDaemonTest {
     private static final long HEARTBEAT_MS = 3000; // short for the test, long enough for a loaded machine
-    private static Portod portod;
+    private static PortodProcess portod;
 
     @BeforeAll
     static void start() throws Exception {
-        portod = Portod.start(Map.of("PORTO_HEARTBEAT_TIMEOUT_MS", Long.toString(HEARTBEAT_MS)));
+        portod = PortodProcess.start(Map.of("PORTO_HEARTBEAT_TIMEOUT_MS", Long.toString(HEARTBEAT_MS)));
     }
 
     @AfterAll
@@ -40,12 +40,12 @@ class HungDaemonTest {
             rootPid = c.getProperty("kept", "root_pid");
         }
         long hung = portod.daemonPid();
-        Portod.signal(hung, "STOP");
+        PortodProcess.signal(hung, "STOP");
         try {
             awaitNewDaemon(hung);
         } finally {
             if (portod.daemonPid() == hung)
-                Portod.signal(hung, "CONT"); // not replaced: let it be stopped normally
+                PortodProcess.signal(hung, "CONT"); // not replaced: let it be stopped normally
         }
         assertTrue(portod.logText().contains("daemon " + hung + " did not answer a heartbeat"), portod.logText());
         assertFalse(ProcessHandle.of(hung).map(ProcessHandle::isAlive).orElse(false), "the hung daemon was killed");
@@ -70,7 +70,7 @@ class HungDaemonTest {
         String want = ": daemon " + portod.daemonPid() + ", 0 pending exits";
         while (!portod.logText().contains(want)) {
             assertTrue(System.nanoTime() < deadline, () -> "the exit stays unacknowledged; log:\n" + portod.logText());
-            Portod.signal(portod.masterPid(), "USR1");
+            PortodProcess.signal(portod.masterPid(), "USR1");
             Thread.sleep(100);
         }
         assertFalse(portod.logText().contains("unexpected line from daemon"), portod.logText());

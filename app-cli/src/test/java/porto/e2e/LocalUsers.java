@@ -36,9 +36,9 @@ final class LocalUsers {
     }
 
     /** Runs this build's portoctl as {@code user} against {@code portod}. */
-    static Portod.Run portoctlAs(Portod portod, String user, String... args) throws Exception {
+    static PortodProcess.Run portoctlAs(PortodProcess portod, String user, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid", user, "--regid", user, "--init-groups", "--"));
-        List<String> java = Portod.java("porto.cli.Portoctl", args);
+        List<String> java = PortodProcess.java("porto.cli.Portoctl", args);
         int cp = java.indexOf("-cp") + 1;
         java.set(cp, readableClassPath());
         cmd.addAll(java);
@@ -54,7 +54,7 @@ final class LocalUsers {
                 p.destroyForcibly();
                 throw new IllegalStateException("portoctl " + String.join(" ", args) + " as " + user + " hangs");
             }
-            return new Portod.Run(p.exitValue(), Files.readString(out), Files.readString(err));
+            return new PortodProcess.Run(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
@@ -68,7 +68,7 @@ final class LocalUsers {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    Portod.deleteTree(dir);
+                    PortodProcess.deleteTree(dir);
                 } catch (IOException e) {
                     // a temporary directory; the system cleans it eventually
                 }

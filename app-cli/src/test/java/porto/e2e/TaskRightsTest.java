@@ -15,11 +15,11 @@ class TaskRightsTest extends PortodTest {
         // /root is root's and 0700: alice may not enter it, so her task must not start there.
         String name = "alice-root-cwd";
         try {
-            Portod.Run made = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "create", name);
+            PortodProcess.Run made = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "create", name);
             assertEquals(0, made.code(), made.err());
             LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "set", name, "command", "/bin/pwd");
             LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "set", name, "cwd", "/root");
-            Portod.Run r = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "start", name);
+            PortodProcess.Run r = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "start", name);
             assertNotEquals(0, r.code(), () -> "alice's task started in /root: " + r.out() + "\nlog:\n" + portod.logText());
             assertTrue(r.err().contains("Permission"), r.err());
             assertTrue(r.err().contains("chdir(/root)"), () -> "the message names the step: " + r.err());
@@ -33,7 +33,7 @@ class TaskRightsTest extends PortodTest {
     @Test
     void aTaskStartsInADirectoryItsUserCanEnter() throws Exception {
         LocalUsers.ensure(LocalUsers.ALICE);
-        Portod.Run r = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "run", "alice-tmp-cwd", "command=/bin/pwd", "cwd=/tmp");
+        PortodProcess.Run r = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "run", "alice-tmp-cwd", "command=/bin/pwd", "cwd=/tmp");
         try {
             assertEquals(0, r.code(), () -> r.err() + "\nlog:\n" + portod.logText());
             LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "wait", "alice-tmp-cwd");
