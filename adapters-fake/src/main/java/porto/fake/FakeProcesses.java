@@ -112,6 +112,7 @@ public final class FakeProcesses implements Processes {
                 throw new IllegalStateException("no running process " + pid);
             FakeProcess child = create(p.argv, p.cgroups, p.program, false, false, pid);
             child.scheduling = p.scheduling;
+            child.environment = p.environment;
             return child.pid;
         }
     }
