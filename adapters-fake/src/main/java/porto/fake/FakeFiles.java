@@ -56,6 +56,10 @@ public final class FakeFiles implements ContainerFiles {
     FakeFiles() {
         entries.put("/", new Entry(0, 0, null, 0755, null));
         entries.put("/dev", new Entry(0, 0, null, 0755, null));
+        // What every host has and containers get bound in (bind_dns).
+        entries.put("/etc", new Entry(0, 0, null, 0755, null));
+        entries.put("/etc/hosts", new Entry(0, 0, "127.0.0.1 localhost\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0644, null));
+        entries.put("/etc/resolv.conf", new Entry(0, 0, "nameserver 127.0.0.53\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0644, null));
         addDevice("/dev/null", 'c', 1, 3, 0666, 0, 0);
         addDevice("/dev/zero", 'c', 1, 5, 0666, 0, 0);
         addDevice("/dev/full", 'c', 1, 7, 0666, 0, 0);
@@ -210,6 +214,24 @@ public final class FakeFiles implements ContainerFiles {
         if (entries.containsKey(path))
             throw new KernelException(EEXIST, "File exists: " + path);
         entries.put(path, new Entry(0, 0, null, 0777, target));
+    }
+
+    /**
+     * What the launcher makes for a missing bind target: missing parents as directories (0755),
+     * the last name as a directory (0755) or an empty file (0644), all owned by uid:gid; what
+     * exists is left as it is.
+     */
+    synchronized void makeMissing(String path, boolean directory, int uid, int gid) throws KernelException {
+        List<String> chain = new ArrayList<>();
+        for (String p = path; p != null && !entries.containsKey(p); p = parentOf(p))
+            chain.add(0, p);
+        for (String p : chain) {
+            Entry parent = entries.get(parentOf(p));
+            if (parent == null || !parent.isDirectory())
+                throw new KernelException(ENOTDIR, "Not a directory: " + parentOf(p));
+            boolean file = p.equals(path) && !directory;
+            entries.put(p, new Entry(uid, gid, file ? new byte[0] : null, file ? 0644 : 0755, null));
+        }
     }
 
     /** A task writes to a file (creating it owned by root if needed, parent or not). */

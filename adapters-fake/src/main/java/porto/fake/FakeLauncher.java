@@ -122,19 +122,12 @@ public final class FakeLauncher implements TaskLauncher {
             if (target == null || files.entry(target) == null) {
                 if (b.optional())
                     continue;
-                makeTarget(root, b.target(), from.isDirectory());
+                files.makeMissing((root.equals("/") ? "" : root) + normalize(b.target()), from.isDirectory(),
+                        spec.client() == null ? 0 : spec.client().uid(), spec.client() == null ? 0 : spec.client().gid());
             }
             binds.add(new LaunchSpec.Bind(source, normalize(b.target()), b.readOnly(), b.optional()));
         }
         return new FakeProcess.Environment(spec.identity(), ids, hostname, root, binds, spec.rlimits(), spec.cwd());
-    }
-
-    private void makeTarget(String root, String target, boolean directory) throws KernelException {
-        String host = (root.equals("/") ? "" : root) + normalize(target);
-        if (directory)
-            files.createDirectory(host, 0, 0);
-        else
-            files.createFile(host, 0, 0);
     }
 
     /** Opens the host-side streams: stdin must exist, output files are made (as the client) if missing. */
