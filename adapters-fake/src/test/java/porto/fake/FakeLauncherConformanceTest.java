@@ -106,7 +106,11 @@ class FakeLauncherConformanceTest extends LauncherConformance {
                 for (LaunchSpec.Rlimit l : env.rlimits())
                     limits.put(l.resource(), List.of(l.soft(), l.hard()));
                 Set<Integer> groups = new TreeSet<>(env.identity().groups());
-                return new TaskView(env.identity().uid(), env.identity().gid(), groups, env.namespaces(), env.hostname(), limits);
+                porto.ports.Scheduling sched = k.processes().get(pid).map(FakeProcess::scheduling).orElse(null);
+                if (sched == null)
+                    sched = porto.ports.Scheduling.DEFAULT;
+                return new TaskView(env.identity().uid(), env.identity().gid(), groups, env.namespaces(), env.hostname(), limits,
+                        sched.policy(), sched.nice());
             }
 
             @Override

@@ -149,8 +149,11 @@ class LinuxLauncherConformanceTest extends LauncherConformance {
             Process hostname = new ProcessBuilder("nsenter", "-t", Integer.toString(pid), "-u", "hostname").start();
             String name = new String(hostname.getInputStream().readAllBytes()).trim();
             hostname.waitFor();
+            // /proc/PID/stat after the command's ")": field 19 is nice, field 41 the policy.
+            String stat = Files.readString(proc.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return new TaskView(Integer.parseInt(status.get("Uid").split("\\s+")[0]), Integer.parseInt(status.get("Gid").split("\\s+")[0]),
-                    groups, namespaces(proc), name, limits(proc));
+                    groups, namespaces(proc), name, limits(proc), Integer.parseInt(f[41 - 3]), Integer.parseInt(f[19 - 3]));
         }
 
         private static Map<String, String> namespaces(Path proc) throws IOException {

@@ -18,6 +18,7 @@ import porto.ports.LaunchSpec;
 import porto.ports.LaunchSpec.Bind;
 import porto.ports.LaunchSpec.Namespaces;
 import porto.ports.Processes;
+import porto.ports.Scheduling;
 import porto.ports.TaskLauncher;
 
 /**
@@ -32,9 +33,12 @@ public abstract class LauncherConformance {
     static final int SIGTERM = 15;
     static final int RLIMIT_NOFILE = 7;
 
-    /** What the kernel shows of a running task. {@code rlimits}: resource -> [soft, hard], -1 unlimited. */
+    /**
+     * What the kernel shows of a running task. {@code rlimits}: resource -> [soft, hard], -1 unlimited;
+     * {@code policy} and {@code nice} as in {@link Scheduling}.
+     */
     public record TaskView(int uid, int gid, Set<Integer> groups, Map<String, String> namespaces, String hostname,
-                           Map<Integer, List<Long>> rlimits) {}
+                           Map<Integer, List<Long>> rlimits, int policy, int nice) {}
 
     /** The launcher and process table of one kernel, programs that behave alike on it, and ways to look. */
     public interface Fixture extends AutoCloseable {
@@ -129,6 +133,23 @@ public abstract class LauncherConformance {
         fx.processes().kill(killed.pid(), SIGKILL);
         assertEquals(SIGKILL, fx.awaitExit(killed));
         fx.processes().kill(killed.pid(), SIGKILL); // gone already: no error
+    }
+
+    @Test
+    void schedulingIsSetAtLaunchAndChangedLater() throws Exception {
+        LaunchSpec batch = new LaunchSpec(List.of(), fx.sleeper(), null, Specs.PATH, "/", Specs.plain(List.of(), fx.sleeper()).identity(),
+                null, Specs.plain(List.of(), fx.sleeper()).stdio(), new Namespaces(0, false, false, false, ""),
+                new LaunchSpec.Filesystem(null, false, List.of(), List.of(), false), List.of(), null,
+                new Scheduling(Scheduling.SCHED_BATCH, 0, 5, 0));
+        LaunchResult task = launch(batch);
+        TaskView v = fx.view(task.pid());
+        assertEquals(List.of(Scheduling.SCHED_BATCH, 5), List.of(v.policy(), v.nice()));
+        fx.processes().setScheduling(task.pid(), new Scheduling(Scheduling.SCHED_IDLE, 0, 10, 0));
+        v = fx.view(task.pid());
+        assertEquals(List.of(Scheduling.SCHED_IDLE, 10), List.of(v.policy(), v.nice()));
+        fx.processes().kill(task.pid(), SIGKILL);
+        fx.awaitExit(task);
+        fx.processes().setScheduling(task.pid(), Scheduling.DEFAULT); // gone: no error
     }
 
     @Test
