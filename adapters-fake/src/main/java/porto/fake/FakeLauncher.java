@@ -60,7 +60,7 @@ public final class FakeLauncher implements TaskLauncher {
             FakeProcess.Environment env = environment(spec);
             if (missing.test(name))
                 throw new KernelException(ENOENT, "No such file or directory: execvpe(" + command + ")");
-            openStreams(spec, name);
+            openStreams(spec, name, env);
             Program program = programs.getOrDefault(name, fallback);
             FakeProcess p = processes.create(spec.argv(), where, program, spec.namespaces().isolate(), true, 1);
             p.scheduling = spec.scheduling();
@@ -77,7 +77,9 @@ public final class FakeLauncher implements TaskLauncher {
             ids.put(n, "host:" + n);
         String hostname = HOSTNAME;
         String root = "/";
+        boolean rootReadOnly = false;
         List<LaunchSpec.Bind> binds = new ArrayList<>();
+        List<String> devices = null;
         if (ns.joinOf() > 0) {
             FakeProcess.Environment parent = processes.get(ns.joinOf()).filter(FakeProcess::isRunning)
                     .map(FakeProcess::environment).orElse(null);
@@ -86,7 +88,9 @@ public final class FakeLauncher implements TaskLauncher {
             ids.putAll(parent.namespaces());
             hostname = parent.hostname();
             root = parent.root();
+            rootReadOnly = parent.rootReadOnly();
             binds.addAll(parent.binds());
+            devices = parent.devices();
         }
         List<String> fresh = new ArrayList<>();
         if (ns.isolate())
@@ -111,7 +115,11 @@ public final class FakeLauncher implements TaskLauncher {
             if (dir == null || !dir.isDirectory())
                 throw new KernelException(ENOENT, "No such file or directory: root " + fs.root());
             root = host;
+            rootReadOnly = fs.readOnly();
             binds.clear();
+            devices = new ArrayList<>();
+            for (LaunchSpec.Device d : fs.devices())
+                devices.add(d.path());
         }
         for (LaunchSpec.Bind b : fs.binds()) {
             String source = hostPath(parentRoot, parentBinds, b.source());
@@ -127,11 +135,12 @@ public final class FakeLauncher implements TaskLauncher {
             }
             binds.add(new LaunchSpec.Bind(source, normalize(b.target()), b.readOnly(), b.optional()));
         }
-        return new FakeProcess.Environment(spec.identity(), ids, hostname, root, binds, spec.rlimits(), spec.cwd());
+        return new FakeProcess.Environment(spec.identity(), ids, hostname, root, rootReadOnly, binds, devices, spec.rlimits(),
+                spec.cwd());
     }
 
     /** Opens the host-side streams: stdin must exist, output files are made (as the client) if missing. */
-    private void openStreams(LaunchSpec spec, String name) throws KernelException {
+    private void openStreams(LaunchSpec spec, String name, FakeProcess.Environment env) throws KernelException {
         LaunchSpec.Stdio io = spec.stdio();
         if (!io.in().inside() && files.entry(io.in().path()) == null && !isDevice(io.in().path()))
             throw new KernelException(ENOENT, "No such file or directory: open(" + io.in().path() + ")");
@@ -141,7 +150,15 @@ public final class FakeLauncher implements TaskLauncher {
         LaunchSpec.Stream[] out = {io.out(), io.err()};
         for (int i = 0; i < 2; i++) {
             String path = out[i].path();
-            if (out[i].inside() || isDevice(path))
+            if (out[i].inside()) {
+                // Opened in the task's own filesystem, relative to its cwd.
+                String inside = path.startsWith("/") ? path : (spec.cwd().endsWith("/") ? spec.cwd() : spec.cwd() + "/") + path;
+                String parent = hostPath(env.root(), env.binds(), inside.substring(0, Math.max(1, inside.lastIndexOf('/'))));
+                if (parent == null || files.entry(parent) == null || !files.entry(parent).isDirectory())
+                    throw new KernelException(ENOENT, "No such file or directory: open(" + path + ")");
+                path = (parent.equals("/") ? "" : parent) + inside.substring(inside.lastIndexOf('/'));
+            }
+            if (isDevice(path))
                 continue;
             if (files.entry(path) == null)
                 files.createFile(path, uid, gid);
@@ -179,8 +196,26 @@ public final class FakeLauncher implements TaskLauncher {
             FakeProcess.Environment env = processes.get(pid).map(FakeProcess::environment).orElse(null);
             if (env == null)
                 return false;
+            if (env.devices() != null && normalize(path).startsWith("/dev/"))
+                return env.devices().contains(normalize(path)); // a fresh /dev: the nodes asked for
             String host = hostPath(env.root(), env.binds(), path);
             return host != null && (files.entry(host) != null || files.facts("/", host) != null);
+        }
+    }
+
+    /** Whether the running task {@code pid} may write at {@code path}, as far as its mounts go (ro root, ro binds). */
+    public boolean writable(int pid, String path) {
+        synchronized (lock) {
+            FakeProcess.Environment env = processes.get(pid).map(FakeProcess::environment).orElse(null);
+            if (env == null)
+                return false;
+            String inside = normalize(path);
+            for (int i = env.binds().size() - 1; i >= 0; i--) {
+                LaunchSpec.Bind b = env.binds().get(i);
+                if (inside.equals(b.target()) || inside.startsWith(b.target() + "/"))
+                    return !b.readOnly();
+            }
+            return !env.rootReadOnly();
         }
     }
 

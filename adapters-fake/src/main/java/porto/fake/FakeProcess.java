@@ -40,14 +40,16 @@ public final class FakeProcess {
 
     /**
      * What a task sees of the machine: who it is, its namespaces (opaque ids, "host:pid" for the
-     * host's), hostname, root (a host path) and bind mounts, and resource limits.
+     * host's), hostname, root (a host path, maybe read-only), bind mounts, the nodes of a fresh
+     * /dev (null: the host's /dev), and resource limits.
      */
     public record Environment(porto.ports.LaunchSpec.Identity identity, Map<String, String> namespaces, String hostname,
-                              String root, List<porto.ports.LaunchSpec.Bind> binds, List<porto.ports.LaunchSpec.Rlimit> rlimits,
-                              String cwd) {
+                              String root, boolean rootReadOnly, List<porto.ports.LaunchSpec.Bind> binds,
+                              List<String> devices, List<porto.ports.LaunchSpec.Rlimit> rlimits, String cwd) {
         public Environment {
             namespaces = Map.copyOf(namespaces);
             binds = List.copyOf(binds);
+            devices = devices == null ? null : List.copyOf(devices);
             rlimits = List.copyOf(rlimits);
         }
     }

@@ -127,6 +127,11 @@ class FakeLauncherConformanceTest extends LauncherConformance {
             }
 
             @Override
+            public boolean writable(int pid, String path) {
+                return k.launcher().writable(pid, path);
+            }
+
+            @Override
             public void close() {}
         };
     }

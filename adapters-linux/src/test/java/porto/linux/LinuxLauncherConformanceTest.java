@@ -192,6 +192,24 @@ class LinuxLauncherConformanceTest extends LauncherConformance {
         }
 
         @Override
+        public boolean writable(int pid, String path) throws Exception {
+            // The mount with the longest mount point over the path (the last of equals is on top);
+            // mountinfo shows mount points relative to the task's own root.
+            String best = null;
+            boolean rw = false;
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/mountinfo"))) {
+                String[] f = line.split(" ");
+                String point = f[4];
+                boolean covers = point.equals("/") || path.equals(point) || path.startsWith(point + "/");
+                if (covers && (best == null || point.length() >= best.length())) {
+                    best = point;
+                    rw = f[5].startsWith("rw");
+                }
+            }
+            return rw;
+        }
+
+        @Override
         public void close() throws Exception {
             List<Integer> left;
             synchronized (launched) {
