@@ -253,12 +253,16 @@ public final class FakeCgroups implements Cgroups {
 
     @Override
     public String ioLimitsUnsupported() {
-        return null;
+        synchronized (lock) {
+            return available.contains("blkio") ? null : "fake kernel: no " + (version == 2 ? "io" : "blkio") + " controller";
+        }
     }
 
     @Override
     public void setIoLimits(String path, List<IoLimit> limits) throws KernelException {
         synchronized (lock) {
+            if (ioLimitsUnsupported() != null)
+                throw new KernelException(EOPNOTSUPP, "Operation not supported: " + ioLimitsUnsupported());
             node("blkio", path).ioLimits = List.copyOf(limits);
         }
     }
@@ -291,7 +295,7 @@ public final class FakeCgroups implements Cgroups {
         synchronized (lock) {
             if (unsupported(stat) != null)
                 return -1;
-            Map<String, Node> tree = hierarchies.get(version == 2 ? "freezer" : controllerOf(stat));
+            Map<String, Node> tree = hierarchies.get(treeOf(controllerOf(stat)));
             Node n = tree == null ? null : tree.get(path);
             return n == null ? -1 : n.stats.getOrDefault(stat, 0L);
         }
@@ -300,7 +304,7 @@ public final class FakeCgroups implements Cgroups {
     @Override
     public Map<String, Long> ioStat(String path, IoStat stat) {
         synchronized (lock) {
-            Map<String, Node> tree = hierarchies.get("blkio");
+            Map<String, Node> tree = hierarchies.get(treeOf("blkio"));
             Node n = tree == null ? null : tree.get(path);
             if (n == null)
                 return Map.of();
@@ -317,7 +321,7 @@ public final class FakeCgroups implements Cgroups {
             if (dot <= 0)
                 return null;
             String controller = knob.substring(0, dot);
-            Map<String, Node> tree = hierarchies.get(version == 2 ? "freezer" : controller);
+            Map<String, Node> tree = hierarchies.get(treeOf(controller));
             Node n = tree == null ? null : tree.get(path);
             if (n == null || version == 2 && !controller.equals("cgroup") && !controllerOffered(controller))
                 return null;
@@ -334,8 +338,38 @@ public final class FakeCgroups implements Cgroups {
             case "memory.usage_in_bytes" -> n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L) + "\n";
             case "cpu.shares" -> n.limits.getOrDefault(Limit.CPU_SHARES, 1024L) + "\n";
             case "cpuset.cpus" -> n.cpus + "\n";
+            case "blkio.throttle.read_bps_device" -> throttle(n, true, false);
+            case "blkio.throttle.write_bps_device" -> throttle(n, false, false);
+            case "blkio.throttle.read_iops_device" -> throttle(n, true, true);
+            case "blkio.throttle.write_iops_device" -> throttle(n, false, true);
             default -> null;
         };
+    }
+
+    /** One "major:minor value" line per disk limited this way, as blkio.throttle.* lists them. */
+    private static String throttle(Node n, boolean read, boolean ops) {
+        StringBuilder out = new StringBuilder();
+        for (IoLimit l : n.ioLimits)
+            if (l.read() == read && l.ops() == ops && l.value() > 0)
+                out.append(l.device()).append(' ').append(l.value()).append('\n');
+        return out.toString();
+    }
+
+    /** One line per limited disk, as io.max lists it: every key, "max" where unlimited. */
+    private static String ioMax(Node n) {
+        Map<String, Map<String, String>> byDisk = new TreeMap<>();
+        for (IoLimit l : n.ioLimits)
+            if (l.value() > 0)
+                byDisk.computeIfAbsent(l.device(), k -> new TreeMap<>()).put((l.read() ? "r" : "w") + (l.ops() ? "iops" : "bps"),
+                        Long.toString(l.value()));
+        StringBuilder out = new StringBuilder();
+        for (var e : byDisk.entrySet()) {
+            out.append(e.getKey());
+            for (String key : List.of("rbps", "wbps", "riops", "wiops"))
+                out.append(' ').append(key).append('=').append(e.getValue().getOrDefault(key, "max"));
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     private String knobV2(String path, Node n, String knob) {
@@ -350,6 +384,7 @@ public final class FakeCgroups implements Cgroups {
             // The kernel's mapping of v1 shares onto v2 weights, as CgroupV2 writes it.
             case "cpu.weight" -> (1 + (Math.clamp(n.limits.getOrDefault(Limit.CPU_SHARES, 1024L), 2L, 262_144L) - 2) * 9999 / 262_142) + "\n";
             case "cpuset.cpus" -> n.cpus + "\n";
+            case "io.max" -> ioMax(n);
             default -> null;
         };
     }
@@ -435,7 +470,7 @@ public final class FakeCgroups implements Cgroups {
     /** The cpus last written to the cpuset of {@code path}, or null when it has none. */
     public String cpus(String path) {
         synchronized (lock) {
-            Node n = hierarchies.getOrDefault("cpuset", Map.of()).get(path);
+            Node n = hierarchies.getOrDefault(treeOf("cpuset"), Map.of()).get(path);
             return n == null ? null : n.cpus;
         }
     }
@@ -443,7 +478,7 @@ public final class FakeCgroups implements Cgroups {
     /** The disk limits last written for {@code path}. */
     public List<IoLimit> ioLimits(String path) {
         synchronized (lock) {
-            Node n = hierarchies.getOrDefault("blkio", Map.of()).get(path);
+            Node n = hierarchies.getOrDefault(treeOf("blkio"), Map.of()).get(path);
             return n == null ? List.of() : n.ioLimits;
         }
     }
@@ -536,7 +571,7 @@ public final class FakeCgroups implements Cgroups {
     /** The limit last written, if any. */
     public OptionalLong limit(String path, Limit limit) {
         synchronized (lock) {
-            Map<String, Node> tree = hierarchies.get(controllerOf(limit));
+            Map<String, Node> tree = hierarchies.get(treeOf(controllerOf(limit)));
             Node n = tree == null ? null : tree.get(path);
             Long v = n == null ? null : n.limits.get(limit);
             return v == null ? OptionalLong.empty() : OptionalLong.of(v);
@@ -585,8 +620,13 @@ public final class FakeCgroups implements Cgroups {
         return out;
     }
 
+    /** The tree that holds {@code controller}'s files: its own on v1, the one tree on v2. */
+    private String treeOf(String controller) {
+        return version == 2 ? "freezer" : controller;
+    }
+
     private Node node(String controller, String path) throws KernelException {
-        Map<String, Node> tree = hierarchies.get(controller);
+        Map<String, Node> tree = hierarchies.get(treeOf(controller));
         Node n = tree == null ? null : tree.get(path);
         if (n == null)
             throw new KernelException(ENOENT, "No such file or directory: " + controller + ":" + ROOT + "/" + path);

@@ -296,6 +296,9 @@ public final class CgroupV1 implements Cgroups {
 
     @Override
     public void setIoLimits(String path, List<IoLimit> limits) throws KernelException {
+        String why = ioLimitsUnsupported();
+        if (why != null)
+            throw new KernelException(EOPNOTSUPP, why);
         Path d = dir("blkio", path);
         for (String[] knob : THROTTLE) {
             boolean read = knob[1].equals("r");

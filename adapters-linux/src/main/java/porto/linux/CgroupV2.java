@@ -237,6 +237,9 @@ public final class CgroupV2 implements Cgroups {
 
     @Override
     public void setIoLimits(String path, List<IoLimit> limits) throws KernelException {
+        String why = ioLimitsUnsupported();
+        if (why != null)
+            throw new KernelException(EOPNOTSUPP, why);
         Path d = dir(path);
         Map<String, Map<String, String>> plan = new TreeMap<>();
         String current = CgroupFiles.read(d.resolve("io.max"));

@@ -219,6 +219,25 @@ public abstract class CgroupsConformance {
     }
 
     @Test
+    void diskLimitsAreWrittenReplacedAndRemovedOrRefused() throws Exception {
+        cg.create("a", cg.available());
+        String disk = cg.resolveDisk("/");
+        assertTrue(disk.matches("[0-9]+:[0-9]+"), disk);
+        assertEquals(disk, cg.resolveDisk(cg.diskName(disk)), "a disk's name leads back to it");
+        List<Cgroups.IoLimit> limits = List.of(new Cgroups.IoLimit(disk, true, false, 1 << 20));
+        if (cg.ioLimitsUnsupported() != null) {
+            assertEquals(EOPNOTSUPP, assertThrows(KernelException.class, () -> cg.setIoLimits("a", limits)).errno());
+            return;
+        }
+        String knob = fx.version() == 1 ? "blkio.throttle.read_bps_device" : "io.max";
+        cg.setIoLimits("a", limits);
+        String shown = knob("a", knob);
+        assertTrue(shown.contains(disk + (fx.version() == 1 ? " 1048576" : " rbps=1048576")), shown);
+        cg.setIoLimits("a", List.of());
+        assertFalse(knob("a", knob).contains("1048576"), "a disk no longer listed loses its limit");
+    }
+
+    @Test
     void eachStatisticIsReadOrSaidUnsupported() throws Exception {
         cg.create("a", cg.available());
         startIn("a");
