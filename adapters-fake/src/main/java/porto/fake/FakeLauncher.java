@@ -135,8 +135,9 @@ public final class FakeLauncher implements TaskLauncher {
             }
             binds.add(new LaunchSpec.Bind(source, normalize(b.target()), b.readOnly(), b.optional()));
         }
+        int oomScoreAdj = spec.oomScoreAdj() != null ? spec.oomScoreAdj() : 0;
         return new FakeProcess.Environment(spec.identity(), ids, hostname, root, rootReadOnly, binds, devices, spec.rlimits(),
-                spec.cwd());
+                spec.cwd(), oomScoreAdj);
     }
 
     /** Opens the host-side streams: stdin must exist, output files are made (as the client) if missing. */

@@ -45,7 +45,8 @@ public final class FakeProcess {
      */
     public record Environment(porto.ports.LaunchSpec.Identity identity, Map<String, String> namespaces, String hostname,
                               String root, boolean rootReadOnly, List<porto.ports.LaunchSpec.Bind> binds,
-                              List<String> devices, List<porto.ports.LaunchSpec.Rlimit> rlimits, String cwd) {
+                              List<String> devices, List<porto.ports.LaunchSpec.Rlimit> rlimits, String cwd,
+                              int oomScoreAdj) {
         public Environment {
             namespaces = Map.copyOf(namespaces);
             binds = List.copyOf(binds);

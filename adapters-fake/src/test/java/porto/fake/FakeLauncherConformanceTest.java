@@ -110,7 +110,8 @@ class FakeLauncherConformanceTest extends LauncherConformance {
                 if (sched == null)
                     sched = porto.ports.Scheduling.DEFAULT;
                 return new TaskView(env.identity().uid(), env.identity().gid(), groups, env.namespaces(), env.hostname(), limits,
-                        sched.policy(), sched.nice());
+                        sched.policy(), sched.nice(), env.identity().capBound(), env.identity().uid() == 0 ? 0 : env.identity().capAmbient(),
+                        env.oomScoreAdj());
             }
 
             @Override

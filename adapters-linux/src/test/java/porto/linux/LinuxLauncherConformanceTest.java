@@ -153,7 +153,9 @@ class LinuxLauncherConformanceTest extends LauncherConformance {
             String stat = Files.readString(proc.resolve("stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return new TaskView(Integer.parseInt(status.get("Uid").split("\\s+")[0]), Integer.parseInt(status.get("Gid").split("\\s+")[0]),
-                    groups, namespaces(proc), name, limits(proc), Integer.parseInt(f[41 - 3]), Integer.parseInt(f[19 - 3]));
+                    groups, namespaces(proc), name, limits(proc), Integer.parseInt(f[41 - 3]), Integer.parseInt(f[19 - 3]),
+                    Long.parseUnsignedLong(status.get("CapBnd"), 16), Long.parseUnsignedLong(status.get("CapAmb"), 16),
+                    Integer.parseInt(Files.readString(proc.resolve("oom_score_adj")).trim()));
         }
 
         private static Map<String, String> namespaces(Path proc) throws IOException {

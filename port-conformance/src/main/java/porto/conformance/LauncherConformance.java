@@ -36,10 +36,11 @@ public abstract class LauncherConformance {
 
     /**
      * What the kernel shows of a running task. {@code rlimits}: resource -> [soft, hard], -1 unlimited;
-     * {@code policy} and {@code nice} as in {@link Scheduling}.
+     * {@code policy} and {@code nice} as in {@link Scheduling}; capability sets as bit masks.
      */
     public record TaskView(int uid, int gid, Set<Integer> groups, Map<String, String> namespaces, String hostname,
-                           Map<Integer, List<Long>> rlimits, int policy, int nice) {}
+                           Map<Integer, List<Long>> rlimits, int policy, int nice, long capBound, long capAmbient,
+                           int oomScoreAdj) {}
 
     /** The launcher and process table of one kernel, programs that behave alike on it, and ways to look. */
     public interface Fixture extends AutoCloseable {
@@ -188,6 +189,26 @@ public abstract class LauncherConformance {
         assertEquals(1000, v.uid());
         assertEquals(1001, v.gid());
         assertEquals(Set.of(1001, 50), v.groups());
+    }
+
+    @Test
+    void capabilitiesAreBoundedAndAmbientOnesRaisedForAUser() throws Exception {
+        long netBind = 1L << 10;
+        long kill = 1L << 5;
+        LaunchSpec.Identity user = new LaunchSpec.Identity(1000, 1000, List.of(1000), 022, netBind | kill, netBind, false);
+        TaskView v = fx.view(launch(Specs.withIdentity(spec(fx.sleeper()), user)).pid());
+        assertEquals(netBind | kill, v.capBound());
+        assertEquals(netBind, v.capAmbient());
+        LaunchSpec.Identity root = new LaunchSpec.Identity(0, 0, List.of(0), 022, kill, 0, false);
+        assertEquals(kill, fx.view(launch(Specs.withIdentity(spec(fx.sleeper()), root)).pid()).capBound());
+    }
+
+    @Test
+    void theOomScoreIsAdjusted() throws Exception {
+        LaunchSpec plain = spec(fx.sleeper());
+        LaunchSpec adjusted = new LaunchSpec(plain.cgroupDirectories(), plain.argv(), null, plain.env(), plain.cwd(), plain.identity(),
+                null, plain.stdio(), plain.namespaces(), plain.filesystem(), List.of(), 500, null);
+        assertEquals(500, fx.view(launch(adjusted).pid()).oomScoreAdj());
     }
 
     @Test
