@@ -592,6 +592,22 @@ public final class FakeCgroups implements Cgroups {
         return path != null && isFrozen(path);
     }
 
+    /**
+     * Fails with EAGAIN as fork(2) does when {@code tasks} more in {@code path} would pass the
+     * thread limit of it or of an ancestor (pids.max).
+     */
+    void checkFork(String path, int tasks) throws KernelException {
+        if (path == null || !available.contains("pids"))
+            return;
+        Map<String, Node> tree = hierarchies.getOrDefault(treeOf("pids"), Map.of());
+        for (String p = path; p != null; p = parentOf(p)) {
+            Node n = tree.get(p);
+            long limit = n == null ? 0 : n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L);
+            if (limit > 0 && threadCount(p) + tasks > limit)
+                throw new KernelException(11, "Resource temporarily unavailable: fork in " + ROOT + "/" + p + " (pids.max " + limit + ")");
+        }
+    }
+
     /** Parses task directories into controller -> path; every one must exist. */
     Map<String, String> resolve(List<String> dirs) throws KernelException {
         Map<String, String> out = new TreeMap<>();

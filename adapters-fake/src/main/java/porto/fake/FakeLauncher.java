@@ -57,6 +57,7 @@ public final class FakeLauncher implements TaskLauncher {
             String command = spec.argv().get(0);
             String name = command.substring(command.lastIndexOf('/') + 1);
             Map<String, String> where = cgroups.resolve(spec.cgroupDirectories());
+            cgroups.checkFork(where.get("pids"), 2); // the launcher joins, then forks the task
             FakeProcess.Environment env = environment(spec);
             if (missing.test(name))
                 throw new KernelException(ENOENT, "No such file or directory: execvpe(" + command + ")");

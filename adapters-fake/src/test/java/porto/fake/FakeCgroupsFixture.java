@@ -34,6 +34,11 @@ final class FakeCgroupsFixture implements CgroupsConformance.Fixture {
     }
 
     @Override
+    public int launch(List<String> taskDirectories) throws porto.ports.KernelException {
+        return kernel.launcher().launch(Specs.plain(taskDirectories, List.of("sleep", "1000"))).pid();
+    }
+
+    @Override
     public void signal(int pid, int signal) {
         kernel.processes().kill(pid, signal);
     }

@@ -25,6 +25,8 @@ final class LinuxCgroupsFixture implements CgroupsConformance.Fixture {
     private final int version;
     private final List<Path> scratchRoots = new ArrayList<>();
     private final Map<Integer, Process> processes = new ConcurrentHashMap<>();
+    /** Tasks of the native launcher: children of this JVM, their subreaper. */
+    private final List<Integer> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Runnable restore;
 
     private LinuxCgroupsFixture(Cgroups cgroups, int version, List<Path> scratchRoots, Runnable restore) {
@@ -101,6 +103,15 @@ final class LinuxCgroupsFixture implements CgroupsConformance.Fixture {
     }
 
     @Override
+    public int launch(List<String> taskDirectories) throws KernelException {
+        Reaper.becomeSubreaper();
+        int pid = new NativeLauncher(Path.of(System.getProperty("porto.native")), null)
+                .launch(porto.conformance.Specs.plain(taskDirectories, List.of("sleep", "100000"))).pid();
+        launched.add(pid);
+        return pid;
+    }
+
+    @Override
     public void signal(int pid, int signal) {
         Native.kill(pid, signal);
     }
@@ -123,6 +134,10 @@ final class LinuxCgroupsFixture implements CgroupsConformance.Fixture {
             for (Process p : processes.values()) {
                 p.destroyForcibly();
                 p.waitFor(20, TimeUnit.SECONDS);
+            }
+            for (int pid : launched) {
+                Native.kill(pid, 9);
+                Reaper.waitFor(pid);
             }
             for (Path root : scratchRoots)
                 for (Path d : CgroupFiles.treeDeepestFirst(root))

@@ -28,6 +28,7 @@ import porto.ports.KernelException;
  */
 public abstract class CgroupsConformance {
     static final int EPERM = 1;
+    static final int EAGAIN = 11;
     static final int EBUSY = 16;
     static final int EOPNOTSUPP = 95;
     static final int SIGTERM = 15;
@@ -41,6 +42,9 @@ public abstract class CgroupsConformance {
 
         /** Starts a process that runs until a signal ends it, in {@code taskDirectories}; its pid. */
         int start(List<String> taskDirectories) throws Exception;
+
+        /** Starts a task that runs until killed through the kernel's own launcher, which joins the cgroups and forks it. */
+        int launch(List<String> taskDirectories) throws KernelException;
 
         void signal(int pid, int signal);
 
@@ -235,6 +239,22 @@ public abstract class CgroupsConformance {
         assertTrue(shown.contains(disk + (fx.version() == 1 ? " 1048576" : " rbps=1048576")), shown);
         cg.setIoLimits("a", List.of());
         assertFalse(knob("a", knob).contains("1048576"), "a disk no longer listed loses its limit");
+    }
+
+    @Test
+    void aThreadLimitStopsTheForkOfATask() throws Exception {
+        cg.create("a", cg.available());
+        if (cg.unsupported(Limit.THREAD_LIMIT) != null)
+            return; // refused, as eachLimitIsWrittenOrRefusedWithAReason checks
+        // The launcher joins the cgroup and forks the task: two tasks for a moment, one after.
+        cg.setLimit("a", Limit.THREAD_LIMIT, 2);
+        int first = fx.launch(cg.taskDirectories("a", cg.available()));
+        assertEquals(Set.of(first), cg.pids("a"));
+        KernelException e = assertThrows(KernelException.class, () -> fx.launch(cg.taskDirectories("a", cg.available())));
+        assertEquals(EAGAIN, e.errno(), e.getMessage());
+        cg.setLimit("a", Limit.THREAD_LIMIT, 0);
+        fx.launch(cg.taskDirectories("a", cg.available()));
+        assertEquals(2, cg.pids("a").size());
     }
 
     @Test
