@@ -69,7 +69,8 @@ public abstract class CgroupsConformance {
 
     @AfterEach
     void tearDownCgroups() throws Exception {
-        fx.close();
+        if (fx != null)
+            fx.close();
     }
 
     private int startIn(String path) throws Exception {

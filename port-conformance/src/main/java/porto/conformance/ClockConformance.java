@@ -39,7 +39,8 @@ public abstract class ClockConformance {
 
     @AfterEach
     void tearDownClock() throws Exception {
-        fx.close();
+        if (fx != null)
+            fx.close();
     }
 
     /** Waits for {@code latch}, letting time pass on the way. */

@@ -62,7 +62,8 @@ public abstract class ContainerFilesConformance {
 
     @AfterEach
     void tearDownFiles() throws Exception {
-        fx.close();
+        if (fx != null)
+            fx.close();
     }
 
     private FileFacts facts(String path) {

@@ -110,7 +110,8 @@ public abstract class LauncherConformance {
 
     @AfterEach
     void tearDownLauncher() throws Exception {
-        fx.close();
+        if (fx != null)
+            fx.close();
     }
 
     private LaunchSpec spec(List<String> argv) {

@@ -37,7 +37,8 @@ public abstract class StateStoreConformance {
 
     @AfterEach
     void tearDownStore() throws Exception {
-        fixture.close();
+        if (fixture != null)
+            fixture.close();
     }
 
     @Test

@@ -54,7 +54,8 @@ public abstract class TaskExitsConformance {
 
     @AfterEach
     void tearDownExits() throws Exception {
-        fx.close();
+        if (fx != null)
+            fx.close();
     }
 
     private static final class Collected implements TaskExits.Listener {

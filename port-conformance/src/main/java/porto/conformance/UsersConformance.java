@@ -44,7 +44,8 @@ public abstract class UsersConformance {
 
     @AfterEach
     void tearDownUsers() throws Exception {
-        fx.close();
+        if (fx != null)
+            fx.close();
     }
 
     @Test
