@@ -60,6 +60,8 @@ public abstract class TaskExitsConformance {
 
     private static final class Collected implements TaskExits.Listener {
         final BlockingQueue<Exit> exits = new LinkedBlockingQueue<>();
+        /** Exits taken from the queue while looking for another one. */
+        final List<Exit> passed = new ArrayList<>();
 
         @Override
         public void exited(int pid, int status, long startTime) {
@@ -67,14 +69,21 @@ public abstract class TaskExitsConformance {
         }
     }
 
-    /** The next exit of {@code pid} that {@code listener} gets (others are skipped). */
+    /** The exit of {@code pid} that {@code listener} got or gets next (exits come in no set order). */
     private Exit next(Collected listener, int pid) throws InterruptedException {
+        for (Exit e : listener.passed)
+            if (e.pid() == pid) {
+                listener.passed.remove(e);
+                return e;
+            }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             fx.deliver();
             Exit e = listener.exits.poll(10, TimeUnit.MILLISECONDS);
             if (e != null && e.pid() == pid)
                 return e;
+            if (e != null)
+                listener.passed.add(e);
         }
         return null;
     }
@@ -111,7 +120,7 @@ public abstract class TaskExitsConformance {
         // A marker exit after them: whatever arrives before it was replayed, and must not be "done".
         LaunchResult marker = fx.startTask();
         fx.kill(marker.pid(), SIGKILL);
-        List<Exit> before = new ArrayList<>();
+        List<Exit> before = new ArrayList<>(second.passed);
         for (Exit e = null; e == null || e.pid() != marker.pid(); ) {
             fx.deliver();
             e = second.exits.poll(20, TimeUnit.SECONDS);
