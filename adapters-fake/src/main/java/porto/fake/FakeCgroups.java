@@ -419,6 +419,7 @@ public final class FakeCgroups implements Cgroups {
             throw new IllegalArgumentException("cgroup version " + version);
         synchronized (lock) {
             this.version = version;
+            available = withV2Basics(available);
         }
     }
 
@@ -426,11 +427,20 @@ public final class FakeCgroups implements Cgroups {
         return version == 2;
     }
 
-    /** Offer only these controllers from now on. */
+    /** Offer only these controllers from now on (on v2, freezer and cpuacct too). */
     public void setAvailable(Set<String> controllers) {
         synchronized (lock) {
-            available = Set.copyOf(controllers);
+            available = withV2Basics(controllers);
         }
+    }
+
+    /** On v2 freezing and cpu time need no controller, so they are always there (as CgroupV2 offers them). */
+    private Set<String> withV2Basics(Set<String> controllers) {
+        if (version == 1)
+            return Set.copyOf(controllers);
+        Set<String> out = new TreeSet<>(controllers);
+        out.addAll(Set.of("freezer", "cpuacct"));
+        return Set.copyOf(out);
     }
 
     /** Controllers mounted as one hierarchy (cgroup v1 cpu,cpuacct). */
