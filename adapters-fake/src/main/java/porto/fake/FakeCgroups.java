@@ -21,6 +21,10 @@ import porto.ports.KernelException;
  * one is fine. Freezing is hierarchical: a process is frozen when the freezer cgroup it is in, or
  * any ancestor of it, is frozen; thawing a cgroup leaves a frozen child frozen (as freezer v1's
  * self_freezing and v2's cgroup.freeze do). Task directories look like "fake:memory:/porto/a/b".
+ *
+ * <p>{@link #setVersion} 2 makes it a unified hierarchy as {@code CgroupV2} sees one: one tree
+ * holding every controller offered (each cgroup delegates them all, cgroup.subtree_control), one
+ * task directory per task, no devices controller, and only what the offered controllers give.
  */
 public final class FakeCgroups implements Cgroups {
     public static final Set<String> ALL_CONTROLLERS = Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "cpuset", "blkio",
@@ -32,11 +36,14 @@ public final class FakeCgroups implements Cgroups {
     static final int EOPNOTSUPP = 95;
     static final String DIR_PREFIX = "fake:";
     static final String ROOT = "/porto";
+    /** The controller part of a task directory of the unified hierarchy. */
+    static final String UNIFIED = "unified";
 
     private final Object lock;
     private final FakeProcesses processes;
     private Set<String> available = ALL_CONTROLLERS;
     private Set<String> bound = Set.of();
+    private int version = 1;
     /** What this fake kernel lacks, with the reason it gives: by default what mainline v1 lacks. */
     private final Map<Limit, String> unsupportedLimits = new EnumMap<>(Map.of(
             Limit.ANON_LIMIT, "fake kernel: no anon limit",
@@ -82,7 +89,7 @@ public final class FakeCgroups implements Cgroups {
             for (String ctl : controllers)
                 if (!available.contains(ctl))
                     throw new KernelException(ENOENT, "No such file or directory: mkdir " + ctl + ":" + ROOT + "/" + path);
-            for (String ctl : controllers) {
+            for (String ctl : version == 2 ? available : controllers) {
                 Map<String, Node> tree = hierarchies.computeIfAbsent(ctl, k -> new TreeMap<>());
                 for (String p = path; p != null; p = parentOf(p))
                     tree.computeIfAbsent(p, k -> new Node());
@@ -95,25 +102,30 @@ public final class FakeCgroups implements Cgroups {
         synchronized (lock) {
             if (!pids(path).isEmpty())
                 throw new KernelException(EBUSY, "Device or resource busy: rmdir " + ROOT + "/" + path + " (processes)");
+            // As rmdir deepest first: the cgroups below go too, none of them holding a process.
             for (Map<String, Node> tree : hierarchies.values())
-                for (String p : tree.keySet())
-                    if (p.startsWith(path + "/"))
-                        throw new KernelException(EBUSY, "Device or resource busy: rmdir " + ROOT + "/" + path + " (child " + p + ")");
-            for (Map<String, Node> tree : hierarchies.values())
-                tree.remove(path);
+                tree.keySet().removeIf(p -> isWithin(p, path));
         }
     }
 
     @Override
     public Set<String> hierarchyOf(String controller) {
         synchronized (lock) {
-            return bound.contains(controller) ? bound : Set.of(controller);
+            return version == 1 && bound.contains(controller) ? bound : Set.of(controller);
         }
     }
 
     @Override
     public List<String> taskDirectories(Map<String, String> cgroupByController) {
         List<String> dirs = new ArrayList<>();
+        if (version == 2) {
+            // One tree: the task goes to the deepest cgroup named, the container's own.
+            String deepest = "";
+            for (String p : cgroupByController.values())
+                if (p.length() > deepest.length())
+                    deepest = p;
+            return List.of(DIR_PREFIX + UNIFIED + ":" + ROOT + "/" + deepest);
+        }
         for (var e : new TreeMap<>(cgroupByController).entrySet())
             dirs.add(DIR_PREFIX + e.getKey() + ":" + ROOT + "/" + e.getValue());
         return dirs;
@@ -130,7 +142,7 @@ public final class FakeCgroups implements Cgroups {
     public Map<String, String> paths(String path, Set<String> controllers) {
         Map<String, String> out = new TreeMap<>();
         for (String ctl : controllers)
-            out.put(ctl, ROOT + "/" + path);
+            out.put(ctl, ROOT + (path.isEmpty() ? "" : "/" + path));
         return out;
     }
 
@@ -171,6 +183,11 @@ public final class FakeCgroups implements Cgroups {
     @Override
     public String unsupported(Limit limit) {
         synchronized (lock) {
+            if (version == 2)
+                return switch (limit) {
+                    case ANON_LIMIT, DIRTY_LIMIT, RECHARGE_ON_PGFAULT -> "fake kernel: cgroup v2 has no " + limit;
+                    default -> offered(controllerOf(limit));
+                };
             return unsupportedLimits.get(limit);
         }
     }
@@ -178,6 +195,12 @@ public final class FakeCgroups implements Cgroups {
     @Override
     public String unsupported(Stat stat) {
         synchronized (lock) {
+            if (version == 2)
+                return switch (stat) {
+                    case MAX_RSS -> "fake kernel: cgroup v2 keeps no peak of anonymous memory";
+                    case CPU_USAGE_NS, CPU_SYSTEM_NS, CPU_WAIT_NS -> null;
+                    default -> offered(controllerOf(stat));
+                };
             return unsupportedStats.get(stat);
         }
     }
@@ -187,8 +210,8 @@ public final class FakeCgroups implements Cgroups {
         synchronized (lock) {
             if (value < 0)
                 throw new KernelException(EINVAL, "Invalid argument: " + limit + "=" + value);
-            if (unsupportedLimits.containsKey(limit))
-                throw new KernelException(EOPNOTSUPP, "Operation not supported: " + unsupportedLimits.get(limit));
+            if (unsupported(limit) != null)
+                throw new KernelException(EOPNOTSUPP, "Operation not supported: " + unsupported(limit));
             node(controllerOf(limit), path).limits.put(limit, value);
         }
     }
@@ -196,6 +219,8 @@ public final class FakeCgroups implements Cgroups {
     @Override
     public void allowDevices(String path, List<DeviceRule> rules) throws KernelException {
         synchronized (lock) {
+            if (version == 2)
+                throw new KernelException(EOPNOTSUPP, "fake kernel: device access control needs the devices cgroup of cgroup v1");
             Node n = node("devices", path);
             // As devices v1: a cgroup may never allow what its parent denies.
             List<DeviceRule> parent = parentOf(path) == null ? null : devices(parentOf(path));
@@ -218,6 +243,8 @@ public final class FakeCgroups implements Cgroups {
     @Override
     public void setCpus(String path, String cpus, String mems) throws KernelException {
         synchronized (lock) {
+            if (!available.contains("cpuset"))
+                throw new KernelException(EOPNOTSUPP, "Operation not supported: fake kernel: no cpuset controller");
             Node n = node("cpuset", path);
             n.cpus = cpus;
             n.mems = mems;
@@ -226,12 +253,16 @@ public final class FakeCgroups implements Cgroups {
 
     @Override
     public String ioLimitsUnsupported() {
-        return null;
+        synchronized (lock) {
+            return available.contains("blkio") ? null : "fake kernel: no " + (version == 2 ? "io" : "blkio") + " controller";
+        }
     }
 
     @Override
     public void setIoLimits(String path, List<IoLimit> limits) throws KernelException {
         synchronized (lock) {
+            if (ioLimitsUnsupported() != null)
+                throw new KernelException(EOPNOTSUPP, "Operation not supported: " + ioLimitsUnsupported());
             node("blkio", path).ioLimits = List.copyOf(limits);
         }
     }
@@ -262,9 +293,9 @@ public final class FakeCgroups implements Cgroups {
     @Override
     public long stat(String path, Stat stat) {
         synchronized (lock) {
-            if (unsupportedStats.containsKey(stat))
+            if (unsupported(stat) != null)
                 return -1;
-            Map<String, Node> tree = hierarchies.get(controllerOf(stat));
+            Map<String, Node> tree = hierarchies.get(treeOf(controllerOf(stat)));
             Node n = tree == null ? null : tree.get(path);
             return n == null ? -1 : n.stats.getOrDefault(stat, 0L);
         }
@@ -273,7 +304,7 @@ public final class FakeCgroups implements Cgroups {
     @Override
     public Map<String, Long> ioStat(String path, IoStat stat) {
         synchronized (lock) {
-            Map<String, Node> tree = hierarchies.get("blkio");
+            Map<String, Node> tree = hierarchies.get(treeOf("blkio"));
             Node n = tree == null ? null : tree.get(path);
             if (n == null)
                 return Map.of();
@@ -289,30 +320,127 @@ public final class FakeCgroups implements Cgroups {
             int dot = knob.indexOf('.');
             if (dot <= 0)
                 return null;
-            Map<String, Node> tree = hierarchies.get(knob.substring(0, dot));
+            String controller = knob.substring(0, dot);
+            Map<String, Node> tree = hierarchies.get(treeOf(controller));
             Node n = tree == null ? null : tree.get(path);
-            if (n == null)
+            if (n == null || version == 2 && !controller.equals("cgroup") && !controllerOffered(controller))
                 return null;
-            return switch (knob) {
-                case "freezer.state" -> isFrozen(path) ? "FROZEN" : "THAWED";
-                case "memory.limit_in_bytes" -> Long.toString(n.limits.getOrDefault(Limit.MEMORY_LIMIT, 0L));
-                case "memory.low_limit_in_bytes" -> Long.toString(n.limits.getOrDefault(Limit.MEMORY_GUARANTEE, 0L));
-                case "pids.max" -> Long.toString(n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L));
-                case "memory.usage_in_bytes" -> Long.toString(n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L));
-                case "cpu.shares" -> Long.toString(n.limits.getOrDefault(Limit.CPU_SHARES, 1024L));
-                case "cpuset.cpus" -> n.cpus;
-                default -> null;
-            };
+            return version == 2 ? knobV2(path, n, knob) : knobV1(path, n, knob);
         }
+    }
+
+    private String knobV1(String path, Node n, String knob) {
+        return switch (knob) {
+            case "freezer.state" -> isFrozen(path) ? "FROZEN\n" : "THAWED\n";
+            case "memory.limit_in_bytes" -> n.limits.getOrDefault(Limit.MEMORY_LIMIT, 0L) + "\n";
+            case "memory.low_limit_in_bytes" -> n.limits.getOrDefault(Limit.MEMORY_GUARANTEE, 0L) + "\n";
+            case "pids.max" -> unlimitedAsMax(n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L));
+            case "memory.usage_in_bytes" -> n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L) + "\n";
+            case "cpu.shares" -> n.limits.getOrDefault(Limit.CPU_SHARES, 1024L) + "\n";
+            case "cpuset.cpus" -> n.cpus + "\n";
+            case "blkio.throttle.read_bps_device" -> throttle(n, true, false);
+            case "blkio.throttle.write_bps_device" -> throttle(n, false, false);
+            case "blkio.throttle.read_iops_device" -> throttle(n, true, true);
+            case "blkio.throttle.write_iops_device" -> throttle(n, false, true);
+            default -> null;
+        };
+    }
+
+    /** One "major:minor value" line per disk limited this way, as blkio.throttle.* lists them. */
+    private static String throttle(Node n, boolean read, boolean ops) {
+        StringBuilder out = new StringBuilder();
+        for (IoLimit l : n.ioLimits)
+            if (l.read() == read && l.ops() == ops && l.value() > 0)
+                out.append(l.device()).append(' ').append(l.value()).append('\n');
+        return out.toString();
+    }
+
+    /** One line per limited disk, as io.max lists it: every key, "max" where unlimited. */
+    private static String ioMax(Node n) {
+        Map<String, Map<String, String>> byDisk = new TreeMap<>();
+        for (IoLimit l : n.ioLimits)
+            if (l.value() > 0)
+                byDisk.computeIfAbsent(l.device(), k -> new TreeMap<>()).put((l.read() ? "r" : "w") + (l.ops() ? "iops" : "bps"),
+                        Long.toString(l.value()));
+        StringBuilder out = new StringBuilder();
+        for (var e : byDisk.entrySet()) {
+            out.append(e.getKey());
+            for (String key : List.of("rbps", "wbps", "riops", "wiops"))
+                out.append(' ').append(key).append('=').append(e.getValue().getOrDefault(key, "max"));
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private String knobV2(String path, Node n, String knob) {
+        return switch (knob) {
+            case "cgroup.subtree_control" -> String.join(" ", new TreeSet<>(delegated())) + "\n";
+            case "cgroup.events" -> "populated " + (pids(path).isEmpty() ? 0 : 1) + "\nfrozen " + (isFrozen(path) ? 1 : 0) + "\n";
+            case "cgroup.freeze" -> (n.frozen ? 1 : 0) + "\n";
+            case "memory.max" -> unlimitedAsMax(n.limits.getOrDefault(Limit.MEMORY_LIMIT, 0L));
+            case "memory.low" -> n.limits.getOrDefault(Limit.MEMORY_GUARANTEE, 0L) + "\n";
+            case "memory.current" -> n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L) + "\n";
+            case "pids.max" -> unlimitedAsMax(n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L));
+            // The kernel's mapping of v1 shares onto v2 weights, as CgroupV2 writes it.
+            case "cpu.weight" -> (1 + (Math.clamp(n.limits.getOrDefault(Limit.CPU_SHARES, 1024L), 2L, 262_144L) - 2) * 9999 / 262_142) + "\n";
+            case "cpuset.cpus" -> n.cpus + "\n";
+            case "io.max" -> ioMax(n);
+            default -> null;
+        };
+    }
+
+    private static String unlimitedAsMax(long value) {
+        return (value == 0 ? "max" : Long.toString(value)) + "\n";
+    }
+
+    /** The real controllers of the unified tree: freezing and cpu time need none there. */
+    private Set<String> delegated() {
+        Set<String> out = new TreeSet<>(available);
+        out.removeAll(Set.of("freezer", "cpuacct"));
+        if (out.remove("blkio"))
+            out.add("io");
+        return out;
+    }
+
+    private boolean controllerOffered(String controller) {
+        return delegated().contains(controller);
+    }
+
+    private String offered(String controller) {
+        return available.contains(controller) ? null
+                : "fake kernel: the " + controller + " controller is not enabled in the cgroup v2 root";
     }
 
     // ---- for tests ----
 
-    /** Offer only these controllers from now on. */
+    /** 1: a hierarchy per controller (the default); 2: the unified hierarchy. Set it before any cgroup is made. */
+    public void setVersion(int version) {
+        if (version != 1 && version != 2)
+            throw new IllegalArgumentException("cgroup version " + version);
+        synchronized (lock) {
+            this.version = version;
+            available = withV2Basics(available);
+        }
+    }
+
+    boolean isUnified() {
+        return version == 2;
+    }
+
+    /** Offer only these controllers from now on (on v2, freezer and cpuacct too). */
     public void setAvailable(Set<String> controllers) {
         synchronized (lock) {
-            available = Set.copyOf(controllers);
+            available = withV2Basics(controllers);
         }
+    }
+
+    /** On v2 freezing and cpu time need no controller, so they are always there (as CgroupV2 offers them). */
+    private Set<String> withV2Basics(Set<String> controllers) {
+        if (version == 1)
+            return Set.copyOf(controllers);
+        Set<String> out = new TreeSet<>(controllers);
+        out.addAll(Set.of("freezer", "cpuacct"));
+        return Set.copyOf(out);
     }
 
     /** Controllers mounted as one hierarchy (cgroup v1 cpu,cpuacct). */
@@ -352,7 +480,7 @@ public final class FakeCgroups implements Cgroups {
     /** The cpus last written to the cpuset of {@code path}, or null when it has none. */
     public String cpus(String path) {
         synchronized (lock) {
-            Node n = hierarchies.getOrDefault("cpuset", Map.of()).get(path);
+            Node n = hierarchies.getOrDefault(treeOf("cpuset"), Map.of()).get(path);
             return n == null ? null : n.cpus;
         }
     }
@@ -360,7 +488,7 @@ public final class FakeCgroups implements Cgroups {
     /** The disk limits last written for {@code path}. */
     public List<IoLimit> ioLimits(String path) {
         synchronized (lock) {
-            Node n = hierarchies.getOrDefault("blkio", Map.of()).get(path);
+            Node n = hierarchies.getOrDefault(treeOf("blkio"), Map.of()).get(path);
             return n == null ? List.of() : n.ioLimits;
         }
     }
@@ -453,7 +581,7 @@ public final class FakeCgroups implements Cgroups {
     /** The limit last written, if any. */
     public OptionalLong limit(String path, Limit limit) {
         synchronized (lock) {
-            Map<String, Node> tree = hierarchies.get(controllerOf(limit));
+            Map<String, Node> tree = hierarchies.get(treeOf(controllerOf(limit)));
             Node n = tree == null ? null : tree.get(path);
             Long v = n == null ? null : n.limits.get(limit);
             return v == null ? OptionalLong.empty() : OptionalLong.of(v);
@@ -474,6 +602,22 @@ public final class FakeCgroups implements Cgroups {
         return path != null && isFrozen(path);
     }
 
+    /**
+     * Fails with EAGAIN as fork(2) does when {@code tasks} more in {@code path} would pass the
+     * thread limit of it or of an ancestor (pids.max).
+     */
+    void checkFork(String path, int tasks) throws KernelException {
+        if (path == null || !available.contains("pids"))
+            return;
+        Map<String, Node> tree = hierarchies.getOrDefault(treeOf("pids"), Map.of());
+        for (String p = path; p != null; p = parentOf(p)) {
+            Node n = tree.get(p);
+            long limit = n == null ? 0 : n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L);
+            if (limit > 0 && threadCount(p) + tasks > limit)
+                throw new KernelException(11, "Resource temporarily unavailable: fork in " + ROOT + "/" + p + " (pids.max " + limit + ")");
+        }
+    }
+
     /** Parses task directories into controller -> path; every one must exist. */
     Map<String, String> resolve(List<String> dirs) throws KernelException {
         Map<String, String> out = new TreeMap<>();
@@ -488,6 +632,13 @@ public final class FakeCgroups implements Cgroups {
             if (!cg.startsWith(ROOT + "/") || !seen.add(ctl))
                 throw new KernelException(ENOENT, "No such file or directory: " + dir);
             String path = cg.substring(ROOT.length() + 1);
+            if (ctl.equals(UNIFIED) && version == 2) {
+                for (String c : controllersOf(path))
+                    out.put(c, path);
+                if (out.isEmpty())
+                    throw new KernelException(ENOENT, "No such file or directory: " + dir);
+                continue;
+            }
             if (!exists(ctl, path))
                 throw new KernelException(ENOENT, "No such file or directory: " + dir);
             out.put(ctl, path);
@@ -495,8 +646,13 @@ public final class FakeCgroups implements Cgroups {
         return out;
     }
 
+    /** The tree that holds {@code controller}'s files: its own on v1, the one tree on v2. */
+    private String treeOf(String controller) {
+        return version == 2 ? "freezer" : controller;
+    }
+
     private Node node(String controller, String path) throws KernelException {
-        Map<String, Node> tree = hierarchies.get(controller);
+        Map<String, Node> tree = hierarchies.get(treeOf(controller));
         Node n = tree == null ? null : tree.get(path);
         if (n == null)
             throw new KernelException(ENOENT, "No such file or directory: " + controller + ":" + ROOT + "/" + path);

@@ -1,7 +1,10 @@
 package porto.fake;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,18 +13,40 @@ import porto.ports.ContainerFiles.FileFacts;
 import porto.ports.KernelException;
 
 /**
- * Files and directories in memory. "/" always exists; creating a directory creates missing parents
- * (owned by root) and empties an existing one. A file needs an existing parent directory.
+ * Files, directories and symbolic links in memory, each with an owner and permission bits. "/"
+ * always exists; creating a directory creates missing parents (owned by root) and takes over an
+ * existing one. A file needs an existing parent directory.
+ *
+ * <p>As on Linux below the place root: the operations on host paths never follow a link anywhere
+ * on the way (ELOOP), and paths inside a root are resolved as if the root were "/", links and ".."
+ * included, so nothing resolves outside it.
  */
 public final class FakeFiles implements ContainerFiles {
     static final int ENOENT = 2;
+    static final int EACCES = 13;
     static final int EEXIST = 17;
+    static final int ENOTDIR = 20;
     static final int EISDIR = 21;
+    static final int EINVAL = 22;
+    static final int ELOOP = 40;
+    private static final int MAX_LINKS = 40;
 
-    /** A directory ({@code data == null}) or a file, with its owner. */
-    public record Entry(int uid, int gid, byte[] data) {
+    /** A directory, a file ({@code data}) or a symbolic link ({@code link}), with owner and mode. */
+    public record Entry(int uid, int gid, byte[] data, int mode, String link) {
+        public Entry(int uid, int gid, byte[] data) {
+            this(uid, gid, data, data == null ? 0775 : 0644, null);
+        }
+
         public boolean isDirectory() {
-            return data == null;
+            return data == null && link == null;
+        }
+
+        public boolean isLink() {
+            return link != null;
+        }
+
+        boolean isFile() {
+            return data != null;
         }
     }
 
@@ -29,8 +54,12 @@ public final class FakeFiles implements ContainerFiles {
     private final Map<String, FileFacts> devices = new TreeMap<>();
 
     FakeFiles() {
-        entries.put("/", new Entry(0, 0, null));
-        entries.put("/dev", new Entry(0, 0, null));
+        entries.put("/", new Entry(0, 0, null, 0755, null));
+        entries.put("/dev", new Entry(0, 0, null, 0755, null));
+        // What every host has and containers get bound in (bind_dns).
+        entries.put("/etc", new Entry(0, 0, null, 0755, null));
+        entries.put("/etc/hosts", new Entry(0, 0, "127.0.0.1 localhost\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0644, null));
+        entries.put("/etc/resolv.conf", new Entry(0, 0, "nameserver 127.0.0.53\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0644, null));
         addDevice("/dev/null", 'c', 1, 3, 0666, 0, 0);
         addDevice("/dev/zero", 'c', 1, 5, 0666, 0, 0);
         addDevice("/dev/full", 'c', 1, 7, 0666, 0, 0);
@@ -43,30 +72,32 @@ public final class FakeFiles implements ContainerFiles {
 
     @Override
     public synchronized void createDirectory(String path, int uid, int gid) throws KernelException {
+        noLinkOnTheWay(path, true);
         Entry e = entries.get(path);
         if (e != null && !e.isDirectory())
             throw new KernelException(EEXIST, "File exists: " + path);
         for (String p = parentOf(path); p != null; p = parentOf(p)) {
             Entry up = entries.get(p);
             if (up != null && !up.isDirectory())
-                throw new KernelException(20, "Not a directory: " + p);
-            entries.putIfAbsent(p, new Entry(0, 0, null));
+                throw new KernelException(ENOTDIR, "Not a directory: " + p);
+            entries.putIfAbsent(p, new Entry(0, 0, null, 0755, null));
         }
-        removeBelow(path);
-        entries.put(path, new Entry(uid, gid, null));
+        entries.put(path, new Entry(uid, gid, null, 0775, null));
     }
 
     @Override
     public synchronized void removeDirectory(String path) {
-        if (path.equals("/"))
+        if (path.equals("/") || linkOnTheWay(path, true))
             return;
         removeBelow(path);
         entries.remove(path);
     }
 
     @Override
-    public synchronized java.util.List<String> subdirectories(String dir) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public synchronized List<String> subdirectories(String dir) {
+        List<String> out = new ArrayList<>();
+        if (linkOnTheWay(dir, true))
+            return out;
         for (var e : entries.entrySet())
             if (e.getValue().isDirectory() && dir.equals(parentOf(e.getKey())))
                 out.add(e.getKey().substring(e.getKey().lastIndexOf('/') + 1));
@@ -75,6 +106,11 @@ public final class FakeFiles implements ContainerFiles {
 
     @Override
     public synchronized void createFile(String path, int uid, int gid) throws KernelException {
+        putFile(path, new Entry(uid, gid, new byte[0], 0660, null));
+    }
+
+    private void putFile(String path, Entry file) throws KernelException {
+        noLinkOnTheWay(path, true);
         String parent = parentOf(path);
         Entry dir = parent == null ? null : entries.get(parent);
         if (dir == null || !dir.isDirectory())
@@ -82,18 +118,23 @@ public final class FakeFiles implements ContainerFiles {
         Entry e = entries.get(path);
         if (e != null && e.isDirectory())
             throw new KernelException(EISDIR, "Is a directory: " + path);
-        entries.put(path, new Entry(uid, gid, new byte[0]));
+        entries.put(path, file);
     }
 
     @Override
     public synchronized long size(String path) {
+        if (linkOnTheWay(path, true))
+            return -1;
         Entry e = entries.get(path);
-        return e == null || e.isDirectory() ? -1 : e.data().length;
+        return e == null || !e.isFile() ? -1 : e.data().length;
     }
 
     @Override
     public synchronized byte[] read(String path, long offset, int length) throws KernelException {
-        Entry e = file(path);
+        return slice(file(path), offset, length);
+    }
+
+    private static byte[] slice(Entry e, long offset, int length) {
         int from = (int) Math.min(Math.max(0, offset), e.data().length);
         int to = (int) Math.min((long) from + Math.max(0, length), e.data().length);
         return Arrays.copyOfRange(e.data(), from, to);
@@ -103,20 +144,20 @@ public final class FakeFiles implements ContainerFiles {
     public synchronized long dropHead(String path, long bytes) throws KernelException {
         Entry e = file(path);
         int from = (int) Math.min(Math.max(0, bytes), e.data().length);
-        entries.put(path, new Entry(e.uid(), e.gid(), Arrays.copyOfRange(e.data(), from, e.data().length)));
+        entries.put(path, new Entry(e.uid(), e.gid(), Arrays.copyOfRange(e.data(), from, e.data().length), e.mode(), null));
         return from;
     }
 
     @Override
     public synchronized void writeFile(String path, byte[] data, int uid, int gid) throws KernelException {
-        createFile(path, uid, gid);
-        entries.put(path, new Entry(uid, gid, data.clone()));
+        putFile(path, new Entry(uid, gid, data.clone(), 0644, null));
     }
 
-    /** Files are 0660 and directories 0775 here; there are no symbolic links to escape through. */
     @Override
     public synchronized FileFacts facts(String root, String path) {
-        String full = inRoot(root, path);
+        String full = resolveInRoot(root, path);
+        if (full == null)
+            return null;
         FileFacts device = devices.get(full);
         if (device != null)
             return device;
@@ -124,22 +165,30 @@ public final class FakeFiles implements ContainerFiles {
         if (e == null)
             return null;
         return new FileFacts(e.isDirectory() ? FileFacts.Kind.DIRECTORY : FileFacts.Kind.REGULAR, e.uid(), e.gid(),
-                e.isDirectory() ? 0775 : 0660, 0, 0);
+                e.mode(), 0, 0);
     }
 
     @Override
     public synchronized long size(String root, String path) {
-        return size(inRoot(root, path));
+        String full = resolveInRoot(root, path);
+        Entry e = full == null ? null : entries.get(full);
+        return e == null || !e.isFile() ? -1 : e.data().length;
     }
 
     @Override
     public synchronized byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups)
             throws KernelException {
         FileFacts f = facts(root, path);
-        if (f != null && !f.permits(uid, groups, 4))
-            throw new KernelException(13, "Permission denied: " + path);
-        return read(inRoot(root, path), offset, length);
+        if (f == null)
+            throw new KernelException(ENOENT, "No such file or directory: " + path + " in " + root);
+        if (f.kind() != FileFacts.Kind.REGULAR)
+            throw new KernelException(EINVAL, path + " in " + root + " is not a regular file");
+        if (!f.permits(uid, groups, 4))
+            throw new KernelException(EACCES, "Permission denied: " + path);
+        return slice(entries.get(resolveInRoot(root, path)), offset, length);
     }
+
+    // ---- what the host does to its files, for tests ----
 
     /** A device node on the fake host, as mknod(1) would make it. */
     public synchronized void addDevice(String path, char type, int major, int minor, int mode, int uid, int gid) {
@@ -147,20 +196,53 @@ public final class FakeFiles implements ContainerFiles {
                 uid, gid, mode, major, minor));
     }
 
-    private static String inRoot(String root, String path) {
-        if (root.equals("/"))
-            return path;
-        return path.equals("/") ? root : root + path;
+    /** mkdir(2) with this mode and owner; the parent must exist. */
+    public synchronized void makeDirectory(String path, int mode, int uid, int gid) throws KernelException {
+        requireParent(path);
+        entries.put(path, new Entry(uid, gid, null, mode, null));
+    }
+
+    /** A file with this content, mode and owner; the parent must exist. */
+    public synchronized void makeFile(String path, byte[] data, int mode, int uid, int gid) throws KernelException {
+        requireParent(path);
+        entries.put(path, new Entry(uid, gid, data.clone(), mode, null));
+    }
+
+    /** symlink(2): {@code path} points at {@code target}, which need not exist. */
+    public synchronized void makeSymlink(String path, String target) throws KernelException {
+        requireParent(path);
+        if (entries.containsKey(path))
+            throw new KernelException(EEXIST, "File exists: " + path);
+        entries.put(path, new Entry(0, 0, null, 0777, target));
+    }
+
+    /**
+     * What the launcher makes for a missing bind target: missing parents as directories (0755),
+     * the last name as a directory (0755) or an empty file (0644), all owned by uid:gid; what
+     * exists is left as it is.
+     */
+    synchronized void makeMissing(String path, boolean directory, int uid, int gid) throws KernelException {
+        List<String> chain = new ArrayList<>();
+        for (String p = path; p != null && !entries.containsKey(p); p = parentOf(p))
+            chain.add(0, p);
+        for (String p : chain) {
+            Entry parent = entries.get(parentOf(p));
+            if (parent == null || !parent.isDirectory())
+                throw new KernelException(ENOTDIR, "Not a directory: " + parentOf(p));
+            boolean file = p.equals(path) && !directory;
+            entries.put(p, new Entry(uid, gid, file ? new byte[0] : null, file ? 0644 : 0755, null));
+        }
     }
 
     /** A task writes to a file (creating it owned by root if needed, parent or not). */
     public synchronized void append(String path, byte[] bytes) {
         Entry e = entries.get(path);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (e != null && !e.isDirectory())
+        if (e != null && e.isFile())
             out.writeBytes(e.data());
         out.writeBytes(bytes);
-        entries.put(path, new Entry(e == null ? 0 : e.uid(), e == null ? 0 : e.gid(), out.toByteArray()));
+        entries.put(path, new Entry(e == null ? 0 : e.uid(), e == null ? 0 : e.gid(), out.toByteArray(),
+                e == null ? 0644 : e.mode(), null));
     }
 
     public synchronized Entry entry(String path) {
@@ -171,11 +253,86 @@ public final class FakeFiles implements ContainerFiles {
         return entries.containsKey(path);
     }
 
+    /**
+     * Where {@code path} leads when {@code root} is "/": every link followed, absolute ones from
+     * the root, ".." never above it; null when a link loops or something on the way is missing
+     * (the last name may be missing: the result then names nothing).
+     */
+    synchronized String resolveInRoot(String root, String path) {
+        String base = root.equals("/") ? "" : stripSlash(root);
+        Entry top = entries.get(base.isEmpty() ? "/" : base);
+        if (top == null || !top.isDirectory())
+            return null;
+        Deque<String> todo = new ArrayDeque<>(names(path));
+        Deque<String> done = new ArrayDeque<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String name = todo.pollFirst();
+            if (name.equals(".."))
+                done.pollLast();
+            else if (!name.equals(".")) {
+                done.addLast(name);
+                Entry e = entries.get(base + "/" + String.join("/", done));
+                if (e != null && e.isLink()) {
+                    if (++links > MAX_LINKS)
+                        return null;
+                    done.pollLast();
+                    if (e.link().startsWith("/"))
+                        done.clear();
+                    List<String> target = names(e.link());
+                    for (int i = target.size() - 1; i >= 0; i--)
+                        todo.addFirst(target.get(i));
+                } else if (e == null && !todo.isEmpty()) {
+                    return null;
+                } else if (e != null && !e.isDirectory() && !todo.isEmpty()) {
+                    return null;
+                }
+            }
+        }
+        String inside = "/" + String.join("/", done);
+        return base.isEmpty() ? inside : inside.equals("/") ? base : base + inside;
+    }
+
+    private static List<String> names(String path) {
+        List<String> out = new ArrayList<>();
+        for (String n : path.split("/"))
+            if (!n.isEmpty())
+                out.add(n);
+        return out;
+    }
+
+    private static String stripSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private boolean linkOnTheWay(String path, boolean includingLast) {
+        String p = includingLast ? path : parentOf(path);
+        for (; p != null; p = parentOf(p)) {
+            Entry e = entries.get(p);
+            if (e != null && e.isLink())
+                return true;
+        }
+        return false;
+    }
+
+    private void noLinkOnTheWay(String path, boolean includingLast) throws KernelException {
+        if (linkOnTheWay(path, includingLast))
+            throw new KernelException(ELOOP, "Too many levels of symbolic links: a link is on the way to " + path);
+    }
+
+    private void requireParent(String path) throws KernelException {
+        String parent = parentOf(path);
+        Entry dir = parent == null ? null : entries.get(parent);
+        if (dir == null || !dir.isDirectory())
+            throw new KernelException(ENOENT, "No such file or directory: " + path);
+    }
+
     private Entry file(String path) throws KernelException {
+        noLinkOnTheWay(path, true);
         Entry e = entries.get(path);
         if (e == null)
             throw new KernelException(ENOENT, "No such file or directory: " + path);
-        if (e.isDirectory())
+        if (!e.isFile())
             throw new KernelException(EISDIR, "Is a directory: " + path);
         return e;
     }

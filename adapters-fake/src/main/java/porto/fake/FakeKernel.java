@@ -16,10 +16,10 @@ public final class FakeKernel {
     private final FakeProcesses processes = new FakeProcesses(lock, clock);
     private final FakeCgroups cgroups = new FakeCgroups(lock, processes);
     private final FakeTaskExits exits = new FakeTaskExits(lock, processes);
-    private final FakeLauncher launcher = new FakeLauncher(lock, processes, cgroups);
+    private final FakeFiles files = new FakeFiles();
+    private final FakeLauncher launcher = new FakeLauncher(lock, processes, cgroups, files);
     private final FakeStateStore store = new FakeStateStore();
     private final FakeUsers users = new FakeUsers();
-    private final FakeFiles files = new FakeFiles();
 
     public FakeKernel() {
         processes.connect(cgroups, exits);

@@ -35,6 +35,25 @@ public final class FakeProcess {
     /** Scheduling from the launch spec or set later; null when inherited from the launcher. */
     porto.ports.Scheduling scheduling;
     Integer pendingExitStatus;
+    /** What the launcher set up for it; see {@link FakeLauncher}. Null for a forked child until copied. */
+    Environment environment;
+
+    /**
+     * What a task sees of the machine: who it is, its namespaces (opaque ids, "host:pid" for the
+     * host's), hostname, root (a host path, maybe read-only), bind mounts, the nodes of a fresh
+     * /dev (null: the host's /dev), and resource limits.
+     */
+    public record Environment(porto.ports.LaunchSpec.Identity identity, Map<String, String> namespaces, String hostname,
+                              String root, boolean rootReadOnly, List<porto.ports.LaunchSpec.Bind> binds,
+                              List<String> devices, List<porto.ports.LaunchSpec.Rlimit> rlimits, String cwd,
+                              int oomScoreAdj) {
+        public Environment {
+            namespaces = Map.copyOf(namespaces);
+            binds = List.copyOf(binds);
+            devices = devices == null ? null : List.copyOf(devices);
+            rlimits = List.copyOf(rlimits);
+        }
+    }
 
     FakeProcess(int pid, long startTime, List<String> argv, Map<String, String> cgroups, Program program,
                 boolean namespaceInit, boolean reportsExit, int parentPid) {
@@ -83,6 +102,11 @@ public final class FakeProcess {
 
     public porto.ports.Scheduling scheduling() {
         return scheduling;
+    }
+
+    /** What the launcher set up for it, or null for a process not started by the launcher. */
+    public Environment environment() {
+        return environment;
     }
 
     public Status status() {

@@ -12,7 +12,8 @@ import porto.ports.Processes;
 /**
  * The process table. Signals follow Linux where it matters to a container manager:
  * <ul>
- *   <li>SIGKILL kills at once, even a frozen process (as with cgroup v2's freezer);</li>
+ *   <li>SIGKILL kills at once, even a frozen process; on cgroup v2 so does any signal that kills
+ *       by default (v2's freezer lets fatal signals through, v1's holds them);</li>
  *   <li>a signal the program handles runs its handler ({@link Program#handlers}): exit or carry on;</li>
  *   <li>an unhandled signal is ignored by pid 1 of a pid namespace and by signals whose default is
  *       to ignore or stop; otherwise it kills the process with that signal;</li>
@@ -57,8 +58,8 @@ public final class FakeProcesses implements Processes {
             FakeProcess p = table.get(pid);
             if (p == null || p.status != FakeProcess.Status.RUNNING || signal == 0)
                 return;
-            if (signal == SIGKILL)
-                terminate(p, SIGKILL);
+            if (signal == SIGKILL || cgroups.isUnified() && cgroups.isFrozen(p) && diesOf(p, signal))
+                terminate(p, signal);
             else if (cgroups.isFrozen(p))
                 p.pendingSignals.add(signal);
             else
@@ -111,6 +112,7 @@ public final class FakeProcesses implements Processes {
                 throw new IllegalStateException("no running process " + pid);
             FakeProcess child = create(p.argv, p.cgroups, p.program, false, false, pid);
             child.scheduling = p.scheduling;
+            child.environment = p.environment;
             return child.pid;
         }
     }
@@ -226,6 +228,11 @@ public final class FakeProcesses implements Processes {
             p.pendingExitStatus = status;
         else
             terminate(p, status);
+    }
+
+    /** The signal kills: no handler, not ignored by default nor by a namespace's init. */
+    private static boolean diesOf(FakeProcess p, int signal) {
+        return !p.program.handlers().containsKey(signal) && !p.namespaceInit && !DEFAULT_HARMLESS.contains(signal);
     }
 
     private void deliver(FakeProcess p, int signal) {

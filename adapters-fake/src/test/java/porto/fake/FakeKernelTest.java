@@ -112,9 +112,8 @@ class FakeKernelTest {
         assertEquals(16, busy.errno());
         k.processes().kill(r.pid(), 9);
         k.cgroups().create("a/b", Set.of("freezer"));
-        assertEquals(16, assertThrows(KernelException.class, () -> k.cgroups().remove("a")).errno());
-        k.cgroups().remove("a/b");
-        k.cgroups().remove("a");
+        k.cgroups().remove("a"); // the empty child goes with it, as rmdir deepest first does
+        assertFalse(k.cgroups().exists("a/b"));
         assertFalse(k.cgroups().exists("a"));
         k.cgroups().remove("a"); // a missing one is fine
     }
@@ -232,7 +231,7 @@ class FakeKernelTest {
         k.cgroups().create("a", Set.of("memory"));
         k.cgroups().setLimit("a", Cgroups.Limit.MEMORY_LIMIT, 1 << 20);
         assertEquals(1 << 20, k.cgroups().limit("a", Cgroups.Limit.MEMORY_LIMIT).getAsLong());
-        assertEquals("1048576", k.cgroups().readKnob("a", "memory.limit_in_bytes"));
+        assertEquals("1048576\n", k.cgroups().readKnob("a", "memory.limit_in_bytes"));
         assertEquals(0, k.cgroups().stat("a", Cgroups.Stat.MEMORY_USAGE));
     }
 
@@ -270,7 +269,7 @@ class FakeKernelTest {
         f.dropHead("/place/porto/a/stdout", 6);
         assertArrayEquals("world".getBytes(), f.read("/place/porto/a/stdout", 0, 100));
         f.createDirectory("/place/porto/a", 1000, 1000);
-        assertEquals(-1, f.size("/place/porto/a/stdout"), "re-creating empties it");
+        assertEquals(5, f.size("/place/porto/a/stdout"), "re-creating takes the directory over, as LinuxFiles does");
         f.removeDirectory("/place/porto");
         assertFalse(f.exists("/place/porto/a"));
         assertTrue(f.exists("/place"));

@@ -219,6 +219,10 @@ public final class CgroupV1 implements Cgroups {
 
     @Override
     public void setLimit(String path, Limit limit, long value) throws KernelException {
+        // A knob this kernel lacks would fail with ENOENT; say it is unsupported, and why.
+        String why = unsupported(limit);
+        if (why != null)
+            throw new KernelException(EOPNOTSUPP, why);
         switch (limit) {
             case MEMORY_LIMIT -> write("memory", path, "memory.limit_in_bytes", value == 0 ? "-1" : Long.toString(value));
             case MEMORY_GUARANTEE -> write("memory", path, "memory.low_limit_in_bytes", Long.toString(value));
@@ -292,6 +296,9 @@ public final class CgroupV1 implements Cgroups {
 
     @Override
     public void setIoLimits(String path, List<IoLimit> limits) throws KernelException {
+        String why = ioLimitsUnsupported();
+        if (why != null)
+            throw new KernelException(EOPNOTSUPP, why);
         Path d = dir("blkio", path);
         for (String[] knob : THROTTLE) {
             boolean read = knob[1].equals("r");

@@ -62,10 +62,19 @@ public final class CgroupV2 implements Cgroups {
     @Override
     public void create(String path, Set<String> wanted) throws KernelException {
         Path d = dir(path);
-        try {
-            Files.createDirectories(d.resolve(TASK_LEAF));
-        } catch (IOException e) {
-            throw new KernelException(CgroupFiles.errno(e), "mkdir " + d + ": " + e.getMessage(), e);
+        Path top = mount.resolve(root);
+        List<Path> chain = new java.util.ArrayList<>();
+        for (Path p = d; p.startsWith(top); p = p.getParent())
+            chain.add(0, p);
+        // Every container on the way gets its leaf: a parent made for its child may run a task later.
+        for (Path p : chain) {
+            if (p.equals(top))
+                continue;
+            try {
+                Files.createDirectories(p.resolve(TASK_LEAF));
+            } catch (IOException e) {
+                throw new KernelException(CgroupFiles.errno(e), "mkdir " + p + ": " + e.getMessage(), e);
+            }
         }
         StringBuilder enable = new StringBuilder();
         for (String c : new TreeSet<>(controllers))
@@ -73,10 +82,6 @@ public final class CgroupV2 implements Cgroups {
         if (enable.length() == 0)
             return;
         // From the hierarchy's root down: a controller reaches a cgroup only through every ancestor.
-        Path top = mount.resolve(root);
-        List<Path> chain = new java.util.ArrayList<>();
-        for (Path p = d; p.startsWith(top); p = p.getParent())
-            chain.add(0, p);
         enableOn(mount, enable.toString());
         for (Path p : chain)
             enableOn(p, enable.toString());
@@ -232,6 +237,9 @@ public final class CgroupV2 implements Cgroups {
 
     @Override
     public void setIoLimits(String path, List<IoLimit> limits) throws KernelException {
+        String why = ioLimitsUnsupported();
+        if (why != null)
+            throw new KernelException(EOPNOTSUPP, why);
         Path d = dir(path);
         Map<String, Map<String, String>> plan = new TreeMap<>();
         String current = CgroupFiles.read(d.resolve("io.max"));

@@ -45,7 +45,7 @@ class CgroupV1Test {
 
     @Test
     void aNewPeriodKeepsTheQuotaRatio() throws Exception {
-        CgroupV1 cg = kernel("cpu/porto/a/cpu.cfs_period_us=100000", "cpu/porto/a/cpu.cfs_quota_us=50000", "cpu/porto/a/cpu.shares");
+        CgroupV1 cg = kernel("cpu/cpu.cfs_quota_us", "cpu/cpu.shares", "cpu/porto/a/cpu.cfs_period_us=100000", "cpu/porto/a/cpu.cfs_quota_us=50000", "cpu/porto/a/cpu.shares");
         cg.setLimit("a", Limit.CPU_PERIOD, 20_000);
         assertEquals("20000", read("cpu/porto/a/cpu.cfs_period_us"));
         assertEquals("10000", read("cpu/porto/a/cpu.cfs_quota_us"), "half a core, still");

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface ContainerFiles {
 
-    /** Creates (or empties) the working directory at {@code path}, owned by uid:gid. */
+    /** Creates the working directory at {@code path} (and missing parents), owned by uid:gid, mode 0775; an existing one is taken over as it is. */
     void createDirectory(String path, int uid, int gid) throws KernelException;
 
     /** Removes the directory at {@code path} and everything in it; a missing one is fine. */

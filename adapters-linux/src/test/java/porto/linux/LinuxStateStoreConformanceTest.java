@@ -1,0 +1,32 @@
+package porto.linux;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import porto.conformance.StateStoreConformance;
+import porto.ports.StateStore;
+
+/** {@link FileStateStore} on a scratch directory. */
+class LinuxStateStoreConformanceTest extends StateStoreConformance {
+    @Override
+    protected Fixture newFixture() throws Exception {
+        Path dir = Files.createTempDirectory("porto-conformance-kvs");
+        return new Fixture() {
+            @Override
+            public StateStore open() {
+                return new FileStateStore(dir, message -> { });
+            }
+
+            @Override
+            public void damage(String key) throws Exception {
+                byte[] record = Files.readAllBytes(dir.resolve(key));
+                record[record.length - 2] ^= 1; // one flipped bit, as a bad disk would
+                Files.write(dir.resolve(key), record);
+            }
+
+            @Override
+            public void close() throws Exception {
+                Scratch.removeTree(dir);
+            }
+        };
+    }
+}
