@@ -49,7 +49,11 @@ public final class Api {
         long started = System.nanoTime();
         TContainerResponse rsp = answer(req, session);
         ErrorCode failed = rsp.getError() == EError.Success ? null : errorCode(rsp.getError());
-        stats.request(failed, System.nanoTime() - started, req.hasCreateFromSpec() || req.hasUpdateFromSpec());
+        long nanos = System.nanoTime() - started;
+        stats.request(failed, nanos, req.hasCreateFromSpec() || req.hasUpdateFromSpec());
+        if (Log.isVerbose()) // after the answer is made: whatever the request set up is in place
+            Log.verbose("answer to pid " + session.caller().pid() + ": " + methodName(req) + " " + rsp.getError()
+                    + " in " + nanos / 1_000_000 + " ms");
         if (!req.hasStart() && !req.hasCreateFromSpec())
             return rsp;
         if (failed == null)
@@ -57,6 +61,11 @@ public final class Api {
         else if (req.hasStart())
             stats.counter("containers_failed_start").incrementAndGet();
         return rsp;
+    }
+
+    private static String methodName(TContainerRequest req) {
+        var fields = req.getAllFields().keySet();
+        return fields.size() == 1 ? fields.iterator().next().getName() : "(no single method)";
     }
 
     private static ErrorCode errorCode(EError error) {

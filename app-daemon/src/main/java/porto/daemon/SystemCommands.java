@@ -58,7 +58,7 @@ final class SystemCommands {
         try (PortoClient client = PortoClient.connect(paths.socket())) {
             TContainerResponse rsp = client.request(req);
             if (rsp.getError() != porto.rpc.Rpc.EError.Success) {
-                System.err.println(rsp.getError() + ": " + rsp.getErrorMsg());
+                System.err.println(rsp.getError() + ":(" + rsp.getErrorMsg() + ")"); // upstream's form
                 return 1;
             }
             if (print)
