@@ -61,10 +61,15 @@ final class PortodProcess implements AutoCloseable {
 
     /** Starts a daemon with more environment (PORTO_CGROUP_VERSION=2, ...). */
     static PortodProcess start(Map<String, String> extraEnv) throws Exception {
+        return start(extraEnv, List.of());
+    }
+
+    /** Starts a daemon whose master runs under {@code prefix} (a command that ends by running its arguments). */
+    static PortodProcess start(Map<String, String> extraEnv, List<String> prefix) throws Exception {
         Prerequisites.check();
         PortodProcess p = new PortodProcess();
         p.env.putAll(extraEnv);
-        p.launch();
+        p.launch(prefix);
         return p;
     }
 
@@ -84,9 +89,10 @@ final class PortodProcess implements AutoCloseable {
         return runJava("porto.daemon.Portod", args);
     }
 
-    private void launch() throws Exception {
+    private void launch(List<String> prefix) throws Exception {
         Files.createDirectories(runDir);
-        List<String> cmd = new ArrayList<>(List.of(nativeBinary().toString(), "master",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(nativeBinary().toString(), "master",
                 "--socket", socket.toString(),
                 "--pidfile", env.get("PORTO_MASTER_PIDFILE"), "--daemon-pidfile", env.get("PORTO_PIDFILE"),
                 "--log", log.toString(), "--"));
