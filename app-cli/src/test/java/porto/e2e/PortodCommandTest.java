@@ -175,4 +175,32 @@ class PortodCommandTest {
             assertEquals(0, portod(p, "kill").code(), "kill of a stopped portod succeeds");
         }
     }
+
+    @Test
+    void daemonRunsInTheForegroundAndStdlogPrintsTheLogThere() throws Exception {
+        try (PortodProcess p = PortodProcess.unstarted()) {
+            PortodProcess.Run badTimeout = portod(p, "--timeout", "soon", "start");
+            assertEquals(1, badTimeout.code());
+            assertTrue(badTimeout.err().contains("--timeout"), badTimeout.err());
+
+            Path out = Files.createTempFile("portod-daemon", ".out");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(PortodProcess.java("porto.daemon.Portod", "--stdlog", "daemon"));
+                pb.environment().putAll(p.env());
+                pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+                Process daemon = pb.start();
+                p.waitUntilServing();
+                assertEquals("running\n", ok(p, "status").out());
+                String printed = Files.readString(out);
+                assertTrue(printed.contains("portod-master[") && printed.contains("starting, native helper"),
+                        "--stdlog: the master's and the daemon's log on standard output:\n" + printed);
+                assertFalse(Files.exists(p.log), "--stdlog writes no log file");
+                ok(p, "--timeout", "60", "stop");
+                assertTrue(daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "portod daemon returns after stop");
+                assertEquals(0, daemon.exitValue());
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        }
+    }
 }
