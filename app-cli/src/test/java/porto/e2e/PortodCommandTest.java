@@ -125,6 +125,7 @@ class PortodCommandTest {
                 ok(p, "unfreeze");
                 String thawed = runAsNobodyOwner(p, "thawed-box", portoctl);
                 assertFalse(thawed.contains("PortoFrozen"), thawed);
+                assertTrue(thawed.contains("= 0") && thawed.contains("Permission"), "only root may use SetSystem: " + thawed);
             } finally {
                 PortodProcess.deleteTree(tools);
             }
@@ -138,11 +139,12 @@ class PortodCommandTest {
         }
     }
 
-    /** Runs "portoctl create NAME/child" in a container owned by nobody:porto (write access, not root); returns what it printed. */
+    /** Runs "portoctl create NAME/child" and a SetSystem in a container owned by nobody:porto (write access, not root); returns what it printed. */
     private static String runAsNobodyOwner(PortodProcess p, String name, String portoctl) throws Exception {
         try (PortoClient c = p.client()) {
             c.create(name);
-            c.setProperty(name, "command", "sh -c '" + portoctl + " create " + name + "/child 2>&1; echo \"= $?\"'");
+            c.setProperty(name, "command", "sh -c '" + portoctl + " create " + name + "/child 2>&1; echo \"= $?\"; "
+                    + portoctl + " raw \"SetSystem { verbose: true }\" 2>&1'");
             c.setProperty(name, "env", "PORTO_SOCKET=" + p.socket);
             c.setProperty(name, "owner_user", "nobody");
             c.setProperty(name, "owner_group", "porto");
