@@ -54,9 +54,10 @@ public final class Api {
         if (Log.isVerbose()) // after the answer is made: whatever the request set up is in place
             Log.verbose("answer to pid " + session.caller().pid() + ": " + methodName(req) + " " + rsp.getError()
                     + " in " + nanos / 1_000_000 + " ms");
-        if (!req.hasStart() && !req.hasCreateFromSpec())
-            return rsp;
-        if (failed == null)
+        if (req.hasCreateFromSpec() && failed == null)
+            stats.counter("containers_created").incrementAndGet();
+        boolean starts = req.hasStart() || (req.hasCreateFromSpec() && req.getCreateFromSpec().getStart());
+        if (starts && failed == null)
             stats.counter("containers_started").incrementAndGet();
         else if (req.hasStart())
             stats.counter("containers_failed_start").incrementAndGet();
