@@ -62,7 +62,7 @@ static int listen_fd = -1, rep_fd = -1, ack_fd = -1;
 static pid_t daemon_pid = -1;
 static long long started_at, restart_at, kill_at; /* monotonic ms, 0 = unset */
 static long long restart_delay = MIN_DELAY_MS;
-static bool stopping, reloading;
+static bool stopping, reloading, norespawn;
 
 static long long heartbeat_ms = DEFAULT_HEARTBEAT_MS; /* unanswered this long: hung */
 static long long ping_due_at; /* when the next ping is sent, 0 = none planned */
@@ -353,8 +353,8 @@ static void daemon_exited(int status)
 	ack_fd = rep_fd = daemon_pid = -1;
 	kill_at = ping_token = ping_due_at = 0;
 	ping_unwritten = false;
-	if (stopping)
-		shutdown_master();
+	if (stopping || (norespawn && !reloading))
+		shutdown_master(); /* --norespawn: a daemon that exits on its own ends the master too */
 	restart_at = now_ms();
 	if (reloading || restart_at - started_at >= STABLE_MS) {
 		restart_delay = MIN_DELAY_MS;
@@ -531,8 +531,15 @@ static void handle_signal(int sig)
 		stop_daemon(sig == SIGINT ? SIGINT : SIGTERM); /* SIGINT: full stop */
 	} else if (sig == SIGUSR2 && !stopping) {
 		upgrade_master();
-	} else if (sig == SIGUSR1) {
-		logmsg("daemon %d, %zu pending exits", daemon_pid, npend);
+	} else if (sig == SIGUSR1) { /* portod reopenlog: after a rotation */
+		int fd = log_path ? open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : -1;
+		if (fd >= 0 && (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0))
+			logmsg("cannot reopen %s: %m", log_path);
+		if (fd >= 0)
+			close(fd);
+		if (daemon_pid > 0)
+			kill(daemon_pid, SIGUSR1);
+		logmsg("log reopened; daemon %d, %zu pending exits", daemon_pid, npend);
 		for (size_t i = 0; i < npend; i++)
 			logmsg("  pid %d status %d start %llu %s", pend[i].pid, pend[i].status,
 			       pend[i].start, pend[i].sent ? "sent" : "unsent");
@@ -579,6 +586,7 @@ int master_main(int argc, char **argv)
 		const char **opt = NULL;
 		if (!strcmp(argv[i], "--")) daemon_argv = argv + i + 1;
 		else if (!strcmp(argv[i], "--daemonize")) detach = true;
+		else if (!strcmp(argv[i], "--norespawn")) norespawn = true;
 		else if (!strcmp(argv[i], "--socket")) opt = &sock_path;
 		else if (!strcmp(argv[i], "--socket-group")) opt = &sock_group;
 		else if (!strcmp(argv[i], "--pidfile")) opt = &pidfile;
@@ -600,7 +608,7 @@ int master_main(int argc, char **argv)
 	}
 	if (bad || !sock_path || !pidfile || !daemon_pidfile || !daemon_argv || !daemon_argv[0]) {
 		fprintf(stderr, "usage: portod-native master --socket PATH [--socket-group NAME] --pidfile PATH\n"
-				"  --daemon-pidfile PATH [--log PATH] [--daemonize] [--heartbeat-timeout MS]\n"
+				"  --daemon-pidfile PATH [--log PATH] [--daemonize] [--heartbeat-timeout MS] [--norespawn]\n"
 				"  -- DAEMON ARGV...\n");
 		return 2;
 	}

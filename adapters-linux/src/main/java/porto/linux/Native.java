@@ -132,6 +132,23 @@ final class Native {
         }
     }
 
+    private static final class Mount {
+        static final MethodHandle H = function("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    }
+
+    /** mount(2) of a filesystem with string data; 0 or -errno. */
+    static int mount(String source, String target, String type, long flags, String data) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) Mount.H.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(type), flags, arena.allocateFrom(data));
+            return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** sched_setscheduler(2) with one priority; 0 or -errno. */
     static int schedSetscheduler(int pid, int policy, int priority) {
         try (Arena arena = Arena.ofConfined()) {

@@ -82,12 +82,25 @@ final class RunCommands extends CommandGroup {
                     .append(event.state()).append('\t').append(event.name());
             if (!event.label().isEmpty()) {
                 line.append('\t').append(event.label()).append(" = ").append(event.value());
+            } else if (event.state().equals("dead")) {
+                String exitCode = exitCodeOf(event.name());
+                if (exitCode != null)
+                    line.append('\t').append("exit_code = ").append(exitCode);
             }
             io.println(line.toString());
             io.flush();
             if (event.state().equals("timeout") || targetState != null) {
                 return EXIT_SUCCESS;
             }
+        }
+    }
+
+    /** A dead container's exit_code, read after its event; null when it is gone already. */
+    private String exitCodeOf(String name) {
+        try {
+            return client().getProperty(name, "exit_code");
+        } catch (PortoClientException e) {
+            return null;
         }
     }
 

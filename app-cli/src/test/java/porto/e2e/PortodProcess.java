@@ -61,16 +61,38 @@ final class PortodProcess implements AutoCloseable {
 
     /** Starts a daemon with more environment (PORTO_CGROUP_VERSION=2, ...). */
     static PortodProcess start(Map<String, String> extraEnv) throws Exception {
+        return start(extraEnv, List.of());
+    }
+
+    /** Starts a daemon whose master runs under {@code prefix} (a command that ends by running its arguments). */
+    static PortodProcess start(Map<String, String> extraEnv, List<String> prefix) throws Exception {
         Prerequisites.check();
         PortodProcess p = new PortodProcess();
         p.env.putAll(extraEnv);
-        p.launch();
+        p.launch(prefix);
         return p;
     }
 
-    private void launch() throws Exception {
+    /**
+     * The paths and environment of a daemon that is not started: for tests that start it through
+     * the portod command ({@link #portodCommand}). Closing it stops whatever master its pid file names.
+     */
+    static PortodProcess unstarted() throws Exception {
+        Prerequisites.check();
+        PortodProcess p = new PortodProcess();
+        Files.createDirectories(p.runDir);
+        return p;
+    }
+
+    /** Runs this build's portod command (porto.daemon.Portod) with this daemon's environment. */
+    Run portodCommand(String... args) throws Exception {
+        return runJava("porto.daemon.Portod", args);
+    }
+
+    private void launch(List<String> prefix) throws Exception {
         Files.createDirectories(runDir);
-        List<String> cmd = new ArrayList<>(List.of(nativeBinary().toString(), "master",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(nativeBinary().toString(), "master",
                 "--socket", socket.toString(),
                 "--pidfile", env.get("PORTO_MASTER_PIDFILE"), "--daemon-pidfile", env.get("PORTO_PIDFILE"),
                 "--log", log.toString(), "--"));
@@ -155,7 +177,11 @@ final class PortodProcess implements AutoCloseable {
 
     /** Runs portoctl from this build against this daemon, as a separate process. */
     Run portoctl(String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(java("porto.cli.Portoctl", args));
+        return runJava("porto.cli.Portoctl", args);
+    }
+
+    private Run runJava(String mainClass, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java(mainClass, args));
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Path out = Files.createTempFile("portoctl", ".out");
@@ -166,7 +192,7 @@ final class PortodProcess implements AutoCloseable {
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("portoctl " + String.join(" ", args) + " hangs");
+                throw new IllegalStateException(mainClass + " " + String.join(" ", args) + " hangs");
             }
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         } finally {
@@ -195,6 +221,23 @@ final class PortodProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (master == null) { // started by the portod command, if at all
+            long pid = 0;
+            try {
+                pid = Long.parseLong(Files.readString(Path.of(env.get("PORTO_MASTER_PIDFILE"))).trim());
+            } catch (IOException | NumberFormatException e) {
+                // not running
+            }
+            ProcessHandle h = pid > 0 ? ProcessHandle.of(pid).orElse(null) : null;
+            if (h != null) {
+                signal(pid, "INT");
+                try {
+                    h.onExit().get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    signal(pid, "KILL");
+                }
+            }
+        }
         if (master != null && master.isAlive()) {
             signal(master.pid(), "INT");
             if (!master.waitFor(60, TimeUnit.SECONDS)) {

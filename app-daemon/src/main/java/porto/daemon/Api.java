@@ -26,10 +26,12 @@ import porto.rpc.Rpc.TVersionResponse;
 /** Turns one request into calls on the domain and one response. */
 public final class Api {
     private final ContainerService service;
+    private final DaemonStats stats;
 
     @Inject
-    public Api(ContainerService service) {
+    public Api(ContainerService service, DaemonStats stats) {
         this.service = service;
+        this.stats = stats;
     }
 
     /** What a connection must remember from a request: weak containers and async waits. */
@@ -44,7 +46,47 @@ public final class Api {
     }
 
     TContainerResponse handle(TContainerRequest req, Session session) {
+        long started = System.nanoTime();
+        TContainerResponse rsp = answer(req, session);
+        ErrorCode failed = rsp.getError() == EError.Success ? null : errorCode(rsp.getError());
+        long nanos = System.nanoTime() - started;
+        stats.request(failed, nanos, req.hasCreateFromSpec() || req.hasUpdateFromSpec());
+        if (Log.isVerbose()) // after the answer is made: whatever the request set up is in place
+            Log.verbose("answer to pid " + session.caller().pid() + ": " + methodName(req) + " " + rsp.getError()
+                    + " in " + nanos / 1_000_000 + " ms");
+        if (req.hasCreateFromSpec() && failed == null)
+            stats.counter("containers_created").incrementAndGet();
+        boolean starts = req.hasStart() || (req.hasCreateFromSpec() && req.getCreateFromSpec().getStart());
+        if (starts && failed == null)
+            stats.counter("containers_started").incrementAndGet();
+        else if (req.hasStart())
+            stats.counter("containers_failed_start").incrementAndGet();
+        return rsp;
+    }
+
+    private static String methodName(TContainerRequest req) {
+        var fields = req.getAllFields().keySet();
+        return fields.size() == 1 ? fields.iterator().next().getName() : "(no single method)";
+    }
+
+    private static ErrorCode errorCode(EError error) {
+        for (ErrorCode c : ErrorCode.values())
+            if (c.number() == error.getNumber())
+                return c;
+        return ErrorCode.Unknown;
+    }
+
+    /** Requests that change nothing: allowed while the daemon is frozen, as upstream's read-only set. */
+    static boolean readOnly(TContainerRequest req) {
+        return req.hasVersion() || req.hasList() || req.hasGet() || req.hasGetData() || req.hasGetProperty()
+                || req.hasDataList() || req.hasPropertyList() || req.hasWait() || req.hasAsyncWait()
+                || req.hasStopAsyncWait() || req.hasGetSystem();
+    }
+
+    private TContainerResponse answer(TContainerRequest req, Session session) {
         TContainerResponse.Builder rsp = TContainerResponse.newBuilder();
+        if (Log.isVerbose())
+            Log.verbose("request from pid " + session.caller().pid() + ": " + req.toString().replace('\n', ' '));
         try {
             FieldDescriptor method = method(req);
             Message body = (Message) req.getField(method);
@@ -55,6 +97,10 @@ public final class Api {
                         + String.join(", ", body.findInitializationErrors()));
             // Who the client is may change between requests (its container's enable_porto, owner).
             ClientScope scope = service.scope(session.caller());
+            // Frozen: only root may change anything (a client in a container acts as its owner).
+            if (stats.frozen() && !readOnly(req) && !scope.caller().isRoot())
+                return TContainerResponse.newBuilder().setError(EError.PortoFrozen)
+                        .setErrorMsg("portod is frozen: only root may change anything").build();
             dispatch(req, session, scope, rsp);
             rsp.setError(EError.Success);
         } catch (PortoException e) {
@@ -83,11 +129,20 @@ public final class Api {
     private void dispatch(TContainerRequest req, Session session, ClientScope scope, TContainerResponse.Builder rsp)
             throws PortoException {
         Caller who = scope.caller();
-        if (req.hasCreate()) {
+        if (req.hasGetSystem()) {
+            rsp.setGetSystem(SystemRequests.get(service, stats));
+        } else if (req.hasSetSystem()) {
+            SystemRequests.set(who, req.getSetSystem(), stats);
+            rsp.setSetSystem(porto.rpc.Rpc.TSetSystemResponse.getDefaultInstance());
+        } else if (req.hasClearStatistics()) {
+            SystemRequests.clear(req.getClearStatistics(), stats);
+        } else if (req.hasCreate()) {
             service.create(who, checkedName(scope, req.getCreate().getName()), false);
+            stats.counter("containers_created").incrementAndGet();
         } else if (req.hasCreateWeak()) {
             String name = checkedName(scope, req.getCreateWeak().getName());
             service.create(who, name, true);
+            stats.counter("containers_created").incrementAndGet();
             session.createdWeak(name);
         } else if (req.hasDestroy()) {
             service.destroy(who, scope.resolve(req.getDestroy().getName()));

@@ -13,6 +13,8 @@ public interface DaemonComponent {
 
     RpcServer server();
 
+    DaemonStats stats();
+
     @Component.Factory
     interface Factory {
         DaemonComponent create(@BindsInstance DaemonPaths paths);

@@ -10,6 +10,16 @@ import java.util.Map;
 public record DaemonPaths(Path socket, Path stateDir, String cgroupRoot, String placeRoot, Path nativeBinary,
                           Path log, Path masterPidFile, Path daemonPidFile) {
 
+    /** Present when the next daemon must discard the containers it restores ("portod --discard reload"). */
+    public Path discardMarker() {
+        return stateDir.resolveSibling("portod.discard");
+    }
+
+    /** How many daemons the running master has started, for GetSystem's porto_starts. */
+    public Path startsFile() {
+        return stateDir.resolveSibling("portod.starts");
+    }
+
     public static DaemonPaths fromEnvironment() {
         return from(System.getenv());
     }

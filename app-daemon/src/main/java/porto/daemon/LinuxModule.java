@@ -33,10 +33,12 @@ public final class LinuxModule {
     @Singleton
     static Cgroups cgroups(DaemonPaths paths) {
         CgroupMounts mounts = CgroupMounts.detect();
+        boolean forceV2 = "2".equals(System.getenv("PORTO_CGROUP_VERSION"));
+        if (!forceV2)
+            mounts = mounts.mountMissing(Log::info); // as upstream: the v1 controllers no hierarchy holds yet
         // PORTO_CGROUP_VERSION=2 uses the unified tree even where v1 holds the controllers (hybrid
         // hosts), with the controllers PORTO_CGROUP_V2_CONTROLLERS names (space-separated) if set:
         // a way to run the v2 adapter without changing what the host's cgroup2 root delegates.
-        boolean forceV2 = "2".equals(System.getenv("PORTO_CGROUP_VERSION"));
         if (mounts.useV1() && !forceV2) {
             Log.info("cgroup v1: " + mounts.v1().keySet());
             return new CgroupV1(mounts.v1(), paths.cgroupRoot());

@@ -1,51 +1,146 @@
 package porto.daemon;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import porto.domain.ContainerService;
-import porto.protocol.Framing;
 import porto.protocol.Release;
 import sun.misc.Signal;
 
 /**
- * The portod command: start, stop, restart, reload, status and version for operators; "serve" is
- * the daemon itself, which portod-native master runs and restarts.
+ * The portod command, with upstream's options, commands and exit codes (see {@link #usage}); "serve"
+ * is the daemon itself, which portod-native master runs and runs again on reload.
  */
 public final class Portod {
+    /** The options before the command. {@code timeoutSeconds} is -1 when not given. */
+    record Options(boolean stdlog, boolean verbose, boolean debug, boolean norespawn, boolean discard, long timeoutSeconds) {
+        /** Seconds to wait for a start, stop or reload: --timeout, else upstream's default of 300. */
+        long timeoutOr300() {
+            return timeoutSeconds >= 0 ? timeoutSeconds : 300;
+        }
+    }
+
     private Portod() {}
 
     public static void main(String[] args) throws Exception {
-        String command = args.length == 0 ? "help" : args[0];
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws Exception {
+        boolean stdlog = false, verbose = false, debug = false, norespawn = false, discard = false;
+        long timeout = -1;
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-"); i++) {
+            switch (args[i]) {
+                case "-v", "--version" -> {
+                    return PortodControl.version(DaemonPaths.fromEnvironment());
+                }
+                case "-h", "--help" -> {
+                    usage();
+                    return 0;
+                }
+                case "--stdlog" -> stdlog = true;
+                case "--verbose" -> verbose = true;
+                case "--debug" -> verbose = debug = true;
+                case "--norespawn" -> norespawn = true;
+                case "--discard" -> discard = true;
+                case "--timeout" -> {
+                    try {
+                        timeout = Long.parseLong(args[++i]);
+                    } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+                        System.err.println("--timeout needs a number of seconds");
+                        return 1;
+                    }
+                }
+                default -> {
+                    System.err.println("Unknown option: " + args[i]);
+                    usage();
+                    return 1;
+                }
+            }
+        }
+        Options options = new Options(stdlog, verbose, debug, norespawn, discard, timeout);
+        String command = i < args.length ? args[i] : "";
+        List<String> rest = Arrays.asList(args).subList(Math.min(i + 1, args.length), args.length);
         DaemonPaths paths = DaemonPaths.fromEnvironment();
-        int code = switch (command) {
+        PortodControl control = new PortodControl(paths, options);
+        return switch (command) {
             case "serve" -> serve(paths);
-            case "start" -> start(paths);
-            case "stop" -> stop(paths, "INT");
-            case "shutdown" -> stop(paths, "TERM");
-            case "restart" -> stop(paths, "INT") == 0 ? start(paths) : 1;
-            case "reload" -> reload(paths);
-            case "upgrade" -> upgrade(paths);
-            case "status" -> status(paths);
-            case "version", "-v", "--version" -> {
-                System.out.println("portod " + Release.TAG + " " + Release.REVISION);
+            case "", "daemon" -> control.foreground();
+            case "status" -> control.status();
+            case "start" -> control.start();
+            case "stop" -> control.stop("INT");
+            case "shutdown" -> control.stop("TERM");
+            case "kill" -> control.kill();
+            case "restart" -> {
+                control.stop("INT");
+                yield control.start();
+            }
+            case "reload" -> control.reload();
+            case "upgrade" -> control.upgrade();
+            case "reopenlog" -> control.reopenLog();
+            case "dump" -> SystemCommands.dump(paths);
+            case "get" -> SystemCommands.get(paths);
+            case "set" -> SystemCommands.set(paths, rest);
+            case "clearstat" -> SystemCommands.clearStatistics(paths, rest);
+            case "freeze" -> SystemCommands.set(paths, List.of("frozen", "true"));
+            case "unfreeze" -> SystemCommands.set(paths, List.of("frozen", "false"));
+            case "core" -> {
+                System.err.println("portod core: forwarding core dumps is not supported by this portod");
+                yield 1;
+            }
+            case "help" -> {
+                usage();
                 yield 0;
             }
+            case "version" -> PortodControl.version(paths);
             default -> {
-                System.err.println("usage: portod start|stop|restart|reload|upgrade|shutdown|status|version");
-                System.err.println("  stop      stop the daemon and every container (containers are discarded)");
-                System.err.println("  shutdown  stop the daemon only; containers keep running for the next start");
-                System.err.println("  reload    restart the daemon in place; containers keep running");
-                System.err.println("  upgrade   re-execute the master and the daemon from the installed binaries; containers keep running");
-                yield command.equals("help") || command.equals("-h") || command.equals("--help") ? 0 : 2;
+                System.err.println("Unknown command: " + command);
+                usage();
+                yield 1;
             }
         };
-        System.exit(code);
+    }
+
+    static void usage() {
+        System.out.print("""
+
+                Usage: portod [options...] <command> [arguments...]
+
+                Options:
+                  -h | --help      show this help
+                  -v | --version   show the version of this portod and of the running one
+                  --stdlog         log to standard output instead of the log file
+                  --norespawn      the master exits when the daemon does, instead of starting it again
+                  --verbose        log every request
+                  --debug          log every request, and more
+                  --discard        the daemon started next discards the saved containers
+                  --timeout N      wait at most N seconds for start, stop, reload (default 300)
+
+                Commands:
+                  status           say whether portod is running, stopped or unknown
+                  daemon           run portod in the foreground (the default)
+                  start            start portod in the background
+                  stop             stop portod and every container
+                  shutdown         stop portod only; containers keep running for the next start
+                  kill             kill portod at once
+                  restart          stop, then start
+                  reload           run a new daemon in place; containers keep running
+                  reopenlog        open the log file again (after it was rotated)
+                  upgrade          re-execute the master and the daemon from the installed files
+                  dump             show the saved state of every container
+                  get              show the daemon's settings and statistics
+                  set <key> <val>  change a daemon setting (frozen, verbose, debug)
+                  clearstat [stat] reset one statistic, or all
+                  freeze           refuse changes from everyone but root
+                  unfreeze         accept changes again
+                  core             (not supported: forward a core dump)
+                  help             show this help
+                  version          show the version
+
+                """);
     }
 
     /** The daemon: restore, take exits, serve until a signal. */
@@ -54,6 +149,7 @@ public final class Portod {
         long t0 = System.nanoTime();
         DaemonComponent component = DaggerDaemonComponent.factory().create(paths);
         ContainerService service = component.service();
+        component.stats().countStart(paths.startsFile());
         long wired = System.nanoTime();
         Files.createDirectories(Path.of(paths.placeRoot()));
         service.start();
@@ -62,6 +158,10 @@ public final class Portod {
         long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
         Log.info("restored " + service.count() + " containers in " + (System.nanoTime() - wired) / 1_000_000 + " ms (wiring "
                 + (wired - t0) / 1_000_000 + " ms, " + (System.currentTimeMillis() - jvmStart) + " ms since the JVM started)");
+        if (Files.deleteIfExists(paths.discardMarker())) {
+            Log.info("--discard: stopping and destroying every restored container");
+            service.discardAll();
+        }
         // SIGTERM: leave containers running for the next daemon. SIGINT: a full stop that discards them.
         Signal.handle(new Signal("TERM"), s -> {
             Log.info("SIGTERM: exiting, containers keep running");
@@ -74,143 +174,12 @@ public final class Portod {
             service.discardAll();
             porto.linux.LinuxProcesses.exitNow(0);
         });
+        // The master reopens its log on SIGUSR1 and passes the signal on; our lines follow it.
+        Signal.handle(new Signal("USR1"), s -> {
+            if (System.getenv("PORTOD_STDLOG") == null)
+                Log.reopen(paths.log());
+        });
         component.server().serve(RpcServer.inheritedSocket());
         return 0;
-    }
-
-    static int start(DaemonPaths paths) throws IOException, InterruptedException {
-        if (masterPid(paths) > 0) {
-            System.err.println("portod is already running (master pid " + masterPid(paths) + ")");
-            return 0;
-        }
-        Files.createDirectories(paths.log().getParent());
-        List<String> cmd = new ArrayList<>(List.of(paths.nativeBinary().toString(), "master", "--daemonize",
-                "--socket", paths.socket().toString(), "--socket-group", "porto",
-                "--pidfile", paths.masterPidFile().toString(), "--daemon-pidfile", paths.daemonPidFile().toString(),
-                "--log", paths.log().toString(), "--"));
-        cmd.addAll(daemonCommand());
-        Process master = new ProcessBuilder(cmd).inheritIO().start();
-        int rc = master.waitFor();
-        if (rc != 0)
-            return rc;
-        for (int i = 0; i < 300; i++) {
-            if (answers(paths.socket()))
-                return 0;
-            Thread.sleep(20);
-        }
-        System.err.println("portod did not answer on " + paths.socket() + "; see " + paths.log());
-        return 1;
-    }
-
-    /**
-     * The command the master runs (and runs again on reload): the installed wrapper when there is
-     * one, so that an upgrade takes effect on reload, else this same JVM with its options.
-     */
-    static List<String> daemonCommand() {
-        String wrapper = System.getenv("PORTOD_COMMAND");
-        if (wrapper != null && !wrapper.isEmpty())
-            return List.of(wrapper, "serve");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String opt : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (!opt.startsWith("-XX:AOTCache") && !opt.startsWith("-agentlib") && !opt.startsWith("-javaagent"))
-                cmd.add(opt);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Portod.class.getName());
-        cmd.add("serve");
-        return cmd;
-    }
-
-    static int stop(DaemonPaths paths, String signal) throws IOException, InterruptedException {
-        long pid = masterPid(paths);
-        if (pid <= 0) {
-            System.err.println("portod is not running");
-            return 0;
-        }
-        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
-        for (int i = 0; i < 1500 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++)
-            Thread.sleep(20);
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? 1 : 0;
-    }
-
-    static int reload(DaemonPaths paths) throws IOException, InterruptedException {
-        long pid = masterPid(paths);
-        if (pid <= 0) {
-            System.err.println("portod is not running");
-            return 1;
-        }
-        long old = readPid(paths.daemonPidFile());
-        new ProcessBuilder("kill", "-HUP", Long.toString(pid)).inheritIO().start().waitFor();
-        for (int i = 0; i < 1500; i++) {
-            long now = readPid(paths.daemonPidFile());
-            if (now > 0 && now != old && answers(paths.socket()))
-                return 0;
-            Thread.sleep(10);
-        }
-        return 1;
-    }
-
-    /** Re-executes the master in place (SIGUSR2), then reloads the daemon: both run the new code. */
-    static int upgrade(DaemonPaths paths) throws IOException, InterruptedException {
-        long pid = masterPid(paths);
-        if (pid <= 0) {
-            System.err.println("portod is not running");
-            return 1;
-        }
-        Path exe = Path.of("/proc", Long.toString(pid), "exe");
-        new ProcessBuilder("kill", "-USR2", Long.toString(pid)).inheritIO().start().waitFor();
-        for (int i = 0; i < 500 && runsReplacedBinary(exe); i++)
-            Thread.sleep(10);
-        if (masterPid(paths) != pid) {
-            System.err.println("the master did not survive its upgrade; see " + paths.log());
-            return 1;
-        }
-        return reload(paths);
-    }
-
-    private static boolean runsReplacedBinary(Path exe) {
-        try {
-            return Files.readSymbolicLink(exe).toString().endsWith(" (deleted)");
-        } catch (IOException e) {
-            return true; // mid-exec, or gone: look again
-        }
-    }
-
-    static int status(DaemonPaths paths) {
-        if (masterPid(paths) > 0 && answers(paths.socket())) {
-            System.out.println("running");
-            return 0;
-        }
-        System.out.println("stopped");
-        return 1;
-    }
-
-    /** The master's pid when it runs, else 0. */
-    static long masterPid(DaemonPaths paths) {
-        long pid = readPid(paths.masterPidFile());
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? pid : 0;
-    }
-
-    static long readPid(Path file) {
-        try {
-            return Long.parseLong(Files.readString(file).trim());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /** True when something accepts a version request on the socket. */
-    static boolean answers(Path socket) {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            var req = porto.rpc.Rpc.TContainerRequest.newBuilder().setVersion(porto.rpc.Rpc.TVersionRequest.getDefaultInstance()).build();
-            var out = java.nio.channels.Channels.newOutputStream(ch);
-            Framing.write(out, req.toByteArray());
-            byte[] frame = Framing.read(java.nio.channels.Channels.newInputStream(ch), ClientSession.MAX_FRAME);
-            return frame != null && porto.rpc.Rpc.TContainerResponse.parseFrom(frame).hasVersion();
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

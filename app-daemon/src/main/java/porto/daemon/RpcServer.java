@@ -14,12 +14,15 @@ import porto.linux.PeerCredentials;
 public final class RpcServer {
     private final Api api;
     private final ContainerService service;
-    private final AtomicLong clients = new AtomicLong();
+    private final AtomicLong clients;
+    private final AtomicLong connected;
 
     @Inject
-    RpcServer(Api api, ContainerService service) {
+    RpcServer(Api api, ContainerService service, DaemonStats stats) {
         this.api = api;
         this.service = service;
+        this.clients = stats.counter("clients");
+        this.connected = stats.counter("clients_connected");
     }
 
     /** The listening socket inherited on standard input from portod-native master. */
@@ -52,6 +55,7 @@ public final class RpcServer {
                 continue;
             }
             clients.incrementAndGet();
+            connected.incrementAndGet();
             Thread.ofVirtual().name("porto-client-" + caller.pid()).start(() -> {
                 try {
                     new ClientSession(client, caller, api, service).serve();
