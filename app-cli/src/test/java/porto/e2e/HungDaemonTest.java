@@ -65,9 +65,9 @@ class HungDaemonTest {
             portod.awaitState("quick", "dead", Duration.ofSeconds(30));
             c.destroy("quick");
         }
-        // SIGUSR1 makes the master log what it still holds; the acknowledged exit is gone from it.
+        // SIGUSR1 (reopenlog) also makes the master log what it still holds; the acknowledged exit is gone from it.
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String want = ": daemon " + portod.daemonPid() + ", 0 pending exits";
+        String want = "daemon " + portod.daemonPid() + ", 0 pending exits";
         while (!portod.logText().contains(want)) {
             assertTrue(System.nanoTime() < deadline, () -> "the exit stays unacknowledged; log:\n" + portod.logText());
             PortodProcess.signal(portod.masterPid(), "USR1");
