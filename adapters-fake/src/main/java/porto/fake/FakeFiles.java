@@ -2,12 +2,12 @@ package porto.fake;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import porto.ports.ContainerFiles;
 import porto.ports.ContainerFiles.FileFacts;
 import porto.ports.KernelException;
+import porto.ports.LaunchSpec;
 
 /**
  * Files and directories in memory. "/" always exists; creating a directory creates missing parents
@@ -17,6 +17,7 @@ public final class FakeFiles implements ContainerFiles {
     static final int ENOENT = 2;
     static final int EEXIST = 17;
     static final int EISDIR = 21;
+    static final int EACCES = 13;
 
     /** A directory ({@code data == null}) or a file, with its owner. */
     public record Entry(int uid, int gid, byte[] data) {
@@ -27,6 +28,7 @@ public final class FakeFiles implements ContainerFiles {
 
     private final Map<String, Entry> entries = new TreeMap<>();
     private final Map<String, FileFacts> devices = new TreeMap<>();
+    private final Map<String, Integer> modes = new TreeMap<>();
 
     FakeFiles() {
         entries.put("/", new Entry(0, 0, null));
@@ -113,7 +115,7 @@ public final class FakeFiles implements ContainerFiles {
         entries.put(path, new Entry(uid, gid, data.clone()));
     }
 
-    /** Files are 0660 and directories 0775 here; there are no symbolic links to escape through. */
+    /** Files are 0660 and directories 0775 here unless chmod-ed; there are no symbolic links to escape through. */
     @Override
     public synchronized FileFacts facts(String root, String path) {
         String full = inRoot(root, path);
@@ -124,21 +126,69 @@ public final class FakeFiles implements ContainerFiles {
         if (e == null)
             return null;
         return new FileFacts(e.isDirectory() ? FileFacts.Kind.DIRECTORY : FileFacts.Kind.REGULAR, e.uid(), e.gid(),
-                e.isDirectory() ? 0775 : 0660, 0, 0);
+                modes.getOrDefault(full, e.isDirectory() ? 0775 : 0660), 0, 0);
+    }
+
+    /** Changes the permission bits of a file or directory, as chmod(1) would. */
+    public synchronized void chmod(String path, int mode) {
+        modes.put(path, mode);
+    }
+
+    /**
+     * What the kernel's path walk does with {@code as}'s rights: every directory from "/" to the
+     * one holding {@code full} must let them search it. EACCES when one does not, ENOENT when one is missing.
+     */
+    private void walk(String full, LaunchSpec.Cred as) throws KernelException {
+        java.util.List<String> dirs = new java.util.ArrayList<>();
+        for (String p = parentOf(full); p != null; p = parentOf(p))
+            dirs.add(0, p);
+        for (String dir : dirs) {
+            FileFacts f = facts("/", dir);
+            if (f == null || f.kind() != FileFacts.Kind.DIRECTORY)
+                throw new KernelException(ENOENT, "No such file or directory: " + full);
+            if (as != null && !f.permits(as.uid(), as.groups(), 1))
+                throw new KernelException(EACCES, "Permission denied: " + full);
+        }
     }
 
     @Override
-    public synchronized long size(String root, String path) {
-        return size(inRoot(root, path));
+    public synchronized long size(String root, String path, LaunchSpec.Cred as) throws KernelException {
+        String full = inRoot(root, path);
+        try {
+            walk(full, as);
+        } catch (KernelException e) {
+            if (e.errno() == ENOENT)
+                return -1;
+            throw e;
+        }
+        FileFacts f = facts("/", full);
+        if (f != null && as != null && !f.permits(as.uid(), as.groups(), 4))
+            throw new KernelException(EACCES, "Permission denied: " + path);
+        return size(full);
     }
 
     @Override
-    public synchronized byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups)
+    public synchronized byte[] read(String root, String path, long offset, int length, LaunchSpec.Cred as)
             throws KernelException {
-        FileFacts f = facts(root, path);
-        if (f != null && !f.permits(uid, groups, 4))
-            throw new KernelException(13, "Permission denied: " + path);
-        return read(inRoot(root, path), offset, length);
+        String full = inRoot(root, path);
+        walk(full, as);
+        FileFacts f = facts("/", full);
+        if (f != null && as != null && !f.permits(as.uid(), as.groups(), 4))
+            throw new KernelException(EACCES, "Permission denied: " + path);
+        return read(full, offset, length);
+    }
+
+    @Override
+    public synchronized void checkAccess(String root, String path, Access want, LaunchSpec.Cred as) throws KernelException {
+        String full = inRoot(root, path);
+        walk(full, as);
+        FileFacts f = facts("/", full);
+        if (f == null && want == Access.READ)
+            throw new KernelException(ENOENT, "No such file or directory: " + path);
+        FileFacts target = f != null ? f : facts("/", parentOf(full));
+        int bits = f != null ? (want == Access.READ ? 4 : 2) : 3;
+        if (as != null && !target.permits(as.uid(), as.groups(), bits))
+            throw new KernelException(EACCES, "Permission denied: " + path);
     }
 
     /** A device node on the fake host, as mknod(1) would make it. */

@@ -144,6 +144,7 @@ final class LaunchPlanner {
             stored.add(workDir + "/" + path);
             return LaunchSpec.Stream.host(workDir + "/" + path);
         }
+        PathAccess.checkStream(s, c, name, path, caller); // again: the file system may have changed since it was set
         return LaunchSpec.Stream.inside(path);
     }
 
