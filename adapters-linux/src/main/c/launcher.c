@@ -50,6 +50,7 @@ static int ns_flags, want_proc, root_ro, no_new_privs, have_uid, have_gid, have_
 static const char *ns_names, *hostname, *root, *cwd, *oom_adj, *groups, *exec_host, *sched, *ioprio;
 static const char *stdio_path[3], *stdio_inside[3]; /* host paths; paths in the task's filesystem */
 static const char *client_cred; /* "<uid> <gid> <g1,g2,...>" or NULL for the daemon's rights */
+static const char *client_pid; /* "<pid> <starttime>": the client whose /proc/<pid>/fd/N streams are named */
 static long umask_val = -1;
 static unsigned long long uid, gid, caps_bound, caps_ambient;
 
@@ -137,6 +138,7 @@ static void parse_record(char *k)
 	else if (!strcmp(k, "stdout_inside")) stdio_inside[1] = v;
 	else if (!strcmp(k, "stderr_inside")) stdio_inside[2] = v;
 	else if (!strcmp(k, "client_cred")) client_cred = v;
+	else if (!strcmp(k, "client_pid")) client_pid = v;
 	else if (!strcmp(k, "exec_host")) exec_host = v;
 	else if (!strcmp(k, "cwd")) cwd = v;
 	else if (!strcmp(k, "umask")) umask_val = num(k, v, 8) & 07777;
@@ -643,6 +645,35 @@ static pid_t only_child(int procfd)
 	return atoi(text);
 }
 
+/* A host stream "/proc/<pid>/fd/<n>" of the client, rewritten as "/proc/self/fd/<dir>/fd/<n>"
+ * where dir is /proc/<pid> opened before checking that pid's start time against the one recorded
+ * when the client connected: a process that reuses the pid later is not reached through dir. */
+static const char *client_stream(const char *path)
+{
+	static char rewritten[3][128];
+	static int dir = -1, used;
+	char prefix[64];
+	unsigned long long want, got;
+	int pid, n = 0;
+	size_t len;
+
+	if (!client_pid)
+		return path;
+	if (sscanf(client_pid, "%d %llu%n", &pid, &want, &n) != 2 || client_pid[n] || pid <= 0)
+		fail(EINVAL, "spec: bad client_pid=%s", client_pid);
+	len = snprintf(prefix, sizeof(prefix), "/proc/%d/fd/", pid);
+	if (strncmp(path, prefix, len))
+		return path;
+	if (dir < 0) {
+		prefix[len - 4] = '\0'; /* "/proc/<pid>" */
+		TRY(dir = open(prefix, O_PATH | O_DIRECTORY | O_CLOEXEC), "open(%s)", prefix);
+		if (read_starttime(-1, pid, &got) < 0 || got != want)
+			fail(ESRCH, "client process %d is gone (its pid may name another process now)", pid);
+	}
+	snprintf(rewritten[used % 3], sizeof(rewritten[0]), "/proc/self/fd/%d/fd/%s", dir, path + len);
+	return rewritten[used++ % 3];
+}
+
 int launch_main(int argc, char **argv)
 {
 	char buf[PATH_MAX + 300];
@@ -661,7 +692,7 @@ int launch_main(int argc, char **argv)
 	/* Host paths: open them before entering another container's namespaces,
 	 * and before its devices cgroup may deny them. */
 	for (int i = 0; i < 3; i++) {
-		const char *path = stdio_path[i] ? stdio_path[i] : "/dev/null";
+		const char *path = stdio_path[i] ? client_stream(stdio_path[i]) : "/dev/null";
 		if (!stdio_inside[i])
 			TRY(stdio_fd[i] = open_as_client(path, stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
 	}

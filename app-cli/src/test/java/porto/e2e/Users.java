@@ -33,7 +33,15 @@ final class Users {
     }
 
     static int uid(String user) throws Exception {
-        Process p = new ProcessBuilder("id", "-u", user).redirectErrorStream(true).start();
+        return id("-u", user);
+    }
+
+    static int gid(String user) throws Exception {
+        return id("-g", user);
+    }
+
+    private static int id(String option, String user) throws Exception {
+        Process p = new ProcessBuilder("id", option, user).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         p.waitFor();
         return Integer.parseInt(out);

@@ -115,9 +115,11 @@ public final class ContainerService {
      */
     public Caller identify(int pid, int uid, int gid) {
         String path = kernel.cgroups().containerPathOf(pid).orElse(null);
+        long startTime = kernel.processes().startTime(pid);
         lock.lock();
         try {
-            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path));
+            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path),
+                    startTime < 0 ? Caller.GONE : startTime);
         } finally {
             lock.unlock();
         }
