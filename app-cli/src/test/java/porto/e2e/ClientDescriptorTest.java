@@ -29,29 +29,7 @@ import porto.rpc.Rpc.TContainerResponse;
  * process, exec a setuid program, or exit and leave its pid to someone else.
  */
 class ClientDescriptorTest extends PortodTest {
-    private static final String CLIENT = """
-            import os, socket, sys
-            def send(s, body):
-                n, head = len(body), b''
-                while True:
-                    head += bytes([(n & 0x7f) | (0x80 if n > 0x7f else 0)])
-                    n >>= 7
-                    if not n: break
-                s.sendall(head + body)
-            def receive(s):
-                n, shift = 0, 0
-                while True:
-                    b = s.recv(1)[0]
-                    n |= (b & 0x7f) << shift
-                    shift += 7
-                    if not b & 0x80: break
-                body = b''
-                while len(body) < n: body += s.recv(n - len(body))
-                return body
-            def requests(s, frames):
-                for f in frames.split(','):
-                    send(s, bytes.fromhex(f))
-                    print(receive(s).hex(), flush=True)
+    private static final String CLIENT = PythonClient.PRELUDE + """
             mode, path = sys.argv[1], sys.argv[2]
             if mode == 'setuid':
                 # Connect, then exec a setuid-root program (this pid) that opens a secret as fd 3;
@@ -108,8 +86,7 @@ class ClientDescriptorTest extends PortodTest {
         scratch = Files.createTempDirectory("porto-clientfd-");
         Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
         script = scratch.resolve("client.py");
-        Files.writeString(script, CLIENT);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        PythonClient.write(script, CLIENT);
     }
 
     @AfterAll

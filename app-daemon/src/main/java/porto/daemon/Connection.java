@@ -28,7 +28,7 @@ import porto.rpc.Rpc.TContainerWaitResponse;
  * One client: requests are served in order on this connection's virtual thread; AsyncWait
  * reports are queued by the domain and written by a second thread, under the same write lock.
  */
-final class Connection implements Api.Session {
+final class Connection implements Api.Session, ClientLimits.Client {
     private final SocketChannel channel;
     /** The peer, then (once identified on this connection's thread) with its container. */
     private Caller caller;
@@ -42,12 +42,43 @@ final class Connection implements Api.Session {
     private volatile Events.Listener asyncListener;
     private Thread pusher;
     private OutputStream out;
+    private final ClientLimits limits;
+    /** The peer's own uid: root keeps room beyond the limits even when it acts as a container's owner. */
+    private final boolean superuser;
+    private volatile boolean busy;
+    private volatile long lastActivity = System.nanoTime();
 
-    Connection(SocketChannel channel, Caller caller, Api api, ContainerService service) {
+    Connection(SocketChannel channel, Caller caller, Api api, ContainerService service, ClientLimits limits) {
         this.channel = channel;
         this.caller = caller;
         this.api = api;
         this.service = service;
+        this.limits = limits;
+        this.superuser = caller.uid() == 0;
+    }
+
+    @Override
+    public String owner() {
+        return caller.inContainer() ? "container " + caller.container() : "user " + caller.uid();
+    }
+
+    @Override
+    public boolean busy() {
+        return busy;
+    }
+
+    @Override
+    public long lastActivity() {
+        return lastActivity;
+    }
+
+    @Override
+    public void drop() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 
     @Override
@@ -58,6 +89,11 @@ final class Connection implements Api.Session {
     void serve() {
         // Off the accept loop: finding the client's container takes the service lock.
         caller = service.identify(caller.pid(), caller.uid(), caller.gid());
+        String refusal = limits.admit(this, superuser);
+        if (refusal != null) {
+            refuse(refusal);
+            return;
+        }
         try (channel) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
             out = Channels.newOutputStream(channel);
@@ -65,6 +101,7 @@ final class Connection implements Api.Session {
                 byte[] frame = Frames.read(in);
                 if (frame == null)
                     break;
+                busy = true;
                 TContainerRequest req;
                 try {
                     req = TContainerRequest.parser().parsePartialFrom(frame);
@@ -74,13 +111,41 @@ final class Connection implements Api.Session {
                 }
                 TContainerResponse rsp = api.handle(req, this);
                 send(rsp);
+                lastActivity = System.nanoTime();
+                busy = false;
             }
         } catch (IOException e) {
             Log.info("client pid " + caller.pid() + ": " + e.getMessage() + "; closing");
         } catch (RuntimeException e) {
             Log.error("client pid " + caller.pid() + ": request handling broke; closing", e);
         } finally {
+            limits.leave(this);
             close();
+        }
+    }
+
+    /** How long a refused client has to send the request that is answered with the refusal. */
+    private static final long REFUSAL_WAIT_MS = 5_000;
+
+    /** Answers the client's first request with ResourceNotAvailable and closes the connection. */
+    private void refuse(String why) {
+        Log.info("client pid " + caller.pid() + " refused: " + why);
+        Thread closer = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(REFUSAL_WAIT_MS);
+                drop();
+            } catch (InterruptedException e) {
+                // answered in time
+            }
+        });
+        try (channel) {
+            if (Frames.read(new BufferedInputStream(Channels.newInputStream(channel))) != null)
+                Frames.write(Channels.newOutputStream(channel), TContainerResponse.newBuilder()
+                        .setError(EError.ResourceNotAvailable).setErrorMsg(why).build().toByteArray());
+        } catch (IOException e) {
+            // the client left, or sent nothing in time
+        } finally {
+            closer.interrupt();
         }
     }
 

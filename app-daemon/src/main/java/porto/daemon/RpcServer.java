@@ -15,6 +15,7 @@ public final class RpcServer {
     private final Api api;
     private final ContainerService service;
     private final AtomicLong clients = new AtomicLong();
+    private final ClientLimits limits = new ClientLimits(ClientLimits.Settings.from(System.getenv()));
 
     @Inject
     RpcServer(Api api, ContainerService service) {
@@ -54,7 +55,7 @@ public final class RpcServer {
             clients.incrementAndGet();
             Thread.ofVirtual().name("porto-client-" + caller.pid()).start(() -> {
                 try {
-                    new Connection(client, caller, api, service).serve();
+                    new Connection(client, caller, api, service, limits).serve();
                 } finally {
                     clients.decrementAndGet();
                 }
