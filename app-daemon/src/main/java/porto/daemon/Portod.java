@@ -72,6 +72,7 @@ public final class Portod {
             service.discardAll();
             porto.linux.LinuxProcesses.exitNow(0);
         });
+        HeapTrimmer.start();
         component.server().serve(RpcServer.inheritedSocket());
         return 0;
     }
