@@ -108,6 +108,20 @@ class PathsAsUserTest extends PortodTest {
     }
 
     @Test
+    void rootAndBindSourcesAreReachedAsTheUser() throws Exception {
+        Path inside = Files.createDirectories(shut.resolve("open-root"));
+        Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxrwxrwx"));
+        okAs(Users.ALICE, "create", "roots");
+        okAs(Users.ALICE, "set", "roots", "command", "true");
+        okAs(Users.ALICE, "set", "roots", "root", inside.toString());
+        refusedAs(Users.ALICE, "Permission", "start", "roots");
+        okAs(Users.ALICE, "set", "roots", "root", "/");
+        okAs(Users.ALICE, "set", "roots", "bind", inside + " /mnt ro");
+        refusedAs(Users.ALICE, "Permission", "start", "roots");
+        okAs(Users.ALICE, "destroy", "roots");
+    }
+
+    @Test
     void startChecksThePathAgain() throws Exception {
         Path open = Files.createDirectory(scratch.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));

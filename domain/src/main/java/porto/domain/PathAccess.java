@@ -49,6 +49,26 @@ final class PathAccess {
     }
 
     /**
+     * Refuses with Permission, saying {@code what} may not be done, unless {@code who} may do each
+     * of {@code wants} with {@code path} inside {@code root}, the whole path walked with their
+     * rights. A path that does not exist is left to the caller to report.
+     */
+    static void require(ContainerService s, String root, String path, Caller who, String what,
+                        ContainerFiles.Access... wants) throws PortoException {
+        LaunchSpec.Cred as = credentials(s, who);
+        if (as == null)
+            return;
+        try {
+            for (ContainerFiles.Access want : wants)
+                s.kernel.files().checkAccess(root, path, want, as);
+        } catch (KernelException e) {
+            if (refused(e))
+                throw new PortoException(ErrorCode.Permission, "user " + s.userName(who.uid()) + " may not " + what
+                        + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * The manual: setting a stream path "requires write permissions to the target" (read, for
      * stdin). Checked as {@code who} when the path is set and again at start, since the file system
      * may change in between. Only a refusal counts: a directory that does not exist yet may be made
