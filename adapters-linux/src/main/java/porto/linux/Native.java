@@ -240,6 +240,21 @@ final class Native {
         }
     }
 
+    private static final int SO_PEERPIDFD = 77;
+
+    /** SO_PEERPIDFD (Linux 6.5): a pidfd of the process that connected, or -errno. */
+    static int peerPidfd(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment pidfd = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
+            int rc = (int) Getsockopt.H.invokeExact(state, fd, SOL_SOCKET, SO_PEERPIDFD, pidfd, length);
+            return rc == 0 ? pidfd.get(ValueLayout.JAVA_INT, 0) : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** SO_PEERCRED of a connected UNIX socket: {pid, uid, gid}. */
     static int[] peerCredentials(int fd) {
         try (Arena arena = Arena.ofConfined()) {

@@ -88,7 +88,7 @@ final class Connection implements Api.Session, ClientLimits.Client {
 
     void serve() {
         // Off the accept loop: finding the client's container takes the service lock.
-        caller = service.identify(caller.pid(), caller.uid(), caller.gid());
+        caller = service.identify(caller.pid(), caller.uid(), caller.gid(), caller.startTime());
         String refusal = limits.admit(this, superuser);
         if (refusal != null) {
             refuse(refusal);

@@ -46,7 +46,8 @@ public final class RpcServer {
             Caller caller;
             try {
                 var cred = PeerCredentials.of(fd(client));
-                caller = new Caller(cred.pid(), cred.uid(), cred.gid());
+                caller = new Caller(cred.pid(), cred.uid(), cred.gid(), porto.domain.ContainerName.HOST,
+                        cred.startTime() < 0 ? Caller.GONE : cred.startTime());
             } catch (RuntimeException e) {
                 Log.error("cannot identify a client; dropping it", e);
                 client.close();

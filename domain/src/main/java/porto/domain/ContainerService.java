@@ -114,12 +114,16 @@ public final class ContainerService {
      * is the deepest container whose cgroup holds it (the host when none does).
      */
     public Caller identify(int pid, int uid, int gid) {
-        String path = kernel.cgroups().containerPathOf(pid).orElse(null);
         long startTime = kernel.processes().startTime(pid);
+        return identify(pid, uid, gid, startTime < 0 ? Caller.GONE : startTime);
+    }
+
+    /** As {@link #identify(int, int, int)}, with the start time of the client's process read at connect. */
+    public Caller identify(int pid, int uid, int gid, long startTime) {
+        String path = kernel.cgroups().containerPathOf(pid).orElse(null);
         lock.lock();
         try {
-            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path),
-                    startTime < 0 ? Caller.GONE : startTime);
+            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path), startTime);
         } finally {
             lock.unlock();
         }
