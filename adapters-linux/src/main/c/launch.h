@@ -37,6 +37,9 @@ struct spec {
 	bool want_proc, root_ro, no_new_privs;
 	bool has_client, has_uid, has_gid, has_groups, has_bound, has_ambient, has_umask, has_oom, has_sched, has_ioprio;
 	struct cred client; /* whose rights open the paths a client named */
+	bool has_client_pid; /* the client's own /proc/<pid>/fd/N streams are checked to be its */
+	pid_t client_pid;
+	unsigned long long client_start; /* the client's start time, recorded when it connected */
 	uid_t uid;
 	gid_t gid;
 	struct ids groups;

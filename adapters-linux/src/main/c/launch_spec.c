@@ -228,6 +228,20 @@ static void parse_client(const char *key, char *value)
 	spec.has_client = true;
 }
 
+/* "<pid> <starttime>": the client whose /proc/<pid>/fd/N streams the spec names */
+static void parse_client_pid(const char *key, char *value)
+{
+	char *f[3];
+
+	if (split(value, ' ', f, 2) != 2)
+		bad(key, value, "want PID STARTTIME");
+	spec.client_pid = (pid_t)parse_unsigned(key, f[0], 10, INT32_MAX);
+	spec.client_start = parse_unsigned(key, f[1], 10, UINT64_MAX);
+	if (spec.client_pid <= 0)
+		bad(key, value, "the pid must be positive");
+	spec.has_client_pid = true;
+}
+
 static void parse_hostname(const char *key, char *value)
 {
 	if (!*value || strlen(value) > 64) /* HOST_NAME_MAX */
@@ -268,6 +282,7 @@ static const struct key keys[] = {
 	{ .name = "stdout_inside", .kind = PATH, .out = &spec.stdio_inside[1] },
 	{ .name = "stderr_inside", .kind = PATH, .out = &spec.stdio_inside[2] },
 	{ .name = "client_cred", .kind = CUSTOM, .parse = parse_client },
+	{ .name = "client_pid", .kind = CUSTOM, .parse = parse_client_pid },
 	{ .name = "exec_host", .kind = PATH, .out = &spec.exec_host },
 	{ .name = "cwd", .kind = PATH, .out = &spec.cwd },
 	{ .name = "umask", .kind = OCTAL, .out = &spec.umask, .given = &spec.has_umask },

@@ -44,6 +44,34 @@ void fail(int err, const char *fmt, ...)
 	exit(1);
 }
 
+/*
+ * A stream "/proc/<client pid>/fd/N" is opened through the client's /proc directory, taken once
+ * and checked to belong to the process that connected (its start time): a process that reuses
+ * the pid later cannot be reached through it. Returns -1 for any other path.
+ */
+static int open_client_stream(const char *path, int flags)
+{
+	static int dir = -1;
+	char prefix[64];
+	unsigned long long start;
+	size_t len;
+	int fd;
+
+	if (!spec.has_client_pid)
+		return -1;
+	len = (size_t)snprintf(prefix, sizeof(prefix), "/proc/%d/fd/", spec.client_pid);
+	if (strncmp(path, prefix, len) || !path[len])
+		return -1;
+	if (dir < 0) {
+		prefix[len - 4] = '\0'; /* "/proc/<pid>" */
+		TRY(dir = open(prefix, O_PATH | O_DIRECTORY | O_CLOEXEC), "open(%s)", prefix);
+		if (read_starttime(-1, spec.client_pid, &start) < 0 || start != spec.client_start)
+			fail(ESRCH, "client process %d is gone (its pid may name another process now)", spec.client_pid);
+	}
+	TRY(fd = open_as_client_at(dir, path + len - 3, flags, 0660), "open(%s)", path); /* "fd/N" */
+	return fd;
+}
+
 /* Host paths: opened before another container's namespaces are entered and before its
  * devices cgroup may deny them. */
 static void open_host_streams(int stdio_fd[3])
@@ -52,7 +80,9 @@ static void open_host_streams(int stdio_fd[3])
 
 	for (int i = 0; i < 3; i++) {
 		const char *path = spec.stdio_path[i] ? spec.stdio_path[i] : "/dev/null";
-		if (!spec.stdio_inside[i])
+		if (spec.stdio_inside[i])
+			continue;
+		if ((stdio_fd[i] = open_client_stream(path, modes[i] | O_NOCTTY | O_CLOEXEC)) < 0)
 			TRY(stdio_fd[i] = open_as_client(path, modes[i] | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
 	}
 }

@@ -137,7 +137,7 @@ static int make_socket(void)
 		die("%s exists and is not a socket", sock_path);
 	unlink(sock_path); /* a stale socket from an earlier master */
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 128) < 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, SOMAXCONN) < 0 ||
 	    chmod(sock_path, 0666) < 0)
 		die("cannot listen on %s: %m", sock_path);
 	struct group *gr = sock_group ? getgrnam(sock_group) : NULL;

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import porto.ports.ContainerFiles;
 import porto.ports.ContainerFiles.FileFacts;
 import porto.ports.KernelException;
+import porto.ports.LaunchSpec;
 
 /**
  * Files, directories and symbolic links in memory, each with an owner and permission bits. "/"
@@ -168,24 +169,72 @@ public final class FakeFiles implements ContainerFiles {
                 e.mode(), 0, 0);
     }
 
-    @Override
-    public synchronized long size(String root, String path) {
-        String full = resolveInRoot(root, path);
-        Entry e = full == null ? null : entries.get(full);
-        return e == null || !e.isFile() ? -1 : e.data().length;
+    /**
+     * What the kernel's path walk does with {@code as}'s rights: every directory from "/" to the
+     * one holding {@code full} must let them search it. EACCES when one does not, ENOENT when one
+     * is missing. A null {@code as} is the daemon, which may go anywhere.
+     */
+    private void walk(String full, LaunchSpec.Cred as) throws KernelException {
+        List<String> dirs = new ArrayList<>();
+        for (String p = parentOf(full); p != null; p = parentOf(p))
+            dirs.add(0, p);
+        for (String dir : dirs) {
+            FileFacts f = facts("/", dir);
+            if (f == null || f.kind() != FileFacts.Kind.DIRECTORY)
+                throw new KernelException(ENOENT, "No such file or directory: " + full);
+            if (as != null && !f.permits(as.uid(), as.groups(), 1))
+                throw new KernelException(EACCES, "Permission denied: " + full);
+        }
     }
 
     @Override
-    public synchronized byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups)
+    public synchronized long size(String root, String path, LaunchSpec.Cred as) throws KernelException {
+        String full = resolveInRoot(root, path);
+        Entry e = full == null ? null : entries.get(full);
+        if (e == null || !e.isFile())
+            return -1;
+        walk(full, as);
+        FileFacts f = facts("/", full);
+        if (as != null && !f.permits(as.uid(), as.groups(), 4))
+            throw new KernelException(EACCES, "Permission denied: " + path);
+        return e.data().length;
+    }
+
+    @Override
+    public synchronized byte[] read(String root, String path, long offset, int length, LaunchSpec.Cred as)
             throws KernelException {
         FileFacts f = facts(root, path);
         if (f == null)
             throw new KernelException(ENOENT, "No such file or directory: " + path + " in " + root);
         if (f.kind() != FileFacts.Kind.REGULAR)
             throw new KernelException(EINVAL, path + " in " + root + " is not a regular file");
-        if (!f.permits(uid, groups, 4))
+        String full = resolveInRoot(root, path);
+        walk(full, as);
+        if (as != null && !f.permits(as.uid(), as.groups(), 4))
             throw new KernelException(EACCES, "Permission denied: " + path);
-        return slice(entries.get(resolveInRoot(root, path)), offset, length);
+        return slice(entries.get(full), offset, length);
+    }
+
+    @Override
+    public synchronized void checkAccess(String root, String path, Access want, LaunchSpec.Cred as) throws KernelException {
+        String full = resolveInRoot(root, path);
+        if (full == null)
+            throw new KernelException(ENOENT, "No such file or directory: " + path);
+        walk(full, as);
+        FileFacts f = facts("/", full);
+        if (f == null && want == Access.READ)
+            throw new KernelException(ENOENT, "No such file or directory: " + path);
+        FileFacts target = f != null ? f : facts("/", parentOf(full));
+        int bits = f != null ? (want == Access.READ ? 4 : 2) : 3;
+        if (as != null && !target.permits(as.uid(), as.groups(), bits))
+            throw new KernelException(EACCES, "Permission denied: " + path);
+    }
+
+    /** Changes the permission bits of a file or directory, as chmod(1) would. */
+    public synchronized void chmod(String path, int mode) {
+        Entry e = entries.get(path);
+        if (e != null)
+            entries.put(path, new Entry(e.uid(), e.gid(), e.data(), mode, e.link()));
     }
 
     // ---- what the host does to its files, for tests ----

@@ -76,6 +76,14 @@ public final class FakeProcesses implements Processes {
     }
 
     @Override
+    public long startTime(int pid) {
+        synchronized (lock) {
+            FakeProcess p = table.get(pid);
+            return p == null ? -1 : p.startTime;
+        }
+    }
+
+    @Override
     public boolean catchesSignal(int pid, int signal) {
         synchronized (lock) {
             FakeProcess p = table.get(pid);

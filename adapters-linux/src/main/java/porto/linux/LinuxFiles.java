@@ -12,10 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Set;
 import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
+import porto.ports.LaunchSpec;
 
 /**
  * Working directories and stored output. A container's task owns its working directory and may
@@ -325,13 +325,18 @@ public final class LinuxFiles implements ContainerFiles {
     }
 
     @Override
-    public long size(String root, String path) {
-        return RootedFiles.size(root, path);
+    public long size(String root, String path, LaunchSpec.Cred as) throws KernelException {
+        return RootedFiles.size(root, path, as);
     }
 
     @Override
-    public byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups) throws KernelException {
-        return RootedFiles.read(root, path, offset, length, uid, groups);
+    public byte[] read(String root, String path, long offset, int length, LaunchSpec.Cred as) throws KernelException {
+        return RootedFiles.read(root, path, offset, length, as);
+    }
+
+    @Override
+    public void checkAccess(String root, String path, Access want, LaunchSpec.Cred as) throws KernelException {
+        RootedFiles.checkAccess(root, path, want, as);
     }
 
     private static void chown(Path p, int uid, int gid) throws IOException {

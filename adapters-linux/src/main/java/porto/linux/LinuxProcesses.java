@@ -35,6 +35,12 @@ public final class LinuxProcesses implements Processes {
     }
 
     @Override
+    public long startTime(int pid) {
+        String stat = pid > 0 ? ProcStat.read(pid) : null;
+        return stat == null ? -1 : ProcStat.startTime(stat);
+    }
+
+    @Override
     public boolean catchesSignal(int pid, int signal) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {

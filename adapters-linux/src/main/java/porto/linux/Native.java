@@ -100,6 +100,42 @@ final class Native {
                 Linker.Option.firstVariadicArg(1));
     }
 
+    private static final class SyscallLongs {
+        static final MethodHandle H = function("syscall", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
+
+    /**
+     * A raw syscall with up to four word arguments (pointers as addresses); result or -errno. Raw,
+     * because glibc's setgroups() would change the groups of every thread, not just this one.
+     */
+    static long syscall(long number, long a, long b, long c, long d) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long rc = (long) SyscallLongs.H.invokeExact(state, number, a, b, c, d);
+            return rc >= 0 ? rc : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static final class Pread {
+        static final MethodHandle H = function("pread", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    }
+
+    /** pread(2) into {@code into} (native memory); bytes read or -errno. */
+    static long pread(int fd, MemorySegment into, long offset) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long rc = (long) Pread.H.invokeExact(state, fd, into, into.byteSize(), offset);
+            return rc >= 0 ? rc : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     private static final long SYS_OPENAT2 = 437;
 
     /** openat2(2) of {@code path} below {@code dirfd} with these RESOLVE_* flags; a descriptor or -errno. */
@@ -216,6 +252,21 @@ final class Native {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) Fallocate.H.invokeExact(state, fd, mode, offset, length);
             return rc == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static final int SO_PEERPIDFD = 77;
+
+    /** SO_PEERPIDFD (Linux 6.5): a pidfd of the process that connected, or -errno. */
+    static int peerPidfd(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment pidfd = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
+            int rc = (int) Getsockopt.H.invokeExact(state, fd, SOL_SOCKET, SO_PEERPIDFD, pidfd, length);
+            return rc == 0 ? pidfd.get(ValueLayout.JAVA_INT, 0) : -errno(state);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

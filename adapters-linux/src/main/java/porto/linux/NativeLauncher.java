@@ -88,6 +88,11 @@ public final class NativeLauncher implements TaskLauncher {
         LaunchSpec.Stream[] streams = {spec.stdio().in(), spec.stdio().out(), spec.stdio().err()};
         for (int i = 0; i < 3; i++)
             r.add(streams[i].inside() ? names[i] + "_inside" : names[i], streams[i].path());
+        for (LaunchSpec.Stream s : streams)
+            if (s.clientPid() > 0) { // every client descriptor is of the one client that starts
+                r.add("client_pid", s.clientPid() + " " + s.clientStartTime());
+                break;
+            }
         if (spec.hostProgram() != null)
             r.add("exec_host", spec.hostProgram());
 

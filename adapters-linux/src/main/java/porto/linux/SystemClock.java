@@ -1,18 +1,24 @@
 package porto.linux;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import porto.ports.Clock;
 
-/** The real clock; delayed work runs on one daemon thread. */
+/**
+ * The real clock; delayed work runs on one daemon thread. A cancelled task leaves the queue at
+ * once: an aging timer of a destroyed container must not be kept for its aging_time (a day).
+ */
 public final class SystemClock implements Clock {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "porto-timer");
         t.setDaemon(true);
         return t;
     });
+
+    public SystemClock() {
+        timer.setRemoveOnCancelPolicy(true);
+    }
 
     @Override
     public long nowMillis() {

@@ -11,35 +11,35 @@ class TaskRightsTest extends PortodTest {
 
     @Test
     void aTaskDoesNotStartInADirectoryItsUserCannotEnter() throws Exception {
-        LocalUsers.ensure(LocalUsers.ALICE);
+        Users.ensure();
         // /root is root's and 0700: alice may not enter it, so her task must not start there.
         String name = "alice-root-cwd";
         try {
-            PortodProcess.Run made = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "create", name);
+            PortodProcess.Run made = Users.portoctl(portod, Users.ALICE, "create", name);
             assertEquals(0, made.code(), made.err());
-            LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "set", name, "command", "/bin/pwd");
-            LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "set", name, "cwd", "/root");
-            PortodProcess.Run r = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "start", name);
+            Users.portoctl(portod, Users.ALICE, "set", name, "command", "/bin/pwd");
+            Users.portoctl(portod, Users.ALICE, "set", name, "cwd", "/root");
+            PortodProcess.Run r = Users.portoctl(portod, Users.ALICE, "start", name);
             assertNotEquals(0, r.code(), () -> "alice's task started in /root: " + r.out() + "\nlog:\n" + portod.logText());
             assertTrue(r.err().contains("Permission"), r.err());
             assertTrue(r.err().contains("chdir(/root)"), () -> "the message names the step: " + r.err());
             assertNotEquals("running", client.getProperty(name, "state"));
             assertEquals("13", client.getProperty(name, "start_errno"));
         } finally {
-            LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "destroy", name);
+            Users.portoctl(portod, Users.ALICE, "destroy", name);
         }
     }
 
     @Test
     void aTaskStartsInADirectoryItsUserCanEnter() throws Exception {
-        LocalUsers.ensure(LocalUsers.ALICE);
-        PortodProcess.Run r = LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "run", "alice-tmp-cwd", "command=/bin/pwd", "cwd=/tmp");
+        Users.ensure();
+        PortodProcess.Run r = Users.portoctl(portod, Users.ALICE, "run", "alice-tmp-cwd", "command=/bin/pwd", "cwd=/tmp");
         try {
             assertEquals(0, r.code(), () -> r.err() + "\nlog:\n" + portod.logText());
-            LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "wait", "alice-tmp-cwd");
+            Users.portoctl(portod, Users.ALICE, "wait", "alice-tmp-cwd");
             assertEquals("/tmp\n", client.getProperty("alice-tmp-cwd", "stdout"));
         } finally {
-            LocalUsers.portoctlAs(portod, LocalUsers.ALICE, "destroy", "alice-tmp-cwd");
+            Users.portoctl(portod, Users.ALICE, "destroy", "alice-tmp-cwd");
         }
     }
 }

@@ -168,11 +168,11 @@ public final class Api {
             }
         } else if (req.hasGetProperty()) {
             var g = req.getGetProperty();
-            String value = service.get(scope.resolve(g.getName()), g.getProperty());
+            String value = service.get(who, scope.resolve(g.getName()), g.getProperty());
             rsp.getGetPropertyBuilder().setValue(value);
         } else if (req.hasGetData()) {
             var g = req.getGetData();
-            String value = service.get(scope.resolve(g.getName()), g.getData());
+            String value = service.get(who, scope.resolve(g.getName()), g.getData());
             rsp.getGetDataBuilder().setValue(value);
         } else if (req.hasSetProperty()) {
             var s = req.getSetProperty();
@@ -227,7 +227,7 @@ public final class Api {
             }
         }
         Map<String, Map<String, ContainerService.Result>> values =
-                service.getMany(names.stream().filter(java.util.Objects::nonNull).toList(), g.getVariableList());
+                service.getMany(scope.caller(), names.stream().filter(java.util.Objects::nonNull).toList(), g.getVariableList());
         TContainerGetResponse.Builder out = rsp.getGetBuilder();
         for (int i = 0; i < names.size(); i++) {
             var one = out.addListBuilder().setName(g.getName(i));

@@ -29,7 +29,7 @@ import porto.rpc.Rpc.TContainerWaitResponse;
  * One client: requests are served in order on this connection's virtual thread; AsyncWait
  * reports are queued by the domain and written by a second thread, under the same write lock.
  */
-final class ClientSession implements Api.Session {
+final class ClientSession implements Api.Session, ClientLimits.Client {
     /** Larger requests are refused and their connection closed. */
     static final int MAX_FRAME = 32 << 20;
 
@@ -46,12 +46,43 @@ final class ClientSession implements Api.Session {
     private volatile Events.Listener asyncListener;
     private Thread pusher;
     private OutputStream out;
+    private final ClientLimits limits;
+    /** The peer's own uid: root keeps room beyond the limits even when it acts as a container's owner. */
+    private final boolean superuser;
+    private volatile boolean busy;
+    private volatile long lastActivity = System.nanoTime();
 
-    ClientSession(SocketChannel channel, Caller caller, Api api, ContainerService service) {
+    ClientSession(SocketChannel channel, Caller caller, Api api, ContainerService service, ClientLimits limits) {
         this.channel = channel;
         this.caller = caller;
         this.api = api;
         this.service = service;
+        this.limits = limits;
+        this.superuser = caller.uid() == 0;
+    }
+
+    @Override
+    public String owner() {
+        return caller.inContainer() ? "container " + caller.container() : "user " + caller.uid();
+    }
+
+    @Override
+    public boolean busy() {
+        return busy;
+    }
+
+    @Override
+    public long lastActivity() {
+        return lastActivity;
+    }
+
+    @Override
+    public void drop() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 
     @Override
@@ -61,7 +92,12 @@ final class ClientSession implements Api.Session {
 
     void serve() {
         // Off the accept loop: finding the client's container takes the service lock.
-        caller = service.identify(caller.pid(), caller.uid(), caller.gid());
+        caller = service.identify(caller.pid(), caller.uid(), caller.gid(), caller.startTime());
+        String refusal = limits.admit(this, superuser);
+        if (refusal != null) {
+            refuse(refusal);
+            return;
+        }
         try (channel) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
             out = Channels.newOutputStream(channel);
@@ -69,6 +105,7 @@ final class ClientSession implements Api.Session {
                 byte[] frame = Framing.read(in, MAX_FRAME);
                 if (frame == null)
                     break;
+                busy = true;
                 TContainerRequest req;
                 try {
                     req = TContainerRequest.parser().parsePartialFrom(frame);
@@ -78,13 +115,41 @@ final class ClientSession implements Api.Session {
                 }
                 TContainerResponse rsp = api.handle(req, this);
                 send(rsp);
+                lastActivity = System.nanoTime();
+                busy = false;
             }
         } catch (IOException e) {
             Log.info("client pid " + caller.pid() + ": " + e.getMessage() + "; closing");
         } catch (RuntimeException e) {
             Log.error("client pid " + caller.pid() + ": request handling broke; closing", e);
         } finally {
+            limits.leave(this);
             close();
+        }
+    }
+
+    /** How long a refused client has to send the request that is answered with the refusal. */
+    private static final long REFUSAL_WAIT_MS = 5_000;
+
+    /** Answers the client's first request with ResourceNotAvailable and closes the connection. */
+    private void refuse(String why) {
+        Log.info("client pid " + caller.pid() + " refused: " + why);
+        Thread closer = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(REFUSAL_WAIT_MS);
+                drop();
+            } catch (InterruptedException e) {
+                // answered in time
+            }
+        });
+        try (channel) {
+            if (Framing.read(new BufferedInputStream(Channels.newInputStream(channel)), MAX_FRAME) != null)
+                Framing.write(Channels.newOutputStream(channel), TContainerResponse.newBuilder()
+                        .setError(EError.ResourceNotAvailable).setErrorMsg(why).build().toByteArray());
+        } catch (IOException e) {
+            // the client left, or sent nothing in time
+        } finally {
+            closer.interrupt();
         }
     }
 

@@ -179,6 +179,7 @@ public final class Portod {
             if (System.getenv("PORTOD_STDLOG") == null)
                 Log.reopen(paths.log());
         });
+        HeapTrimmer.start();
         component.server().serve(RpcServer.inheritedSocket());
         return 0;
     }

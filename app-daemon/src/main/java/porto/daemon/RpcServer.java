@@ -16,6 +16,7 @@ public final class RpcServer {
     private final ContainerService service;
     private final AtomicLong clients;
     private final AtomicLong connected;
+    private final ClientLimits limits = new ClientLimits(ClientLimits.Settings.from(System.getenv()));
 
     @Inject
     RpcServer(Api api, ContainerService service, DaemonStats stats) {
@@ -48,7 +49,8 @@ public final class RpcServer {
             Caller caller;
             try {
                 var cred = PeerCredentials.of(fd(client));
-                caller = new Caller(cred.pid(), cred.uid(), cred.gid());
+                caller = new Caller(cred.pid(), cred.uid(), cred.gid(), porto.domain.ContainerName.HOST,
+                        cred.startTime() < 0 ? Caller.GONE : cred.startTime());
             } catch (RuntimeException e) {
                 Log.error("cannot identify a client; dropping it", e);
                 client.close();
@@ -58,7 +60,7 @@ public final class RpcServer {
             connected.incrementAndGet();
             Thread.ofVirtual().name("porto-client-" + caller.pid()).start(() -> {
                 try {
-                    new ClientSession(client, caller, api, service).serve();
+                    new ClientSession(client, caller, api, service, limits).serve();
                 } finally {
                     clients.decrementAndGet();
                 }

@@ -37,7 +37,7 @@ public final class ClientScope {
         if (ct.state != State.RUNNING && ct.state != State.META)
             throw new PortoException(ErrorCode.Permission, "clients in a " + ct.state.text() + " container cannot use porto");
         // Requests from a container are made on behalf of its owner.
-        caller = new Caller(caller.pid(), ct.ownerUid, ct.ownerGid, ct.name);
+        caller = new Caller(caller.pid(), ct.ownerUid, ct.ownerGid, ct.name, caller.startTime());
         AccessLevel level = AccessLevel.FULL;
         for (Container p = ct; !p.isHost(); p = p.parent) {
             AccessLevel own = accessLevel(s, p);

@@ -36,6 +36,8 @@ public final class Container {
     int respawnCount;
     /** Bytes dropped from the head of the stored stdout and stderr by rotation. */
     long stdoutOffset;
+    /** The respawn or aging timer of the last death: cancelled when the container stops or goes, not kept for aging_time. */
+    porto.ports.Clock.Cancellable afterDeath;
     long stderrOffset;
     Set<String> controllers = Set.of();
     /** cpus given by cpu_set at start ("0-3"); empty when the cpus are the parent's. */

@@ -114,10 +114,16 @@ public final class ContainerService {
      * is the deepest container whose cgroup holds it (the host when none does).
      */
     public Caller identify(int pid, int uid, int gid) {
+        long startTime = kernel.processes().startTime(pid);
+        return identify(pid, uid, gid, startTime < 0 ? Caller.GONE : startTime);
+    }
+
+    /** As {@link #identify(int, int, int)}, with the start time of the client's process read at connect. */
+    public Caller identify(int pid, int uid, int gid, long startTime) {
         String path = kernel.cgroups().containerPathOf(pid).orElse(null);
         lock.lock();
         try {
-            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path));
+            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path), startTime);
         } finally {
             lock.unlock();
         }
@@ -310,18 +316,28 @@ public final class ContainerService {
         }
     }
 
-    /** Reads a property or "property[key]". */
+    /** Reads a property or "property[key]" as root. */
     public String get(String name, String property) throws PortoException {
+        return get(Caller.ROOT, name, property);
+    }
+
+    /** Reads a property or "property[key]" for {@code reader} (stored output is read with their rights). */
+    public String get(Caller reader, String name, String property) throws PortoException {
         lock.lock();
         try {
-            return read(find(name), property);
+            return read(find(name), property, reader);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Reads many properties of many containers at once; errors are per value. */
+    /** Reads many properties of many containers at once, as root; errors are per value. */
     public Map<String, Map<String, Result>> getMany(List<String> names, List<String> props) {
+        return getMany(Caller.ROOT, names, props);
+    }
+
+    /** Reads many properties of many containers at once for {@code reader}; errors are per value. */
+    public Map<String, Map<String, Result>> getMany(Caller reader, List<String> names, List<String> props) {
         lock.lock();
         try {
             Map<String, Map<String, Result>> out = new LinkedHashMap<>();
@@ -336,7 +352,7 @@ public final class ContainerService {
                         continue;
                     }
                     try {
-                        values.put(p, Result.ok(read(c, p)));
+                        values.put(p, Result.ok(read(c, p, reader)));
                     } catch (PortoException e) {
                         values.put(p, Result.error(e));
                     }
@@ -646,6 +662,10 @@ public final class ContainerService {
     }
 
     String read(Container c, String property) throws PortoException {
+        return read(c, property, Caller.ROOT);
+    }
+
+    private String read(Container c, String property, Caller reader) throws PortoException {
         String key = null;
         String name = property;
         int bracket = property.indexOf('[');
@@ -664,10 +684,10 @@ public final class ContainerService {
         }
         if (c.isHost())
             return StateProperties.host(name);
+        if (name.equals("stdout") || name.equals("stderr"))
+            return output.read(c, name, key, reader);
         if (key == null)
             return p.read(this, c);
-        if (name.equals("stdout") || name.equals("stderr"))
-            return readStream(c, name, key);
         if (!p.keyed)
             throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
         if (p.keyGetter != null)
@@ -707,8 +727,9 @@ public final class ContainerService {
         return limits;
     }
 
+    /** Stored output as root sees it; a client's reads go through {@link #get(Caller, String, String)}. */
     String readStream(Container c, String stream, String range) throws PortoException {
-        return output.read(c, stream, range);
+        return output.read(c, stream, range, Caller.ROOT);
     }
 
     long streamOffset(Container c, String stream) {

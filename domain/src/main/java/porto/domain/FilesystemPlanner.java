@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import porto.ports.ContainerFiles;
 import porto.ports.ContainerFiles.FileFacts;
 import porto.ports.LaunchSpec;
 
@@ -119,6 +120,8 @@ final class FilesystemPlanner {
     }
 
     private void checkRoot(Container c, String parentRoot, String root, Caller caller) throws PortoException {
+        PathAccess.require(s, parentRoot, root, caller, "use " + root + " as a root: it needs write permission there",
+                ContainerFiles.Access.READ, ContainerFiles.Access.WRITE);
         FileFacts f = s.kernel.files().facts(parentRoot, root);
         if (f == null)
             throw new PortoException(ErrorCode.InvalidPath, "root " + root + " of " + c.name + " does not exist");
@@ -132,6 +135,11 @@ final class FilesystemPlanner {
     }
 
     private void checkBindSource(String parentRoot, Binds.Bind b, Caller caller) throws PortoException {
+        String what = "bind " + b.source() + (b.readOnly() ? " read-only" : " read-write");
+        if (b.readOnly())
+            PathAccess.require(s, parentRoot, b.source(), caller, what, ContainerFiles.Access.READ);
+        else
+            PathAccess.require(s, parentRoot, b.source(), caller, what, ContainerFiles.Access.READ, ContainerFiles.Access.WRITE);
         FileFacts f = s.kernel.files().facts(parentRoot, b.source());
         if (f == null)
             throw new PortoException(ErrorCode.InvalidPath, "bind source " + b.source() + " does not exist");

@@ -21,6 +21,14 @@ final class FilesystemProperties {
         return v.startsWith("/") ? Properties.absolutePath(v) : v;
     }
 
+    /** A stream path the setter may use: the manual wants write permission to the target (read, for stdin). */
+    private static String checkedStream(ContainerService s, Container c, String stream, Caller who, String value)
+            throws PortoException {
+        String path = streamPath(value);
+        PathAccess.checkStream(s, c, stream, path, who);
+        return path;
+    }
+
     static void register(Properties p) {
         p.add(Property.settable("cwd", "working directory", STOPPED_ONLY,
                 (s, c) -> FilesystemPlanner.inChroot(s, c) || isOs(s, c) ? "/" : s.defaultCwd(c),
@@ -32,11 +40,11 @@ final class FilesystemProperties {
         p.add(Property.settable("bind", "bind mounts: <source> <target> [ro|rw]; ...", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> Binds.format(Binds.parse(v)), false));
         p.add(Property.settable("stdin_path", "container standard input path", STOPPED_ONLY,
-                (s, c) -> "/dev/null", (s, c, who, v) -> streamPath(v), false));
+                (s, c) -> "/dev/null", (s, c, who, v) -> checkedStream(s, c, "stdin", who, v), false));
         p.add(Property.settable("stdout_path", "container standard output path", STOPPED_ONLY,
-                (s, c) -> isOs(s, c) ? "/dev/null" : "stdout", (s, c, who, v) -> streamPath(v), false));
+                (s, c) -> isOs(s, c) ? "/dev/null" : "stdout", (s, c, who, v) -> checkedStream(s, c, "stdout", who, v), false));
         p.add(Property.settable("stderr_path", "container standard error path", STOPPED_ONLY,
-                (s, c) -> isOs(s, c) ? "/dev/null" : "stderr", (s, c, who, v) -> streamPath(v), false));
+                (s, c) -> isOs(s, c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
         p.add(Property.settable("bind_dns", "in a chroot, bind the host's /etc/hosts and /etc/resolv.conf: true|false",
                 STOPPED_ONLY, (s, c) -> Values.formatBool(!isOs(s, c)), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
         p.add(Property.settable("resolv_conf", "DNS configuration shown as /etc/resolv.conf in a chroot: <line>;...",

@@ -136,7 +136,12 @@ final class LaunchPlanner {
         if (path.startsWith("/dev/fd/")) {
             if (caller.pid() <= 0)
                 throw new PortoException(ErrorCode.InvalidValue, name + "_path " + path + " needs a client to start " + c.name);
-            return LaunchSpec.Stream.host("/proc/" + caller.pid() + "/fd/" + path.substring("/dev/fd/".length()));
+            if (caller.startTime() == Caller.GONE || (caller.startTime() > 0 && !s.kernel.processes().isAlive(caller.pid(), caller.startTime())))
+                throw new PortoException(ErrorCode.InvalidValue, name + "_path " + path + ": the client process "
+                        + caller.pid() + " that connected is gone");
+            int fd = Integer.parseInt(path.substring("/dev/fd/".length()));
+            return caller.startTime() > 0 ? LaunchSpec.Stream.clientDescriptor(caller.pid(), caller.startTime(), fd)
+                    : LaunchSpec.Stream.host("/proc/" + caller.pid() + "/fd/" + fd);
         }
         if (path.equals("/dev/null"))
             return LaunchSpec.Stream.host(path);
@@ -144,6 +149,7 @@ final class LaunchPlanner {
             stored.add(workDir + "/" + path);
             return LaunchSpec.Stream.host(workDir + "/" + path);
         }
+        PathAccess.checkStream(s, c, name, path, caller); // again: the file system may have changed since it was set
         return LaunchSpec.Stream.inside(path);
     }
 

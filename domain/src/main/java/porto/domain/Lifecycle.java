@@ -179,6 +179,10 @@ final class Lifecycle {
 
     /** Frees what a run held: cgroups, the working directory and the pid. */
     void release(Container c) {
+        if (c.afterDeath != null) {
+            c.afterDeath.cancel();
+            c.afterDeath = null;
+        }
         s.bindPid(c, 0);
         if (!c.controllers.isEmpty()) {
             try {
@@ -228,12 +232,12 @@ final class Lifecycle {
             boolean respawn = Values.parseBool(value(c, "respawn"));
             long max = Long.parseLong(value(c, "max_respawns"));
             if (respawn && (max < 0 || c.respawnCount < max)) {
-                s.clock().schedule(RESPAWN_DELAY_MS, () -> s.housekeeping().respawnDead(name, died));
+                c.afterDeath = s.clock().schedule(RESPAWN_DELAY_MS, () -> s.housekeeping().respawnDead(name, died));
                 return;
             }
             long agingMs = Long.parseLong(value(c, "aging_time")) * 1000;
             long left = Math.max(0, died + agingMs - s.clock().nowMillis());
-            s.clock().schedule(left, () -> s.housekeeping().ageOut(name, died));
+            c.afterDeath = s.clock().schedule(left, () -> s.housekeeping().ageOut(name, died));
         } catch (PortoException | RuntimeException e) {
             // A value damaged in the store: nothing to schedule for it, and nothing else may fail.
         }

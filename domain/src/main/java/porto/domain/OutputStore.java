@@ -2,6 +2,7 @@ package porto.domain;
 
 import java.nio.charset.StandardCharsets;
 import porto.ports.KernelException;
+import porto.ports.LaunchSpec;
 
 /**
  * A container's stored stdout and stderr: files in its working directory that rotation keeps at
@@ -32,24 +33,40 @@ final class OutputStore {
             return null;
         if (!c.config.containsKey(stream + "_path"))
             return new Location("/", s.defaultCwd(c) + "/" + configured, true);
-        String inside = configured.startsWith("/") ? configured : value(c, "cwd") + "/" + configured;
-        return new Location(FilesystemPlanner.hostRoot(s, c), inside, false);
+        return new Location(FilesystemPlanner.hostRoot(s, c), PathAccess.streamInside(s, c, configured), false);
     }
 
-    private long size(Location at) {
-        return at.stored() ? s.kernel.files().size(at.path()) : s.kernel.files().size(at.root(), at.path());
+    private long size(Location at, LaunchSpec.Cred reader) throws KernelException {
+        return at.stored() ? s.kernel.files().size(at.path()) : s.kernel.files().size(at.root(), at.path(), reader);
+    }
+
+    private PortoException readFailure(String stream, Caller reader, KernelException e) {
+        if (PathAccess.refused(e))
+            return new PortoException(ErrorCode.Permission, "user " + s.userName(reader.uid()) + " may not read the file of "
+                    + stream + ": " + e.getMessage());
+        return new PortoException(ErrorCode.Unknown, "cannot read " + stream + ": " + e.getMessage(), e.errno());
     }
 
     private static long offset(Container c, String stream) {
         return stream.equals("stdout") ? c.stdoutOffset : c.stderrOffset;
     }
 
-    /** Reads "stdout", "stdout[offset:]", "stdout[:length]" or "stdout[offset:length]". */
-    String read(Container c, String stream, String range) throws PortoException {
+    /**
+     * Reads "stdout", "stdout[offset:]", "stdout[:length]" or "stdout[offset:length]" for
+     * {@code reader}: the daemon's own storage to anyone who may read the container, a file the
+     * user named only as far as the reader could read it themselves.
+     */
+    String read(Container c, String stream, String range, Caller reader) throws PortoException {
         Location at = location(c, stream);
         if (at == null)
             throw new PortoException(ErrorCode.InvalidData, stream + " goes to a descriptor of the client and is not stored");
-        long size = size(at);
+        LaunchSpec.Cred as = PathAccess.credentials(s, reader);
+        long size;
+        try {
+            size = size(at, as);
+        } catch (KernelException e) {
+            throw readFailure(stream, reader, e);
+        }
         if (size < 0)
             return "";
         long dropped = offset(c, stream);
@@ -78,19 +95,12 @@ final class OutputStore {
             return "";
         try {
             int length = (int) Math.min(to - from, Integer.MAX_VALUE - 8);
-            // A user's file is read only as far as the container's owner may read it.
             byte[] data = at.stored() ? s.kernel.files().read(at.path(), from - dropped, length)
-                    : s.kernel.files().read(at.root(), at.path(), from - dropped, length, c.ownerUid, ownerGroups(c));
+                    : s.kernel.files().read(at.root(), at.path(), from - dropped, length, as);
             return new String(data, StandardCharsets.UTF_8);
         } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, "cannot read " + stream + ": " + e.getMessage(), e.errno());
+            throw readFailure(stream, reader, e);
         }
-    }
-
-    private java.util.List<Integer> ownerGroups(Container c) {
-        java.util.List<Integer> groups = new java.util.ArrayList<>(s.kernel.users().groupsOf(c.ownerUid));
-        groups.add(c.ownerGid);
-        return groups;
     }
 
     /** Drops the head of stored streams that grew past stdout_limit. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import porto.ports.ContainerFiles;
 import porto.ports.ContainerFiles.FileFacts;
 import porto.ports.KernelException;
+import porto.ports.LaunchSpec;
 
 /**
  * What every {@link ContainerFiles} must do: owners and modes of what it makes, reads and
@@ -168,17 +169,17 @@ public abstract class ContainerFilesConformance {
         assertNull(files.facts(root, "/abs"), "an absolute link is resolved in the root");
         assertNull(files.facts(root, "/up"), "a link cannot climb out");
         assertNull(files.facts(root, "/../secret"), "nor can ..");
-        assertEquals(-1, files.size(root, "/abs"));
+        assertEquals(-1, files.size(root, "/abs", null));
         FileFacts motd = new FileFacts(FileFacts.Kind.REGULAR, ALICE, ALICE, 0644, 0, 0);
         assertEquals(motd, files.facts(root, "/motd"));
         assertEquals(motd, files.facts(root, "/etc/rel"));
         assertEquals(motd, files.facts(root, "/../../etc/motd"));
-        assertEquals(6, files.size(root, "/motd"));
-        assertArrayEquals("inside".getBytes(UTF_8), files.read(root, "/motd", 0, 100, 0, List.of(0)));
+        assertEquals(6, files.size(root, "/motd", null));
+        assertArrayEquals("inside".getBytes(UTF_8), files.read(root, "/motd", 0, 100, as(0, List.of(0))));
 
         fx.makeFile(root + "/secret", "root's".getBytes(UTF_8), 0600, 0, 0);
         assertEquals(new FileFacts(FileFacts.Kind.REGULAR, 0, 0, 0600, 0, 0), files.facts(root, "/up"));
-        assertArrayEquals("root's".getBytes(UTF_8), files.read(root, "/up", 0, 100, 0, List.of(0)));
+        assertArrayEquals("root's".getBytes(UTF_8), files.read(root, "/up", 0, 100, as(0, List.of(0))));
         assertNotNull(files.facts(root, "/"));
         assertEquals(FileFacts.Kind.DIRECTORY, files.facts(root, "/").kind());
     }
@@ -191,13 +192,13 @@ public abstract class ContainerFilesConformance {
         fx.makeFile(root + "/group", "g".getBytes(UTF_8), 0640, 0, 50);
         fx.makeFile(root + "/public", "o".getBytes(UTF_8), 0644, 0, 0);
         KernelException e = assertThrows(KernelException.class,
-                () -> files.read(root, "/private", 0, 1, ALICE, List.of(ALICE)));
+                () -> files.read(root, "/private", 0, 1, as(ALICE, List.of(ALICE))));
         assertEquals(EACCES, e.errno());
-        assertThrows(KernelException.class, () -> files.read(root, "/group", 0, 1, ALICE, List.of(ALICE)));
-        assertArrayEquals("g".getBytes(UTF_8), files.read(root, "/group", 0, 1, ALICE, List.of(ALICE, 50)));
-        assertArrayEquals("o".getBytes(UTF_8), files.read(root, "/public", 0, 1, ALICE, List.of(ALICE)));
-        assertArrayEquals("p".getBytes(UTF_8), files.read(root, "/private", 0, 1, 0, List.of(0)));
-        assertThrows(KernelException.class, () -> files.read(root, "/", 0, 1, 0, List.of(0)), "a directory is no file");
+        assertThrows(KernelException.class, () -> files.read(root, "/group", 0, 1, as(ALICE, List.of(ALICE))));
+        assertArrayEquals("g".getBytes(UTF_8), files.read(root, "/group", 0, 1, as(ALICE, List.of(ALICE, 50))));
+        assertArrayEquals("o".getBytes(UTF_8), files.read(root, "/public", 0, 1, as(ALICE, List.of(ALICE))));
+        assertArrayEquals("p".getBytes(UTF_8), files.read(root, "/private", 0, 1, as(0, List.of(0))));
+        assertThrows(KernelException.class, () -> files.read(root, "/", 0, 1, as(0, List.of(0))), "a directory is no file");
     }
 
     @Test
@@ -207,5 +208,10 @@ public abstract class ContainerFilesConformance {
         assertTrue(nul.permits(ALICE, List.of(ALICE), 6));
         assertNull(files.facts("/", "/dev/no-such-device"));
         assertNull(files.facts(s + "/no-such-root", "/"));
+    }
+
+    /** A reader with these rights (the first group is the primary one). */
+    private static LaunchSpec.Cred as(int uid, List<Integer> groups) {
+        return new LaunchSpec.Cred(uid, groups.get(0), groups);
     }
 }

@@ -39,14 +39,31 @@ public interface ContainerFiles {
     /** What is at {@code path} inside {@code root}, or null when nothing is (or the root is missing). */
     FileFacts facts(String root, String path);
 
-    /** Size of the regular file at {@code path} inside {@code root}, or -1. */
-    long size(String root, String path);
+    /**
+     * Size of the regular file at {@code path} inside {@code root}, or -1 when there is none. The
+     * root and every directory on the way are looked up with the rights of {@code as} (null: the
+     * daemon's), never the daemon's followed by a check on the last file; EACCES when {@code as}
+     * may not read it.
+     */
+    long size(String root, String path, LaunchSpec.Cred as) throws KernelException;
+
+    /** Reads from the regular file at {@code path} inside {@code root}, opened as {@code as} (see size). */
+    byte[] read(String root, String path, long offset, int length, LaunchSpec.Cred as) throws KernelException;
+
+    /** What a user wants to do with a file they name. */
+    enum Access {
+        /** open it for reading */
+        READ,
+        /** open it for writing, or create it when it does not exist */
+        WRITE
+    }
 
     /**
-     * Reads from the regular file at {@code path} inside {@code root}, only if the user uid with
-     * {@code groups} may read it (uid 0 may read anything); EACCES otherwise.
+     * Checks that {@code as} could do {@code want} with the file at {@code path} inside {@code root},
+     * resolving the whole path with their rights: EACCES (or EPERM, EROFS) when not, ENOENT when a
+     * directory on the way is missing (or the file, for READ).
      */
-    byte[] read(String root, String path, long offset, int length, int uid, List<Integer> groups) throws KernelException;
+    void checkAccess(String root, String path, Access want, LaunchSpec.Cred as) throws KernelException;
 
     /** A file's type, owner and permission bits; device numbers for device nodes. */
     record FileFacts(Kind kind, int uid, int gid, int mode, int major, int minor) {

@@ -57,13 +57,21 @@ public record LaunchSpec(
      * output, a client's /proc/PID/fd/N), or with {@code inside} a path opened in the task's own
      * filesystem once it is set up, relative to {@code cwd} unless absolute.
      */
-    public record Stream(String path, boolean inside) {
+    public record Stream(String path, boolean inside, int clientPid, long clientStartTime) {
         public static Stream host(String path) {
-            return new Stream(path, false);
+            return new Stream(path, false, 0, 0);
         }
 
         public static Stream inside(String path) {
-            return new Stream(path, true);
+            return new Stream(path, true, 0, 0);
+        }
+
+        /**
+         * Descriptor {@code fd} of the client process {@code pid} that started at {@code startTime}:
+         * opened only if that pid still is that process (and with the client's rights).
+         */
+        public static Stream clientDescriptor(int pid, long startTime, int fd) {
+            return new Stream("/proc/" + pid + "/fd/" + fd, false, pid, startTime);
         }
     }
 

@@ -9,6 +9,9 @@ public interface Processes {
     /** True when {@code pid} still is the process that started at {@code startTime}. */
     boolean isAlive(int pid, long startTime);
 
+    /** When {@code pid} started (clock ticks since boot, as in /proc/PID/stat), or -1 when there is no such process. */
+    long startTime(int pid);
+
     /** True when the process has a handler for {@code signal} (so it is not ignored as pid 1). */
     boolean catchesSignal(int pid, int signal);
 

@@ -158,4 +158,23 @@ class SecurityScenarioTest {
         assertEquals(List.of("/sbin/init"), spec.argv());
         assertTrue(spec.filesystem().binds().isEmpty(), "no /etc/hosts or resolv.conf by default: " + spec.filesystem().binds());
     }
+
+    /** The fake kernel's files model the rule: a path is walked with the user's rights, not just its last file checked. */
+    @Test
+    void aFileBehindADirectoryTheUserCannotEnterNeverReachesHer() throws Exception {
+        w.kernel.files().createDirectory("/secret", 0, 0);
+        w.kernel.files().writeFile("/secret/f", "S".getBytes(), 0, 0);
+        w.kernel.files().chmod("/secret", 0700);
+        w.kernel.files().chmod("/secret/f", 0644);
+        create(alice, "a");
+        assertEquals(ErrorCode.Permission, World.outcome(() -> w.service.set(alice, "a", "stdout_path", "/secret/f")));
+        w.service.set(World.ROOT, "a", "stdout_path", "/secret/f");
+        assertEquals(ErrorCode.Permission, World.outcome(() -> w.service.get(alice, "a", "stdout")));
+        assertEquals("S", w.service.get(World.ROOT, "a", "stdout"));
+        w.service.set(World.ROOT, "a", "cwd", "/secret");
+        w.service.set(World.ROOT, "a", "stdout_path", "f");
+        assertEquals(ErrorCode.Permission, World.outcome(() -> w.service.get(alice, "a", "stdout")));
+        w.kernel.files().chmod("/secret", 0755);
+        assertEquals("S", w.service.get(alice, "a", "stdout"), "once she may enter, she reads it");
+    }
 }
