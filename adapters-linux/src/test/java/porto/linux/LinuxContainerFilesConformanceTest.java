@@ -14,6 +14,8 @@ class LinuxContainerFilesConformanceTest extends ContainerFilesConformance {
     protected Fixture newFixture() throws Exception {
         NeedsRoot.check("the files suite on Linux");
         Path scratch = Files.createTempDirectory("porto-conformance-files").toRealPath();
+        // Searchable by every user, as a place root is: readers walk the whole path with their own rights.
+        Files.setPosixFilePermissions(scratch, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         LinuxFiles files = new LinuxFiles(scratch.toString());
         return new Fixture() {
             @Override
