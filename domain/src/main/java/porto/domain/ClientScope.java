@@ -34,8 +34,8 @@ public final class ClientScope {
         Container ct = s.containers().get(caller.container());
         if (ct == null)
             throw new PortoException(ErrorCode.Permission, "the client's container " + caller.container() + " no longer exists");
-        if (ct.state != State.RUNNING && ct.state != State.META)
-            throw new PortoException(ErrorCode.Permission, "clients in a " + ct.state.text() + " container cannot use porto");
+        if (ct.state() != State.RUNNING && ct.state() != State.META)
+            throw new PortoException(ErrorCode.Permission, "clients in a " + ct.state().text() + " container cannot use porto");
         // Requests from a container are made on behalf of its owner.
         caller = new Caller(caller.pid(), ct.ownerUid, ct.ownerGid, ct.name);
         AccessLevel level = AccessLevel.FULL;

@@ -6,7 +6,8 @@ import java.util.TreeMap;
 
 /**
  * One node of the container tree: its configuration (the properties a user set, as canonical text)
- * and its run-time facts. Only {@link ContainerService} changes it, under its lock.
+ * and its run-time facts. Its state changes only through {@link #transition}, which follows the
+ * manual's table ({@link StateMachine}).
  */
 public final class Container {
     final String name;
@@ -17,7 +18,9 @@ public final class Container {
     /** Properties set explicitly; anything absent has its default. */
     final Map<String, String> config = new TreeMap<>();
 
-    State state = State.STOPPED;
+    private State state;
+    /** True until its first transition: a restored container takes its saved state once. */
+    private boolean fresh = true;
     /** A request is changing it and may be waiting with the lock released (a stop's grace time). */
     boolean busy;
     int ownerUid;
@@ -48,6 +51,28 @@ public final class Container {
         this.parent = parent;
         this.id = id;
         this.level = ContainerName.level(name);
+        this.state = parent == null ? State.META : State.STOPPED; // the host is always meta
+    }
+
+    /** Moves the container as {@code event} says; throws when the manual's table has no such move. */
+    State transition(StateMachine.Event event) {
+        State to = StateMachine.next(state, event);
+        if (to == null || isHost())
+            throw new StateMachine.IllegalTransition(name, state, event);
+        state = to;
+        fresh = false;
+        return to;
+    }
+
+    /**
+     * Takes the state saved by an earlier daemon, once, before anything else happened to it. A
+     * start that was in progress when that daemon died never finished: the container is stopped.
+     */
+    void restore(State saved) {
+        if (!fresh || state != State.STOPPED || isHost())
+            throw new IllegalStateException("container " + name + " is not freshly restored");
+        state = saved == State.STARTING ? State.STOPPED : saved;
+        fresh = false;
     }
 
     public String name() {

@@ -54,7 +54,6 @@ public final class ContainerService {
     public ContainerService(Kernel kernel, DomainConfig config) {
         this.kernel = kernel;
         this.config = config;
-        this.host.state = State.META;
         this.resources = new ResourceControl(this);
         this.lifecycle = new Lifecycle(this);
         this.persistence = new Persistence(this);
@@ -230,7 +229,7 @@ public final class ContainerService {
     }
 
     private static PortoException wrongState(Container c, String wanted) {
-        return new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state.text() + ", not " + wanted);
+        return new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state().text() + ", not " + wanted);
     }
 
     public void destroy(Caller caller, String name) throws PortoException {
@@ -242,7 +241,7 @@ public final class ContainerService {
 
     public void start(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.STOPPED)
+            if (c.state() != State.STOPPED)
                 throw wrongState(c, "stopped");
             lifecycle.start(c, caller);
         });
@@ -250,7 +249,7 @@ public final class ContainerService {
 
     public void stop(Caller caller, String name, long timeoutMs) throws PortoException {
         change(caller, name, c -> {
-            if (c.state == State.STOPPED)
+            if (c.state() == State.STOPPED)
                 throw new PortoException(ErrorCode.InvalidState, "container " + name + " is already stopped");
             lifecycle.stopTree(c, timeoutMs < 0 ? config.stopTimeoutMs() : timeoutMs);
         });
@@ -259,9 +258,9 @@ public final class ContainerService {
     /** Stops a dead container and starts it again (what the API calls Respawn). */
     public void restart(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.DEAD && c.state != State.STOPPED)
+            if (c.state() != State.DEAD && c.state() != State.STOPPED)
                 throw wrongState(c, "dead");
-            if (c.state == State.DEAD)
+            if (c.state() == State.DEAD)
                 lifecycle.stopTree(c, 0);
             lifecycle.start(c, caller);
         });
@@ -271,7 +270,7 @@ public final class ContainerService {
         change(caller, name, c -> {
             if (signal <= 0 || signal > 64)
                 throw new PortoException(ErrorCode.InvalidValue, "invalid signal " + signal);
-            if (c.state != State.RUNNING || c.rootPid <= 0)
+            if (c.state() != State.RUNNING || c.rootPid <= 0)
                 throw wrongState(c, "running");
             kernel.processes().kill(c.rootPid, signal);
         });
@@ -279,7 +278,7 @@ public final class ContainerService {
 
     public void pause(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.RUNNING && c.state != State.META)
+            if (c.state() != State.RUNNING && c.state() != State.META)
                 throw wrongState(c, "running");
             lifecycle.pause(c);
         });
@@ -287,9 +286,9 @@ public final class ContainerService {
 
     public void resume(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.PAUSED)
+            if (c.state() != State.PAUSED)
                 throw wrongState(c, "paused");
-            if (c.parent.state == State.PAUSED)
+            if (c.parent.state() == State.PAUSED)
                 throw new PortoException(ErrorCode.InvalidState, "parent " + c.parent.name + " is paused");
             lifecycle.resume(c);
         });
@@ -384,8 +383,8 @@ public final class ContainerService {
                 throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + propName);
             if (p.readOnly)
                 throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
-            if (!p.settableIn.contains(c.state))
-                throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state.text());
+            if (!p.settableIn.contains(c.state()))
+                throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state().text());
             if (key != null) {
                 if (!p.keyed)
                     throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
@@ -440,7 +439,7 @@ public final class ContainerService {
                 for (String n : names) {
                     for (Container c : matching(n)) {
                         if (visible.test(c.name) && isWaitable(c, targetState))
-                            return new String[] {c.name, c.state.text()};
+                            return new String[] {c.name, c.state().text()};
                     }
                 }
                 long left = deadline - System.nanoTime();
@@ -474,9 +473,9 @@ public final class ContainerService {
 
     private static boolean isWaitable(Container c, String targetState) {
         if (targetState != null && !targetState.isEmpty())
-            return c.state.text().equals(targetState);
-        return c.state == State.STOPPED || c.state == State.DEAD
-                || (c.state == State.META && c.children.values().stream().noneMatch(ch -> ch.state.isActive()));
+            return c.state().text().equals(targetState);
+        return c.state() == State.STOPPED || c.state() == State.DEAD
+                || (c.state() == State.META && c.children.values().stream().noneMatch(ch -> ch.state().isActive()));
     }
 
     /** Destroys {@code name} if it is still weak: its client went away. */
@@ -534,7 +533,7 @@ public final class ContainerService {
                 lifecycle.died(c, status);
             } else {
                 Container buried = buriedPids.remove(pid);
-                if (buried != null && buried.rootStartTime == startTime && buried.state == State.DEAD)
+                if (buried != null && buried.rootStartTime == startTime && buried.state() == State.DEAD)
                     lifecycle.died(buried, status);
             }
         } finally {
@@ -599,7 +598,7 @@ public final class ContainerService {
         changed.signalAll();
         long now = kernel.clock().nowMillis();
         for (Events.Listener l : listeners)
-            l.stateChanged(c.name, c.state.text(), now);
+            l.stateChanged(c.name, c.state().text(), now);
     }
 
     /** Waits for a change (a task exit) for at most {@code millis}, releasing the lock meanwhile. */

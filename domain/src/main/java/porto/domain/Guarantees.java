@@ -30,7 +30,7 @@ final class Guarantees {
     /** Before {@code c} starts: it and its stopped ancestors start with it. */
     void checkStart(Container c) throws PortoException {
         Set<Container> starting = new HashSet<>();
-        for (Container x = c; x != null && !x.isHost() && x.state == State.STOPPED; x = x.parent)
+        for (Container x = c; x != null && !x.isHost() && x.state() == State.STOPPED; x = x.parent)
             starting.add(x);
         compare(excess(Set.of()), excess(starting), c);
     }
@@ -92,7 +92,7 @@ final class Guarantees {
     }
 
     private static boolean counts(Container c, Set<Container> starting) {
-        return c.state != State.STOPPED || starting.contains(c);
+        return c.state() != State.STOPPED || starting.contains(c);
     }
 
     /** The memory guaranteed to a subtree: its own guarantee or its children's together, whichever is more. */
@@ -131,7 +131,7 @@ final class Guarantees {
         if (resource.equals("memory") && where.equals(HOST)) {
             long all = 0;
             for (Container top : s.host().children.values())
-                all += memoryTotal(top, changed.state == State.STOPPED ? self : Set.of());
+                all += memoryTotal(top, changed.state() == State.STOPPED ? self : Set.of());
             return "memory guarantee overcommit: " + Values.formatSize(all) + " guaranteed + "
                     + Values.formatSize(host.memoryGuaranteeReserve()) + " reserved for the host exceeds its "
                     + Values.formatSize(host.memoryBytes());

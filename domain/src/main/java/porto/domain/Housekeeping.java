@@ -26,7 +26,7 @@ final class Housekeeping {
         s.lock();
         try {
             for (Container c : s.containers().values())
-                if (c.state == State.DEAD)
+                if (c.state() == State.DEAD)
                     s.lifecycle().scheduleAfterDeath(c);
         } finally {
             s.unlock();
@@ -48,7 +48,7 @@ final class Housekeeping {
             try {
                 for (Container c : s.containers().values()) {
                     try {
-                        if (c.state == State.RUNNING || c.state == State.PAUSED)
+                        if (c.state() == State.RUNNING || c.state() == State.PAUSED)
                             s.output().rotate(c);
                     } catch (RuntimeException e) {
                         // One container's trouble must not stop rotation for the others.
@@ -74,7 +74,7 @@ final class Housekeeping {
         s.lock();
         try {
             Container c = s.containers().get(name);
-            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
+            if (c == null || c.state() != State.DEAD || c.deathTime != deathTime)
                 return;
             if (!s.isIdle(c)) {
                 s.kernel.clock().schedule(1_000, again);
@@ -184,7 +184,7 @@ final class Housekeeping {
         try {
             for (String name : names) {
                 Container c = s.containers().get(name);
-                if (c != null && c.rootPid > 0 && c.state != State.DEAD
+                if (c != null && c.rootPid > 0 && c.state() != State.DEAD
                         && !s.kernel.processes().isAlive(c.rootPid, c.rootStartTime))
                     s.lifecycle().died(c, ContainerService.SIGKILL);
             }

@@ -39,11 +39,11 @@ final class Lifecycle {
         resources.guarantees.checkStart(c);
         Container parent = c.parent;
         if (!parent.isHost()) {
-            switch (parent.state) {
+            switch (parent.state()) {
                 case STOPPED -> start(parent, caller);
                 case RUNNING, META -> { }
                 default -> throw new PortoException(ErrorCode.InvalidState,
-                        "parent " + parent.name + " is " + parent.state.text() + ", cannot start " + c.name);
+                        "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
             }
         }
         String command = value(c, "command");
@@ -57,23 +57,24 @@ final class Lifecycle {
         c.controllers = resources.controllersFor(c);
         if (devices != null)
             c.controllers = union(c.controllers, "devices");
+        c.transition(StateMachine.Event.START);
         try {
             s.kernel.cgroups().create(c.name, c.controllers);
             resources.applyAll(c);
             if (devices != null)
                 s.kernel.cgroups().allowDevices(c.name, devices);
         } catch (KernelException e) {
-            release(c);
+            failStart(c);
             throw ResourceControl.kernelError("cannot set up cgroups of " + c.name, e);
         } catch (PortoException e) {
-            release(c);
+            failStart(c);
             throw e;
         }
         c.exitStatus = 0;
         c.oomKilled = false;
         c.deathTime = 0;
         if (plan == null) {
-            c.state = State.META;
+            c.transition(StateMachine.Event.STARTED_META);
             c.startTime = s.clock().nowMillis();
             c.startErrno = 0;
             s.persistence().save(c);
@@ -85,7 +86,7 @@ final class Lifecycle {
             prepareFiles(plan);
             started = s.kernel.launcher().launch(plan.spec(resources.taskDirectories(c)));
         } catch (KernelException e) {
-            release(c);
+            failStart(c);
             c.startErrno = e.errno();
             s.persistence().save(c);
             // EACCES: a path the client named, opened with the client's rights.
@@ -95,9 +96,15 @@ final class Lifecycle {
         c.rootStartTime = started.startTime();
         c.startTime = s.clock().nowMillis();
         c.startErrno = 0;
-        c.state = meta ? State.META : State.RUNNING;
+        c.transition(meta ? StateMachine.Event.STARTED_META : StateMachine.Event.STARTED);
         s.persistence().save(c);
         s.notifyState(c);
+    }
+
+    /** The kernel refused the start: free what it took and return to stopped. */
+    private void failStart(Container c) {
+        release(c);
+        c.transition(StateMachine.Event.START_FAILED);
     }
 
     private static Set<String> union(Set<String> set, String more) {
@@ -123,7 +130,7 @@ final class Lifecycle {
 
     /** Stops the container and everything below it, children first. */
     void stopTree(Container c, long timeoutMs) throws PortoException {
-        if (c.state == State.STOPPED)
+        if (c.state() == State.STOPPED)
             return;
         for (Container child : new ArrayList<>(c.children.descendingMap().values()))
             stopTree(child, timeoutMs);
@@ -131,18 +138,18 @@ final class Lifecycle {
     }
 
     private void stopOne(Container c, long timeoutMs) throws PortoException {
-        if (c.state == State.PAUSED)
+        if (c.state() == State.PAUSED)
             setFrozen(c, false);
-        if (c.state == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
+        if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
                 && s.kernel.processes().catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
             s.kernel.processes().kill(c.rootPid, ContainerService.SIGTERM);
             long deadline = s.clock().nanoTime() + timeoutMs * 1_000_000;
-            while (c.state == State.RUNNING && s.clock().nanoTime() < deadline)
+            while (c.state() == State.RUNNING && s.clock().nanoTime() < deadline)
                 s.awaitChange(Math.min(10, timeoutMs));
         }
         killAll(c, true);
         release(c);
-        c.state = State.STOPPED;
+        c.transition(StateMachine.Event.STOP);
         s.persistence().save(c);
         s.notifyState(c);
     }
@@ -193,7 +200,7 @@ final class Lifecycle {
 
     /** The main task exited with {@code status}: the container is dead, and so is what ran inside it. */
     void died(Container c, int status) {
-        if (c.state == State.DEAD) {
+        if (c.state() == State.DEAD) {
             // Buried with its parent before its own exit arrived: record the true status.
             c.exitStatus = status;
             s.persistence().save(c);
@@ -210,7 +217,7 @@ final class Lifecycle {
         } catch (PortoException e) {
             // Children's exits still arrive and are handled one by one.
         }
-        c.state = State.DEAD;
+        c.transition(StateMachine.Event.DEATH);
         s.output().rotate(c);
         s.persistence().save(c);
         s.notifyState(c);
@@ -247,14 +254,14 @@ final class Lifecycle {
     }
 
     private void buryTree(Container c, long when) {
-        if (c.state == State.STOPPED || c.state == State.DEAD)
+        if (c.state() == State.STOPPED || c.state() == State.DEAD)
             return;
         // The task (if any) was killed with its parent's cgroup; its own exit report, when it
         // comes, replaces this status with the true one.
         s.buryPid(c);
         c.exitStatus = ContainerService.SIGKILL;
         c.deathTime = when;
-        c.state = State.DEAD;
+        c.transition(StateMachine.Event.DEATH);
         s.persistence().save(c);
         s.notifyState(c);
         for (Container child : c.children.values())
@@ -263,7 +270,7 @@ final class Lifecycle {
 
     /** The OOM killer struck inside a container with oom_is_fatal: everything in it dies. */
     void oomKill(Container c) {
-        if (!c.state.isActive())
+        if (!c.state().isActive())
             return;
         try {
             killAll(c, false);
@@ -298,12 +305,12 @@ final class Lifecycle {
 
     /** Pauses (to == PAUSED) or resumes (to == null) the container and its active descendants. */
     private void markTree(Container c, State to) throws PortoException {
-        if (to == State.PAUSED && (c.state == State.RUNNING || c.state == State.META)) {
-            c.state = State.PAUSED;
-        } else if (to == null && c.state == State.PAUSED) {
+        if (to == State.PAUSED && (c.state() == State.RUNNING || c.state() == State.META)) {
+            c.transition(StateMachine.Event.PAUSE);
+        } else if (to == null && c.state() == State.PAUSED) {
             // A descendant paused on its own has its own frozen cgroup: thaw it as well.
             setFrozen(c, false);
-            c.state = value(c, "command").isEmpty() ? State.META : State.RUNNING;
+            c.transition(value(c, "command").isEmpty() ? StateMachine.Event.RESUME_META : StateMachine.Event.RESUME);
         } else {
             return;
         }

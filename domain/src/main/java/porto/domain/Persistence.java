@@ -34,7 +34,7 @@ final class Persistence {
         Map<String, String> r = new HashMap<>();
         r.put("name", c.name);
         r.put("id", Long.toString(c.id));
-        r.put("state", c.state.text());
+        r.put("state", c.state().text());
         r.put("owner_uid", Integer.toString(c.ownerUid));
         r.put("owner_gid", Integer.toString(c.ownerGid));
         r.put("creation_time", Long.toString(c.creationTime));
@@ -83,7 +83,7 @@ final class Persistence {
                 Container parent = s.find(ContainerName.parent(name));
                 Container c = new Container(name, parent, Long.parseLong(r.get("id")));
                 s.reserveId(c.id);
-                c.state = parseState(r.get("state"));
+                c.restore(parseState(r.get("state")));
                 c.ownerUid = Integer.parseInt(r.getOrDefault("owner_uid", "0"));
                 c.ownerGid = Integer.parseInt(r.getOrDefault("owner_gid", "0"));
                 c.creationTime = Long.parseLong(r.getOrDefault("creation_time", "0"));
@@ -107,7 +107,7 @@ final class Persistence {
                 parent.children.put(name, c);
                 s.containers().put(name, c);
                 int pid = Integer.parseInt(r.getOrDefault("root_pid", "0"));
-                if (pid > 0 && c.state != State.DEAD && c.state != State.STOPPED) {
+                if (pid > 0 && c.state() != State.DEAD && c.state() != State.STOPPED) {
                     s.bindPid(c, pid);
                     if (!s.kernel.processes().isAlive(pid, c.rootStartTime))
                         lost.add(name);

@@ -80,7 +80,7 @@ final class ResourceControl {
             wanted.addAll(explicitControllers(c));
             // Siblings hold cpus exclusively: this one needs its own cpuset to keep off them.
             for (Container sibling : c.parent.children.values())
-                if (sibling != c && sibling.state != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
+                if (sibling != c && sibling.state() != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
                     wanted.add("cpuset");
         }
         // Controllers mounted together are one directory: enabling one enables them all.
@@ -131,7 +131,7 @@ final class ResourceControl {
 
     /** A property changed on a container that has (or had) a task: it takes effect at once. */
     void applyDynamic(Container c, String property, String previous) throws PortoException {
-        if (!CONTROLLER_OF.containsKey(property) || c.state == State.STOPPED)
+        if (!CONTROLLER_OF.containsKey(property) || c.state() == State.STOPPED)
             return;
         guarantees.checkChange(c, property, previous);
         if (c.controllers.isEmpty())
@@ -271,7 +271,7 @@ final class ResourceControl {
     }
 
     private static void collectActive(Container c, List<Container> out) {
-        if (c.state == State.STOPPED)
+        if (c.state() == State.STOPPED)
             return;
         out.add(c);
         for (Container child : c.children.values())
@@ -346,8 +346,8 @@ final class ResourceControl {
 
     /** One statistic of a container whose {@code controller} cgroup is its own. */
     String stat(Container c, Cgroups.Stat stat, String controller) throws PortoException {
-        if (c.state == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        if (c.state() == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
         String why = cgroups().unsupported(stat);
         if (why != null)
             throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available: " + why);
@@ -362,8 +362,8 @@ final class ResourceControl {
 
     /** io_read, io_write or io_ops: per disk and "hw". */
     Map<String, Long> ioStat(Container c, Cgroups.IoStat stat) throws PortoException {
-        if (c.state == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        if (c.state() == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
         if (!c.controllers.contains("blkio"))
             throw new PortoException(ErrorCode.NotSupported, "the blkio controller is not enabled for " + c.name
                     + " (set controllers[blkio]=true before start)");
@@ -377,8 +377,8 @@ final class ResourceControl {
 
     /** Reads a knob from the cgroup that holds the container's tasks for that controller. */
     String readKnob(Container c, String knob) throws PortoException {
-        if (c.state == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        if (c.state() == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
         String prefix = knob.substring(0, knob.indexOf('.'));
         String controller = prefix.equals("io") ? "blkio" : prefix;
         // Files of no controller (v2's cgroup.*, cpu.stat, *.pressure) are in the container's own cgroup.
@@ -405,7 +405,7 @@ final class ResourceControl {
     /** After a daemon restart: keep watching the containers that still run. */
     void restored() {
         for (Container c : s.containers().values())
-            if (c.state.isActive())
+            if (c.state().isActive())
                 watchOom(c);
     }
 
@@ -414,7 +414,7 @@ final class ResourceControl {
             oomWatchScheduled = false;
             boolean any = false;
             for (Container c : List.copyOf(s.containers().values())) {
-                if (!c.state.isActive() || !c.controllers.contains("memory"))
+                if (!c.state().isActive() || !c.controllers.contains("memory"))
                     continue;
                 any = true;
                 try {
