@@ -3,6 +3,7 @@ package porto.domain;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * One node of the container tree: its configuration (the properties a user set, as canonical text)
@@ -14,15 +15,17 @@ public final class Container {
     final Container parent;
     final long id;
     final int level;
-    final TreeMap<String, Container> children = new TreeMap<>();
+    /** Sorted, and safe to walk while a start's kernel work (no lock held) looks at siblings. */
+    final ConcurrentSkipListMap<String, Container> children = new ConcurrentSkipListMap<>();
     /** Properties set explicitly; anything absent has its default. */
     final Map<String, String> config = new TreeMap<>();
 
-    private State state;
+    // Volatile: read by the kernel work of a sibling's start, which holds no lock.
+    private volatile State state;
     /** True until its first transition: a restored container takes its saved state once. */
     private boolean fresh = true;
     /** A request is changing it and may be waiting with the lock released (a stop's grace time). */
-    boolean busy;
+    volatile boolean busy;
     int ownerUid;
     int ownerGid;
     long creationTime;
@@ -40,11 +43,11 @@ public final class Container {
     /** Bytes dropped from the head of the stored stdout and stderr by rotation. */
     long stdoutOffset;
     long stderrOffset;
-    Set<String> controllers = Set.of();
+    volatile Set<String> controllers = Set.of();
     /** cpus given by cpu_set at start ("0-3"); empty when the cpus are the parent's. */
-    String cpuAffinity = "";
+    volatile String cpuAffinity = "";
     /** cpus held exclusively (threads, cores, reserve), which siblings cannot have. */
-    String exclusiveCpus = "";
+    volatile String exclusiveCpus = "";
 
     Container(String name, Container parent, long id) {
         this.name = name;

@@ -21,8 +21,10 @@ import porto.ports.TaskLauncher;
 import porto.ports.Users;
 
 /**
- * The container tree and every operation on it. One lock guards the tree; waiting for processes to
- * die releases it. Every change is written to the state store before the request is answered.
+ * The container tree and every operation on it. One lock guards the tree and is held only for
+ * work in memory: a start's kernel work (cgroups, the launch) and waiting for processes to die
+ * release it, with the containers being changed marked busy. Reads never wait for a launch.
+ * Every change is written to the state store before the request is answered.
  */
 public final class ContainerService {
     static final int SIGKILL = 9;
@@ -38,6 +40,10 @@ public final class ContainerService {
     private final List<Events.Listener> listeners = new CopyOnWriteArrayList<>();
     private final Properties properties = new Properties();
     private long nextId = 1;
+    /** Starts whose kernel work is under way with the lock released. */
+    private int launchesInFlight;
+    /** Exits of unknown pids that came while a launch was under way: the pid may not be bound yet. */
+    private final Map<Integer, long[]> earlyExits = new HashMap<>();
 
     final Kernel kernel;
     private final DomainConfig config;
@@ -500,6 +506,10 @@ public final class ContainerService {
     public void discardAll() {
         lock.lock();
         try {
+            // Starts under way finish first: a starting container cannot be stopped halfway.
+            long deadline = kernel.clock().nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (launchesInFlight > 0 && kernel.clock().nanoTime() < deadline)
+                awaitChange(10);
             for (Container c : new ArrayList<>(host.children.values())) {
                 try {
                     lifecycle.stopTree(c, 0);
@@ -535,12 +545,54 @@ public final class ContainerService {
                 Container buried = buriedPids.remove(pid);
                 if (buried != null && buried.rootStartTime == startTime && buried.state() == State.DEAD)
                     lifecycle.died(buried, status);
+                else if (buried == null && launchesInFlight > 0)
+                    earlyExits.put(pid, new long[] {startTime, status});
             }
         } finally {
             lock.unlock();
             // Acknowledged even when handling failed: a replay would fail the same way forever.
             kernel.exits().acknowledge(pid);
         }
+    }
+
+    // ---- starts, whose kernel work runs with the lock released ----
+
+    /** The work of a start that must not hold up the whole daemon. */
+    interface KernelWork<T> {
+        T run();
+    }
+
+    /** Runs {@code work} with the lock released (however often this thread holds it), then takes it again. */
+    <T> T outsideLock(KernelWork<T> work) {
+        int holds = lock.getHoldCount();
+        for (int i = 0; i < holds; i++)
+            lock.unlock();
+        try {
+            return work.run();
+        } finally {
+            for (int i = 0; i < holds; i++)
+                lock.lock();
+        }
+    }
+
+    void launchBegins() {
+        launchesInFlight++;
+    }
+
+    void launchEnds() {
+        if (--launchesInFlight == 0)
+            earlyExits.clear();
+    }
+
+    /** The status of {@code pid} if it exited before its start bound it, else null. */
+    Integer takeEarlyExit(int pid, long startTime) {
+        long[] exit = earlyExits.remove(pid);
+        return exit != null && exit[0] == startTime ? (int) exit[1] : null;
+    }
+
+    /** Wakes waiters after a change that is not a state change (a request done with a container). */
+    void notifyChange() {
+        changed.signalAll();
     }
 
     // ---- helpers for Lifecycle, Persistence and properties ----

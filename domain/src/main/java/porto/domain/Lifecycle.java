@@ -10,8 +10,12 @@ import porto.ports.Cgroups;
 import porto.ports.KernelException;
 import porto.ports.LaunchResult;
 import porto.ports.LaunchSpec;
+import porto.ports.LaunchSpec;
 
-/** Start, stop, death, pause and resume of containers. Called with the service lock held. */
+/**
+ * Start, stop, death, pause and resume of containers. Called with the service lock held; a start
+ * releases it while the kernel works.
+ */
 final class Lifecycle {
     static final long RESPAWN_DELAY_MS = 1_000;
     /** How long to wait for killed processes to leave their cgroup. */
@@ -46,6 +50,20 @@ final class Lifecycle {
                         "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
             }
         }
+        startOne(c, caller);
+    }
+
+    /**
+     * Starts one container whose parent runs, in three steps: plan it with the tree lock held,
+     * do the kernel work (cgroups, files, the launch, which may take seconds) with the lock
+     * released and the container busy and starting, then record the outcome under the lock again.
+     * Meanwhile reads see it starting and requests on its subtree are answered Busy.
+     */
+    private void startOne(Container c, Caller caller) throws PortoException {
+        Container parent = c.parent;
+        if (!parent.isHost() && parent.state() != State.RUNNING && parent.state() != State.META)
+            throw new PortoException(ErrorCode.InvalidState,
+                    "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
         String command = value(c, "command");
         boolean meta = command.isEmpty();
         // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
@@ -58,47 +76,100 @@ final class Lifecycle {
         if (devices != null)
             c.controllers = union(c.controllers, "devices");
         c.transition(StateMachine.Event.START);
+        boolean wasBusy = c.busy;
+        c.busy = true;
+        s.launchBegins();
         try {
-            s.kernel.cgroups().create(c.name, c.controllers);
-            resources.applyAll(c);
-            if (devices != null)
-                s.kernel.cgroups().allowDevices(c.name, devices);
-        } catch (KernelException e) {
+            Launch outcome;
+            try {
+                outcome = s.outsideLock(() -> kernelWork(c, devices, plan));
+            } finally {
+                c.busy = wasBusy;
+            }
+            record(c, meta, outcome);
+        } finally {
+            s.launchEnds(); // after record: an exit that came early is kept until then
+        }
+    }
+
+    /** The outcome of the kernel work, with the lock held again. */
+    private void record(Container c, boolean meta, Launch outcome) throws PortoException {
+        if (outcome.failure != null) {
             failStart(c);
-            throw ResourceControl.kernelError("cannot set up cgroups of " + c.name, e);
-        } catch (PortoException e) {
-            failStart(c);
-            throw e;
+            if (outcome.launchErrno != null) {
+                c.startErrno = outcome.launchErrno;
+                s.persistence().save(c);
+            }
+            s.notifyChange();
+            throw outcome.failure;
         }
         c.exitStatus = 0;
         c.oomKilled = false;
         c.deathTime = 0;
-        if (plan == null) {
+        c.startTime = s.clock().nowMillis();
+        c.startErrno = 0;
+        if (outcome.started == null) {
             c.transition(StateMachine.Event.STARTED_META);
-            c.startTime = s.clock().nowMillis();
-            c.startErrno = 0;
             s.persistence().save(c);
             s.notifyState(c);
             return;
         }
-        LaunchResult started;
-        try {
-            prepareFiles(plan);
-            started = s.kernel.launcher().launch(plan.spec(resources.taskDirectories(c)));
-        } catch (KernelException e) {
-            failStart(c);
-            c.startErrno = e.errno();
-            s.persistence().save(c);
-            // EACCES: a path the client named, opened with the client's rights.
-            throw new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown, e.getMessage(), e.errno());
-        }
-        s.bindPid(c, started.pid());
-        c.rootStartTime = started.startTime();
-        c.startTime = s.clock().nowMillis();
-        c.startErrno = 0;
+        s.bindPid(c, outcome.started.pid());
+        c.rootStartTime = outcome.started.startTime();
         c.transition(meta ? StateMachine.Event.STARTED_META : StateMachine.Event.STARTED);
         s.persistence().save(c);
         s.notifyState(c);
+        afterLaunch(c);
+    }
+
+    /** What the kernel work of a start came to: a task, nothing (a plain meta), or a failure. */
+    private record Launch(LaunchResult started, PortoException failure, Integer launchErrno) {}
+
+    /** Cgroups, limits, files and the launch: no tree lock held, the container busy. */
+    private Launch kernelWork(Container c, List<Cgroups.DeviceRule> devices, LaunchPlanner.LaunchPlan plan) {
+        LaunchSpec spec;
+        try {
+            // Resources of siblings are allocated one container at a time (cpus held exclusively).
+            synchronized (resources) {
+                s.kernel.cgroups().create(c.name, c.controllers);
+                resources.applyAll(c);
+                if (devices != null)
+                    s.kernel.cgroups().allowDevices(c.name, devices);
+                spec = plan == null ? null : plan.spec(resources.taskDirectories(c));
+            }
+        } catch (KernelException e) {
+            return new Launch(null, ResourceControl.kernelError("cannot set up cgroups of " + c.name, e), null);
+        } catch (PortoException e) {
+            return new Launch(null, e, null);
+        }
+        if (plan == null)
+            return new Launch(null, null, null);
+        try {
+            prepareFiles(plan);
+            return new Launch(s.kernel.launcher().launch(spec), null, null);
+        } catch (KernelException e) {
+            // EACCES: a path the client named, opened with the client's rights.
+            return new Launch(null, new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown,
+                    e.getMessage(), e.errno()), e.errno());
+        }
+    }
+
+    /**
+     * The task may have exited before its pid was bound, or the parent may have died while the
+     * task was launched: either way the container is dead at once.
+     */
+    private void afterLaunch(Container c) {
+        Integer status = s.takeEarlyExit(c.rootPid, c.rootStartTime);
+        if (status != null) {
+            died(c, status);
+            return;
+        }
+        Container parent = c.parent;
+        if (!parent.isHost() && parent.state() == State.DEAD) {
+            int pid = c.rootPid;
+            buryTree(c, parent.deathTime);
+            s.kernel.processes().kill(pid, ContainerService.SIGKILL);
+        }
     }
 
     /** The kernel refused the start: free what it took and return to stopped. */
@@ -254,7 +325,8 @@ final class Lifecycle {
     }
 
     private void buryTree(Container c, long when) {
-        if (c.state() == State.STOPPED || c.state() == State.DEAD)
+        // A container being started is buried by its start, once the launch has returned.
+        if (c.state() == State.STOPPED || c.state() == State.DEAD || c.state() == State.STARTING)
             return;
         // The task (if any) was killed with its parent's cgroup; its own exit report, when it
         // comes, replaces this status with the true one.
@@ -270,7 +342,7 @@ final class Lifecycle {
 
     /** The OOM killer struck inside a container with oom_is_fatal: everything in it dies. */
     void oomKill(Container c) {
-        if (!c.state().isActive())
+        if (!c.state().isActive() || c.state() == State.STARTING)
             return;
         try {
             killAll(c, false);

@@ -129,8 +129,8 @@ final class ResourceControl {
         watchOom(c);
     }
 
-    /** A property changed on a container that has (or had) a task: it takes effect at once. */
-    void applyDynamic(Container c, String property, String previous) throws PortoException {
+    /** A property changed on a container that has (or had) a task: it takes effect at once (one at a time, as starts allocate). */
+    synchronized void applyDynamic(Container c, String property, String previous) throws PortoException {
         if (!CONTROLLER_OF.containsKey(property) || c.state() == State.STOPPED)
             return;
         guarantees.checkChange(c, property, previous);
