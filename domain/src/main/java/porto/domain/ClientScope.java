@@ -31,7 +31,7 @@ public final class ClientScope {
     static ClientScope of(ContainerService s, Caller caller) throws PortoException {
         if (!caller.inContainer())
             return new ClientScope(caller, AccessLevel.FULL, "", "");
-        Container ct = s.containers().get(caller.container());
+        Container ct = s.tree().containers().get(caller.container());
         if (ct == null)
             throw new PortoException(ErrorCode.Permission, "the client's container " + caller.container() + " no longer exists");
         if (ct.state() != State.RUNNING && ct.state() != State.META)

@@ -71,14 +71,14 @@ final class Guarantees {
         Map<String, Long> out = new HashMap<>();
         long memory = 0;
         double cpu = 0;
-        for (Container top : s.host().children.values()) {
+        for (Container top : s.tree().host().children.values()) {
             memory += memoryTotal(top, starting);
             cpu += cpuTotal(top, starting);
         }
         HostResources host = s.config().host();
         out.put("memory " + HOST, Math.max(0, memory + host.memoryGuaranteeReserve() - host.memoryBytes()));
         out.put("cpu " + HOST, Math.max(0, Math.round((cpu - s.config().hostCores()) * 1e6)));
-        for (Container c : s.containers().values()) {
+        for (Container c : s.tree().containers().values()) {
             if (!counts(c, starting))
                 continue;
             long memoryBound = memoryLimitBound(c);
@@ -130,7 +130,7 @@ final class Guarantees {
         Set<Container> self = Set.of(changed);
         if (resource.equals("memory") && where.equals(HOST)) {
             long all = 0;
-            for (Container top : s.host().children.values())
+            for (Container top : s.tree().host().children.values())
                 all += memoryTotal(top, changed.state() == State.STOPPED ? self : Set.of());
             return "memory guarantee overcommit: " + Values.formatSize(all) + " guaranteed + "
                     + Values.formatSize(host.memoryGuaranteeReserve()) + " reserved for the host exceeds its "
@@ -139,7 +139,7 @@ final class Guarantees {
         if (resource.equals("cpu") && where.equals(HOST))
             return "cpu guarantee overcommit: guarantees of all containers would exceed the host's "
                     + s.config().hostCores() + " cores";
-        Container c = s.find(where);
+        Container c = s.tree().find(where);
         if (resource.equals("memory"))
             return "memory guarantee of " + where + " and below (" + Values.formatSize(memoryTotal(c, self))
                     + ") exceeds the memory_limit in force there (" + Values.formatSize(memoryLimitBound(c)) + ")";

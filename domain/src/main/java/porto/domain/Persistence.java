@@ -13,12 +13,14 @@ import porto.ports.KernelException;
 final class Persistence {
     private static final String PROP = "prop.";
     private final ContainerService s;
+    private final ContainerTree tree;
     private volatile String lastError;
     /** Failed saves so far; a request compares it before and after to learn of its own. */
     private long failedSaves;
 
-    Persistence(ContainerService s) {
+    Persistence(ContainerService s, ContainerTree tree) {
         this.s = s;
+        this.tree = tree;
     }
 
     /** The last failure to save, for the daemon's log; null when saving works. */
@@ -28,6 +30,15 @@ final class Persistence {
 
     String lastError() {
         return lastError;
+    }
+
+    /**
+     * The change is made but a record of it could not be written: a restarted daemon would not
+     * know it. Say so rather than answer Success.
+     */
+    void requireSaved(long failedSavesBefore) throws PortoException {
+        if (failedSaves != failedSavesBefore)
+            throw new PortoException(ErrorCode.Unknown, "done, but not saved for a daemon restart: " + lastError);
     }
 
     void save(Container c) {
@@ -80,9 +91,9 @@ final class Persistence {
                 ContainerName.validate(name);
                 if (!seen.add(name))
                     continue;
-                Container parent = s.find(ContainerName.parent(name));
+                Container parent = tree.find(ContainerName.parent(name));
                 Container c = new Container(name, parent, Long.parseLong(r.get("id")));
-                s.reserveId(c.id);
+                tree.reserveId(c.id);
                 c.restore(parseState(r.get("state")));
                 c.ownerUid = Integer.parseInt(r.getOrDefault("owner_uid", "0"));
                 c.ownerGid = Integer.parseInt(r.getOrDefault("owner_gid", "0"));
@@ -104,11 +115,10 @@ final class Persistence {
                 for (var e : r.entrySet())
                     if (e.getKey().startsWith(PROP))
                         c.config.put(e.getKey().substring(PROP.length()), e.getValue());
-                parent.children.put(name, c);
-                s.containers().put(name, c);
+                tree.add(c);
                 int pid = Integer.parseInt(r.getOrDefault("root_pid", "0"));
                 if (pid > 0 && c.state() != State.DEAD && c.state() != State.STOPPED) {
-                    s.bindPid(c, pid);
+                    tree.bindPid(c, pid);
                     if (!s.kernel.processes().isAlive(pid, c.rootStartTime))
                         lost.add(name);
                 }

@@ -404,16 +404,16 @@ final class ResourceControl {
 
     /** After a daemon restart: keep watching the containers that still run. */
     void restored() {
-        for (Container c : s.containers().values())
+        for (Container c : s.tree().containers().values())
             if (c.state().isActive())
                 watchOom(c);
     }
 
     private void pollOom() {
-        s.underLock(() -> {
+        s.tree().underLock(() -> {
             oomWatchScheduled = false;
             boolean any = false;
-            for (Container c : List.copyOf(s.containers().values())) {
+            for (Container c : List.copyOf(s.tree().containers().values())) {
                 if (!c.state().isActive() || !c.controllers.contains("memory"))
                     continue;
                 any = true;
