@@ -74,18 +74,31 @@ final class ContainerTree {
         }
     }
 
-    /** Waits for a change (a task exit) for at most {@code millis}, releasing the lock meanwhile. */
-    void awaitChange(long millis) {
+    /** A deadline {@code millis} from now on the clock, for {@link #awaitChange}. */
+    long deadline(long millis) {
+        return clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** True once the clock has reached {@code deadlineNanos}. */
+    boolean passed(long deadlineNanos) {
+        return clock.nanoTime() >= deadlineNanos;
+    }
+
+    /**
+     * Waits for a change (a task exit) until the clock's {@code deadlineNanos} at most, releasing
+     * the lock meanwhile. It may return early: callers check again what they wait for.
+     */
+    void awaitChange(long deadlineNanos) {
         try {
-            changed.await(millis, TimeUnit.MILLISECONDS);
+            awaitChangeInterruptibly(deadlineNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** As {@link #awaitChange}, in nanoseconds; throws when interrupted. */
-    void awaitChangeNanos(long nanos) throws InterruptedException {
-        changed.awaitNanos(nanos);
+    /** As {@link #awaitChange}; throws when interrupted. */
+    void awaitChangeInterruptibly(long deadlineNanos) throws InterruptedException {
+        clock.await(changed, deadlineNanos);
     }
 
     // ---- names ----

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the daemon does on its own rather than on request: after a restart it buries lost tasks,
@@ -133,9 +132,9 @@ final class Housekeeping {
                             s.kernel.processes().kill(pid, ContainerService.SIGKILL);
                         s.kernel.cgroups().setFrozen(path, false);
                     }
-                    long deadline = s.kernel.clock().nanoTime() + 2_000_000_000L;
-                    while (!s.kernel.cgroups().pids(path).isEmpty() && s.kernel.clock().nanoTime() < deadline)
-                        tree.awaitChange(5);
+                    long deadline = tree.deadline(2_000);
+                    while (!s.kernel.cgroups().pids(path).isEmpty() && !tree.passed(deadline))
+                        tree.awaitChange(Math.min(deadline, tree.deadline(5)));
                     s.kernel.cgroups().remove(path);
                 } catch (porto.ports.KernelException e) {
                     // Left for the next start.
@@ -219,9 +218,9 @@ final class Housekeeping {
         tree.lock();
         try {
             // Starts under way finish first: a starting container cannot be stopped halfway.
-            long deadline = s.kernel.clock().nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (tree.launching() && s.kernel.clock().nanoTime() < deadline)
-                tree.awaitChange(10);
+            long deadline = tree.deadline(60_000);
+            while (tree.launching() && !tree.passed(deadline))
+                tree.awaitChange(deadline);
             for (Container c : new ArrayList<>(tree.host().children.values())) {
                 try {
                     s.lifecycle().stopTree(c, 0);

@@ -51,9 +51,9 @@ final class Lifecycle {
         if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
                 && s.kernel.processes().catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
             s.kernel.processes().kill(c.rootPid, ContainerService.SIGTERM);
-            long deadline = s.clock().nanoTime() + timeoutMs * 1_000_000;
-            while (c.state() == State.RUNNING && s.clock().nanoTime() < deadline)
-                tree.awaitChange(Math.min(10, timeoutMs));
+            long deadline = tree.deadline(timeoutMs);
+            while (c.state() == State.RUNNING && !tree.passed(deadline))
+                tree.awaitChange(deadline);
         }
         killAll(c, true);
         release(c);
@@ -85,9 +85,11 @@ final class Lifecycle {
         }
         if (!wait)
             return;
-        long deadline = s.clock().nanoTime() + KILL_WAIT_MS * 1_000_000;
-        while (!cg.pids(c.name).isEmpty() && s.clock().nanoTime() < deadline)
-            tree.awaitChange(5);
+        // Exits are reported, but processes that are not main tasks leave the cgroup unannounced:
+        // look again every few milliseconds.
+        long deadline = tree.deadline(KILL_WAIT_MS);
+        while (!cg.pids(c.name).isEmpty() && !tree.passed(deadline))
+            tree.awaitChange(Math.min(deadline, tree.deadline(5)));
         if (!cg.pids(c.name).isEmpty())
             throw new PortoException(ErrorCode.Busy, "processes of " + c.name + " do not die");
     }

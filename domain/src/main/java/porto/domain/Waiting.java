@@ -1,7 +1,6 @@
 package porto.domain;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** The synchronous Wait: until one of some containers is stopped, dead, or in a state asked for. */
@@ -19,7 +18,7 @@ final class Waiting {
      * waits forever.
      */
     String[] waitFor(List<String> names, long timeoutMs, String targetState, Predicate<String> visible) throws PortoException {
-        long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long deadline = timeoutMs < 0 ? Long.MAX_VALUE : tree.deadline(timeoutMs);
         tree.lock();
         try {
             for (String n : names)
@@ -32,10 +31,9 @@ final class Waiting {
                             return new String[] {c.name, c.state().text()};
                     }
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0)
+                if (tree.passed(deadline))
                     return null;
-                tree.awaitChangeNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                tree.awaitChangeInterruptibly(deadline);
                 for (String n : names)
                     if (!Masks.isMask(n) && !tree.containers().containsKey(n))
                         throw new PortoException(ErrorCode.ContainerDoesNotExist, "container " + n + " does not exist");
