@@ -49,6 +49,7 @@ public final class ContainerService {
         this.tree = new ContainerTree(kernel.clock());
         this.resources = new ResourceControl(this);
         this.persistence = new Persistence(this, tree);
+        tree.afterRelease(persistence::flush);
         this.output = new OutputStore(this);
         this.housekeeping = new Housekeeping(this, tree);
         this.lifecycle = new Lifecycle(this, tree);
@@ -157,6 +158,7 @@ public final class ContainerService {
 
     public void create(Caller caller, String name, boolean weak) throws PortoException {
         ContainerName.validate(name);
+        persistence.beginRequest();
         tree.lock();
         try {
             if (tree.containers().containsKey(name))
@@ -172,13 +174,12 @@ public final class ContainerService {
             c.creationTime = kernel.clock().nowMillis();
             c.weak = weak;
             tree.add(c);
-            long failedSaves = persistence.failedSaves();
             persistence.save(c);
             tree.notifyState(c);
-            persistence.requireSaved(failedSaves);
         } finally {
-            tree.unlock();
+            tree.unlock(); // writes the record
         }
+        persistence.requireSaved();
     }
 
     /** A change to one container, made with the lock held once the caller may write to it. */
@@ -187,6 +188,7 @@ public final class ContainerService {
     }
 
     private void change(Caller caller, String name, Change change) throws PortoException {
+        persistence.beginRequest();
         tree.lock();
         try {
             Container c = tree.find(name);
@@ -194,16 +196,15 @@ public final class ContainerService {
             Permissions.checkWrite(this, caller, c);
             tree.requireIdle(c);
             c.busy = true;
-            long failedSaves = persistence.failedSaves();
             try {
                 change.apply(c);
             } finally {
                 c.busy = false;
             }
-            persistence.requireSaved(failedSaves);
         } finally {
-            tree.unlock();
+            tree.unlock(); // writes the records
         }
+        persistence.requireSaved();
     }
 
     private static PortoException wrongState(Container c, String wanted) {

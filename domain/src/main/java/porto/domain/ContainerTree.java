@@ -31,9 +31,15 @@ final class ContainerTree {
     /** Starts whose kernel work is under way with the lock released. */
     private int launchesInFlight;
     private long nextId = 1;
+    /** Runs whenever a thread lets the lock go entirely: it writes the records it took. */
+    private Runnable afterRelease = () -> { };
 
     ContainerTree(Clock clock) {
         this.clock = clock;
+    }
+
+    void afterRelease(Runnable work) {
+        this.afterRelease = work;
     }
 
     // ---- the lock ----
@@ -44,15 +50,17 @@ final class ContainerTree {
 
     void unlock() {
         lock.unlock();
+        if (lock.getHoldCount() == 0)
+            afterRelease.run();
     }
 
     /** Runs {@code work} with the lock held. */
     void underLock(Runnable work) {
-        lock.lock();
+        lock();
         try {
             work.run();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -277,7 +285,7 @@ final class ContainerTree {
 
     /** Names of every container matching {@code mask} (all when null), sorted. */
     List<String> names(String mask) {
-        lock.lock();
+        lock();
         try {
             List<String> names = new ArrayList<>();
             for (String name : containers.keySet())
@@ -286,7 +294,7 @@ final class ContainerTree {
             names.sort(Comparator.naturalOrder());
             return names;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 }

@@ -63,6 +63,7 @@ final class PropertyAccess {
         // No property value may hold a NUL: it separates the launcher's records.
         if (value.indexOf('\0') >= 0 || property.indexOf('\0') >= 0)
             throw new PortoException(ErrorCode.InvalidValue, "a NUL character is not allowed in " + property);
+        s.persistence().beginRequest();
         tree.lock();
         try {
             Container c = tree.find(name);
@@ -109,12 +110,11 @@ final class PropertyAccess {
             }
             if (propName.equals("weak"))
                 c.weak = Values.parseBool(canonical);
-            long failedSaves = s.persistence().failedSaves();
             s.persistence().save(c);
-            s.persistence().requireSaved(failedSaves);
         } finally {
-            tree.unlock();
+            tree.unlock(); // writes the record
         }
+        s.persistence().requireSaved();
     }
 
     String read(Container c, String property) throws PortoException {
