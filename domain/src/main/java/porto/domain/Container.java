@@ -19,6 +19,10 @@ public final class Container {
     final ConcurrentSkipListMap<String, Container> children = new ConcurrentSkipListMap<>();
     /** Properties set explicitly; anything absent has its default. */
     final Map<String, String> config = new TreeMap<>();
+    /** Parsed values of typed properties, each with the text it was parsed from ({@link TypedProperty#value}). */
+    final Map<String, Parsed> parsed = new java.util.HashMap<>();
+
+    record Parsed(String text, Object value) {}
 
     // Volatile: read by the kernel work of a sibling's start, which holds no lock.
     private volatile State state;

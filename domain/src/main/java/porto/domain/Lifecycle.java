@@ -163,13 +163,12 @@ final class Lifecycle {
         String name = c.name;
         long died = c.deathTime;
         try {
-            boolean respawn = Values.parseBool(value(c, "respawn"));
-            long max = Long.parseLong(value(c, "max_respawns"));
-            if (respawn && (max < 0 || c.respawnCount < max)) {
+            long max = LifecycleProperties.MAX_RESPAWNS.value(c);
+            if (LifecycleProperties.RESPAWN.value(c) && (max < 0 || c.respawnCount < max)) {
                 s.clock().schedule(RESPAWN_DELAY_MS, () -> s.housekeeping().respawnDead(name, died));
                 return;
             }
-            long agingMs = Long.parseLong(value(c, "aging_time")) * 1000;
+            long agingMs = LifecycleProperties.AGING_TIME.value(c) * 1000;
             long left = Math.max(0, died + agingMs - s.clock().nowMillis());
             s.clock().schedule(left, () -> s.housekeeping().ageOut(name, died));
         } catch (PortoException | RuntimeException e) {
