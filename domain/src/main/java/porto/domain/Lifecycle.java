@@ -9,7 +9,10 @@ import java.util.Set;
 import porto.ports.Cgroups;
 import porto.ports.KernelException;
 
-/** Stop, death, pause and resume of containers ({@link Starter} starts them). Called with the tree lock held. */
+/**
+ * Stop, death, pause and resume of containers ({@link Starter} starts them). Called with the tree
+ * lock held; a stop lets it go for its kernel work and its waits, with the subtree marked busy.
+ */
 final class Lifecycle {
     static final long RESPAWN_DELAY_MS = 1_000;
     /** How long to wait for killed processes to leave their cgroup. */
@@ -36,18 +39,35 @@ final class Lifecycle {
 
     // ---- stop and death ----
 
-    /** Stops the container and everything below it, children first. */
+    /**
+     * Stops the container and everything below it, children first. The subtree is marked busy
+     * while the kernel work (thaw, kill, removal of cgroups and directories) runs with the tree
+     * lock let go.
+     */
     void stopTree(Container c, long timeoutMs) throws PortoException {
         if (c.state() == State.STOPPED)
             return;
+        boolean wasBusy = c.busy;
+        c.busy = true;
+        try {
+            stopSubtree(c, timeoutMs);
+        } finally {
+            c.busy = wasBusy;
+            tree.notifyChange();
+        }
+    }
+
+    private void stopSubtree(Container c, long timeoutMs) throws PortoException {
+        if (c.state() == State.STOPPED)
+            return;
         for (Container child : new ArrayList<>(c.children.descendingMap().values()))
-            stopTree(child, timeoutMs);
+            stopSubtree(child, timeoutMs);
         stopOne(c, timeoutMs);
     }
 
     private void stopOne(Container c, long timeoutMs) throws PortoException {
         if (c.state() == State.PAUSED)
-            setFrozen(c, false);
+            outsideLock(() -> setFrozen(c, false));
         if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
                 && s.kernel.processes().catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
             s.kernel.processes().kill(c.rootPid, ContainerService.SIGTERM);
@@ -55,57 +75,98 @@ final class Lifecycle {
             while (c.state() == State.RUNNING && !tree.passed(deadline))
                 tree.awaitChange(deadline);
         }
-        killAll(c, true);
-        release(c);
+        killAllAndWait(c);
+        tree.bindPid(c, 0);
+        Set<String> controllers = c.controllers;
+        String cwd = s.defaultCwd(c);
+        tree.outsideLock(() -> {
+            removeRun(c.name, controllers, cwd);
+            return null;
+        });
+        c.controllers = Set.of();
         c.transition(StateMachine.Event.STOP);
         s.persistence().save(c);
         tree.notifyState(c);
     }
 
-    /** Kills every process in the container's cgroups (frozen first so nothing forks away). */
-    private void killAll(Container c, boolean wait) throws PortoException {
+    /** Kernel work that may fail with a PortoException, run with the tree lock let go. */
+    private interface KernelStep {
+        void run() throws PortoException;
+    }
+
+    private void outsideLock(KernelStep step) throws PortoException {
+        PortoException failure = tree.outsideLock(() -> {
+            try {
+                step.run();
+                return null;
+            } catch (PortoException e) {
+                return e;
+            }
+        });
+        if (failure != null)
+            throw failure;
+    }
+
+    /** Kills every process in the container's cgroups and waits until they are gone, with the lock let go. */
+    private void killAllAndWait(Container c) throws PortoException {
         if (c.controllers.isEmpty())
             return;
+        String name = c.name;
         Cgroups cg = s.kernel.cgroups();
-        Set<Integer> pids = cg.pids(c.name);
-        if (pids.isEmpty())
+        outsideLock(() -> freezeAndKill(name));
+        // Exits are reported, but processes that are not main tasks leave the cgroup unannounced:
+        // look again every few milliseconds.
+        long deadline = tree.deadline(KILL_WAIT_MS);
+        while (tree.outsideLock(() -> !cg.pids(name).isEmpty())) {
+            if (tree.passed(deadline))
+                throw new PortoException(ErrorCode.Busy, "processes of " + name + " do not die");
+            tree.awaitChange(Math.min(deadline, tree.deadline(5)));
+        }
+    }
+
+    /** Kills every process in the container's cgroups, lock held (its task died: nothing may go on). */
+    private void killAll(Container c) throws PortoException {
+        if (!c.controllers.isEmpty())
+            freezeAndKill(c.name);
+    }
+
+    /** SIGKILL to every process in the cgroups of {@code name}, frozen first so nothing forks away. */
+    private void freezeAndKill(String name) throws PortoException {
+        Cgroups cg = s.kernel.cgroups();
+        if (cg.pids(name).isEmpty())
             return;
         try {
-            cg.setFrozen(c.name, true);
-            for (int pid : cg.pids(c.name))
+            cg.setFrozen(name, true);
+            for (int pid : cg.pids(name))
                 s.kernel.processes().kill(pid, ContainerService.SIGKILL);
         } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, "cannot freeze " + c.name + ": " + e.getMessage(), e.errno());
+            throw new PortoException(ErrorCode.Unknown, "cannot freeze " + name + ": " + e.getMessage(), e.errno());
         } finally {
             try {
-                cg.setFrozen(c.name, false);
+                cg.setFrozen(name, false);
             } catch (KernelException e) {
                 // Thawing a cgroup whose tasks are all gone can fail; the kill has been sent.
             }
         }
-        if (!wait)
-            return;
-        // Exits are reported, but processes that are not main tasks leave the cgroup unannounced:
-        // look again every few milliseconds.
-        long deadline = tree.deadline(KILL_WAIT_MS);
-        while (!cg.pids(c.name).isEmpty() && !tree.passed(deadline))
-            tree.awaitChange(Math.min(deadline, tree.deadline(5)));
-        if (!cg.pids(c.name).isEmpty())
-            throw new PortoException(ErrorCode.Busy, "processes of " + c.name + " do not die");
     }
 
     /** Frees what a run held: cgroups, the working directory and the pid. */
     void release(Container c) {
         tree.bindPid(c, 0);
-        if (!c.controllers.isEmpty()) {
+        removeRun(c.name, c.controllers, s.defaultCwd(c));
+        c.controllers = Set.of();
+    }
+
+    /** Removes the cgroups and the working directory of a run (kernel work only). */
+    private void removeRun(String name, Set<String> controllers, String cwd) {
+        if (!controllers.isEmpty()) {
             try {
-                s.kernel.cgroups().remove(c.name);
+                s.kernel.cgroups().remove(name);
             } catch (KernelException e) {
                 // Left for the next start or the daemon's cleanup of stale cgroups.
             }
         }
-        c.controllers = Set.of();
-        s.kernel.files().removeDirectory(s.defaultCwd(c));
+        s.kernel.files().removeDirectory(cwd);
     }
 
     /** The kernel reports that task {@code pid} exited: whose it was decides what dies. */
@@ -144,7 +205,7 @@ final class Lifecycle {
                 && s.kernel.cgroups().stat(ResourceControl.cgroupOf(c, "memory"), Cgroups.Stat.OOM_KILLS) > 0;
         tree.bindPid(c, 0);
         try {
-            killAll(c, false);
+            killAll(c);
         } catch (PortoException e) {
             // Children's exits still arrive and are handled one by one.
         }
@@ -197,7 +258,7 @@ final class Lifecycle {
         if (!c.state().isActive() || c.state() == State.STARTING)
             return;
         try {
-            killAll(c, false);
+            killAll(c);
         } catch (PortoException e) {
             // The exits that do arrive are handled one by one.
         }

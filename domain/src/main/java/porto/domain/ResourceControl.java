@@ -36,7 +36,8 @@ final class ResourceControl {
     private final ContainerService s;
     final Guarantees guarantees;
     final CpuSets cpuSets;
-    private boolean oomWatchScheduled;
+    /** One chain of OOM polls at a time; a start (lock let go) and a poll (lock held) both look at it. */
+    private final java.util.concurrent.atomic.AtomicBoolean oomWatchScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     ResourceControl(ContainerService s) {
         this.s = s;
@@ -396,10 +397,10 @@ final class ResourceControl {
      * memory.oom.group (cgroup v1) do not, so the OOM counters are watched once a second.
      */
     private void watchOom(Container c) {
-        if (oomWatchScheduled || cgroups().unsupported(Limit.OOM_GROUP) == null || !c.controllers.contains("memory"))
+        if (cgroups().unsupported(Limit.OOM_GROUP) == null || !c.controllers.contains("memory"))
             return;
-        oomWatchScheduled = true;
-        s.clock().schedule(OOM_POLL_MS, this::pollOom);
+        if (oomWatchScheduled.compareAndSet(false, true))
+            s.clock().schedule(OOM_POLL_MS, this::pollOom);
     }
 
     /** After a daemon restart: keep watching the containers that still run. */
@@ -411,7 +412,7 @@ final class ResourceControl {
 
     private void pollOom() {
         s.tree().underLock(() -> {
-            oomWatchScheduled = false;
+            oomWatchScheduled.set(false);
             boolean any = false;
             for (Container c : List.copyOf(s.tree().containers().values())) {
                 if (!c.state().isActive() || !c.controllers.contains("memory"))
@@ -424,10 +425,8 @@ final class ResourceControl {
                     // A damaged value or a failing read: leave this container alone, watch the rest.
                 }
             }
-            if (any && !oomWatchScheduled) {
-                oomWatchScheduled = true;
+            if (any && oomWatchScheduled.compareAndSet(false, true))
                 s.clock().schedule(OOM_POLL_MS, this::pollOom);
-            }
         });
     }
 }
