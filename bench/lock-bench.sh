@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Latency of `get` from 20 clients while 100 containers start, against a private portod built
 # from a source tree (default: this one, after `mvn -pl app-daemon -am package -DskipTests`).
-# Usage: bash bench/lock-bench.sh [TREE [STARTERS]]   (as root; STARTERS: clients starting, default 4)
+# Usage: bash bench/lock-bench.sh [TREE [STARTERS]]   (as root; STARTERS: clients starting, default 4;
+# PORTOD_JAVA_OPTS: more JVM options for the daemon)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 tree=$(cd "${1:-$here}" && pwd)
@@ -16,7 +17,7 @@ export PORTO_SOCKET=$run/portod.socket PORTO_STATE_DIR=$run/kvs PORTO_CGROUP_ROO
 "$PORTO_NATIVE" master --socket "$PORTO_SOCKET" --pidfile "$PORTO_MASTER_PIDFILE" \
     --daemon-pidfile "$PORTO_PIDFILE" --log "$PORTO_LOG" -- \
     "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-    --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$cp" porto.daemon.Portod serve \
+    --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ${PORTOD_JAVA_OPTS:-} -cp "$cp" porto.daemon.Portod serve \
     >/dev/null 2>&1 &
 master=$!
 stop() {
