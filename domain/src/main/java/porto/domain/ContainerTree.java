@@ -48,6 +48,10 @@ final class ContainerTree {
         lock.lock();
     }
 
+    boolean heldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
     void unlock() {
         lock.unlock();
         if (lock.getHoldCount() == 0)

@@ -110,6 +110,8 @@ final class Persistence {
     private void take(Write w) {
         unwritten.incrementAndGet();
         pending.get().add(w);
+        if (!tree.heldByCurrentThread())
+            flush(); // no unlock will come to write it
     }
 
     void save(Container c) {
