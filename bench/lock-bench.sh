@@ -23,6 +23,8 @@ master=$!
 stop() {
     kill -INT "$master" 2>/dev/null || true   # a full stop: the daemon discards every container
     wait "$master" 2>/dev/null || true
+    # The daemon's cgroup root, deepest first (rmdir of an empty cgroup only).
+    find /sys/fs/cgroup/*/"porto-$id" -depth -type d -exec rmdir {} + 2>/dev/null || true
     rm -rf "$run" "/place/porto-$id"
 }
 trap stop EXIT
