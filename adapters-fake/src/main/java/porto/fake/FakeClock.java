@@ -3,25 +3,22 @@ package porto.fake;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.locks.Condition;
 import porto.ports.Clock;
 
 /**
- * A clock that moves only when told to. {@link #advance} runs the scheduled tasks that fall due,
- * in order of their due time (ties in order of scheduling), each one with the clock set to its
- * due time.
+ * A clock that moves only when the simulation moves it. {@link #advance} runs the scheduled tasks
+ * that fall due, in order of their due time (ties in order of scheduling), each one with the clock
+ * set to its due time, and the tick hook (the fake kernel delivers task exits there) after each.
+ * Reading the time never moves it.
  *
- * <p>Every call of {@link #nanoTime()} also moves the clock forward by a small step (1 ms unless
- * {@link #setAutoStep} says otherwise) and then runs what fell due and the tick hook (the fake
- * kernel delivers task exits there). Why: the domain waits for processes in loops such as
- * {@code while (running && clock.nanoTime() < deadline) awaitChange(10 ms)}, where awaitChange is
- * a real condition wait. With a frozen clock such a loop would never reach its deadline, and if
- * exits were only delivered by the test thread (which is the one blocked inside the domain) the
- * loop would never see the exit either. Moving the clock a little on each read makes the loop end
- * after a bounded number of iterations, and delivering exits on the tick is what a real kernel
- * does while the daemon waits. {@link #nowMillis()} does not move the clock.
+ * <p>When the domain waits ({@link #await}: a stop's grace time, a synchronous Wait, processes
+ * leaving a cgroup), nothing else could happen in a simulation until the next scheduled event,
+ * so the wait moves the clock there (or to the deadline, if that comes first) and runs what falls
+ * due. A run is therefore a function of its inputs alone, and a seed replays it.
  *
- * <p>Tasks are run on the calling thread, outside of any lock of the clock. A tick on a thread
- * that is already running tasks or the hook only moves time, so nothing re-enters itself.
+ * <p>Tasks are run on the calling thread, outside of any lock of the clock. A wait or advance on a
+ * thread that is already running tasks or the hook only moves time, so nothing re-enters itself.
  */
 public final class FakeClock implements Clock {
     /** Wall-clock time when the fake machine booted: 2023-11-14T22:13:20Z. */
@@ -31,7 +28,6 @@ public final class FakeClock implements Clock {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ThreadLocal<Boolean> ticking = ThreadLocal.withInitial(() -> false);
     private long elapsedNanos;
-    private long autoStepNanos = 1_000_000;
     private long sequence;
     private Runnable tickHook = () -> { };
 
@@ -75,13 +71,25 @@ public final class FakeClock implements Clock {
 
     @Override
     public long nanoTime() {
-        long now;
         synchronized (lock) {
-            elapsedNanos += autoStepNanos;
-            now = elapsedNanos;
+            return elapsedNanos;
         }
-        tick();
-        return now;
+    }
+
+    /**
+     * Lets simulated time run to the next scheduled event or {@code deadlineNanos}, whichever is
+     * first, running what falls due; the caller then checks again what it waits for.
+     */
+    @Override
+    public void await(Condition condition, long deadlineNanos) {
+        long target;
+        synchronized (lock) {
+            Timer next = timers.peek();
+            target = next == null ? deadlineNanos : Math.min(next.dueNanos, deadlineNanos);
+        }
+        if (target == Long.MAX_VALUE)
+            throw new IllegalStateException("a wait without a deadline, and nothing scheduled: the simulation would never end");
+        advanceTo(target);
     }
 
     /** Schedules work of the daemon; {@link #cancelDaemonTasks()} drops it (the daemon died). */
@@ -109,6 +117,11 @@ public final class FakeClock implements Clock {
         synchronized (lock) {
             target = elapsedNanos + Math.max(0, millis) * 1_000_000;
         }
+        advanceTo(target);
+    }
+
+    /** Moves time forward to {@code target} nanoseconds since boot, running what falls due on the way. */
+    private void advanceTo(long target) {
         tick();
         while (true) {
             synchronized (lock) {
@@ -124,13 +137,6 @@ public final class FakeClock implements Clock {
             elapsedNanos = Math.max(elapsedNanos, target);
         }
         tick();
-    }
-
-    /** How far each {@link #nanoTime()} call moves the clock; 0 freezes it. */
-    public void setAutoStep(long millis) {
-        synchronized (lock) {
-            autoStepNanos = millis * 1_000_000;
-        }
     }
 
     /** Drops every task the daemon scheduled: it is gone, and so are its timers. */

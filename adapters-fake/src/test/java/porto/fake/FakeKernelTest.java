@@ -171,7 +171,6 @@ class FakeKernelTest {
     @Test
     void clockRunsTasksInOrderAndDropsDaemonTasksOnCrash() {
         FakeClock clock = k.clock();
-        clock.setAutoStep(0);
         List<String> ran = new ArrayList<>();
         clock.schedule(20, () -> ran.add("b@" + clock.elapsedNanos() / 1_000_000));
         clock.schedule(10, () -> ran.add("a@" + clock.elapsedNanos() / 1_000_000));
@@ -186,14 +185,30 @@ class FakeKernelTest {
     }
 
     @Test
-    void nanoTimeMovesTheClockAndDeliversExits() throws Exception {
+    void readingTheClockNeverMovesIt() {
+        long t0 = k.clock().nanoTime();
+        k.clock().nanoTime();
+        assertEquals(t0, k.clock().nanoTime());
+    }
+
+    @Test
+    void waitingRunsTimeToTheNextEventOrTheDeadline() throws Exception {
         listen();
-        LaunchResult r = launch("a", "sleep");
-        k.processes().kill(r.pid(), 9);
-        long t0 = k.clock().elapsedNanos();
-        long t1 = k.clock().nanoTime();
-        assertEquals(t0 + 1_000_000, t1);
-        assertEquals(List.of(r.pid() + ":9"), heard);
+        k.launcher().define("true", Program.exitsAfter(5, 0));
+        LaunchResult t = launch("a", "true");
+        var lock = new java.util.concurrent.locks.ReentrantLock();
+        var condition = lock.newCondition();
+        long start = k.clock().nanoTime();
+        lock.lock();
+        try {
+            k.clock().await(condition, start + 100_000_000);
+            assertEquals(start + 5_000_000, k.clock().nanoTime(), "to the exit, 5 ms later");
+            assertEquals(List.of(t.pid() + ":0"), heard);
+            k.clock().await(condition, start + 100_000_000);
+            assertEquals(start + 100_000_000, k.clock().nanoTime(), "nothing else is scheduled: to the deadline");
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Test

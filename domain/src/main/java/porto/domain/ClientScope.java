@@ -31,11 +31,11 @@ public final class ClientScope {
     static ClientScope of(ContainerService s, Caller caller) throws PortoException {
         if (!caller.inContainer())
             return new ClientScope(caller, AccessLevel.FULL, "", "");
-        Container ct = s.containers().get(caller.container());
+        Container ct = s.tree().containers().get(caller.container());
         if (ct == null)
             throw new PortoException(ErrorCode.Permission, "the client's container " + caller.container() + " no longer exists");
-        if (ct.state != State.RUNNING && ct.state != State.META)
-            throw new PortoException(ErrorCode.Permission, "clients in a " + ct.state.text() + " container cannot use porto");
+        if (ct.state() != State.RUNNING && ct.state() != State.META)
+            throw new PortoException(ErrorCode.Permission, "clients in a " + ct.state().text() + " container cannot use porto");
         // Requests from a container are made on behalf of its owner.
         caller = new Caller(caller.pid(), ct.ownerUid, ct.ownerGid, ct.name, caller.startTime());
         AccessLevel level = AccessLevel.FULL;

@@ -1,16 +1,9 @@
 package porto.domain;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import porto.ports.Cgroups;
 import porto.ports.Clock;
 import porto.ports.ContainerFiles;
@@ -21,31 +14,30 @@ import porto.ports.TaskLauncher;
 import porto.ports.Users;
 
 /**
- * The container tree and every operation on it. One lock guards the tree; waiting for processes to
- * die releases it. Every change is written to the state store before the request is answered.
+ * The requests of the API, each checked (permissions, busy marks, states) and handed to the part
+ * that does it: {@link ContainerTree} (names, pids, the lock), {@link Lifecycle} (start, stop,
+ * death, pause), {@link PropertyAccess} (get, set), {@link Waiting} (Wait), {@link Persistence}
+ * and {@link Housekeeping}. The tree's lock is held only for work in memory: a start's kernel
+ * work and waiting for processes to die release it, with the containers being changed marked
+ * busy, so reads never wait for a launch. Every change is written to the state store before the
+ * request is answered.
  */
 public final class ContainerService {
     static final int SIGKILL = 9;
     static final int SIGTERM = 15;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final Container host = new Container(ContainerName.HOST, null, 0);
-    private final Map<String, Container> containers = new HashMap<>();
-    private final Map<Integer, Container> byPid = new HashMap<>();
-    /** Tasks of containers buried with their parent, whose own exit has not arrived yet. */
-    private final Map<Integer, Container> buriedPids = new HashMap<>();
-    private final List<Events.Listener> listeners = new CopyOnWriteArrayList<>();
     private final Properties properties = new Properties();
-    private long nextId = 1;
-
     final Kernel kernel;
     private final DomainConfig config;
+    private final ContainerTree tree;
     private final ResourceControl resources;
     private final Lifecycle lifecycle;
+    private final Starter starter;
     private final Persistence persistence;
     private final OutputStore output;
     private final Housekeeping housekeeping;
+    private final PropertyAccess access;
+    private final Waiting waiting;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
@@ -54,12 +46,16 @@ public final class ContainerService {
     public ContainerService(Kernel kernel, DomainConfig config) {
         this.kernel = kernel;
         this.config = config;
-        this.host.state = State.META;
+        this.tree = new ContainerTree(kernel.clock());
         this.resources = new ResourceControl(this);
-        this.lifecycle = new Lifecycle(this);
-        this.persistence = new Persistence(this);
+        this.persistence = new Persistence(this, tree);
+        tree.afterRelease(persistence::flush);
         this.output = new OutputStore(this);
-        this.housekeeping = new Housekeeping(this);
+        this.housekeeping = new Housekeeping(this, tree);
+        this.lifecycle = new Lifecycle(this, tree);
+        this.starter = new Starter(this, tree, lifecycle);
+        this.access = new PropertyAccess(this, tree);
+        this.waiting = new Waiting(tree);
     }
 
     // ---- wiring and facts used by properties ----
@@ -80,25 +76,49 @@ public final class ContainerService {
         return resources;
     }
 
+    Persistence persistence() {
+        return persistence;
+    }
+
+    Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    Starter starter() {
+        return starter;
+    }
+
+    Housekeeping housekeeping() {
+        return housekeeping;
+    }
+
+    OutputStore output() {
+        return output;
+    }
+
+    ContainerTree tree() {
+        return tree;
+    }
+
     public void addListener(Events.Listener l) {
-        listeners.add(l);
+        tree.addListener(l);
     }
 
     public void removeListener(Events.Listener l) {
-        listeners.remove(l);
+        tree.removeListener(l);
     }
 
     /** Restores containers saved by an earlier daemon, then starts taking task exits. */
     public void start() {
         List<String> lost;
-        lock.lock();
+        tree.lock();
         try {
             lost = persistence.restore();
             resources.restored();
         } finally {
-            lock.unlock();
+            tree.unlock();
         }
-        kernel.exits().start(this::taskExited);
+        kernel.exits().start(lifecycle::taskExited);
         housekeeping.afterRestore(lost);
     }
 
@@ -121,11 +141,11 @@ public final class ContainerService {
     /** As {@link #identify(int, int, int)}, with the start time of the client's process read at connect. */
     public Caller identify(int pid, int uid, int gid, long startTime) {
         String path = kernel.cgroups().containerPathOf(pid).orElse(null);
-        lock.lock();
+        tree.lock();
         try {
-            return new Caller(pid, uid, gid, ClientScope.deepestContainer(containers.keySet(), path), startTime);
+            return new Caller(pid, uid, gid, ClientScope.deepestContainer(tree.containers().keySet(), path), startTime);
         } finally {
-            lock.unlock();
+            tree.unlock();
         }
     }
 
@@ -134,39 +154,38 @@ public final class ContainerService {
      * under; Permission when porto is disabled for it.
      */
     public ClientScope scope(Caller caller) throws PortoException {
-        lock.lock();
+        tree.lock();
         try {
             return ClientScope.of(this, caller);
         } finally {
-            lock.unlock();
+            tree.unlock();
         }
     }
 
     public void create(Caller caller, String name, boolean weak) throws PortoException {
         ContainerName.validate(name);
-        lock.lock();
+        persistence.beginRequest();
+        tree.lock();
         try {
-            if (containers.containsKey(name))
+            if (tree.containers().containsKey(name))
                 throw new PortoException(ErrorCode.ContainerAlreadyExists, "container " + name + " already exists");
-            Container parent = find(ContainerName.parent(name));
+            Container parent = tree.find(ContainerName.parent(name));
             Permissions.checkCreate(this, caller, parent);
             for (Container p = parent; p != null; p = p.parent)
                 if (p.busy)
-                    throw busy(p);
-            Container c = new Container(name, parent, nextId++);
+                    throw ContainerTree.busy(p);
+            Container c = new Container(name, parent, tree.allocateId());
             c.ownerUid = caller.uid();
             c.ownerGid = caller.gid();
             c.creationTime = kernel.clock().nowMillis();
             c.weak = weak;
-            parent.children.put(name, c);
-            containers.put(name, c);
-            long failedSaves = persistence.failedSaves();
+            tree.add(c);
             persistence.save(c);
-            notifyState(c);
-            requireSaved(failedSaves);
+            tree.notifyState(c);
         } finally {
-            lock.unlock();
+            tree.unlock(); // writes the record
         }
+        persistence.requireSaved();
     }
 
     /** A change to one container, made with the lock held once the caller may write to it. */
@@ -175,68 +194,27 @@ public final class ContainerService {
     }
 
     private void change(Caller caller, String name, Change change) throws PortoException {
-        lock.lock();
+        persistence.beginRequest();
+        tree.lock();
         try {
-            Container c = find(name);
+            Container c = tree.find(name);
             requireNotHost(c);
             Permissions.checkWrite(this, caller, c);
-            requireIdle(c);
+            tree.requireIdle(c);
             c.busy = true;
-            long failedSaves = persistence.failedSaves();
             try {
                 change.apply(c);
             } finally {
                 c.busy = false;
             }
-            requireSaved(failedSaves);
         } finally {
-            lock.unlock();
+            tree.unlock(); // writes the records
         }
-    }
-
-    /**
-     * Refuses to touch a subtree another request is changing: that request may be waiting for
-     * processes to die with the lock released, and must find the tree as it left it.
-     */
-    void requireIdle(Container c) throws PortoException {
-        for (Container p = c; p != null; p = p.parent)
-            if (p.busy)
-                throw busy(p);
-        requireIdleBelow(c);
-    }
-
-    private static void requireIdleBelow(Container c) throws PortoException {
-        for (Container child : c.children.values()) {
-            if (child.busy)
-                throw busy(child);
-            requireIdleBelow(child);
-        }
-    }
-
-    boolean isIdle(Container c) {
-        try {
-            requireIdle(c);
-            return true;
-        } catch (PortoException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The change is made but a record of it could not be written: a restarted daemon would not
-     * know it. Say so rather than answer Success.
-     */
-    private void requireSaved(long failedSavesBefore) throws PortoException {
-        if (persistence.failedSaves() != failedSavesBefore)
-            throw new PortoException(ErrorCode.Unknown, "done, but not saved for a daemon restart: " + persistence.lastError());
-    }
-
-    private static PortoException busy(Container c) {
-        return new PortoException(ErrorCode.Busy, "container " + c.name + " is busy: another request is changing it");
+        persistence.requireSaved();
     }
 
     private static PortoException wrongState(Container c, String wanted) {
-        return new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state.text() + ", not " + wanted);
+        return new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state().text() + ", not " + wanted);
     }
 
     public void destroy(Caller caller, String name) throws PortoException {
@@ -248,15 +226,15 @@ public final class ContainerService {
 
     public void start(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.STOPPED)
+            if (c.state() != State.STOPPED)
                 throw wrongState(c, "stopped");
-            lifecycle.start(c, caller);
+            starter.start(c, caller);
         });
     }
 
     public void stop(Caller caller, String name, long timeoutMs) throws PortoException {
         change(caller, name, c -> {
-            if (c.state == State.STOPPED)
+            if (c.state() == State.STOPPED)
                 throw new PortoException(ErrorCode.InvalidState, "container " + name + " is already stopped");
             lifecycle.stopTree(c, timeoutMs < 0 ? config.stopTimeoutMs() : timeoutMs);
         });
@@ -265,11 +243,11 @@ public final class ContainerService {
     /** Stops a dead container and starts it again (what the API calls Respawn). */
     public void restart(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.DEAD && c.state != State.STOPPED)
+            if (c.state() != State.DEAD && c.state() != State.STOPPED)
                 throw wrongState(c, "dead");
-            if (c.state == State.DEAD)
+            if (c.state() == State.DEAD)
                 lifecycle.stopTree(c, 0);
-            lifecycle.start(c, caller);
+            starter.start(c, caller);
         });
     }
 
@@ -277,7 +255,7 @@ public final class ContainerService {
         change(caller, name, c -> {
             if (signal <= 0 || signal > 64)
                 throw new PortoException(ErrorCode.InvalidValue, "invalid signal " + signal);
-            if (c.state != State.RUNNING || c.rootPid <= 0)
+            if (c.state() != State.RUNNING || c.rootPid <= 0)
                 throw wrongState(c, "running");
             kernel.processes().kill(c.rootPid, signal);
         });
@@ -285,7 +263,7 @@ public final class ContainerService {
 
     public void pause(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.RUNNING && c.state != State.META)
+            if (c.state() != State.RUNNING && c.state() != State.META)
                 throw wrongState(c, "running");
             lifecycle.pause(c);
         });
@@ -293,9 +271,9 @@ public final class ContainerService {
 
     public void resume(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
-            if (c.state != State.PAUSED)
+            if (c.state() != State.PAUSED)
                 throw wrongState(c, "paused");
-            if (c.parent.state == State.PAUSED)
+            if (c.parent.state() == State.PAUSED)
                 throw new PortoException(ErrorCode.InvalidState, "parent " + c.parent.name + " is paused");
             lifecycle.resume(c);
         });
@@ -303,17 +281,7 @@ public final class ContainerService {
 
     /** Names of every container matching {@code mask} (all when null), sorted. */
     public List<String> list(String mask) {
-        lock.lock();
-        try {
-            List<String> names = new ArrayList<>();
-            for (String name : containers.keySet())
-                if (mask == null || mask.isEmpty() || Masks.matches(name, mask))
-                    names.add(name);
-            names.sort(Comparator.naturalOrder());
-            return names;
-        } finally {
-            lock.unlock();
-        }
+        return tree.names(mask);
     }
 
     /** Reads a property or "property[key]" as root. */
@@ -323,12 +291,7 @@ public final class ContainerService {
 
     /** Reads a property or "property[key]" for {@code reader} (stored output is read with their rights). */
     public String get(Caller reader, String name, String property) throws PortoException {
-        lock.lock();
-        try {
-            return read(find(name), property, reader);
-        } finally {
-            lock.unlock();
-        }
+        return access.get(reader, name, property);
     }
 
     /** Reads many properties of many containers at once, as root; errors are per value. */
@@ -338,31 +301,7 @@ public final class ContainerService {
 
     /** Reads many properties of many containers at once for {@code reader}; errors are per value. */
     public Map<String, Map<String, Result>> getMany(Caller reader, List<String> names, List<String> props) {
-        lock.lock();
-        try {
-            Map<String, Map<String, Result>> out = new LinkedHashMap<>();
-            for (String name : names) {
-                Map<String, Result> values = new LinkedHashMap<>();
-                Container c = containers.get(name);
-                if (c == null && name.equals(ContainerName.HOST))
-                    c = host;
-                for (String p : props) {
-                    if (c == null) {
-                        values.put(p, Result.error(new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist")));
-                        continue;
-                    }
-                    try {
-                        values.put(p, Result.ok(read(c, p, reader)));
-                    } catch (PortoException e) {
-                        values.put(p, Result.error(e));
-                    }
-                }
-                out.put(name, values);
-            }
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return access.getMany(reader, names, props);
     }
 
     /** A value or the error that took its place. */
@@ -377,61 +316,7 @@ public final class ContainerService {
     }
 
     public void set(Caller caller, String name, String property, String value) throws PortoException {
-        // No property value may hold a NUL: it separates the launcher's records.
-        if (value.indexOf('\0') >= 0 || property.indexOf('\0') >= 0)
-            throw new PortoException(ErrorCode.InvalidValue, "a NUL character is not allowed in " + property);
-        lock.lock();
-        try {
-            Container c = find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
-            requireIdle(c);
-            String key = null;
-            String propName = property;
-            int bracket = property.indexOf('[');
-            if (bracket >= 0) {
-                if (!property.endsWith("]"))
-                    throw new PortoException(ErrorCode.InvalidProperty, "malformed property name " + property);
-                propName = property.substring(0, bracket);
-                key = property.substring(bracket + 1, property.length() - 1);
-            }
-            Property p = properties.find(propName);
-            if (p == null)
-                throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + propName);
-            if (p.readOnly)
-                throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
-            if (!p.settableIn.contains(c.state))
-                throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state.text());
-            if (key != null) {
-                if (!p.keyed)
-                    throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
-                if (p.keySetter != null) {
-                    value = p.keySetter.merge(this, c, key, value);
-                } else {
-                    Map<String, String> map = Values.parseMap(p.read(this, c), propName.equals("env"));
-                    map.put(key, value);
-                    value = Values.formatMap(map);
-                }
-            }
-            String canonical = p.setter.canonical(this, c, caller, value);
-            String previous = c.config.put(propName, canonical);
-            try {
-                lifecycle.applyDynamic(c, propName, previous);
-            } catch (PortoException e) {
-                if (previous == null)
-                    c.config.remove(propName);
-                else
-                    c.config.put(propName, previous);
-                throw e;
-            }
-            if (propName.equals("weak"))
-                c.weak = Values.parseBool(canonical);
-            long failedSaves = persistence.failedSaves();
-            persistence.save(c);
-            requireSaved(failedSaves);
-        } finally {
-            lock.unlock();
-        }
+        access.set(caller, name, property, value);
     }
 
     /**
@@ -446,257 +331,49 @@ public final class ContainerService {
     /** As {@link #waitFor(List, long, String)}, reporting only containers {@code visible} accepts. */
     public String[] waitFor(List<String> names, long timeoutMs, String targetState,
                             java.util.function.Predicate<String> visible) throws PortoException {
-        long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        lock.lock();
-        try {
-            for (String n : names)
-                if (!Masks.isMask(n) && !n.equals(ContainerName.HOST))
-                    find(n);
-            while (true) {
-                for (String n : names) {
-                    for (Container c : matching(n)) {
-                        if (visible.test(c.name) && isWaitable(c, targetState))
-                            return new String[] {c.name, c.state.text()};
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0)
-                    return null;
-                changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
-                for (String n : names)
-                    if (!Masks.isMask(n) && !containers.containsKey(n))
-                        throw new PortoException(ErrorCode.ContainerDoesNotExist, "container " + n + " does not exist");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PortoException(ErrorCode.Unknown, "wait interrupted");
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private List<Container> matching(String nameOrMask) {
-        if (!Masks.isMask(nameOrMask)) {
-            Container c = containers.get(nameOrMask);
-            return c == null ? List.of() : List.of(c);
-        }
-        List<Container> out = new ArrayList<>();
-        for (Container c : containers.values())
-            if (Masks.matches(c.name, nameOrMask))
-                out.add(c);
-        out.sort(Comparator.comparing(Container::name));
-        return out;
-    }
-
-    private static boolean isWaitable(Container c, String targetState) {
-        if (targetState != null && !targetState.isEmpty())
-            return c.state.text().equals(targetState);
-        return c.state == State.STOPPED || c.state == State.DEAD
-                || (c.state == State.META && c.children.values().stream().noneMatch(ch -> ch.state.isActive()));
+        return waiting.waitFor(names, timeoutMs, targetState, visible);
     }
 
     /** Destroys {@code name} if it is still weak: its client went away. */
     public void destroyIfWeak(String name) {
-        lock.lock();
-        try {
-            Container c = containers.get(name);
-            if (c != null && c.weak && !isIdle(c)) {
-                kernel.clock().schedule(1_000, () -> destroyIfWeak(name)); // after the change in progress
-            } else if (c != null && c.weak) {
-                lifecycle.stopTree(c, 0);
-                removeTree(c);
-            }
-        } catch (PortoException e) {
-            // It is being changed by someone else; leave it to them.
-        } finally {
-            lock.unlock();
-        }
+        housekeeping.destroyIfWeak(name);
     }
 
     /** Stops and forgets every container: a full daemon stop. */
     public void discardAll() {
-        lock.lock();
-        try {
-            for (Container c : new ArrayList<>(host.children.values())) {
-                try {
-                    lifecycle.stopTree(c, 0);
-                    removeTree(c);
-                } catch (PortoException e) {
-                    // Keep going: the rest must still be cleaned.
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+        housekeeping.discardAll();
     }
 
     /** Number of containers, for the daemon's statistics. */
     public int count() {
-        lock.lock();
+        tree.lock();
         try {
-            return containers.size();
+            return tree.containers().size();
         } finally {
-            lock.unlock();
+            tree.unlock();
         }
     }
 
     // ---- exits, reported by the kernel ----
 
-    void taskExited(int pid, int status, long startTime) {
-        lock.lock();
-        try {
-            Container c = byPid.get(pid);
-            if (c != null && c.rootStartTime == startTime && c.rootPid == pid) {
-                lifecycle.died(c, status);
-            } else {
-                Container buried = buriedPids.remove(pid);
-                if (buried != null && buried.rootStartTime == startTime && buried.state == State.DEAD)
-                    lifecycle.died(buried, status);
-            }
-        } finally {
-            lock.unlock();
-            // Acknowledged even when handling failed: a replay would fail the same way forever.
-            kernel.exits().acknowledge(pid);
-        }
-    }
-
     // ---- helpers for Lifecycle, Persistence and properties ----
 
-    Container find(String name) throws PortoException {
-        if (name.equals(ContainerName.HOST))
-            return host;
-        Container c = containers.get(name);
-        if (c == null) {
-            if (!name.isEmpty() && !name.startsWith("/"))
-                ContainerName.validate(name);
-            throw new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist");
-        }
-        return c;
-    }
-
-    Container host() {
-        return host;
-    }
-
-    Map<String, Container> containers() {
-        return containers;
-    }
-
-    long allocateId() {
-        return nextId++;
-    }
-
-    void reserveId(long id) {
-        nextId = Math.max(nextId, id + 1);
-    }
-
-    /** The container died with its parent: forget its pid, but take its exit status if it comes. */
-    void buryPid(Container c) {
-        if (c.rootPid > 0) {
-            buriedPids.put(c.rootPid, c);
-            bindPid(c, 0);
-        }
-    }
-
-    void bindPid(Container c, int pid) {
-        if (c.rootPid > 0)
-            byPid.remove(c.rootPid, c);
-        c.rootPid = pid;
-        if (pid > 0)
-            byPid.put(pid, c);
-    }
-
-    Persistence persistence() {
-        return persistence;
-    }
-
-    /** Tells waiters and listeners; call after every state change. */
-    void notifyState(Container c) {
-        changed.signalAll();
-        long now = kernel.clock().nowMillis();
-        for (Events.Listener l : listeners)
-            l.stateChanged(c.name, c.state.text(), now);
-    }
-
-    /** Waits for a change (a task exit) for at most {@code millis}, releasing the lock meanwhile. */
-    void awaitChange(long millis) {
-        try {
-            changed.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    void lock() {
-        lock.lock();
-    }
-
-    void unlock() {
-        lock.unlock();
-    }
-
-    Housekeeping housekeeping() {
-        return housekeeping;
-    }
-
+    /** Removes a container and everything below it: their runs released, their records deleted. */
     void removeTree(Container c) {
         for (Container child : new ArrayList<>(c.children.values()))
             removeTree(child);
         lifecycle.release(c);
-        c.parent.children.remove(c.name);
-        containers.remove(c.name);
         persistence.remove(c);
-        changed.signalAll();
-        long now = kernel.clock().nowMillis();
-        for (Events.Listener l : listeners)
-            l.stateChanged(c.name, "destroyed", now);
+        tree.remove(c);
     }
 
-    private static void requireNotHost(Container c) throws PortoException {
+    String readStream(Container c, String stream, String range) throws PortoException {
+        return output.read(c, stream, range, Caller.ROOT);
+    }
+
+    static void requireNotHost(Container c) throws PortoException {
         if (c.isHost())
             throw new PortoException(ErrorCode.Permission, "the host container cannot be changed");
-    }
-
-    String read(Container c, String property) throws PortoException {
-        return read(c, property, Caller.ROOT);
-    }
-
-    private String read(Container c, String property, Caller reader) throws PortoException {
-        String key = null;
-        String name = property;
-        int bracket = property.indexOf('[');
-        if (bracket >= 0) {
-            if (!property.endsWith("]"))
-                throw new PortoException(ErrorCode.InvalidProperty, "malformed property name " + property);
-            name = property.substring(0, bracket);
-            key = property.substring(bracket + 1, property.length() - 1);
-        }
-        Property p = properties.find(name);
-        if (p == null) {
-            // "<controller>.<knob>" reads the cgroup file itself, e.g. memory.stat.
-            if (key == null && ResourceControl.isKnob(name))
-                return c.isHost() ? StateProperties.host(name) : resources.readKnob(c, name);
-            throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
-        }
-        if (c.isHost())
-            return StateProperties.host(name);
-        if (name.equals("stdout") || name.equals("stderr"))
-            return output.read(c, name, key, reader);
-        if (key == null)
-            return p.read(this, c);
-        if (!p.keyed)
-            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
-        if (p.keyGetter != null)
-            return p.keyGetter.get(this, c, key);
-        Map<String, String> map = Values.parseMap(p.read(this, c), name.equals("env"));
-        String v = map.get(key);
-        if (v == null)
-            throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);
-        return v;
     }
 
     String userName(int uid) {
@@ -713,31 +390,11 @@ public final class ContainerService {
     }
 
     Map<String, Ulimits.Limit> defaultUlimits() throws PortoException {
-        Map<String, Ulimits.Limit> limits = Ulimits.parse(config.defaultUlimit());
-        // Without CAP_SYS_RESOURCE a default above the daemon's own hard limit cannot be applied.
-        for (var e : limits.entrySet()) {
-            Long max = config.hostHardLimits().get(e.getKey());
-            if (max == null || max < 0)
-                continue;
-            Ulimits.Limit l = e.getValue();
-            long hard = l.hard() == Ulimits.UNLIMITED || l.hard() > max ? max : l.hard();
-            long soft = l.soft() == Ulimits.UNLIMITED || l.soft() > hard ? hard : l.soft();
-            e.setValue(new Ulimits.Limit(soft, hard));
-        }
-        return limits;
-    }
-
-    /** Stored output as root sees it; a client's reads go through {@link #get(Caller, String, String)}. */
-    String readStream(Container c, String stream, String range) throws PortoException {
-        return output.read(c, stream, range, Caller.ROOT);
+        return Ulimits.defaults(config);
     }
 
     long streamOffset(Container c, String stream) {
         return stream.equals("stdout") ? c.stdoutOffset : c.stderrOffset;
-    }
-
-    OutputStore output() {
-        return output;
     }
 
     Map<String, String> cgroupPaths(Container c) {
@@ -766,48 +423,18 @@ public final class ContainerService {
         return kernel.users().gid(t).orElseThrow(() -> new PortoException(ErrorCode.InvalidValue, "unknown group '" + v + "'"));
     }
 
-    /** Runs timer work (the OOM watch) under the service lock. */
-    void underLock(Runnable work) {
-        lock.lock();
-        try {
-            work.run();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The OOM killer struck {@code c} and it must die whole (oom_is_fatal). */
     void oomKilled(Container c) {
         lifecycle.oomKill(c);
     }
 
     /** Holds the lock for a caller outside the class (tests and invariant checks). */
-    public <T> T inspect(java.util.function.Function<Snapshot, T> reader) {
-        lock.lock();
+    public <T> T inspect(java.util.function.Function<TreeSnapshot, T> reader) {
+        tree.lock();
         try {
-            return reader.apply(new Snapshot(this));
+            return reader.apply(new TreeSnapshot(tree));
         } finally {
-            lock.unlock();
+            tree.unlock();
         }
     }
-
-    /** A read-only view of the tree for invariant checks. */
-    public static final class Snapshot {
-        private final ContainerService s;
-
-        Snapshot(ContainerService s) {
-            this.s = s;
-        }
-
-        public List<Container> containers() {
-            return new ArrayList<>(s.containers.values());
-        }
-
-        public Map<Integer, String> pids() {
-            Map<Integer, String> m = new HashMap<>();
-            s.byPid.forEach((pid, c) -> m.put(pid, c.name));
-            return m;
-        }
-    }
-
 }

@@ -112,7 +112,7 @@ final class CpuSets {
     /** The cpus a container's tasks may use: its own allocation, else its parent's, else the host's. */
     TreeSet<Integer> affinity(Container c) {
         for (Container x = c; x != null && !x.isHost(); x = x.parent)
-            if (x.state != State.STOPPED && !x.cpuAffinity.isEmpty()) {
+            if (x.state() != State.STOPPED && !x.cpuAffinity.isEmpty()) {
                 try {
                     return parseList(x.cpuAffinity);
                 } catch (PortoException e) {
@@ -135,7 +135,7 @@ final class CpuSets {
         TreeSet<Integer> parent = affinity(c.parent);
         TreeSet<Integer> taken = new TreeSet<>();
         for (Container sibling : c.parent.children.values())
-            if (sibling != c && sibling.state != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
+            if (sibling != c && sibling.state() != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
                 taken.addAll(parseList(sibling.exclusiveCpus));
         TreeSet<Integer> free = new TreeSet<>(parent);
         free.removeAll(taken);

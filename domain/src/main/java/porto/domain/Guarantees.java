@@ -30,7 +30,7 @@ final class Guarantees {
     /** Before {@code c} starts: it and its stopped ancestors start with it. */
     void checkStart(Container c) throws PortoException {
         Set<Container> starting = new HashSet<>();
-        for (Container x = c; x != null && !x.isHost() && x.state == State.STOPPED; x = x.parent)
+        for (Container x = c; x != null && !x.isHost() && x.state() == State.STOPPED; x = x.parent)
             starting.add(x);
         compare(excess(Set.of()), excess(starting), c);
     }
@@ -71,14 +71,14 @@ final class Guarantees {
         Map<String, Long> out = new HashMap<>();
         long memory = 0;
         double cpu = 0;
-        for (Container top : s.host().children.values()) {
+        for (Container top : s.tree().host().children.values()) {
             memory += memoryTotal(top, starting);
             cpu += cpuTotal(top, starting);
         }
         HostResources host = s.config().host();
         out.put("memory " + HOST, Math.max(0, memory + host.memoryGuaranteeReserve() - host.memoryBytes()));
         out.put("cpu " + HOST, Math.max(0, Math.round((cpu - s.config().hostCores()) * 1e6)));
-        for (Container c : s.containers().values()) {
+        for (Container c : s.tree().containers().values()) {
             if (!counts(c, starting))
                 continue;
             long memoryBound = memoryLimitBound(c);
@@ -92,7 +92,7 @@ final class Guarantees {
     }
 
     private static boolean counts(Container c, Set<Container> starting) {
-        return c.state != State.STOPPED || starting.contains(c);
+        return c.state() != State.STOPPED || starting.contains(c);
     }
 
     /** The memory guaranteed to a subtree: its own guarantee or its children's together, whichever is more. */
@@ -130,8 +130,8 @@ final class Guarantees {
         Set<Container> self = Set.of(changed);
         if (resource.equals("memory") && where.equals(HOST)) {
             long all = 0;
-            for (Container top : s.host().children.values())
-                all += memoryTotal(top, changed.state == State.STOPPED ? self : Set.of());
+            for (Container top : s.tree().host().children.values())
+                all += memoryTotal(top, changed.state() == State.STOPPED ? self : Set.of());
             return "memory guarantee overcommit: " + Values.formatSize(all) + " guaranteed + "
                     + Values.formatSize(host.memoryGuaranteeReserve()) + " reserved for the host exceeds its "
                     + Values.formatSize(host.memoryBytes());
@@ -139,7 +139,7 @@ final class Guarantees {
         if (resource.equals("cpu") && where.equals(HOST))
             return "cpu guarantee overcommit: guarantees of all containers would exceed the host's "
                     + s.config().hostCores() + " cores";
-        Container c = s.find(where);
+        Container c = s.tree().find(where);
         if (resource.equals("memory"))
             return "memory guarantee of " + where + " and below (" + Values.formatSize(memoryTotal(c, self))
                     + ") exceeds the memory_limit in force there (" + Values.formatSize(memoryLimitBound(c)) + ")";

@@ -13,9 +13,11 @@ import java.util.Set;
  */
 final class Housekeeping {
     private final ContainerService s;
+    private final ContainerTree tree;
 
-    Housekeeping(ContainerService s) {
+    Housekeeping(ContainerService s, ContainerTree tree) {
         this.s = s;
+        this.tree = tree;
     }
 
     /** Everything a restored daemon owes its containers; called once the exits are subscribed. */
@@ -23,13 +25,13 @@ final class Housekeeping {
         destroyOrphanedWeak();
         // Off the start's critical path: the scan reads the whole cgroup tree.
         s.kernel.clock().schedule(0, this::removeLeftovers);
-        s.lock();
+        tree.lock();
         try {
-            for (Container c : s.containers().values())
-                if (c.state == State.DEAD)
+            for (Container c : tree.containers().values())
+                if (c.state() == State.DEAD)
                     s.lifecycle().scheduleAfterDeath(c);
         } finally {
-            s.unlock();
+            tree.unlock();
         }
         scheduleRotation();
         // Exits that happened while no daemon ran are replayed right after start; a task that is
@@ -44,18 +46,18 @@ final class Housekeeping {
     /** Keeps stored output within stdout_limit, every few seconds. */
     private void scheduleRotation() {
         s.kernel.clock().schedule(ROTATE_PERIOD_MS, () -> {
-            s.lock();
+            tree.lock();
             try {
-                for (Container c : s.containers().values()) {
+                for (Container c : tree.containers().values()) {
                     try {
-                        if (c.state == State.RUNNING || c.state == State.PAUSED)
+                        if (c.state() == State.RUNNING || c.state() == State.PAUSED)
                             s.output().rotate(c);
                     } catch (RuntimeException e) {
                         // One container's trouble must not stop rotation for the others.
                     }
                 }
             } finally {
-                s.unlock();
+                tree.unlock();
                 scheduleRotation();
             }
         });
@@ -71,12 +73,12 @@ final class Housekeeping {
      * container another request is changing is tried again a second later.
      */
     private void stillDead(String name, long deathTime, Runnable again, AfterDeath work) {
-        s.lock();
+        tree.lock();
         try {
-            Container c = s.containers().get(name);
-            if (c == null || c.state != State.DEAD || c.deathTime != deathTime)
+            Container c = tree.containers().get(name);
+            if (c == null || c.state() != State.DEAD || c.deathTime != deathTime)
                 return;
-            if (!s.isIdle(c)) {
+            if (!tree.isIdle(c)) {
                 s.kernel.clock().schedule(1_000, again);
                 return;
             }
@@ -84,7 +86,7 @@ final class Housekeeping {
         } catch (PortoException e) {
             // Nothing to undo: the container stays as the failed step left it.
         } finally {
-            s.unlock();
+            tree.unlock();
         }
     }
 
@@ -92,7 +94,7 @@ final class Housekeeping {
     void respawnDead(String name, long deathTime) {
         stillDead(name, deathTime, () -> respawnDead(name, deathTime), c -> {
             try {
-                s.lifecycle().respawn(c);
+                s.starter().respawn(c);
             } catch (PortoException e) {
                 // Start failed: start_errno says why; the container stays stopped for the user.
                 s.persistence().save(c);
@@ -114,7 +116,7 @@ final class Housekeeping {
      */
     private void removeLeftovers() {
         Set<String> existing = s.kernel.cgroups().containerPaths(); // read without the lock: it is slow
-        s.lock();
+        tree.lock();
         try {
             Set<String> known = containersAndAncestors();
             List<String> stale = new ArrayList<>();
@@ -130,9 +132,9 @@ final class Housekeeping {
                             s.kernel.processes().kill(pid, ContainerService.SIGKILL);
                         s.kernel.cgroups().setFrozen(path, false);
                     }
-                    long deadline = s.kernel.clock().nanoTime() + 2_000_000_000L;
-                    while (!s.kernel.cgroups().pids(path).isEmpty() && s.kernel.clock().nanoTime() < deadline)
-                        s.awaitChange(5);
+                    long deadline = tree.deadline(2_000);
+                    while (!s.kernel.cgroups().pids(path).isEmpty() && !tree.passed(deadline))
+                        tree.awaitChange(Math.min(deadline, tree.deadline(5)));
                     s.kernel.cgroups().remove(path);
                 } catch (porto.ports.KernelException e) {
                     // Left for the next start.
@@ -140,13 +142,13 @@ final class Housekeeping {
             }
             removeStaleDirectories();
         } finally {
-            s.unlock();
+            tree.unlock();
         }
     }
 
     private Set<String> containersAndAncestors() {
         Set<String> out = new HashSet<>();
-        for (String name : s.containers().keySet())
+        for (String name : tree.containers().keySet())
             for (String n = name; !n.equals(ContainerName.HOST); n = ContainerName.parent(n))
                 if (!out.add(n))
                     break;
@@ -167,29 +169,68 @@ final class Housekeeping {
     /** No client connection survives a daemon restart, so every weak container has lost its client. */
     private void destroyOrphanedWeak() {
         List<String> weak = new ArrayList<>();
-        s.lock();
+        tree.lock();
         try {
-            for (Container c : s.containers().values())
+            for (Container c : tree.containers().values())
                 if (c.weak)
                     weak.add(c.name);
         } finally {
-            s.unlock();
+            tree.unlock();
         }
         for (String name : weak)
             s.destroyIfWeak(name);
     }
 
     private void buryLost(List<String> names) {
-        s.lock();
+        tree.lock();
         try {
             for (String name : names) {
-                Container c = s.containers().get(name);
-                if (c != null && c.rootPid > 0 && c.state != State.DEAD
+                Container c = tree.containers().get(name);
+                if (c != null && c.rootPid > 0 && c.state() != State.DEAD
                         && !s.kernel.processes().isAlive(c.rootPid, c.rootStartTime))
                     s.lifecycle().died(c, ContainerService.SIGKILL);
             }
         } finally {
-            s.unlock();
+            tree.unlock();
+        }
+    }
+
+    /** Destroys {@code name} if it is still weak: its client went away. */
+    void destroyIfWeak(String name) {
+        tree.lock();
+        try {
+            Container c = tree.containers().get(name);
+            if (c != null && c.weak && !tree.isIdle(c)) {
+                s.kernel.clock().schedule(1_000, () -> destroyIfWeak(name)); // after the change in progress
+            } else if (c != null && c.weak) {
+                s.lifecycle().stopTree(c, 0);
+                s.removeTree(c);
+            }
+        } catch (PortoException e) {
+            // It is being changed by someone else; leave it to them.
+        } finally {
+            tree.unlock();
+        }
+    }
+
+    /** Stops and forgets every container: a full daemon stop. */
+    void discardAll() {
+        tree.lock();
+        try {
+            // Starts under way finish first: a starting container cannot be stopped halfway.
+            long deadline = tree.deadline(60_000);
+            while (tree.launching() && !tree.passed(deadline))
+                tree.awaitChange(deadline);
+            for (Container c : new ArrayList<>(tree.host().children.values())) {
+                try {
+                    s.lifecycle().stopTree(c, 0);
+                    s.removeTree(c);
+                } catch (PortoException e) {
+                    // Keep going: the rest must still be cleaned.
+                }
+            }
+        } finally {
+            tree.unlock();
         }
     }
 }

@@ -8,110 +8,28 @@ import java.util.Map;
 import java.util.Set;
 import porto.ports.Cgroups;
 import porto.ports.KernelException;
-import porto.ports.LaunchResult;
-import porto.ports.LaunchSpec;
 
-/** Start, stop, death, pause and resume of containers. Called with the service lock held. */
+/**
+ * Stop, death, pause and resume of containers ({@link Starter} starts them). Called with the tree
+ * lock held; a stop lets it go for its kernel work and its waits, with the subtree marked busy.
+ */
 final class Lifecycle {
     static final long RESPAWN_DELAY_MS = 1_000;
     /** How long to wait for killed processes to leave their cgroup. */
     private static final long KILL_WAIT_MS = 5_000;
-    private static final int EACCES = 13;
 
     private final ContainerService s;
+    private final ContainerTree tree;
     private final ResourceControl resources;
-    private final LaunchPlanner planner;
 
-    Lifecycle(ContainerService s) {
+    Lifecycle(ContainerService s, ContainerTree tree) {
         this.s = s;
+        this.tree = tree;
         this.resources = s.resources();
-        this.planner = new LaunchPlanner(s);
     }
 
     private String value(Container c, String property) throws PortoException {
         return s.properties().find(property).read(s, c);
-    }
-
-    // ---- start ----
-
-    void start(Container c, Caller caller) throws PortoException {
-        // Before any ancestor starts: a refused guarantee must leave the whole chain as it was.
-        resources.guarantees.checkStart(c);
-        Container parent = c.parent;
-        if (!parent.isHost()) {
-            switch (parent.state) {
-                case STOPPED -> start(parent, caller);
-                case RUNNING, META -> { }
-                default -> throw new PortoException(ErrorCode.InvalidState,
-                        "parent " + parent.name + " is " + parent.state.text() + ", cannot start " + c.name);
-            }
-        }
-        String command = value(c, "command");
-        boolean meta = command.isEmpty();
-        // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
-        // children with isolate=false share them; without isolation it runs nothing at all.
-        boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
-        // Validate everything before touching the kernel.
-        List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
-        LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
-        c.controllers = resources.controllersFor(c);
-        if (devices != null)
-            c.controllers = union(c.controllers, "devices");
-        try {
-            s.kernel.cgroups().create(c.name, c.controllers);
-            resources.applyAll(c);
-            if (devices != null)
-                s.kernel.cgroups().allowDevices(c.name, devices);
-        } catch (KernelException e) {
-            release(c);
-            throw ResourceControl.kernelError("cannot set up cgroups of " + c.name, e);
-        } catch (PortoException e) {
-            release(c);
-            throw e;
-        }
-        c.exitStatus = 0;
-        c.oomKilled = false;
-        c.deathTime = 0;
-        if (plan == null) {
-            c.state = State.META;
-            c.startTime = s.clock().nowMillis();
-            c.startErrno = 0;
-            s.persistence().save(c);
-            s.notifyState(c);
-            return;
-        }
-        LaunchResult started;
-        try {
-            prepareFiles(plan);
-            started = s.kernel.launcher().launch(plan.spec(resources.taskDirectories(c)));
-        } catch (KernelException e) {
-            release(c);
-            c.startErrno = e.errno();
-            s.persistence().save(c);
-            // EACCES: a path the client named, opened with the client's rights.
-            throw new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown, e.getMessage(), e.errno());
-        }
-        s.bindPid(c, started.pid());
-        c.rootStartTime = started.startTime();
-        c.startTime = s.clock().nowMillis();
-        c.startErrno = 0;
-        c.state = meta ? State.META : State.RUNNING;
-        s.persistence().save(c);
-        s.notifyState(c);
-    }
-
-    private static Set<String> union(Set<String> set, String more) {
-        Set<String> out = new LinkedHashSet<>(set);
-        out.add(more);
-        return Set.copyOf(out);
-    }
-
-    private void prepareFiles(LaunchPlanner.LaunchPlan plan) throws KernelException {
-        s.kernel.files().createDirectory(plan.workDir(), plan.uid(), plan.gid());
-        for (String stream : plan.storedStreams())
-            s.kernel.files().createFile(stream, plan.uid(), plan.gid());
-        for (var file : plan.files().entrySet())
-            s.kernel.files().writeFile(file.getKey(), file.getValue(), 0, 0);
     }
 
     /** A property changed from {@code previous}; a limit of a container with cgroups takes effect at once. */
@@ -121,60 +39,115 @@ final class Lifecycle {
 
     // ---- stop and death ----
 
-    /** Stops the container and everything below it, children first. */
+    /**
+     * Stops the container and everything below it, children first. The subtree is marked busy
+     * while the kernel work (thaw, kill, removal of cgroups and directories) runs with the tree
+     * lock let go.
+     */
     void stopTree(Container c, long timeoutMs) throws PortoException {
-        if (c.state == State.STOPPED)
+        if (c.state() == State.STOPPED)
+            return;
+        boolean wasBusy = c.busy;
+        c.busy = true;
+        try {
+            stopSubtree(c, timeoutMs);
+        } finally {
+            c.busy = wasBusy;
+            tree.notifyChange();
+        }
+    }
+
+    private void stopSubtree(Container c, long timeoutMs) throws PortoException {
+        if (c.state() == State.STOPPED)
             return;
         for (Container child : new ArrayList<>(c.children.descendingMap().values()))
-            stopTree(child, timeoutMs);
+            stopSubtree(child, timeoutMs);
         stopOne(c, timeoutMs);
     }
 
     private void stopOne(Container c, long timeoutMs) throws PortoException {
-        if (c.state == State.PAUSED)
-            setFrozen(c, false);
-        if (c.state == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
+        if (c.state() == State.PAUSED)
+            outsideLock(() -> setFrozen(c, false));
+        if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
                 && s.kernel.processes().catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
             s.kernel.processes().kill(c.rootPid, ContainerService.SIGTERM);
-            long deadline = s.clock().nanoTime() + timeoutMs * 1_000_000;
-            while (c.state == State.RUNNING && s.clock().nanoTime() < deadline)
-                s.awaitChange(Math.min(10, timeoutMs));
+            long deadline = tree.deadline(timeoutMs);
+            while (c.state() == State.RUNNING && !tree.passed(deadline))
+                tree.awaitChange(deadline);
         }
-        killAll(c, true);
-        release(c);
-        c.state = State.STOPPED;
+        killAllAndWait(c);
+        tree.bindPid(c, 0);
+        Set<String> controllers = c.controllers;
+        String cwd = s.defaultCwd(c);
+        tree.outsideLock(() -> {
+            removeRun(c.name, controllers, cwd);
+            return null;
+        });
+        c.controllers = Set.of();
+        c.transition(StateMachine.Event.STOP);
         s.persistence().save(c);
-        s.notifyState(c);
+        tree.notifyState(c);
     }
 
-    /** Kills every process in the container's cgroups (frozen first so nothing forks away). */
-    private void killAll(Container c, boolean wait) throws PortoException {
+    /** Kernel work that may fail with a PortoException, run with the tree lock let go. */
+    private interface KernelStep {
+        void run() throws PortoException;
+    }
+
+    private void outsideLock(KernelStep step) throws PortoException {
+        PortoException failure = tree.outsideLock(() -> {
+            try {
+                step.run();
+                return null;
+            } catch (PortoException e) {
+                return e;
+            }
+        });
+        if (failure != null)
+            throw failure;
+    }
+
+    /** Kills every process in the container's cgroups and waits until they are gone, with the lock let go. */
+    private void killAllAndWait(Container c) throws PortoException {
         if (c.controllers.isEmpty())
             return;
+        String name = c.name;
         Cgroups cg = s.kernel.cgroups();
-        Set<Integer> pids = cg.pids(c.name);
-        if (pids.isEmpty())
+        outsideLock(() -> freezeAndKill(name));
+        // Exits are reported, but processes that are not main tasks leave the cgroup unannounced:
+        // look again every few milliseconds.
+        long deadline = tree.deadline(KILL_WAIT_MS);
+        while (tree.outsideLock(() -> !cg.pids(name).isEmpty())) {
+            if (tree.passed(deadline))
+                throw new PortoException(ErrorCode.Busy, "processes of " + name + " do not die");
+            tree.awaitChange(Math.min(deadline, tree.deadline(5)));
+        }
+    }
+
+    /** Kills every process in the container's cgroups, lock held (its task died: nothing may go on). */
+    private void killAll(Container c) throws PortoException {
+        if (!c.controllers.isEmpty())
+            freezeAndKill(c.name);
+    }
+
+    /** SIGKILL to every process in the cgroups of {@code name}, frozen first so nothing forks away. */
+    private void freezeAndKill(String name) throws PortoException {
+        Cgroups cg = s.kernel.cgroups();
+        if (cg.pids(name).isEmpty())
             return;
         try {
-            cg.setFrozen(c.name, true);
-            for (int pid : cg.pids(c.name))
+            cg.setFrozen(name, true);
+            for (int pid : cg.pids(name))
                 s.kernel.processes().kill(pid, ContainerService.SIGKILL);
         } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, "cannot freeze " + c.name + ": " + e.getMessage(), e.errno());
+            throw new PortoException(ErrorCode.Unknown, "cannot freeze " + name + ": " + e.getMessage(), e.errno());
         } finally {
             try {
-                cg.setFrozen(c.name, false);
+                cg.setFrozen(name, false);
             } catch (KernelException e) {
                 // Thawing a cgroup whose tasks are all gone can fail; the kill has been sent.
             }
         }
-        if (!wait)
-            return;
-        long deadline = s.clock().nanoTime() + KILL_WAIT_MS * 1_000_000;
-        while (!cg.pids(c.name).isEmpty() && s.clock().nanoTime() < deadline)
-            s.awaitChange(5);
-        if (!cg.pids(c.name).isEmpty())
-            throw new PortoException(ErrorCode.Busy, "processes of " + c.name + " do not die");
     }
 
     /** Frees what a run held: cgroups, the working directory and the pid. */
@@ -183,21 +156,47 @@ final class Lifecycle {
             c.afterDeath.cancel();
             c.afterDeath = null;
         }
-        s.bindPid(c, 0);
-        if (!c.controllers.isEmpty()) {
+        tree.bindPid(c, 0);
+        removeRun(c.name, c.controllers, s.defaultCwd(c));
+        c.controllers = Set.of();
+    }
+
+    /** Removes the cgroups and the working directory of a run (kernel work only). */
+    private void removeRun(String name, Set<String> controllers, String cwd) {
+        if (!controllers.isEmpty()) {
             try {
-                s.kernel.cgroups().remove(c.name);
+                s.kernel.cgroups().remove(name);
             } catch (KernelException e) {
                 // Left for the next start or the daemon's cleanup of stale cgroups.
             }
         }
-        c.controllers = Set.of();
-        s.kernel.files().removeDirectory(s.defaultCwd(c));
+        s.kernel.files().removeDirectory(cwd);
+    }
+
+    /** The kernel reports that task {@code pid} exited: whose it was decides what dies. */
+    void taskExited(int pid, int status, long startTime) {
+        tree.lock();
+        try {
+            Container c = tree.byPid(pid);
+            if (c != null && c.rootStartTime == startTime && c.rootPid == pid) {
+                died(c, status);
+            } else {
+                Container buried = tree.unburyPid(pid);
+                if (buried != null && buried.rootStartTime == startTime && buried.state() == State.DEAD)
+                    died(buried, status);
+                else if (buried == null)
+                    tree.unclaimedExit(pid, status, startTime);
+            }
+        } finally {
+            tree.unlock();
+            // Acknowledged even when handling failed: a replay would fail the same way forever.
+            s.kernel.exits().acknowledge(pid);
+        }
     }
 
     /** The main task exited with {@code status}: the container is dead, and so is what ran inside it. */
     void died(Container c, int status) {
-        if (c.state == State.DEAD) {
+        if (c.state() == State.DEAD) {
             // Buried with its parent before its own exit arrived: record the true status.
             c.exitStatus = status;
             s.persistence().save(c);
@@ -208,16 +207,16 @@ final class Lifecycle {
         boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
         c.oomKilled = killed && !c.controllers.isEmpty()
                 && s.kernel.cgroups().stat(ResourceControl.cgroupOf(c, "memory"), Cgroups.Stat.OOM_KILLS) > 0;
-        s.bindPid(c, 0);
+        tree.bindPid(c, 0);
         try {
-            killAll(c, false);
+            killAll(c);
         } catch (PortoException e) {
             // Children's exits still arrive and are handled one by one.
         }
-        c.state = State.DEAD;
+        c.transition(StateMachine.Event.DEATH);
         s.output().rotate(c);
         s.persistence().save(c);
-        s.notifyState(c);
+        tree.notifyState(c);
         // Nothing may go on running below a dead container: its processes were killed above.
         for (Container child : c.children.values())
             buryTree(child, c.deathTime);
@@ -229,13 +228,12 @@ final class Lifecycle {
         String name = c.name;
         long died = c.deathTime;
         try {
-            boolean respawn = Values.parseBool(value(c, "respawn"));
-            long max = Long.parseLong(value(c, "max_respawns"));
-            if (respawn && (max < 0 || c.respawnCount < max)) {
+            long max = LifecycleProperties.MAX_RESPAWNS.value(c);
+            if (LifecycleProperties.RESPAWN.value(c) && (max < 0 || c.respawnCount < max)) {
                 c.afterDeath = s.clock().schedule(RESPAWN_DELAY_MS, () -> s.housekeeping().respawnDead(name, died));
                 return;
             }
-            long agingMs = Long.parseLong(value(c, "aging_time")) * 1000;
+            long agingMs = LifecycleProperties.AGING_TIME.value(c) * 1000;
             long left = Math.max(0, died + agingMs - s.clock().nowMillis());
             c.afterDeath = s.clock().schedule(left, () -> s.housekeeping().ageOut(name, died));
         } catch (PortoException | RuntimeException e) {
@@ -243,34 +241,28 @@ final class Lifecycle {
         }
     }
 
-    /** A dead container with respawn=true starts again, counting the respawn. */
-    void respawn(Container c) throws PortoException {
-        stopTree(c, 0);
-        c.respawnCount++;
-        start(c, new Caller(0, c.ownerUid, c.ownerGid));
-    }
-
-    private void buryTree(Container c, long when) {
-        if (c.state == State.STOPPED || c.state == State.DEAD)
+    void buryTree(Container c, long when) {
+        // A container being started is buried by its start, once the launch has returned.
+        if (c.state() == State.STOPPED || c.state() == State.DEAD || c.state() == State.STARTING)
             return;
         // The task (if any) was killed with its parent's cgroup; its own exit report, when it
         // comes, replaces this status with the true one.
-        s.buryPid(c);
+        tree.buryPid(c);
         c.exitStatus = ContainerService.SIGKILL;
         c.deathTime = when;
-        c.state = State.DEAD;
+        c.transition(StateMachine.Event.DEATH);
         s.persistence().save(c);
-        s.notifyState(c);
+        tree.notifyState(c);
         for (Container child : c.children.values())
             buryTree(child, when);
     }
 
     /** The OOM killer struck inside a container with oom_is_fatal: everything in it dies. */
     void oomKill(Container c) {
-        if (!c.state.isActive())
+        if (!c.state().isActive() || c.state() == State.STARTING)
             return;
         try {
-            killAll(c, false);
+            killAll(c);
         } catch (PortoException e) {
             // The exits that do arrive are handled one by one.
         }
@@ -302,17 +294,17 @@ final class Lifecycle {
 
     /** Pauses (to == PAUSED) or resumes (to == null) the container and its active descendants. */
     private void markTree(Container c, State to) throws PortoException {
-        if (to == State.PAUSED && (c.state == State.RUNNING || c.state == State.META)) {
-            c.state = State.PAUSED;
-        } else if (to == null && c.state == State.PAUSED) {
+        if (to == State.PAUSED && (c.state() == State.RUNNING || c.state() == State.META)) {
+            c.transition(StateMachine.Event.PAUSE);
+        } else if (to == null && c.state() == State.PAUSED) {
             // A descendant paused on its own has its own frozen cgroup: thaw it as well.
             setFrozen(c, false);
-            c.state = value(c, "command").isEmpty() ? State.META : State.RUNNING;
+            c.transition(value(c, "command").isEmpty() ? StateMachine.Event.RESUME_META : StateMachine.Event.RESUME);
         } else {
             return;
         }
         s.persistence().save(c);
-        s.notifyState(c);
+        tree.notifyState(c);
         for (Container child : c.children.values())
             markTree(child, to);
     }

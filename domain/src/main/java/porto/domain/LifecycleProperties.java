@@ -6,19 +6,26 @@ import static porto.domain.Property.ANY_STATE;
 final class LifecycleProperties {
     private LifecycleProperties() {}
 
+    static final TypedProperty<Boolean> RESPAWN =
+            TypedProperty.bool("respawn", "restart the container after death", ANY_STATE, false);
+    static final TypedProperty<Long> MAX_RESPAWNS = TypedProperty.of("max_respawns",
+            "limit of automatic respawns, -1 means unlimited", ANY_STATE, LifecycleProperties::parseMaxRespawns,
+            String::valueOf, -1L);
+    static final TypedProperty<Long> AGING_TIME = TypedProperty.of("aging_time",
+            "seconds before a dead container is destroyed", ANY_STATE, Values::parseUnsigned, String::valueOf, 24 * 3600L);
+
     static void register(Properties p) {
         p.add(Property.settable("weak", "destroy the container when its client disconnects", ANY_STATE,
                 (s, c) -> Values.formatBool(c.weak), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
-        p.add(Property.settable("respawn", "restart the container after death", ANY_STATE,
-                (s, c) -> "false", (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
-        p.add(Property.settable("max_respawns", "limit of automatic respawns, -1 means unlimited", ANY_STATE,
-                (s, c) -> "-1", (s, c, who, v) -> {
-                    long n = Values.parseInteger(v);
-                    if (n < -1)
-                        throw Values.invalid("max_respawns must be -1 or more, got '" + v + "'");
-                    return Long.toString(n);
-                }, false));
-        p.add(Property.settable("aging_time", "seconds before a dead container is destroyed", ANY_STATE,
-                (s, c) -> Long.toString(24 * 3600), (s, c, who, v) -> Long.toString(Values.parseUnsigned(v)), false));
+        p.add(RESPAWN.entry());
+        p.add(MAX_RESPAWNS.entry());
+        p.add(AGING_TIME.entry());
+    }
+
+    private static long parseMaxRespawns(String text) throws PortoException {
+        long n = Values.parseInteger(text);
+        if (n < -1)
+            throw Values.invalid("max_respawns must be -1 or more, got '" + text + "'");
+        return n;
     }
 }

@@ -7,34 +7,118 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import porto.ports.KernelException;
 
-/** Saves each container as one record and rebuilds the tree from those records after a restart. */
+/**
+ * Saves each container as one record and rebuilds the tree from those records after a restart.
+ *
+ * <p>A record is taken under the tree lock and written once the thread that took it lets the
+ * lock go ({@link #flush}), before its request is answered: no one waits for a file write. Each
+ * record carries a sequence number, and a write older than the last one of the same container
+ * is dropped, so records reach the disk in the order they were taken.
+ */
 final class Persistence {
     private static final String PROP = "prop.";
     private final ContainerService s;
+    private final ContainerTree tree;
     private volatile String lastError;
-    /** Failed saves so far; a request compares it before and after to learn of its own. */
-    private long failedSaves;
+    /** Failed writes so far. */
+    private final AtomicLong failedSaves = new AtomicLong();
+    /** Records this thread took under the lock and has yet to write. */
+    private final ThreadLocal<List<Write>> pending = ThreadLocal.withInitial(ArrayList::new);
+    /** True when a write of this thread's current request failed. */
+    private final ThreadLocal<Boolean> failedHere = ThreadLocal.withInitial(() -> false);
+    private final AtomicLong sequence = new AtomicLong();
+    /** Records taken and not yet written, by any thread. */
+    private final AtomicInteger unwritten = new AtomicInteger();
+    /** The sequence number of the last write of each container, while older ones may still come. */
+    private final Map<Long, Long> lastWritten = new ConcurrentHashMap<>();
+    private final Object[] stripes = new Object[64];
 
-    Persistence(ContainerService s) {
+    /** One record to write, or (record null) to delete. */
+    private record Write(long id, String name, Map<String, String> record, long seq) {}
+
+    Persistence(ContainerService s, ContainerTree tree) {
         this.s = s;
+        this.tree = tree;
+        for (int i = 0; i < stripes.length; i++)
+            stripes[i] = new Object();
     }
 
     /** The last failure to save, for the daemon's log; null when saving works. */
     long failedSaves() {
-        return failedSaves;
+        return failedSaves.get();
     }
 
     String lastError() {
         return lastError;
     }
 
+    /** A request begins: failures of earlier writes on this thread are not its own. */
+    void beginRequest() {
+        failedHere.set(false);
+    }
+
+    /**
+     * After the request let the lock go: the change is made but a record of it could not be
+     * written, so a restarted daemon would not know it. Say so rather than answer Success.
+     */
+    void requireSaved() throws PortoException {
+        if (failedHere.get()) {
+            failedHere.set(false);
+            throw new PortoException(ErrorCode.Unknown, "done, but not saved for a daemon restart: " + lastError);
+        }
+    }
+
+    /** Writes the records this thread took; the tree calls it whenever the thread lets the lock go. */
+    void flush() {
+        List<Write> writes = pending.get();
+        if (writes.isEmpty())
+            return;
+        List<Write> mine = List.copyOf(writes);
+        writes.clear();
+        for (Write w : mine)
+            write(w);
+    }
+
+    private void write(Write w) {
+        synchronized (stripes[(int) (w.id & (stripes.length - 1))]) {
+            Long last = lastWritten.get(w.id);
+            if (last == null || last < w.seq) {
+                lastWritten.put(w.id, w.seq);
+                try {
+                    if (w.record == null)
+                        s.kernel.store().remove(Long.toString(w.id));
+                    else
+                        s.kernel.store().save(Long.toString(w.id), w.record);
+                    lastError = null;
+                } catch (KernelException e) {
+                    lastError = "cannot save container " + w.name + ": " + e.getMessage();
+                    failedSaves.incrementAndGet();
+                    failedHere.set(true);
+                }
+            }
+        }
+        // With nothing left to write anywhere, no older record can come: forget the numbers.
+        if (unwritten.decrementAndGet() == 0)
+            lastWritten.clear();
+    }
+
+    private void take(Write w) {
+        unwritten.incrementAndGet();
+        pending.get().add(w);
+        if (!tree.heldByCurrentThread())
+            flush(); // no unlock will come to write it
+    }
+
     void save(Container c) {
         Map<String, String> r = new HashMap<>();
         r.put("name", c.name);
         r.put("id", Long.toString(c.id));
-        r.put("state", c.state.text());
+        r.put("state", c.state().text());
         r.put("owner_uid", Integer.toString(c.ownerUid));
         r.put("owner_gid", Integer.toString(c.ownerGid));
         r.put("creation_time", Long.toString(c.creationTime));
@@ -54,17 +138,11 @@ final class Persistence {
         r.put("cpu_exclusive", c.exclusiveCpus);
         for (var e : c.config.entrySet())
             r.put(PROP + e.getKey(), e.getValue());
-        try {
-            s.kernel.store().save(Long.toString(c.id), r);
-            lastError = null;
-        } catch (KernelException e) {
-            lastError = "cannot save container " + c.name + ": " + e.getMessage();
-            failedSaves++;
-        }
+        take(new Write(c.id, c.name, r, sequence.incrementAndGet()));
     }
 
     void remove(Container c) {
-        s.kernel.store().remove(Long.toString(c.id));
+        take(new Write(c.id, c.name, null, sequence.incrementAndGet()));
     }
 
     /** Rebuilds the tree; returns names of running containers whose task was not found. */
@@ -80,10 +158,10 @@ final class Persistence {
                 ContainerName.validate(name);
                 if (!seen.add(name))
                     continue;
-                Container parent = s.find(ContainerName.parent(name));
+                Container parent = tree.find(ContainerName.parent(name));
                 Container c = new Container(name, parent, Long.parseLong(r.get("id")));
-                s.reserveId(c.id);
-                c.state = parseState(r.get("state"));
+                tree.reserveId(c.id);
+                c.restore(parseState(r.get("state")));
                 c.ownerUid = Integer.parseInt(r.getOrDefault("owner_uid", "0"));
                 c.ownerGid = Integer.parseInt(r.getOrDefault("owner_gid", "0"));
                 c.creationTime = Long.parseLong(r.getOrDefault("creation_time", "0"));
@@ -104,11 +182,10 @@ final class Persistence {
                 for (var e : r.entrySet())
                     if (e.getKey().startsWith(PROP))
                         c.config.put(e.getKey().substring(PROP.length()), e.getValue());
-                parent.children.put(name, c);
-                s.containers().put(name, c);
+                tree.add(c);
                 int pid = Integer.parseInt(r.getOrDefault("root_pid", "0"));
-                if (pid > 0 && c.state != State.DEAD && c.state != State.STOPPED) {
-                    s.bindPid(c, pid);
+                if (pid > 0 && c.state() != State.DEAD && c.state() != State.STOPPED) {
+                    tree.bindPid(c, pid);
                     if (!s.kernel.processes().isAlive(pid, c.rootStartTime))
                         lost.add(name);
                 }

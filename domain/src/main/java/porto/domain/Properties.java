@@ -40,13 +40,13 @@ public final class Properties {
     }
 
     static void requireDead(Container c, String what) throws PortoException {
-        if (c.state != State.DEAD)
-            throw new PortoException(ErrorCode.InvalidState, what + " is available only in dead state, container is " + c.state.text());
+        if (c.state() != State.DEAD)
+            throw new PortoException(ErrorCode.InvalidState, what + " is available only in dead state, container is " + c.state().text());
     }
 
     static void requireTask(Container c, String what) throws PortoException {
-        if (!(c.state == State.RUNNING || c.state == State.PAUSED || c.state == State.META) || c.rootPid <= 0)
-            throw new PortoException(ErrorCode.InvalidState, what + " is available only while the container runs, it is " + c.state.text());
+        if (!(c.state() == State.RUNNING || c.state() == State.PAUSED || c.state() == State.META) || c.rootPid <= 0)
+            throw new PortoException(ErrorCode.InvalidState, what + " is available only while the container runs, it is " + c.state().text());
     }
 
     static String absolutePath(String value) throws PortoException {

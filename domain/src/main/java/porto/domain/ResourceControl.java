@@ -36,7 +36,8 @@ final class ResourceControl {
     private final ContainerService s;
     final Guarantees guarantees;
     final CpuSets cpuSets;
-    private boolean oomWatchScheduled;
+    /** One chain of OOM polls at a time; a start (lock let go) and a poll (lock held) both look at it. */
+    private final java.util.concurrent.atomic.AtomicBoolean oomWatchScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     ResourceControl(ContainerService s) {
         this.s = s;
@@ -80,7 +81,7 @@ final class ResourceControl {
             wanted.addAll(explicitControllers(c));
             // Siblings hold cpus exclusively: this one needs its own cpuset to keep off them.
             for (Container sibling : c.parent.children.values())
-                if (sibling != c && sibling.state != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
+                if (sibling != c && sibling.state() != State.STOPPED && !sibling.exclusiveCpus.isEmpty())
                     wanted.add("cpuset");
         }
         // Controllers mounted together are one directory: enabling one enables them all.
@@ -129,9 +130,9 @@ final class ResourceControl {
         watchOom(c);
     }
 
-    /** A property changed on a container that has (or had) a task: it takes effect at once. */
-    void applyDynamic(Container c, String property, String previous) throws PortoException {
-        if (!CONTROLLER_OF.containsKey(property) || c.state == State.STOPPED)
+    /** A property changed on a container that has (or had) a task: it takes effect at once (one at a time, as starts allocate). */
+    synchronized void applyDynamic(Container c, String property, String previous) throws PortoException {
+        if (!CONTROLLER_OF.containsKey(property) || c.state() == State.STOPPED)
             return;
         guarantees.checkChange(c, property, previous);
         if (c.controllers.isEmpty())
@@ -271,7 +272,7 @@ final class ResourceControl {
     }
 
     private static void collectActive(Container c, List<Container> out) {
-        if (c.state == State.STOPPED)
+        if (c.state() == State.STOPPED)
             return;
         out.add(c);
         for (Container child : c.children.values())
@@ -346,8 +347,8 @@ final class ResourceControl {
 
     /** One statistic of a container whose {@code controller} cgroup is its own. */
     String stat(Container c, Cgroups.Stat stat, String controller) throws PortoException {
-        if (c.state == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        if (c.state() == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
         String why = cgroups().unsupported(stat);
         if (why != null)
             throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available: " + why);
@@ -362,8 +363,8 @@ final class ResourceControl {
 
     /** io_read, io_write or io_ops: per disk and "hw". */
     Map<String, Long> ioStat(Container c, Cgroups.IoStat stat) throws PortoException {
-        if (c.state == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        if (c.state() == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
         if (!c.controllers.contains("blkio"))
             throw new PortoException(ErrorCode.NotSupported, "the blkio controller is not enabled for " + c.name
                     + " (set controllers[blkio]=true before start)");
@@ -377,8 +378,8 @@ final class ResourceControl {
 
     /** Reads a knob from the cgroup that holds the container's tasks for that controller. */
     String readKnob(Container c, String knob) throws PortoException {
-        if (c.state == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state.text());
+        if (c.state() == State.STOPPED || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
         String prefix = knob.substring(0, knob.indexOf('.'));
         String controller = prefix.equals("io") ? "blkio" : prefix;
         // Files of no controller (v2's cgroup.*, cpu.stat, *.pressure) are in the container's own cgroup.
@@ -396,25 +397,25 @@ final class ResourceControl {
      * memory.oom.group (cgroup v1) do not, so the OOM counters are watched once a second.
      */
     private void watchOom(Container c) {
-        if (oomWatchScheduled || cgroups().unsupported(Limit.OOM_GROUP) == null || !c.controllers.contains("memory"))
+        if (cgroups().unsupported(Limit.OOM_GROUP) == null || !c.controllers.contains("memory"))
             return;
-        oomWatchScheduled = true;
-        s.clock().schedule(OOM_POLL_MS, this::pollOom);
+        if (oomWatchScheduled.compareAndSet(false, true))
+            s.clock().schedule(OOM_POLL_MS, this::pollOom);
     }
 
     /** After a daemon restart: keep watching the containers that still run. */
     void restored() {
-        for (Container c : s.containers().values())
-            if (c.state.isActive())
+        for (Container c : s.tree().containers().values())
+            if (c.state().isActive())
                 watchOom(c);
     }
 
     private void pollOom() {
-        s.underLock(() -> {
-            oomWatchScheduled = false;
+        s.tree().underLock(() -> {
+            oomWatchScheduled.set(false);
             boolean any = false;
-            for (Container c : List.copyOf(s.containers().values())) {
-                if (!c.state.isActive() || !c.controllers.contains("memory"))
+            for (Container c : List.copyOf(s.tree().containers().values())) {
+                if (!c.state().isActive() || !c.controllers.contains("memory"))
                     continue;
                 any = true;
                 try {
@@ -424,10 +425,8 @@ final class ResourceControl {
                     // A damaged value or a failing read: leave this container alone, watch the rest.
                 }
             }
-            if (any && !oomWatchScheduled) {
-                oomWatchScheduled = true;
+            if (any && oomWatchScheduled.compareAndSet(false, true))
                 s.clock().schedule(OOM_POLL_MS, this::pollOom);
-            }
         });
     }
 }

@@ -62,7 +62,7 @@ final class ResourceProperties {
                 }));
         p.add(Property.readOnly("cgroups", "cgroups holding the container's tasks: <controller>: <path>;...", (s, c) -> {
             Map<String, String> out = new TreeMap<>();
-            if (c.state != State.STOPPED && !c.controllers.isEmpty())
+            if (c.state() != State.STOPPED && !c.controllers.isEmpty())
                 for (String ctl : s.kernel.cgroups().available())
                     out.putAll(s.kernel.cgroups().paths(ResourceControl.cgroupOf(c, ctl), Set.of(ctl)));
             return Values.formatMap(out);
@@ -71,7 +71,7 @@ final class ResourceProperties {
 
     /** Controllers in force: those of the current run, or those a start would enable. */
     private static String enabled(ContainerService s, Container c) throws PortoException {
-        Set<String> set = c.state == State.STOPPED ? s.resources().controllersFor(c) : c.controllers;
+        Set<String> set = c.state() == State.STOPPED ? s.resources().controllersFor(c) : c.controllers;
         return String.join(";", new TreeSet<>(set));
     }
 

@@ -24,7 +24,7 @@ final class StateProperties {
     }
 
     static void register(Properties p) {
-        p.add(Property.readOnly("state", "container state", (s, c) -> c.state.text(), false));
+        p.add(Property.readOnly("state", "container state", (s, c) -> c.state().text(), false));
         p.add(Property.readOnly("absolute_name", "full container name", (s, c) -> ContainerName.absolute(c.name), false));
         p.add(Property.readOnly("absolute_namespace", "full container namespace", (s, c) -> ContainerName.ABSOLUTE_PREFIX + ClientScope.namespaceOf(s, c, false), false));
         p.add(Property.readOnly("parent", "parent container name", (s, c) -> c.parent.isHost() ? "/" : c.parent.name, false));
@@ -57,7 +57,7 @@ final class StateProperties {
         p.add(Property.readOnly("time", "running time in seconds", (s, c) -> {
             if (c.startTime == 0)
                 return "0";
-            long end = c.state == State.DEAD ? c.deathTime : s.clock().nowMillis();
+            long end = c.state() == State.DEAD ? c.deathTime : s.clock().nowMillis();
             return Long.toString(Math.max(0, end - c.startTime) / 1000);
         }, false));
         p.add(Property.readOnly("stdout", "stored standard output: stdout[[offset][:length]]", (s, c) -> s.readStream(c, "stdout", null), true));

@@ -62,4 +62,20 @@ public final class Ulimits {
     public static int resource(String type) {
         return RESOURCES.get(type);
     }
+
+    /** The daemon's default_ulimit, capped by its own hard limits. */
+    static Map<String, Limit> defaults(DomainConfig config) throws PortoException {
+        Map<String, Limit> limits = parse(config.defaultUlimit());
+        // Without CAP_SYS_RESOURCE a default above the daemon's own hard limit cannot be applied.
+        for (var e : limits.entrySet()) {
+            Long max = config.hostHardLimits().get(e.getKey());
+            if (max == null || max < 0)
+                continue;
+            Limit l = e.getValue();
+            long hard = l.hard() == Ulimits.UNLIMITED || l.hard() > max ? max : l.hard();
+            long soft = l.soft() == Ulimits.UNLIMITED || l.soft() > hard ? hard : l.soft();
+            e.setValue(new Limit(soft, hard));
+        }
+        return limits;
+    }
 }

@@ -32,9 +32,6 @@ final class World {
     /** A machine described by {@code config} (its cpus and memory). */
     World(DomainConfig config) {
         this.config = config;
-        // Each nanoTime() the domain reads moves the clock 5 ms: a stop that has to wait out its
-        // timeout does so in a few real 10 ms condition waits (see FakeClock).
-        kernel.clock().setAutoStep(5);
         kernel.launcher().define("true", Program.exitsAfter(5, 0));
         kernel.launcher().define("false", Program.exitsAfter(5, 1));
         kernel.launcher().define("deaf", Program.deaf());

@@ -1,0 +1,158 @@
+package porto.domain;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Get and set of container properties: "name" or "name[key]", checked against who may write it
+ * and in which states, applied to a running container at once, and saved.
+ *
+ * <p>Property declarations still read their values through the service ({@code (s, c) -> ...});
+ * typed properties (issue 9) will give them their own narrower inputs.
+ */
+final class PropertyAccess {
+    private final ContainerService s;
+    private final ContainerTree tree;
+
+    PropertyAccess(ContainerService s, ContainerTree tree) {
+        this.s = s;
+        this.tree = tree;
+    }
+
+    /** Reads a property or "property[key]" for {@code reader} (stored output is read with their rights). */
+    String get(Caller reader, String name, String property) throws PortoException {
+        tree.lock();
+        try {
+            return read(tree.find(name), property, reader);
+        } finally {
+            tree.unlock();
+        }
+    }
+
+    /** Reads many properties of many containers at once for {@code reader}; errors are per value. */
+    Map<String, Map<String, ContainerService.Result>> getMany(Caller reader, List<String> names, List<String> props) {
+        tree.lock();
+        try {
+            Map<String, Map<String, ContainerService.Result>> out = new LinkedHashMap<>();
+            for (String name : names) {
+                Map<String, ContainerService.Result> values = new LinkedHashMap<>();
+                Container c = tree.containers().get(name);
+                if (c == null && name.equals(ContainerName.HOST))
+                    c = tree.host();
+                for (String p : props) {
+                    if (c == null) {
+                        values.put(p, ContainerService.Result.error(new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist")));
+                        continue;
+                    }
+                    try {
+                        values.put(p, ContainerService.Result.ok(read(c, p, reader)));
+                    } catch (PortoException e) {
+                        values.put(p, ContainerService.Result.error(e));
+                    }
+                }
+                out.put(name, values);
+            }
+            return out;
+        } finally {
+            tree.unlock();
+        }
+    }
+
+    void set(Caller caller, String name, String property, String value) throws PortoException {
+        // No property value may hold a NUL: it separates the launcher's records.
+        if (value.indexOf('\0') >= 0 || property.indexOf('\0') >= 0)
+            throw new PortoException(ErrorCode.InvalidValue, "a NUL character is not allowed in " + property);
+        s.persistence().beginRequest();
+        tree.lock();
+        try {
+            Container c = tree.find(name);
+            ContainerService.requireNotHost(c);
+            Permissions.checkWrite(s, caller, c);
+            tree.requireIdle(c);
+            String key = null;
+            String propName = property;
+            int bracket = property.indexOf('[');
+            if (bracket >= 0) {
+                if (!property.endsWith("]"))
+                    throw new PortoException(ErrorCode.InvalidProperty, "malformed property name " + property);
+                propName = property.substring(0, bracket);
+                key = property.substring(bracket + 1, property.length() - 1);
+            }
+            Property p = s.properties().find(propName);
+            if (p == null)
+                throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + propName);
+            if (p.readOnly)
+                throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
+            if (!p.settableIn.contains(c.state()))
+                throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state().text());
+            if (key != null) {
+                if (!p.keyed)
+                    throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
+                if (p.keySetter != null) {
+                    value = p.keySetter.merge(s, c, key, value);
+                } else {
+                    Map<String, String> map = Values.parseMap(p.read(s, c), propName.equals("env"));
+                    map.put(key, value);
+                    value = Values.formatMap(map);
+                }
+            }
+            String canonical = p.setter.canonical(s, c, caller, value);
+            String previous = c.config.put(propName, canonical);
+            try {
+                s.resources().applyDynamic(c, propName, previous);
+            } catch (PortoException e) {
+                if (previous == null)
+                    c.config.remove(propName);
+                else
+                    c.config.put(propName, previous);
+                throw e;
+            }
+            if (propName.equals("weak"))
+                c.weak = Values.parseBool(canonical);
+            s.persistence().save(c);
+        } finally {
+            tree.unlock(); // writes the record
+        }
+        s.persistence().requireSaved();
+    }
+
+    /** Reads a property as root (for the daemon's own use). */
+    String read(Container c, String property) throws PortoException {
+        return read(c, property, Caller.ROOT);
+    }
+
+    private String read(Container c, String property, Caller reader) throws PortoException {
+        String key = null;
+        String name = property;
+        int bracket = property.indexOf('[');
+        if (bracket >= 0) {
+            if (!property.endsWith("]"))
+                throw new PortoException(ErrorCode.InvalidProperty, "malformed property name " + property);
+            name = property.substring(0, bracket);
+            key = property.substring(bracket + 1, property.length() - 1);
+        }
+        Property p = s.properties().find(name);
+        if (p == null) {
+            // "<controller>.<knob>" reads the cgroup file itself, e.g. memory.stat.
+            if (key == null && ResourceControl.isKnob(name))
+                return c.isHost() ? StateProperties.host(name) : s.resources().readKnob(c, name);
+            throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
+        }
+        if (c.isHost())
+            return StateProperties.host(name);
+        if (name.equals("stdout") || name.equals("stderr"))
+            return s.output().read(c, name, key, reader);
+        if (key == null)
+            return p.read(s, c);
+        if (!p.keyed)
+            throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
+        if (p.keyGetter != null)
+            return p.keyGetter.get(s, c, key);
+        Map<String, String> map = Values.parseMap(p.read(s, c), name.equals("env"));
+        String v = map.get(key);
+        if (v == null)
+            throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);
+        return v;
+    }
+}

@@ -1,0 +1,202 @@
+package porto.domain;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import porto.ports.Cgroups;
+import porto.ports.KernelException;
+import porto.ports.LaunchResult;
+import porto.ports.LaunchSpec;
+
+/**
+ * Start of a container: checked and planned with the tree lock held, the kernel work (cgroups,
+ * files, the launch, which may take seconds) done with the lock released and the container busy
+ * and starting, the outcome recorded under the lock again. Meanwhile reads see it starting and
+ * requests on its subtree are answered Busy.
+ */
+final class Starter {
+    private static final int EACCES = 13;
+
+    private final ContainerService s;
+    private final ContainerTree tree;
+    private final Lifecycle lifecycle;
+    private final ResourceControl resources;
+    private final LaunchPlanner planner;
+
+    Starter(ContainerService s, ContainerTree tree, Lifecycle lifecycle) {
+        this.s = s;
+        this.tree = tree;
+        this.lifecycle = lifecycle;
+        this.resources = s.resources();
+        this.planner = new LaunchPlanner(s);
+    }
+
+    private String value(Container c, String property) throws PortoException {
+        return s.properties().find(property).read(s, c);
+    }
+
+    void start(Container c, Caller caller) throws PortoException {
+        // Before any ancestor starts: a refused guarantee must leave the whole chain as it was.
+        resources.guarantees.checkStart(c);
+        Container parent = c.parent;
+        if (!parent.isHost()) {
+            switch (parent.state()) {
+                case STOPPED -> start(parent, caller);
+                case RUNNING, META -> { }
+                default -> throw new PortoException(ErrorCode.InvalidState,
+                        "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
+            }
+        }
+        startOne(c, caller);
+    }
+
+    /**
+     * Starts one container whose parent runs, in three steps: plan it with the tree lock held,
+     * do the kernel work (cgroups, files, the launch, which may take seconds) with the lock
+     * released and the container busy and starting, then record the outcome under the lock again.
+     * Meanwhile reads see it starting and requests on its subtree are answered Busy.
+     */
+    private void startOne(Container c, Caller caller) throws PortoException {
+        Container parent = c.parent;
+        if (!parent.isHost() && parent.state() != State.RUNNING && parent.state() != State.META)
+            throw new PortoException(ErrorCode.InvalidState,
+                    "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
+        String command = value(c, "command");
+        boolean meta = command.isEmpty();
+        // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
+        // children with isolate=false share them; without isolation it runs nothing at all.
+        boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
+        // Validate everything before touching the kernel.
+        List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
+        LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
+        c.controllers = resources.controllersFor(c);
+        if (devices != null)
+            c.controllers = union(c.controllers, "devices");
+        c.transition(StateMachine.Event.START);
+        boolean wasBusy = c.busy;
+        c.busy = true;
+        tree.launchBegins();
+        try {
+            Launch outcome;
+            try {
+                outcome = tree.outsideLock(() -> kernelWork(c, devices, plan));
+            } finally {
+                c.busy = wasBusy;
+            }
+            record(c, meta, outcome);
+        } finally {
+            tree.launchEnds(); // after record: an exit that came early is kept until then
+        }
+    }
+
+    /** The outcome of the kernel work, with the lock held again. */
+    private void record(Container c, boolean meta, Launch outcome) throws PortoException {
+        if (outcome.failure != null) {
+            failStart(c);
+            if (outcome.launchErrno != null) {
+                c.startErrno = outcome.launchErrno;
+                s.persistence().save(c);
+            }
+            tree.notifyChange();
+            throw outcome.failure;
+        }
+        c.exitStatus = 0;
+        c.oomKilled = false;
+        c.deathTime = 0;
+        c.startTime = s.clock().nowMillis();
+        c.startErrno = 0;
+        if (outcome.started == null) {
+            c.transition(StateMachine.Event.STARTED_META);
+            s.persistence().save(c);
+            tree.notifyState(c);
+            return;
+        }
+        tree.bindPid(c, outcome.started.pid());
+        c.rootStartTime = outcome.started.startTime();
+        c.transition(meta ? StateMachine.Event.STARTED_META : StateMachine.Event.STARTED);
+        s.persistence().save(c);
+        tree.notifyState(c);
+        afterLaunch(c);
+    }
+
+    /** What the kernel work of a start came to: a task, nothing (a plain meta), or a failure. */
+    private record Launch(LaunchResult started, PortoException failure, Integer launchErrno) {}
+
+    /** Cgroups, limits, files and the launch: no tree lock held, the container busy. */
+    private Launch kernelWork(Container c, List<Cgroups.DeviceRule> devices, LaunchPlanner.LaunchPlan plan) {
+        LaunchSpec spec;
+        try {
+            // Resources of siblings are allocated one container at a time (cpus held exclusively).
+            synchronized (resources) {
+                s.kernel.cgroups().create(c.name, c.controllers);
+                resources.applyAll(c);
+                if (devices != null)
+                    s.kernel.cgroups().allowDevices(c.name, devices);
+                spec = plan == null ? null : plan.spec(resources.taskDirectories(c));
+            }
+        } catch (KernelException e) {
+            return new Launch(null, ResourceControl.kernelError("cannot set up cgroups of " + c.name, e), null);
+        } catch (PortoException e) {
+            return new Launch(null, e, null);
+        }
+        if (plan == null)
+            return new Launch(null, null, null);
+        try {
+            prepareFiles(plan);
+            return new Launch(s.kernel.launcher().launch(spec), null, null);
+        } catch (KernelException e) {
+            // EACCES: a path the client named, opened with the client's rights.
+            return new Launch(null, new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown,
+                    e.getMessage(), e.errno()), e.errno());
+        }
+    }
+
+    /**
+     * The task may have exited before its pid was bound, or the parent may have died while the
+     * task was launched: either way the container is dead at once.
+     */
+    private void afterLaunch(Container c) {
+        Integer status = tree.takeEarlyExit(c.rootPid, c.rootStartTime);
+        if (status != null) {
+            lifecycle.died(c, status);
+            return;
+        }
+        Container parent = c.parent;
+        if (!parent.isHost() && parent.state() == State.DEAD) {
+            int pid = c.rootPid;
+            lifecycle.buryTree(c, parent.deathTime);
+            s.kernel.processes().kill(pid, ContainerService.SIGKILL);
+        }
+    }
+
+    /** The kernel refused the start: free what it took and return to stopped. */
+    private void failStart(Container c) {
+        lifecycle.release(c);
+        c.transition(StateMachine.Event.START_FAILED);
+    }
+
+    private static Set<String> union(Set<String> set, String more) {
+        Set<String> out = new LinkedHashSet<>(set);
+        out.add(more);
+        return Set.copyOf(out);
+    }
+
+    private void prepareFiles(LaunchPlanner.LaunchPlan plan) throws KernelException {
+        s.kernel.files().createDirectory(plan.workDir(), plan.uid(), plan.gid());
+        for (String stream : plan.storedStreams())
+            s.kernel.files().createFile(stream, plan.uid(), plan.gid());
+        for (var file : plan.files().entrySet())
+            s.kernel.files().writeFile(file.getKey(), file.getValue(), 0, 0);
+    }
+
+    /** A dead container with respawn=true starts again, counting the respawn. */
+    void respawn(Container c) throws PortoException {
+        lifecycle.stopTree(c, 0);
+        c.respawnCount++;
+        start(c, new Caller(0, c.ownerUid, c.ownerGid));
+    }
+
+}

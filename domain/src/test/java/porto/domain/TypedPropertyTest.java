@@ -1,0 +1,34 @@
+package porto.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TypedPropertyTest {
+    private final Container c = new Container("a", new Container(ContainerName.HOST, null, 0), 1);
+
+    @Test
+    void theRegistryEntryValidatesAndKeepsCanonicalText() throws PortoException {
+        Property entry = LifecycleProperties.MAX_RESPAWNS.entry();
+        assertEquals("max_respawns", entry.name());
+        assertEquals("7", entry.setter.canonical(null, c, Caller.ROOT, "7"));
+        PortoException e = assertThrows(PortoException.class, () -> entry.setter.canonical(null, c, Caller.ROOT, "-2"));
+        assertEquals(ErrorCode.InvalidValue, e.code());
+        assertEquals("-1", entry.defaultValue(null, c));
+    }
+
+    @Test
+    void theValueIsReadParsedAndParsedOncePerText() throws PortoException {
+        assertEquals(86_400L, LifecycleProperties.AGING_TIME.value(c), "the default");
+        assertFalse(LifecycleProperties.RESPAWN.value(c));
+        c.config.put("aging_time", "5000");
+        Long first = LifecycleProperties.AGING_TIME.value(c);
+        assertEquals(5_000L, first);
+        assertSame(first, LifecycleProperties.AGING_TIME.value(c), "kept, not parsed again");
+        c.config.put("aging_time", "6000");
+        assertEquals(6_000L, LifecycleProperties.AGING_TIME.value(c), "new text, new value");
+    }
+}
