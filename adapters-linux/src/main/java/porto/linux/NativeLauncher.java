@@ -29,9 +29,32 @@ public final class NativeLauncher implements TaskLauncher {
         this.socket = socket;
     }
 
+    /**
+     * Launches run on platform threads: spawning a process and waiting for its answer block in
+     * native code, which would hold one of the few carriers of the clients' virtual threads and
+     * delay every other client's request behind the start.
+     */
+    private static final java.util.concurrent.ExecutorService SPAWNERS = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("porto-launch-", 0).daemon(true).factory());
+
     @Override
     public LaunchResult launch(LaunchSpec spec) throws KernelException {
         byte[] records = encode(spec, socket);
+        var pending = SPAWNERS.submit(() -> run(records));
+        try {
+            return pending.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof KernelException k)
+                throw k;
+            throw new KernelException(0, "launcher failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KernelException(4, "interrupted while starting a task");
+        }
+    }
+
+    private LaunchResult run(byte[] records) throws KernelException {
         Process process;
         try {
             process = new ProcessBuilder(nativeBinary.toString(), "launch")

@@ -24,7 +24,17 @@ public final class Portod {
 
     private Portod() {}
 
+    /**
+     * Carriers for the clients' virtual threads. A request spends most of its time blocked in the
+     * kernel (cgroup files, native calls, process spawns), which holds its carrier; with only as
+     * many carriers as cores, reads queue behind starts (bench/lock-bench.sh: p99 of get during
+     * 100 starts fell from 20-37 ms to 8-10 ms with 8). Read once, before the first virtual thread.
+     */
+    private static final String CARRIERS = "8";
+
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null)
+            System.setProperty("jdk.virtualThreadScheduler.parallelism", CARRIERS);
         System.exit(run(args));
     }
 
