@@ -627,6 +627,7 @@ int master_main(int argc, char **argv)
 	/* Orphaned container tasks get re-parented to us, not to pid 1. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		die("prctl(PR_SET_CHILD_SUBREAPER): %m");
+	prctl(PR_SET_NAME, "portod-master", 0, 0, 0); /* as ps and top show upstream's */
 	sigemptyset(&mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&mask, sigs[i]);

@@ -153,9 +153,36 @@ public final class Portod {
                 """);
     }
 
+    /**
+     * Shows the daemon as "portod" in ps, top and pgrep rather than "java" (the comm of the
+     * process, which /proc/self/comm sets for the thread group's leader), and links "portod" and
+     * "portod.version" beside the socket to what runs, as the manual's FILES section says.
+     */
+    private static void nameThisProcess(DaemonPaths paths) {
+        try {
+            Files.writeString(Path.of("/proc/self/comm"), "portod");
+        } catch (IOException e) {
+            Log.info("cannot name the daemon's process: " + e.getMessage());
+        }
+        Path dir = paths.socket().getParent();
+        String command = System.getenv("PORTOD_COMMAND");
+        Path binary = Path.of(command != null && !command.isEmpty() ? command
+                : ProcessHandle.current().info().command().orElse("java"));
+        try {
+            Path link = dir.resolve("portod"), fresh = dir.resolve("portod.new");
+            Files.deleteIfExists(fresh);
+            Files.createSymbolicLink(fresh, binary);
+            Files.move(fresh, link, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(dir.resolve("portod.version"), Release.TAG + " " + Release.REVISION + "\n");
+        } catch (IOException | UnsupportedOperationException e) {
+            Log.info("cannot link " + dir.resolve("portod") + ": " + e.getMessage());
+        }
+    }
+
     /** The daemon: restore, take exits, serve until a signal. */
     static int serve(DaemonPaths paths) throws IOException {
         Log.info("portod " + Release.TAG + " starting, native helper " + paths.nativeBinary());
+        nameThisProcess(paths);
         long t0 = System.nanoTime();
         DaemonComponent component = DaggerDaemonComponent.factory().create(paths);
         ContainerService service = component.service();
