@@ -129,11 +129,11 @@ static int attach(int mnt, int target)
 	return move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-/* Read-only, the whole tree below mnt included (a bind is recursive). */
-static int make_read_only(int mnt)
+/* Read-only: the mount itself, and with recursive the whole tree below it (a bind is recursive). */
+static int set_read_only(int mnt, bool recursive)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-	return mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr));
+	return mount_setattr(mnt, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr));
 }
 
 /* A mount point inside rootfd, opened once; -1 when it is missing and mk is 0 (skip it).
@@ -178,7 +178,7 @@ static void bind_one(int rootfd, const struct bind *b)
 	    "mount(%s, %s)", b->source, b->target);
 	close(src);
 	if (b->read_only)
-		TRY(make_read_only(tree), "mount(%s, read-only)", b->target);
+		TRY(set_read_only(tree, true), "mount(%s, read-only)", b->target);
 	int target = open_target(rootfd, b->target, b->optional ? 0 : S_ISDIR(st.st_mode) ? 'd' : 'f', true);
 	if (target >= 0) {
 		TRY(attach(tree, target), "mount(%s, %s)", b->source, b->target);
@@ -292,8 +292,10 @@ static void setup_root(void)
 	mount_fs_at(rootfd, "/sys", 0, false, &sys_fs);
 	mount_fs_at(rootfd, "/run", 0, false, &run_fs);
 	bind_all(rootfd);
+	/* Only the root's own mount: /proc, /dev, /run and the binds on it keep their own flags,
+	 * so a bind asked rw stays writable under a read-only root. */
 	if (spec.root_ro)
-		TRY(make_read_only(rootfd), "mount(%s, remount read-only)", spec.root);
+		TRY(set_read_only(rootfd, false), "mount(%s, remount read-only)", spec.root);
 	/* pivot_root(".", ".") stacks the old root on the new one; detach it. */
 	TRY(fchdir(rootfd), "chdir(%s)", spec.root);
 	TRY(syscall(SYS_pivot_root, ".", "."), "pivot_root(%s)", spec.root);

@@ -297,11 +297,12 @@ public abstract class LauncherConformance {
         assertTrue(fx.writable(task.pid(), "/"));
         assertTrue(fx.writable(task.pid(), "/mnt/rw"));
         assertFalse(fx.writable(task.pid(), "/mnt/ro"));
-        // root_readonly. (A rw bind below a read-only root is not checked: the launcher makes
-        // every mount below the root read-only too; see docs/status.md, known issues.)
+        // root_readonly: the root alone; the mounts on it keep their own flags.
         LaunchResult readOnly = launch(Specs.withFilesystem(isolated(spec(fx.sleeper())),
-                new LaunchSpec.Filesystem(root, true, system, devices, false), "/"));
+                new LaunchSpec.Filesystem(root, true, binds, devices, false), "/"));
         assertFalse(fx.writable(readOnly.pid(), "/"), "root_readonly");
+        assertTrue(fx.writable(readOnly.pid(), "/mnt/rw"), "a rw bind under a read-only root");
+        assertFalse(fx.writable(readOnly.pid(), "/mnt/ro"));
     }
 
     @Test
