@@ -77,21 +77,17 @@ class ClientDescriptorTest extends PortodTest {
                 os.waitpid(pid, 0)
             """;
 
-    private static Path scratch;
     private static Path script;
 
     @BeforeAll
     static void files() throws Exception {
         Users.ensure();
-        scratch = Files.createTempDirectory("porto-clientfd-");
-        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
-        script = scratch.resolve("client.py");
-        PythonClient.write(script, CLIENT);
+        script = PythonClient.script("client.py", CLIENT);
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        PortodProcess.deleteTree(scratch);
+        PythonClient.remove(script);
     }
 
     /** Create, stdin_path=/dev/fd/3, command=cat, start: as hex frames. */
@@ -132,10 +128,10 @@ class ClientDescriptorTest extends PortodTest {
 
     @Test
     void aClientThatExecsASetuidProgramLendsNoneOfItsDescriptors() throws Exception {
-        Path secret = scratch.resolve("secret");
+        Path secret = script.resolveSibling("secret");
         Files.writeString(secret, "SECRET\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        Path program = scratch.resolve("suid-bash");
+        Path program = script.resolveSibling("suid-bash");
         Files.copy(Path.of("/bin/bash"), program);
         Files.setAttribute(program, "unix:mode", 04755);
         PortodProcess.Run r = Users.run(Users.ALICE, List.of("/usr/bin/python3", script.toString(), "setuid",
@@ -151,7 +147,7 @@ class ClientDescriptorTest extends PortodTest {
 
     @Test
     void aPidReusedAfterTheClientLeftIsNotTheClient() throws Exception {
-        Path decoy = scratch.resolve("decoy");
+        Path decoy = script.resolveSibling("decoy");
         Files.writeString(decoy, "DECOY\n");
         Files.setAttribute(decoy, "unix:uid", Users.uid(Users.ALICE));
         Process client = new ProcessBuilder(Users.as(Users.ALICE, List.of("/usr/bin/python3", script.toString(), "gone",

@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -59,21 +58,17 @@ class ConnectionLimitsTest {
             """;
     private static final String VERSION = HexFormat.of().formatHex(TContainerRequest.newBuilder()
             .setVersion(porto.rpc.Rpc.TVersionRequest.getDefaultInstance()).build().toByteArray());
-    private static Path scratch;
     private static Path script;
 
     @BeforeAll
     static void files() throws Exception {
         Users.ensure();
-        scratch = Files.createTempDirectory("porto-limits-");
-        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
-        script = scratch.resolve("client.py");
-        PythonClient.write(script, SCRIPT);
+        script = PythonClient.script("client.py", SCRIPT);
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        PortodProcess.deleteTree(scratch);
+        PythonClient.remove(script);
     }
 
     /** A running "hold" client: its answers so far, and a way to let it ask again. */

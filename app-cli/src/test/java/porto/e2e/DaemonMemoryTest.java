@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,21 +40,17 @@ class DaemonMemoryTest {
                         send(s, f); receive(s)
             print('done', flush=True)
             """;
-    private static Path scratch;
     private static Path script;
 
     @BeforeAll
     static void files() throws Exception {
         Users.ensure();
-        scratch = Files.createTempDirectory("porto-memory-");
-        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
-        script = scratch.resolve("client.py");
-        PythonClient.write(script, SCRIPT);
+        script = PythonClient.script("client.py", SCRIPT);
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        PortodProcess.deleteTree(scratch);
+        PythonClient.remove(script);
     }
 
     private static String hex(List<TContainerRequest.Builder> requests) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -87,21 +86,17 @@ class ProtocolFuzzTest extends PortodTest {
                     answered += 1
             print(sent, answered, closed, flush=True)
             """;
-    private static Path scratch;
     private static Path script;
 
     @BeforeAll
     static void files() throws Exception {
         Users.ensure();
-        scratch = Files.createTempDirectory("porto-fuzz-");
-        Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwxr-xr-x"));
-        script = scratch.resolve("fuzz.py");
-        PythonClient.write(script, SCRIPT);
+        script = PythonClient.script("fuzz.py", SCRIPT);
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        PortodProcess.deleteTree(scratch);
+        PythonClient.remove(script);
     }
 
     /** Well-formed requests to mutate; none of them waits or starts anything. */

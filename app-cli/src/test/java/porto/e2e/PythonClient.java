@@ -42,9 +42,22 @@ final class PythonClient {
 
     private PythonClient() {}
 
-    /** Writes a script every user may read. */
-    static void write(Path script, String text) throws Exception {
+    /**
+     * Writes {@code text} as {@code name} in a directory of its own that every user may read and
+     * enter (the test runs it as another user); {@link #remove} takes the directory away again.
+     */
+    static Path script(String name, String text) throws Exception {
+        Path dir = Files.createTempDirectory("porto-python-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = dir.resolve(name);
         Files.writeString(script, text);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        return script;
+    }
+
+    /** Removes a script's directory and whatever the test put beside it. */
+    static void remove(Path script) throws Exception {
+        if (script != null)
+            PortodProcess.deleteTree(script.getParent());
     }
 }
