@@ -123,6 +123,16 @@ class Container(object):
     def IncLabel(self, label, add=1):
         return self.conn.IncLabel(self.name, label, add)
 
+    def LoadSpec(self, new_spec):
+        """Applies a TContainerSpec to this container (its name field is replaced by ours)."""
+        spec = rpc_pb2.TContainerSpec()
+        spec.CopyFrom(new_spec)
+        spec.name = self.name
+        self.conn.SetSpec(spec)
+
+    def Dump(self):
+        return self.conn.GetContainersSpecs([self.name])
+
     def WaitContainer(self, timeout=None):
         """Waits up to timeout seconds (None: forever); WaitContainerTimeout when it passes."""
         return self.conn.WaitContainers([self.name], timeout=timeout)
@@ -326,11 +336,6 @@ class Connection(object):
         response = self._call(lambda request: request.propertyList.SetInParent())
         return {p.name: Property(p.name, p.desc, p.read_only, p.dynamic) for p in response.propertyList.list}
 
-    def ContainerData(self):
-        """{name: Property} for the read-only data names (the old split of properties)."""
-        response = self._call(lambda request: request.dataList.SetInParent())
-        return {d.name: Property(d.name, d.desc, True, False) for d in response.dataList.list}
-
     def Plist(self):
         return [p.name for p in self._call(lambda request: request.propertyList.SetInParent()).propertyList.list]
 
@@ -366,6 +371,36 @@ class Connection(object):
         except exceptions.WaitContainerTimeout:
             return ''
 
+    def AsyncWait(self, containers, callback, timeout=None, labels=None):
+        """Reports state changes of containers (names or masks) to callback(name=, state=, when=).
+
+        The reports are read from the socket by this connection's later calls, as upstream's are.
+        """
+        request = rpc_pb2.TContainerRequest()
+        request.AsyncWait.name.extend(_name_of(c) for c in containers)
+        if timeout is not None:
+            request.AsyncWait.timeout_ms = int(timeout * 1000)
+        if labels is not None:
+            request.AsyncWait.label.extend(labels)
+        self.rpc.async_wait(request, callback)
+
+    def CreateSpec(self, container, volume=None, start=False):
+        """Creates a container from a TContainerSpec (rpc_pb2), starting it when start."""
+        if volume:
+            raise exceptions.InvalidMethod('volumes in CreateFromSpec are not served by this portod yet')
+
+        def fill(request):
+            request.CreateFromSpec.container.CopyFrom(container)
+            request.CreateFromSpec.start = start
+        self._call(fill)
+        return Container(self, container.name)
+
+    def SetSpec(self, spec):
+        """Applies the fields set in a TContainerSpec to the container it names."""
+        def fill(request):
+            request.UpdateFromSpec.container.CopyFrom(spec)
+        self._call(fill)
+
     def Version(self):
         """(tag, revision) of the daemon."""
         response = self._call(lambda request: request.version.SetInParent())
@@ -378,7 +413,7 @@ class Connection(object):
                     'ImportLayer', 'MergeLayer', 'ExportLayer', 'ReExportLayer', 'RemoveLayer', 'ListLayers',
                     'FindLayer', 'GetLayerPrivate', 'SetLayerPrivate', 'ListStorages', 'FindStorage',
                     'RemoveStorage', 'ImportStorage', 'ExportStorage', 'FindLabel', 'SetLabel', 'IncLabel',
-                    'WaitLabels', 'ConvertPath', 'SetSymlink', 'AttachProcess', 'AttachThread',
+                    'WaitLabels', 'GetContainersSpecs', 'ConvertPath', 'SetSymlink', 'AttachProcess', 'AttachThread',
                     'LocateProcess'):
         locals()[_method] = _not_served(_method)
     del _method

@@ -66,6 +66,10 @@ class Channel(object):
         self.sock_pid = None
         self.nr_connects = 0
         self.last_connect = None
+        # The AsyncWait request of this connection and the function its reports go to;
+        # sent again on every new socket, since the daemon forgets it with the old one.
+        self.async_wait_request = None
+        self.async_wait_callback = None
 
     # -- connecting ---------------------------------------------------------------------------
 
@@ -87,6 +91,9 @@ class Channel(object):
             raise
         self.sock = sock
         self.sock_pid = os.getpid()
+        if self.async_wait_request is not None:
+            self.sock.sendall(_frame(self.async_wait_request))
+            self._raise_error(self._read_response(deadline))
 
     def _close(self):
         if self.sock is not None:
@@ -151,6 +158,23 @@ class Channel(object):
         return bytes(data)
 
     def _read_response(self, deadline):
+        """The next answer, handing AsyncWait reports that come before it to their callback."""
+        while True:
+            response = self._read_message(deadline)
+            if not response.HasField('AsyncWait'):
+                return response
+            self._report(response.AsyncWait)
+
+    def _report(self, event):
+        if self.async_wait_callback is None:
+            return
+        if event.HasField('label'):
+            self.async_wait_callback(name=event.name, state=event.state, when=event.when,
+                                     label=event.label, value=event.value)
+        else:
+            self.async_wait_callback(name=event.name, state=event.state, when=event.when)
+
+    def _read_message(self, deadline):
         size = shift = 0
         while True:
             byte = self._read_exactly(1, deadline)[0]
@@ -193,6 +217,17 @@ class Channel(object):
                     self._close()
                     if not self.auto_reconnect:
                         raise exceptions.SocketError("Socket error: {}".format(e))
+        self._raise_error(response)
+        return response
+
+    @staticmethod
+    def _raise_error(response):
         if response.error != rpc_pb2.Success:
             raise exceptions.PortoException.Create(response.error, response.errorMsg)
-        return response
+
+    def async_wait(self, request, callback):
+        """Asks for reports of state changes; they reach callback while later calls read answers."""
+        with self.lock:
+            self.async_wait_request = request
+            self.async_wait_callback = callback
+        self.call(request)

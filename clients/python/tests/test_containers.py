@@ -194,3 +194,27 @@ def test_a_script_written_for_upstreams_api_runs_unchanged(portod):
         'bad value: InvalidValue',
         'destroyed',
     ]
+
+
+def test_async_wait_reports_reach_the_callback_during_later_calls(conn, portod):
+    watcher = porto.Connection(socket_path=portod.socket)
+    seen = []
+    watcher.AsyncWait(['py-async-*'], lambda **event: seen.append((event['name'], event['state'])))
+    conn.Run('py-async-1', command='true')
+    deadline = time.time() + 30
+    while ('py-async-1', 'dead') not in seen and time.time() < deadline:
+        watcher.Version()  # each answer read also delivers the reports queued before it
+    assert ('py-async-1', 'running') in seen and ('py-async-1', 'dead') in seen, seen
+    watcher.disconnect()
+
+
+def test_create_from_a_spec_and_load_a_spec(conn):
+    spec = porto.rpc_pb2.TContainerSpec(name='py-spec', command='echo from a spec')
+    ct = conn.CreateSpec(spec, start=True)
+    assert ct.WaitContainer(60) == 'py-spec'
+    assert ct['stdout'] == 'from a spec\n'
+    ct.Stop()
+    ct.LoadSpec(porto.rpc_pb2.TContainerSpec(name='ignored', command='echo loaded'))
+    assert ct['command'] == 'echo loaded'
+    with pytest.raises(exceptions.InvalidMethod):
+        ct.Dump()
