@@ -141,8 +141,10 @@ final class PropertyAccess {
         }
         if (c.isHost())
             return StateProperties.host(name);
-        if (name.equals("stdout") || name.equals("stderr"))
+        if (name.equals("stdout") || name.equals("stderr")) {
+            Properties.requireRuntime(c, name);
             return s.output().read(c, name, key, reader);
+        }
         if (key == null)
             return p.read(s, c);
         if (!p.keyed)

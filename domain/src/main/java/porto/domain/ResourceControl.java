@@ -347,11 +347,11 @@ final class ResourceControl {
 
     /** One statistic of a container whose {@code controller} cgroup is its own. */
     String stat(Container c, Cgroups.Stat stat, String controller) throws PortoException {
-        if (c.state() == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
+        // As upstream: what the kernel lacks is NotSupported in any state; then a run is needed.
         String why = cgroups().unsupported(stat);
         if (why != null)
             throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available: " + why);
+        requireCgroups(c);
         if (!c.controllers.contains(controller))
             throw new PortoException(ErrorCode.NotSupported, "the " + controller + " controller is not enabled for " + c.name
                     + " (set controllers[" + controller + "]=true before start)");
@@ -363,12 +363,16 @@ final class ResourceControl {
 
     /** io_read, io_write or io_ops: per disk and "hw". */
     Map<String, Long> ioStat(Container c, Cgroups.IoStat stat) throws PortoException {
-        if (c.state() == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
+        requireCgroups(c);
         if (!c.controllers.contains("blkio"))
             throw new PortoException(ErrorCode.NotSupported, "the blkio controller is not enabled for " + c.name
                     + " (set controllers[blkio]=true before start)");
         return cgroups().ioStat(c.name, stat);
+    }
+
+    private static void requireCgroups(Container c) throws PortoException {
+        if (c.state() == State.STOPPED || c.state() == State.STARTING || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
     }
 
     /** "memory.stat": a controller name, a dot and a file name; whether it exists is the kernel's to say. */

@@ -76,6 +76,7 @@ final class Starter {
         if (devices != null)
             c.controllers = union(c.controllers, "devices");
         c.transition(StateMachine.Event.START);
+        tree.notifyState(c); // waiters see "starting" too, as upstream reports every state
         boolean wasBusy = c.busy;
         c.busy = true;
         tree.launchBegins();
@@ -176,6 +177,7 @@ final class Starter {
     private void failStart(Container c) {
         lifecycle.release(c);
         c.transition(StateMachine.Event.START_FAILED);
+        tree.notifyState(c);
     }
 
     private static Set<String> union(Set<String> set, String more) {
