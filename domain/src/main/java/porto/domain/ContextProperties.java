@@ -96,7 +96,7 @@ final class ContextProperties {
                     }
                 }, false));
         p.add(Property.settable("ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...", STOPPED_ONLY,
-                (s, c) -> Ulimits.format(s.defaultUlimits()), (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true));
+                (s, c) -> "", (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true));
         p.add(Property.settable("isolate", "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY,
                 (s, c) -> "true", (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
         p.add(Property.settable("virt_mode", "virtualization mode: app|os", STOPPED_ONLY,

@@ -117,7 +117,7 @@ final class LaunchPlanner {
 
     private List<LaunchSpec.Rlimit> rlimits(Container c) throws PortoException {
         List<LaunchSpec.Rlimit> out = new ArrayList<>();
-        for (var e : Ulimits.parse(value(c, "ulimit")).entrySet()) {
+        for (var e : Ulimits.effective(s, c).entrySet()) {
             long soft = e.getValue().soft() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().soft();
             long hard = e.getValue().hard() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().hard();
             out.add(new LaunchSpec.Rlimit(Ulimits.resource(e.getKey()), soft, hard));
