@@ -22,7 +22,7 @@ class UpstreamDefaultsTest extends PortodTest {
     }
 
     private static long hostHard(String title) throws Exception {
-        String hard = limit(Files.readString(Path.of("/proc/self/limits")), title).split(" ")[1];
+        String hard = limit(String.join("\n", Files.readAllLines(Path.of("/proc/self/limits"))), title).split(" ")[1];
         return hard.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(hard);
     }
 
@@ -42,8 +42,8 @@ class UpstreamDefaultsTest extends PortodTest {
         // nofile: 8K 1M, the hard part capped by this host's hard limit (root lacks CAP_SYS_RESOURCE here).
         assertEquals("8192 " + Math.min(1 << 20, hostHard("Max open files")), limit(limits, "Max open files"));
         // nproc: half of the smaller of pid_max and threads-max.
-        long pidMax = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/pid_max")).trim());
-        long threadsMax = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/threads-max")).trim());
+        long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim());
+        long threadsMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/threads-max")).get(0).trim());
         long nproc = Math.min(Math.min(pidMax, threadsMax) / 2, hostHard("Max processes"));
         assertEquals(nproc + " " + nproc, limit(limits, "Max processes"));
         // memlock: 8M soft, unlimited hard, unless this host's hard limit is lower.

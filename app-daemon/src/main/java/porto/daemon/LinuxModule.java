@@ -90,13 +90,18 @@ public final class LinuxModule {
     /** Upstream's default ulimit, with nproc at half the host's pid and thread maxima as upstream sets it. */
     static String defaultUlimit() {
         try {
-            long pids = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/pid_max")).trim());
-            long threads = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/threads-max")).trim());
-            long nproc = Math.min(pids, threads) / 2;
+            long nproc = Math.min(sysctl("pid_max"), sysctl("threads-max")) / 2;
+            if (nproc <= 0)
+                return Ulimits.DEFAULT;
             return Ulimits.DEFAULT + "; nproc: " + nproc + " " + nproc;
         } catch (IOException | RuntimeException e) {
             return Ulimits.DEFAULT;
         }
+    }
+
+    /** A number in /proc/sys/kernel, read by lines: in this daemon a whole-file read of procfs stopped after one byte. */
+    private static long sysctl(String name) throws IOException {
+        return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/kernel", name)).get(0).trim());
     }
 
     /** Says once, at start, which defaults this host's hard limits cap (the daemon lacks CAP_SYS_RESOURCE). */
@@ -104,6 +109,7 @@ public final class LinuxModule {
         try {
             Map<String, Ulimits.Limit> asked = Ulimits.parse(config.defaultUlimit());
             Map<String, Ulimits.Limit> applied = Ulimits.defaults(config);
+            Log.info("default ulimit: " + Ulimits.format(applied));
             for (var e : asked.entrySet())
                 if (!e.getValue().equals(applied.get(e.getKey())))
                     Log.info("default ulimit " + e.getKey() + " " + Ulimits.format(Map.of(e.getKey(), e.getValue()))

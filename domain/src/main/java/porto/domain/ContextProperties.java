@@ -18,11 +18,9 @@ final class ContextProperties {
         return s.userName(uid);
     }
 
+    /** Any existing group; as upstream, whether the owner may run tasks with it is checked at start. */
     static String canonicalGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int gid = s.resolveGid(v);
-        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        return s.groupName(gid);
+        return s.groupName(s.resolveGid(v));
     }
 
     static String canonicalOwnerUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
@@ -115,8 +113,10 @@ final class ContextProperties {
         p.add(Property.settable("porto_namespace", "name prefix of containers visible inside (deprecated, use enable_porto=isolate)",
                 STOPPED_ONLY, (s, c) -> "", (s, c, who, v) -> {
                     String ns = v.trim();
-                    if (!ns.isEmpty() && (!ns.endsWith("/") || !validPrefix(ns.substring(0, ns.length() - 1))))
-                        throw Values.invalid("porto_namespace must be empty or a name prefix ending with '/', got '" + v + "'");
+                    // Any prefix, as upstream ("a/" or "a-"); only characters no name can hold are refused.
+                    String bare = ns.endsWith("/") ? ns.substring(0, ns.length() - 1) : ns;
+                    if (!ns.isEmpty() && !validPrefix(bare))
+                        throw Values.invalid("porto_namespace must be empty or a prefix of container names, got '" + v + "'");
                     return ns;
                 }, false));
         p.add(Property.settable("oom_score_adj", "OOM score adjustment: -1000..1000", STOPPED_ONLY,

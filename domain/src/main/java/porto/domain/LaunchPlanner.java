@@ -68,6 +68,7 @@ final class LaunchPlanner {
             throw new PortoException(ErrorCode.InvalidValue, "the command of " + c.name + " has no words");
         int uid = s.resolveUid(value(c, "user"));
         int gid = s.resolveGid(value(c, "group"));
+        checkGroup(c, caller, uid, gid);
         String workDir = s.defaultCwd(c);
         boolean isolate = Values.parseBool(value(c, "isolate"));
         boolean os = FilesystemProperties.isOs(s, c);
@@ -113,6 +114,20 @@ final class LaunchPlanner {
                 if (!groups.contains(g))
                     groups.add(g);
         return groups;
+    }
+
+    /**
+     * As upstream, at start: a non-root client may run tasks only with a group its container's
+     * owner or the task's user belongs to; inside a chroot any group goes.
+     */
+    private void checkGroup(Container c, Caller caller, int uid, int gid) throws PortoException {
+        if (caller.isRoot() || !value(c, "root").equals("/"))
+            return;
+        if (gid == c.ownerGid || s.kernel.users().groupsOf(c.ownerUid).contains(gid)
+                || s.kernel.users().groupsOf(uid).contains(gid))
+            return;
+        throw new PortoException(ErrorCode.Permission, "Cannot control group " + value(c, "group")
+                + ": neither the owner " + s.userName(c.ownerUid) + " nor the user " + s.userName(uid) + " is in it");
     }
 
     private List<LaunchSpec.Rlimit> rlimits(Container c) throws PortoException {
