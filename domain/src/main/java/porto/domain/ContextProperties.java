@@ -96,11 +96,18 @@ final class ContextProperties {
         p.add(Property.settable("ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true));
         p.add(Property.settable("isolate", "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY,
-                (s, c) -> "true", (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
-        p.add(Property.settable("virt_mode", "virtualization mode: app|os", STOPPED_ONLY,
-                (s, c) -> "app", (s, c, who, v) -> switch (v.trim()) {
-                    case "app", "os" -> v.trim();
-                    default -> throw Values.invalid("expected virt_mode app or os, got '" + v + "'");
+                (s, c) -> Values.formatBool(!VirtModes.isHost(s, c)), (s, c, who, v) -> {
+                    boolean isolate = Values.parseBool(v);
+                    if (isolate && VirtModes.isHost(s, c))
+                        throw Values.invalid("isolate=true incompatible with virt_mode=host");
+                    return Values.formatBool(isolate);
+                }, false));
+        p.add(Property.settable("virt_mode", "virtualization mode: app|os|host (job, fuse: not supported)", STOPPED_ONLY,
+                (s, c) -> "app", (s, c, who, v) -> {
+                    String mode = VirtModes.parse(v);
+                    if (mode.equals("host"))
+                        c.config.remove("isolate"); // as upstream, host mode turns isolation off
+                    return mode;
                 }, false));
         p.add(Property.settable("hostname", "hostname inside the container", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> {

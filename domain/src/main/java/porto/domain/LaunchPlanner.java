@@ -76,6 +76,7 @@ final class LaunchPlanner {
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
+        VirtModes.checkNamespaces(s, c, newMount, hostname);
         var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, hostname);
 
         List<String> stored = new ArrayList<>();
