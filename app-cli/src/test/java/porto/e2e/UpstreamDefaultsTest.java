@@ -68,4 +68,25 @@ class UpstreamDefaultsTest extends PortodTest {
         assertEquals("0 4096", limit(limits, "Max core file size"));
         client.destroy("ulp");
     }
+
+    @Test
+    void theHostAnswersItsStatisticsFromTheHierarchyRoots() throws Exception {
+        client.create("busy");
+        client.setProperty("busy", "command", "sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 1000'");
+        client.start("busy");
+        Await.until("the container used some cpu", java.time.Duration.ofSeconds(20),
+                () -> Long.parseLong(client.getProperty("busy", "cpu_usage")) > 0);
+        long hostCpu = Long.parseLong(client.getProperty("/", "cpu_usage"));
+        assertTrue(hostCpu >= Long.parseLong(client.getProperty("busy", "cpu_usage")), "the root counts every task");
+        long rootCpu = Long.parseLong(String.join("", Files.readAllLines(Path.of("/sys/fs/cgroup/cpuacct/cpuacct.usage"))).trim());
+        assertTrue(hostCpu <= rootCpu, "read from the cpuacct root: " + hostCpu + " then " + rootCpu);
+        long hostMemory = Long.parseLong(client.getProperty("/", "memory_usage"));
+        assertTrue(hostMemory >= Long.parseLong(client.getProperty("busy", "memory_usage")) && hostMemory > (1 << 20),
+                "memory of the whole host: " + hostMemory);
+        for (String p : List.of("anon_usage", "cache_usage", "minor_faults", "major_faults", "cpu_usage_system"))
+            assertTrue(Long.parseLong(client.getProperty("/", p)) >= 0, p);
+        assertTrue(client.getProperty("/", "io_read").contains("hw: "), client.getProperty("/", "io_read"));
+        assertTrue(client.getProperty("/", "ulimit").startsWith("core: 0 unlimited; nofile: 8192 "), client.getProperty("/", "ulimit"));
+        client.destroy("busy");
+    }
 }

@@ -351,6 +351,13 @@ final class ResourceControl {
         String why = cgroups().unsupported(stat);
         if (why != null)
             throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available: " + why);
+        if (c.isHost()) {
+            // As upstream, "/" answers from the hierarchy roots, which count the whole host.
+            long v = cgroups().hostStat(stat);
+            if (v < 0)
+                throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available for the host on this kernel");
+            return Long.toString(v);
+        }
         requireCgroups(c);
         if (!c.controllers.contains(controller))
             throw new PortoException(ErrorCode.NotSupported, "the " + controller + " controller is not enabled for " + c.name
@@ -363,6 +370,8 @@ final class ResourceControl {
 
     /** io_read, io_write or io_ops: per disk and "hw". */
     Map<String, Long> ioStat(Container c, Cgroups.IoStat stat) throws PortoException {
+        if (c.isHost())
+            return cgroups().hostIoStat(stat);
         requireCgroups(c);
         if (!c.controllers.contains("blkio"))
             throw new PortoException(ErrorCode.NotSupported, "the blkio controller is not enabled for " + c.name

@@ -11,6 +11,11 @@ final class StateProperties {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    /** Statistics "/" reads from the hierarchy roots, as upstream's root container does. */
+    static final java.util.Set<String> HOST_STATISTICS = java.util.Set.of("memory_usage", "anon_usage", "cache_usage",
+            "hugetlb_usage", "max_rss", "minor_faults", "major_faults", "cpu_usage", "cpu_usage_system", "cpu_wait",
+            "io_read", "io_write", "io_ops");
+
     /** What the host, a pseudo-container, shows. */
     static String host(String name) throws PortoException {
         return switch (name) {
