@@ -63,6 +63,8 @@ class UpstreamDefaultsTest extends PortodTest {
         client.start("ulp");
         client.create("ulp/c");
         client.setProperty("ulp/c", "ulimit", "core: 0 4096");
+        assertEquals("core: 0 4096", client.getProperty("ulp/c", "ulimit[core]"), "an entry, as upstream prints it");
+        assertEquals("", client.getProperty("ulp/c", "ulimit[nofile]"), "its own ulimit has no nofile");
         String limits = limitsOf("ulp/c");
         assertEquals("1000 2000", limit(limits, "Max open files"));
         assertEquals("0 4096", limit(limits, "Max core file size"));

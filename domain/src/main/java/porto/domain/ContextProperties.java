@@ -94,7 +94,13 @@ final class ContextProperties {
                     }
                 }, false));
         p.add(Property.settable("ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true));
+                (s, c) -> "", (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true)
+                // As upstream, ulimit[type] is the container's own entry as "type: soft hard", or empty.
+                .withKeys((s, c, key) -> {
+                    String type = key.trim().toLowerCase(java.util.Locale.ROOT);
+                    Ulimits.Limit l = Ulimits.parse(s.properties().find("ulimit").read(s, c)).get(type);
+                    return l == null ? "" : Ulimits.format(java.util.Map.of(type, l));
+                }, null));
         p.add(Property.settable("isolate", "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY,
                 (s, c) -> Values.formatBool(!VirtModes.isHost(s, c)), (s, c, who, v) -> {
                     boolean isolate = Values.parseBool(v);
