@@ -56,7 +56,11 @@ class UpstreamStatesTest extends PortodTest {
         assertEquals("", client.getProperty("st", "stdout"));
         client.getProperty("st", "memory_usage");
 
+        assertTrue(Long.parseLong(client.getProperty("st", "time[dead]")) >= 0);
         client.stop("st");
+        assertEquals("0", client.getProperty("st", "time"), "a stopped container has run no time, as upstream");
+        Errors.expect("InvalidState", () -> client.getProperty("st", "time[dead]"));
+        assertEquals("1", client.getProperty("/", "root_pid"));
         invalidState("st", RUNTIME);
         invalidState("st", DEATH);
         client.destroy("st");

@@ -24,6 +24,7 @@ final class StateProperties {
             case "absolute_namespace" -> "/porto/";
             case "level" -> "0";
             case "id" -> "0";
+            case "root_pid" -> "1"; // as upstream: the host's init
             default -> throw new PortoException(ErrorCode.NotSupported, "property " + name + " is not available for the host");
         };
     }
@@ -66,12 +67,18 @@ final class StateProperties {
             Properties.requireDead(c, "death_time");
             return c.deathTime == 0 ? "" : TIME.format(Instant.ofEpochMilli(c.deathTime));
         }, false));
-        p.add(Property.readOnly("time", "running time in seconds", (s, c) -> {
-            if (c.startTime == 0)
+        p.add(Property.readOnly("time", "running time in seconds; time[dead]: seconds since death", (s, c) -> {
+            if (c.startTime == 0 || c.state() == State.STOPPED)
                 return "0";
             long end = c.state() == State.DEAD ? c.deathTime : s.clock().nowMillis();
             return Long.toString(Math.max(0, end - c.startTime) / 1000);
-        }, false));
+        }, true).withKeys((s, c, key) -> {
+            if (!key.equals("dead"))
+                throw Values.invalid("time has one key, dead; got '" + key + "'");
+            if (c.state() != State.DEAD)
+                throw new PortoException(ErrorCode.InvalidState, "time[dead]: " + c.name + " is not dead yet");
+            return Long.toString(Math.max(0, s.clock().nowMillis() - c.deathTime) / 1000);
+        }, null));
         p.add(Property.readOnly("stdout", "stored standard output: stdout[[offset][:length]]", (s, c) -> {
             Properties.requireRuntime(c, "stdout");
             return s.readStream(c, "stdout", null);
