@@ -345,36 +345,46 @@ public final class CgroupV1 implements Cgroups {
 
     @Override
     public long stat(String path, Stat stat) {
+        return statAt(controller -> dir(controller, path), stat);
+    }
+
+    /** The root cgroup of each hierarchy counts the whole host. */
+    @Override
+    public long hostStat(Stat stat) {
+        return statAt(mounts::get, stat);
+    }
+
+    private long statAt(java.util.function.Function<String, Path> at, Stat stat) {
         if (unsupported(stat) != null)
             return -1;
         return switch (stat) {
-            case MEMORY_USAGE -> CgroupFiles.readLong(dir("memory", path).resolve("memory.usage_in_bytes"));
-            case ANON_USAGE -> memoryStat(path, "total_rss", "total_swap");
-            case CACHE_USAGE -> memoryStat(path, "total_cache");
-            case MAX_RSS -> memoryStat(path, "total_max_rss");
-            case MAJOR_FAULTS -> memoryStat(path, "total_pgmajfault");
+            case MEMORY_USAGE -> CgroupFiles.readLong(at.apply("memory").resolve("memory.usage_in_bytes"));
+            case ANON_USAGE -> memoryStat(at.apply("memory"), "total_rss", "total_swap");
+            case CACHE_USAGE -> memoryStat(at.apply("memory"), "total_cache");
+            case MAX_RSS -> memoryStat(at.apply("memory"), "total_max_rss");
+            case MAJOR_FAULTS -> memoryStat(at.apply("memory"), "total_pgmajfault");
             case MINOR_FAULTS -> {
-                Map<String, Long> m = CgroupFiles.keyedAll(dir("memory", path).resolve("memory.stat"));
+                Map<String, Long> m = CgroupFiles.keyedAll(at.apply("memory").resolve("memory.stat"));
                 yield m.containsKey("total_pgfault") ? m.get("total_pgfault") - m.getOrDefault("total_pgmajfault", 0L) : -1;
             }
-            case HUGETLB_USAGE -> sumOf(dir("hugetlb", path), "hugetlb.", ".usage_in_bytes");
-            case CPU_USAGE_NS -> CgroupFiles.readLong(dir("cpuacct", path).resolve("cpuacct.usage"));
+            case HUGETLB_USAGE -> sumOf(at.apply("hugetlb"), "hugetlb.", ".usage_in_bytes");
+            case CPU_USAGE_NS -> CgroupFiles.readLong(at.apply("cpuacct").resolve("cpuacct.usage"));
             case CPU_SYSTEM_NS -> {
-                long sys = CgroupFiles.readLong(dir("cpuacct", path).resolve("cpuacct.usage_sys"));
+                long sys = CgroupFiles.readLong(at.apply("cpuacct").resolve("cpuacct.usage_sys"));
                 if (sys < 0) {
                     // Older kernels: only cpuacct.stat, in USER_HZ ticks of 10 ms.
-                    long ticks = CgroupFiles.keyed(dir("cpuacct", path).resolve("cpuacct.stat"), "system");
+                    long ticks = CgroupFiles.keyed(at.apply("cpuacct").resolve("cpuacct.stat"), "system");
                     sys = ticks < 0 ? -1 : ticks * 10_000_000;
                 }
                 yield sys;
             }
-            case CPU_WAIT_NS -> CgroupFiles.readLong(dir("cpuacct", path).resolve("cpuacct.wait"));
-            case OOM_KILLS -> CgroupFiles.keyed(dir("memory", path).resolve("memory.oom_control"), "oom_kill");
+            case CPU_WAIT_NS -> CgroupFiles.readLong(at.apply("cpuacct").resolve("cpuacct.wait"));
+            case OOM_KILLS -> CgroupFiles.keyed(at.apply("memory").resolve("memory.oom_control"), "oom_kill");
         };
     }
 
-    private long memoryStat(String path, String... keys) {
-        Map<String, Long> m = CgroupFiles.keyedAll(dir("memory", path).resolve("memory.stat"));
+    private static long memoryStat(Path memory, String... keys) {
+        Map<String, Long> m = CgroupFiles.keyedAll(memory.resolve("memory.stat"));
         if (!m.containsKey(keys[0]))
             return -1;
         long sum = 0;
@@ -399,9 +409,15 @@ public final class CgroupV1 implements Cgroups {
 
     @Override
     public Map<String, Long> ioStat(String path, IoStat stat) {
-        if (!mounts.containsKey("blkio"))
-            return Map.of();
-        Path d = dir("blkio", path);
+        return mounts.containsKey("blkio") ? ioStatAt(dir("blkio", path), stat) : Map.of();
+    }
+
+    @Override
+    public Map<String, Long> hostIoStat(IoStat stat) {
+        return mounts.containsKey("blkio") ? ioStatAt(mounts.get("blkio"), stat) : Map.of();
+    }
+
+    private Map<String, Long> ioStatAt(Path d, IoStat stat) {
         String base = stat == IoStat.OPS ? "blkio.throttle.io_serviced" : "blkio.throttle.io_service_bytes";
         // The throttler counts every device (also md and dm); its _recursive file includes children.
         String text = CgroupFiles.read(d.resolve(base + "_recursive"));

@@ -284,9 +284,18 @@ public final class CgroupV2 implements Cgroups {
 
     @Override
     public long stat(String path, Stat stat) {
+        return statAt(dir(path), stat);
+    }
+
+    /** The root cgroup: what it has files for (cpu.stat, memory.stat, pressure) counts the whole host. */
+    @Override
+    public long hostStat(Stat stat) {
+        return statAt(mount, stat);
+    }
+
+    private long statAt(Path d, Stat stat) {
         if (unsupported(stat) != null)
             return -1;
-        Path d = dir(path);
         return switch (stat) {
             case MEMORY_USAGE -> CgroupFiles.readLong(d.resolve("memory.current"));
             case ANON_USAGE -> CgroupFiles.keyed(d.resolve("memory.stat"), "anon");

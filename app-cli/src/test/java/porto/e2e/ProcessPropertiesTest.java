@@ -87,7 +87,9 @@ class ProcessPropertiesTest extends PortodTest {
         assertTrue(limit.errorMessage().contains("setrlimit"), limit.errorMessage());
         assertEquals("stopped", client.getProperty("pe", "state"));
         client.setProperty("pe", "ulimit", "core: 0 unlimited; nofile: 8K 16K");
-        assertEquals("8192 16384", client.getProperty("pe", "ulimit[nofile]"));
+        // As upstream: the indexed value is the whole entry, and empty for a type not set.
+        assertEquals("nofile: 8192 16384", client.getProperty("pe", "ulimit[nofile]"));
+        assertEquals("", client.getProperty("pe", "ulimit[nproc]"));
         client.setProperty("pe", "umask", "0022");
         client.setProperty("pe", "command", "sh -c 'umask; echo $B'");
         client.start("pe");

@@ -48,8 +48,8 @@ class ValidationTest extends PortodTest {
     @Test
     void otherSettingsAreChecked() throws Exception {
         refused("InvalidValue (unknown enable_porto value 'maybe'", "enable_porto", "maybe");
-        refused("InvalidValue (porto_namespace must be empty or a name prefix ending with '/'", "porto_namespace", "a b/");
-        refused("InvalidValue (expected virt_mode app or os, got 'vm'", "virt_mode", "vm");
+        refused("InvalidValue (porto_namespace must be empty or a prefix of container names", "porto_namespace", "a b/");
+        refused("InvalidValue (expected virt_mode app, os, host, job or fuse, got 'vm'", "virt_mode", "vm");
         refused("InvalidValue (hostname must be", "hostname", "bad name");
         refused("InvalidValue (unknown user 'nosuchuser'", "user", "nosuchuser");
     }

@@ -10,6 +10,7 @@ import javax.inject.Singleton;
 import porto.domain.ContainerService;
 import porto.domain.DomainConfig;
 import porto.domain.HostResources;
+import porto.domain.Ulimits;
 import porto.linux.CgroupMounts;
 import porto.linux.CgroupV1;
 import porto.linux.CgroupV2;
@@ -66,6 +67,7 @@ public final class LinuxModule {
         hard.put("nofile", processes.hardLimit("Max open files"));
         hard.put("memlock", processes.hardLimit("Max locked memory"));
         hard.put("core", processes.hardLimit("Max core file size"));
+        hard.put("nproc", processes.hardLimit("Max processes"));
         String hostname;
         try {
             hostname = InetAddress.getLocalHost().getHostName();
@@ -79,8 +81,45 @@ public final class LinuxModule {
             cpus.add(new HostResources.Cpu(c.id(), c.core(), c.node()));
         long memory = HostTopology.memoryBytes();
         HostResources host = new HostResources(memory > 0 ? memory : DomainConfig.DEFAULT_MEMORY, HostResources.DEFAULT_RESERVE, cpus);
-        return new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), d.defaultUlimit(), d.hostname(),
+        DomainConfig config = new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), defaultUlimit(), d.hostname(),
                 d.stopTimeoutMs(), Release.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()), host);
+        logClampedUlimits(config);
+        return config;
+    }
+
+    /** Upstream's default ulimit, with nproc at half the host's pid and thread maxima as upstream sets it. */
+    static String defaultUlimit() {
+        try {
+            long nproc = Math.min(sysctl("pid_max"), sysctl("threads-max")) / 2;
+            if (nproc <= 0)
+                return Ulimits.DEFAULT;
+            return Ulimits.DEFAULT + "; nproc: " + nproc + " " + nproc;
+        } catch (IOException | RuntimeException e) {
+            return Ulimits.DEFAULT;
+        }
+    }
+
+    /** A number in /proc/sys/kernel, read by lines: in this daemon a whole-file read of procfs stopped after one byte. */
+    private static long sysctl(String name) throws IOException {
+        return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/kernel", name)).get(0).trim());
+    }
+
+    /** Says once, at start, which defaults this host's hard limits cap (the daemon lacks CAP_SYS_RESOURCE). */
+    private static void logClampedUlimits(DomainConfig config) {
+        try {
+            Map<String, Ulimits.Limit> asked = Ulimits.parse(config.defaultUlimit());
+            Map<String, Ulimits.Limit> applied = Ulimits.defaults(config);
+            Log.info("default ulimit: " + Ulimits.format(applied));
+            for (var e : asked.entrySet())
+                if (!e.getValue().equals(applied.get(e.getKey())))
+                    Log.info("default ulimit " + e.getKey() + " " + Ulimits.format(Map.of(e.getKey(), e.getValue()))
+                            + " capped by the daemon's hard limit to " + Ulimits.format(Map.of(e.getKey(), applied.get(e.getKey()))));
+            Long memlock = config.hostHardLimits().get("memlock");
+            if (memlock != null && memlock >= 0)
+                Log.info("memlock of tasks (upstream's: the memory limit less 16M, at least 8M, hard unlimited) is capped by the daemon's hard limit " + memlock);
+        } catch (porto.domain.PortoException e) {
+            Log.info("default ulimit '" + config.defaultUlimit() + "' is invalid: " + e.getMessage());
+        }
     }
 
     @Provides

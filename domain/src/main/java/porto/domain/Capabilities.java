@@ -81,11 +81,15 @@ public final class Capabilities {
             if (p.config.containsKey("capabilities"))
                 limit &= parse(p.config.get("capabilities"));
         }
+        // virt_mode=host keeps every capability, as upstream: all for root, less the namespace-bound ones otherwise.
+        boolean hostMode = VirtModes.isHost(s, c);
         if (c.ownerUid == 0) {
-            long bound = c.config.containsKey("capabilities") ? limit : HOST & limit;
+            long bound = c.config.containsKey("capabilities") ? limit : (hostMode ? ALL : HOST) & limit;
             return new Grant(bound, bound);
         }
         long missing = (pidns ? 0 : PIDNS | SYS_BOOT) | (memcg ? 0 : MEMCG) | (netns ? 0 : NETNS);
+        if (hostMode)
+            return new Grant(ALL & limit, ALL & limit & ~missing);
         if (chroot) {
             long bound = CHROOT & limit & ~missing;
             return new Grant(bound, bound);

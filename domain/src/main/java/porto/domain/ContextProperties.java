@@ -18,11 +18,9 @@ final class ContextProperties {
         return s.userName(uid);
     }
 
+    /** Any existing group; as upstream, whether the owner may run tasks with it is checked at start. */
     static String canonicalGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int gid = s.resolveGid(v);
-        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        return s.groupName(gid);
+        return s.groupName(s.resolveGid(v));
     }
 
     static String canonicalOwnerUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
@@ -96,13 +94,26 @@ final class ContextProperties {
                     }
                 }, false));
         p.add(Property.settable("ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...", STOPPED_ONLY,
-                (s, c) -> Ulimits.format(s.defaultUlimits()), (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true));
+                (s, c) -> "", (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true)
+                // As upstream, ulimit[type] is the container's own entry as "type: soft hard", or empty.
+                .withKeys((s, c, key) -> {
+                    String type = key.trim().toLowerCase(java.util.Locale.ROOT);
+                    Ulimits.Limit l = Ulimits.parse(s.properties().find("ulimit").read(s, c)).get(type);
+                    return l == null ? "" : Ulimits.format(java.util.Map.of(type, l));
+                }, null));
         p.add(Property.settable("isolate", "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY,
-                (s, c) -> "true", (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
-        p.add(Property.settable("virt_mode", "virtualization mode: app|os", STOPPED_ONLY,
-                (s, c) -> "app", (s, c, who, v) -> switch (v.trim()) {
-                    case "app", "os" -> v.trim();
-                    default -> throw Values.invalid("expected virt_mode app or os, got '" + v + "'");
+                (s, c) -> Values.formatBool(!VirtModes.isHost(s, c)), (s, c, who, v) -> {
+                    boolean isolate = Values.parseBool(v);
+                    if (isolate && VirtModes.isHost(s, c))
+                        throw Values.invalid("isolate=true incompatible with virt_mode=host");
+                    return Values.formatBool(isolate);
+                }, false));
+        p.add(Property.settable("virt_mode", "virtualization mode: app|os|host (job, fuse: not supported)", STOPPED_ONLY,
+                (s, c) -> "app", (s, c, who, v) -> {
+                    String mode = VirtModes.parse(v);
+                    if (mode.equals("host"))
+                        c.config.remove("isolate"); // as upstream, host mode turns isolation off
+                    return mode;
                 }, false));
         p.add(Property.settable("hostname", "hostname inside the container", STOPPED_ONLY,
                 (s, c) -> "", (s, c, who, v) -> {
@@ -115,8 +126,10 @@ final class ContextProperties {
         p.add(Property.settable("porto_namespace", "name prefix of containers visible inside (deprecated, use enable_porto=isolate)",
                 STOPPED_ONLY, (s, c) -> "", (s, c, who, v) -> {
                     String ns = v.trim();
-                    if (!ns.isEmpty() && (!ns.endsWith("/") || !validPrefix(ns.substring(0, ns.length() - 1))))
-                        throw Values.invalid("porto_namespace must be empty or a name prefix ending with '/', got '" + v + "'");
+                    // Any prefix, as upstream ("a/" or "a-"); only characters no name can hold are refused.
+                    String bare = ns.endsWith("/") ? ns.substring(0, ns.length() - 1) : ns;
+                    if (!ns.isEmpty() && !validPrefix(bare))
+                        throw Values.invalid("porto_namespace must be empty or a prefix of container names, got '" + v + "'");
                     return ns;
                 }, false));
         p.add(Property.settable("oom_score_adj", "OOM score adjustment: -1000..1000", STOPPED_ONLY,

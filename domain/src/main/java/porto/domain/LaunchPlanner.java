@@ -68,6 +68,7 @@ final class LaunchPlanner {
             throw new PortoException(ErrorCode.InvalidValue, "the command of " + c.name + " has no words");
         int uid = s.resolveUid(value(c, "user"));
         int gid = s.resolveGid(value(c, "group"));
+        checkGroup(c, caller, uid, gid);
         String workDir = s.defaultCwd(c);
         boolean isolate = Values.parseBool(value(c, "isolate"));
         boolean os = FilesystemProperties.isOs(s, c);
@@ -75,6 +76,7 @@ final class LaunchPlanner {
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
+        VirtModes.checkNamespaces(s, c, newMount, hostname);
         var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, hostname);
 
         List<String> stored = new ArrayList<>();
@@ -115,9 +117,23 @@ final class LaunchPlanner {
         return groups;
     }
 
+    /**
+     * As upstream, at start: a non-root client may run tasks only with a group its container's
+     * owner or the task's user belongs to; inside a chroot any group goes.
+     */
+    private void checkGroup(Container c, Caller caller, int uid, int gid) throws PortoException {
+        if (caller.isRoot() || !value(c, "root").equals("/"))
+            return;
+        if (gid == c.ownerGid || s.kernel.users().groupsOf(c.ownerUid).contains(gid)
+                || s.kernel.users().groupsOf(uid).contains(gid))
+            return;
+        throw new PortoException(ErrorCode.Permission, "Cannot control group " + value(c, "group")
+                + ": neither the owner " + s.userName(c.ownerUid) + " nor the user " + s.userName(uid) + " is in it");
+    }
+
     private List<LaunchSpec.Rlimit> rlimits(Container c) throws PortoException {
         List<LaunchSpec.Rlimit> out = new ArrayList<>();
-        for (var e : Ulimits.parse(value(c, "ulimit")).entrySet()) {
+        for (var e : Ulimits.effective(s, c).entrySet()) {
             long soft = e.getValue().soft() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().soft();
             long hard = e.getValue().hard() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().hard();
             out.add(new LaunchSpec.Rlimit(Ulimits.resource(e.getKey()), soft, hard));

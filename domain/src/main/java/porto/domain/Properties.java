@@ -44,6 +44,12 @@ public final class Properties {
             throw new PortoException(ErrorCode.InvalidState, what + " is available only in dead state, container is " + c.state().text());
     }
 
+    /** As upstream: values of a run (usage, counts, output) are not there while stopped or starting. */
+    static void requireRuntime(Container c, String what) throws PortoException {
+        if (c.state() == State.STOPPED || c.state() == State.STARTING)
+            throw new PortoException(ErrorCode.InvalidState, what + " is not available in " + c.state().text() + " state");
+    }
+
     static void requireTask(Container c, String what) throws PortoException {
         if (!(c.state() == State.RUNNING || c.state() == State.PAUSED || c.state() == State.META) || c.rootPid <= 0)
             throw new PortoException(ErrorCode.InvalidState, what + " is available only while the container runs, it is " + c.state().text());

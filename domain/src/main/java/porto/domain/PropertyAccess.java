@@ -139,10 +139,12 @@ final class PropertyAccess {
                 return c.isHost() ? StateProperties.host(name) : s.resources().readKnob(c, name);
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
         }
-        if (c.isHost())
-            return StateProperties.host(name);
-        if (name.equals("stdout") || name.equals("stderr"))
+        if (c.isHost() && !StateProperties.HOST_STATISTICS.contains(name))
+            return name.equals("ulimit") ? Ulimits.format(s.defaultUlimits()) : StateProperties.host(name);
+        if (name.equals("stdout") || name.equals("stderr")) {
+            Properties.requireRuntime(c, name);
             return s.output().read(c, name, key, reader);
+        }
         if (key == null)
             return p.read(s, c);
         if (!p.keyed)

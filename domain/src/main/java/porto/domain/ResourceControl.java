@@ -347,11 +347,18 @@ final class ResourceControl {
 
     /** One statistic of a container whose {@code controller} cgroup is its own. */
     String stat(Container c, Cgroups.Stat stat, String controller) throws PortoException {
-        if (c.state() == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
+        // As upstream: what the kernel lacks is NotSupported in any state; then a run is needed.
         String why = cgroups().unsupported(stat);
         if (why != null)
             throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available: " + why);
+        if (c.isHost()) {
+            // As upstream, "/" answers from the hierarchy roots, which count the whole host.
+            long v = cgroups().hostStat(stat);
+            if (v < 0)
+                throw new PortoException(ErrorCode.NotSupported, stat.name().toLowerCase() + " is not available for the host on this kernel");
+            return Long.toString(v);
+        }
+        requireCgroups(c);
         if (!c.controllers.contains(controller))
             throw new PortoException(ErrorCode.NotSupported, "the " + controller + " controller is not enabled for " + c.name
                     + " (set controllers[" + controller + "]=true before start)");
@@ -363,12 +370,18 @@ final class ResourceControl {
 
     /** io_read, io_write or io_ops: per disk and "hw". */
     Map<String, Long> ioStat(Container c, Cgroups.IoStat stat) throws PortoException {
-        if (c.state() == State.STOPPED || c.controllers.isEmpty())
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
+        if (c.isHost())
+            return cgroups().hostIoStat(stat);
+        requireCgroups(c);
         if (!c.controllers.contains("blkio"))
             throw new PortoException(ErrorCode.NotSupported, "the blkio controller is not enabled for " + c.name
                     + " (set controllers[blkio]=true before start)");
         return cgroups().ioStat(c.name, stat);
+    }
+
+    private static void requireCgroups(Container c) throws PortoException {
+        if (c.state() == State.STOPPED || c.state() == State.STARTING || c.controllers.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " has no cgroups while " + c.state().text());
     }
 
     /** "memory.stat": a controller name, a dot and a file name; whether it exists is the kernel's to say. */

@@ -70,12 +70,14 @@ final class Starter {
         // children with isolate=false share them; without isolation it runs nothing at all.
         boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
         // Validate everything before touching the kernel.
+        VirtModes.checkStart(s, c, caller);
         List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);
         if (devices != null)
             c.controllers = union(c.controllers, "devices");
         c.transition(StateMachine.Event.START);
+        tree.notifyState(c); // waiters see "starting" too, as upstream reports every state
         boolean wasBusy = c.busy;
         c.busy = true;
         tree.launchBegins();
@@ -176,6 +178,7 @@ final class Starter {
     private void failStart(Container c) {
         lifecycle.release(c);
         c.transition(StateMachine.Event.START_FAILED);
+        tree.notifyState(c);
     }
 
     private static Set<String> union(Set<String> set, String more) {

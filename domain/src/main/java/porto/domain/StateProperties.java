@@ -11,6 +11,11 @@ final class StateProperties {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
+    /** Statistics "/" reads from the hierarchy roots, as upstream's root container does. */
+    static final java.util.Set<String> HOST_STATISTICS = java.util.Set.of("memory_usage", "anon_usage", "cache_usage",
+            "hugetlb_usage", "max_rss", "minor_faults", "major_faults", "cpu_usage", "cpu_usage_system", "cpu_wait",
+            "io_read", "io_write", "io_ops");
+
     /** What the host, a pseudo-container, shows. */
     static String host(String name) throws PortoException {
         return switch (name) {
@@ -19,6 +24,7 @@ final class StateProperties {
             case "absolute_namespace" -> "/porto/";
             case "level" -> "0";
             case "id" -> "0";
+            case "root_pid" -> "1"; // as upstream: the host's init
             default -> throw new PortoException(ErrorCode.NotSupported, "property " + name + " is not available for the host");
         };
     }
@@ -46,25 +52,56 @@ final class StateProperties {
             Properties.requireDead(c, "oom_killed");
             return Values.formatBool(c.oomKilled);
         }, false));
+        p.add(Property.readOnly("core_dumped", "true if the main task dumped core", (s, c) -> {
+            Properties.requireDead(c, "core_dumped");
+            return Values.formatBool((c.exitStatus & 0x7f) != 0 && (c.exitStatus & 0x80) != 0);
+        }, false));
         p.add(Property.readOnly("start_errno", "errno of the last failed start", (s, c) -> Integer.toString(c.startErrno), false));
         p.add(Property.readOnly("respawn_count", "how many times the container was respawned", (s, c) -> Integer.toString(c.respawnCount), false));
         p.add(Property.readOnly("creation_time", "creation time", (s, c) -> TIME.format(Instant.ofEpochMilli(c.creationTime)), false));
         p.add(Property.readOnly("start_time", "start time", (s, c) -> {
-            if (c.startTime == 0)
-                throw new PortoException(ErrorCode.InvalidState, "container has not been started");
-            return TIME.format(Instant.ofEpochMilli(c.startTime));
+            // Upstream answers empty, not an error, for a container never started.
+            return c.startTime == 0 ? "" : TIME.format(Instant.ofEpochMilli(c.startTime));
         }, false));
-        p.add(Property.readOnly("time", "running time in seconds", (s, c) -> {
-            if (c.startTime == 0)
+        p.add(Property.readOnly("death_time", "death time", (s, c) -> {
+            Properties.requireDead(c, "death_time");
+            return c.deathTime == 0 ? "" : TIME.format(Instant.ofEpochMilli(c.deathTime));
+        }, false));
+        p.add(Property.readOnly("time", "running time in seconds; time[dead]: seconds since death", (s, c) -> {
+            if (c.startTime == 0 || c.state() == State.STOPPED)
                 return "0";
             long end = c.state() == State.DEAD ? c.deathTime : s.clock().nowMillis();
             return Long.toString(Math.max(0, end - c.startTime) / 1000);
+        }, true).withKeys((s, c, key) -> {
+            if (!key.equals("dead"))
+                throw Values.invalid("time has one key, dead; got '" + key + "'");
+            if (c.state() != State.DEAD)
+                throw new PortoException(ErrorCode.InvalidState, "time[dead]: " + c.name + " is not dead yet");
+            return Long.toString(Math.max(0, s.clock().nowMillis() - c.deathTime) / 1000);
+        }, null));
+        p.add(Property.readOnly("stdout", "stored standard output: stdout[[offset][:length]]", (s, c) -> {
+            Properties.requireRuntime(c, "stdout");
+            return s.readStream(c, "stdout", null);
+        }, true));
+        p.add(Property.readOnly("stderr", "stored standard error: stderr[[offset][:length]]", (s, c) -> {
+            Properties.requireRuntime(c, "stderr");
+            return s.readStream(c, "stderr", null);
+        }, true));
+        p.add(Property.readOnly("stdout_offset", "bytes of stdout dropped by rotation", (s, c) -> {
+            Properties.requireRuntime(c, "stdout_offset");
+            return Long.toString(s.streamOffset(c, "stdout"));
         }, false));
-        p.add(Property.readOnly("stdout", "stored standard output: stdout[[offset][:length]]", (s, c) -> s.readStream(c, "stdout", null), true));
-        p.add(Property.readOnly("stderr", "stored standard error: stderr[[offset][:length]]", (s, c) -> s.readStream(c, "stderr", null), true));
-        p.add(Property.readOnly("stdout_offset", "bytes of stdout dropped by rotation", (s, c) -> Long.toString(s.streamOffset(c, "stdout")), false));
-        p.add(Property.readOnly("stderr_offset", "bytes of stderr dropped by rotation", (s, c) -> Long.toString(s.streamOffset(c, "stderr")), false));
-        p.add(Property.readOnly("process_count", "current process count", (s, c) -> Long.toString(s.processCount(c)), false));
-        p.add(Property.readOnly("thread_count", "current thread count", (s, c) -> Long.toString(s.threadCount(c)), false));
+        p.add(Property.readOnly("stderr_offset", "bytes of stderr dropped by rotation", (s, c) -> {
+            Properties.requireRuntime(c, "stderr_offset");
+            return Long.toString(s.streamOffset(c, "stderr"));
+        }, false));
+        p.add(Property.readOnly("process_count", "current process count", (s, c) -> {
+            Properties.requireRuntime(c, "process_count");
+            return Long.toString(s.processCount(c));
+        }, false));
+        p.add(Property.readOnly("thread_count", "current thread count", (s, c) -> {
+            Properties.requireRuntime(c, "thread_count");
+            return Long.toString(s.threadCount(c));
+        }, false));
     }
 }

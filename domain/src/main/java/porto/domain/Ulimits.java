@@ -7,7 +7,11 @@ import java.util.Map;
 /** The ulimit property: "type: soft hard; ..." with "unlimited", and resource numbers. */
 public final class Ulimits {
     public static final long UNLIMITED = -1;
-    public static final String DEFAULT = "core: 0 unlimited; memlock: 8M unlimited; nofile: 8K 1M";
+    /** Upstream's default_ulimit; the daemon adds nproc from the host's pid_max (see DomainConfig). */
+    public static final String DEFAULT = "core: 0 unlimited; nofile: 8K 1M";
+    /** Upstream's memlock for every task: the memory limit less a margin, at least a minimum. */
+    static final long MEMLOCK_MINIMAL = 8L << 20;
+    static final long MEMLOCK_MARGIN = 16L << 20;
 
     /** Linux resource numbers (identical on x86_64 and aarch64). */
     static final Map<String, Integer> RESOURCES = Map.ofEntries(
@@ -64,18 +68,40 @@ public final class Ulimits {
     }
 
     /** The daemon's default_ulimit, capped by its own hard limits. */
-    static Map<String, Limit> defaults(DomainConfig config) throws PortoException {
+    public static Map<String, Limit> defaults(DomainConfig config) throws PortoException {
         Map<String, Limit> limits = parse(config.defaultUlimit());
-        // Without CAP_SYS_RESOURCE a default above the daemon's own hard limit cannot be applied.
-        for (var e : limits.entrySet()) {
-            Long max = config.hostHardLimits().get(e.getKey());
-            if (max == null || max < 0)
-                continue;
-            Limit l = e.getValue();
-            long hard = l.hard() == Ulimits.UNLIMITED || l.hard() > max ? max : l.hard();
-            long soft = l.soft() == Ulimits.UNLIMITED || l.soft() > hard ? hard : l.soft();
-            e.setValue(new Limit(soft, hard));
+        limits.replaceAll((type, l) -> clamp(config, type, l));
+        return limits;
+    }
+
+    /**
+     * The limits a task starts with, as upstream: the container's own ulimit, then what its
+     * ancestors set and it did not, then the daemon's defaults, then memlock from the memory
+     * limit. What the container or its ancestors asked is applied as asked (a start fails, saying
+     * why, where the daemon may not raise it); what the daemon adds is capped by its own hard limits.
+     */
+    static Map<String, Limit> effective(ContainerService s, Container c) throws PortoException {
+        Map<String, Limit> limits = new LinkedHashMap<>();
+        for (Container x = c; x != null && !x.isHost(); x = x.parent)
+            for (var e : parse(s.properties().find("ulimit").read(s, x)).entrySet())
+                limits.putIfAbsent(e.getKey(), e.getValue());
+        for (var e : defaults(s.config()).entrySet())
+            limits.putIfAbsent(e.getKey(), e.getValue());
+        if (!limits.containsKey("memlock")) {
+            long memoryLimit = s.resources().guarantees.memoryLimitBound(c);
+            long memlock = Math.max(MEMLOCK_MINIMAL, memoryLimit - Math.min(memoryLimit, MEMLOCK_MARGIN));
+            limits.put("memlock", clamp(s.config(), "memlock", new Limit(memlock, UNLIMITED)));
         }
         return limits;
+    }
+
+    /** Without CAP_SYS_RESOURCE a limit above the daemon's own hard limit cannot be applied. */
+    static Limit clamp(DomainConfig config, String type, Limit l) {
+        Long max = config.hostHardLimits().get(type);
+        if (max == null || max < 0)
+            return l;
+        long hard = l.hard() == UNLIMITED || l.hard() > max ? max : l.hard();
+        long soft = l.soft() == UNLIMITED || l.soft() > hard ? hard : l.soft();
+        return new Limit(soft, hard);
     }
 }

@@ -145,15 +145,11 @@ public final class Values {
                 cores = Double.parseDouble(t.substring(0, t.length() - 1).trim());
             } else {
                 String pct = t.endsWith("%") ? t.substring(0, t.length() - 1) : t;
-                double percent = Double.parseDouble(pct.trim());
-                if (percent > 100)
-                    throw invalid("cpu percent must be within 0..100, got '" + text + "'");
-                cores = percent * hostCores / 100.0;
+                cores = Double.parseDouble(pct.trim()) * hostCores / 100.0;
             }
             if (cores < 0 || Double.isNaN(cores) || Double.isInfinite(cores))
                 throw invalid("expected cpu amount like 50% or 2.5c, got '" + text + "'");
-            if (cores > hostCores)
-                throw invalid("cpu amount " + text + " exceeds the " + hostCores + " cores of this host");
+            // As upstream, more than the host has is taken as asked (a limit above the cores limits nothing).
             return cores;
         } catch (NumberFormatException e) {
             throw invalid("expected cpu amount like 50% or 2.5c, got '" + text + "'");

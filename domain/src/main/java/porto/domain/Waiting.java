@@ -19,12 +19,24 @@ final class Waiting {
      */
     String[] waitFor(List<String> names, long timeoutMs, String targetState, Predicate<String> visible) throws PortoException {
         long deadline = timeoutMs < 0 ? Long.MAX_VALUE : tree.deadline(timeoutMs);
+        // A state asked for may last only while the lock is let go (starting): the event is kept.
+        String[][] seen = new String[1][];
+        Events.Listener listener = (name, state, when) -> {
+            if (seen[0] == null && targetState != null && targetState.equals(state) && visible.test(name)
+                    && names.stream().anyMatch(n -> n.equals(name) || (Masks.isMask(n) && Masks.matches(name, n))))
+                seen[0] = new String[] {name, state};
+        };
         tree.lock();
+        boolean listening = targetState != null && !targetState.isEmpty();
+        if (listening)
+            tree.addListener(listener);
         try {
             for (String n : names)
                 if (!Masks.isMask(n) && !n.equals(ContainerName.HOST))
                     tree.find(n);
             while (true) {
+                if (seen[0] != null)
+                    return seen[0];
                 for (String n : names) {
                     for (Container c : tree.matching(n)) {
                         if (visible.test(c.name) && isWaitable(c, targetState))
@@ -42,6 +54,8 @@ final class Waiting {
             Thread.currentThread().interrupt();
             throw new PortoException(ErrorCode.Unknown, "wait interrupted");
         } finally {
+            if (listening)
+                tree.removeListener(listener);
             tree.unlock();
         }
     }

@@ -103,6 +103,16 @@ public interface Cgroups {
     /** Reads one statistic; -1 when the host does not provide it. */
     long stat(String path, Stat stat);
 
+    /** One statistic of the whole host, read at its hierarchy's root; -1 when the host does not provide it. */
+    default long hostStat(Stat stat) {
+        return -1;
+    }
+
+    /** {@link #ioStat} of the whole host, read at the blkio hierarchy's root; empty when unknown. */
+    default Map<String, Long> hostIoStat(IoStat stat) {
+        return Map.of();
+    }
+
     /** Container paths ("a", "a/b") that have a cgroup below the porto root in any hierarchy. */
     Set<String> containerPaths();
 

@@ -169,10 +169,16 @@ class SecurityScenarioTest {
         create(alice, "a");
         assertEquals(ErrorCode.Permission, World.outcome(() -> w.service.set(alice, "a", "stdout_path", "/secret/f")));
         w.service.set(World.ROOT, "a", "stdout_path", "/secret/f");
+        w.service.set(World.ROOT, "a", "command", "sleep 1000");
+        // As upstream, stdout is a value of a run: a stopped container has none (InvalidState).
+        assertEquals(ErrorCode.InvalidState, World.outcome(() -> w.service.get(World.ROOT, "a", "stdout")));
+        w.service.start(World.ROOT, "a");
         assertEquals(ErrorCode.Permission, World.outcome(() -> w.service.get(alice, "a", "stdout")));
         assertEquals("S", w.service.get(World.ROOT, "a", "stdout"));
+        w.service.stop(World.ROOT, "a", 1000);
         w.service.set(World.ROOT, "a", "cwd", "/secret");
         w.service.set(World.ROOT, "a", "stdout_path", "f");
+        w.service.start(World.ROOT, "a");
         assertEquals(ErrorCode.Permission, World.outcome(() -> w.service.get(alice, "a", "stdout")));
         w.kernel.files().chmod("/secret", 0755);
         assertEquals("S", w.service.get(alice, "a", "stdout"), "once she may enter, she reads it");
