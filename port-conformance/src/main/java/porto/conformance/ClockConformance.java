@@ -64,30 +64,32 @@ public abstract class ClockConformance {
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(2);
         long start = clock.nanoTime();
-        clock.schedule(30, () -> {
+        // Wide apart: on a real, loaded machine time passes between the two calls.
+        clock.schedule(500, () -> {
             ran.add("late");
             done.countDown();
         });
-        clock.schedule(10, () -> {
+        clock.schedule(100, () -> {
             ran.add("early");
             done.countDown();
         });
-        await(done, 30);
+        await(done, 500);
         assertEquals(List.of("early", "late"), ran);
-        assertTrue(clock.nanoTime() - start >= 30_000_000L, "not before it is due");
+        assertTrue(clock.nanoTime() - start >= 500_000_000L, "not before it is due");
     }
 
     @Test
     void cancelledWorkNeverRuns() throws Exception {
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch after = new CountDownLatch(1);
-        Clock.Cancellable cancelled = clock.schedule(10, () -> ran.add("cancelled"));
-        clock.schedule(20, () -> {
+        // A second of margin: on a real, loaded machine the cancel must come before the work is due.
+        Clock.Cancellable cancelled = clock.schedule(1_000, () -> ran.add("cancelled"));
+        cancelled.cancel();
+        clock.schedule(1_100, () -> {
             ran.add("after");
             after.countDown();
         });
-        cancelled.cancel();
-        await(after, 20);
+        await(after, 1_100);
         assertEquals(List.of("after"), ran, "work due earlier would have run first");
     }
 }
