@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 import porto.client.WaitEvent;
@@ -97,33 +93,6 @@ class UpstreamStatesTest extends PortodTest {
             }
             assertEquals(List.of("stopped", "starting", "running", "dead"), seen);
             c.destroy("ev");
-        }
-    }
-
-    @Test
-    void aStartHeldUpIsStartingToWaitersAndReaders() throws Exception {
-        // The launcher opens stdin_path before the task runs; a FIFO with no writer holds it there.
-        Path dir = Files.createTempDirectory("porto-starting");
-        Path fifo = dir.resolve("in");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        try (PortoClient waiter = portod.client(); PortoClient starter = portod.client()) {
-            client.create("held");
-            client.setProperty("held", "command", "sleep 1000");
-            client.setProperty("held", "stdin_path", fifo.toString());
-            CompletableFuture<Void> start = CompletableFuture.runAsync(() -> starter.start("held"));
-            WaitEvent e = waiter.wait(List.of("held"), List.of(), 30_000, "starting");
-            assertNotNull(e, "the wait for starting timed out");
-            assertEquals("held starting", e.name() + " " + e.state());
-            invalidState("held", RUNTIME);
-            try (var writer = Files.newOutputStream(fifo)) {
-                writer.write('\n');
-            }
-            start.get(30, TimeUnit.SECONDS);
-            assertEquals("running", client.getProperty("held", "state"));
-            client.destroy("held");
-        } finally {
-            Files.deleteIfExists(fifo);
-            Files.deleteIfExists(dir);
         }
     }
 }

@@ -79,6 +79,14 @@ class ReadsDuringStartTest {
         assertTrue(launching.await(10, TimeUnit.SECONDS), "the launch began");
 
         assertEquals("starting", within10s(() -> service.get("held", "state")));
+        // A waiter for "starting" gets it (the API's Wait with a target state, as upstream's).
+        String[] seen = within10s(() -> service.waitFor(List.of("held"), 10_000, "starting"));
+        assertEquals(List.of("held", "starting"), List.of(seen));
+        // As upstream: what only a running task has is InvalidState while it starts.
+        for (String runtime : List.of("root_pid", "process_count", "stdout")) {
+            PortoException e = assertThrows(PortoException.class, () -> service.get("held", runtime));
+            assertEquals(ErrorCode.InvalidState, e.code(), runtime);
+        }
         assertEquals(List.of("held", "other"), within10s(() -> service.list(null)));
         assertEquals("stopped", within10s(() -> service.get("other", "state")));
         // Another container starts meanwhile; the one being started is busy for other requests.
