@@ -76,7 +76,7 @@ public final class Capabilities {
         for (Container p = c; !p.isHost(); p = p.parent) {
             chroot |= !value(s, p, "root").equals("/");
             pidns |= Values.parseBool(value(s, p, "isolate"));
-            memcg |= p.config.containsKey("memory_limit") && !value(s, p, "memory_limit").equals("0");
+            memcg |= MemoryProperties.LIMIT.value(p) != 0;
             netns |= value(s, p, "virt_mode").equals("os"); // os mode runs in an empty network namespace
             if (p.config.containsKey("capabilities"))
                 limit &= parse(p.config.get("capabilities"));

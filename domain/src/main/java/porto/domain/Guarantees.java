@@ -101,7 +101,7 @@ final class Guarantees {
         long children = 0;
         for (Container child : c.children.values())
             children += memoryTotal(child, starting);
-        return Math.max(Long.parseLong(value(c, "memory_guarantee")), children);
+        return Math.max(MemoryProperties.GUARANTEE.value(c), children);
     }
 
     double cpuTotal(Container c, Set<Container> starting) throws PortoException {
@@ -117,7 +117,7 @@ final class Guarantees {
     long memoryLimitBound(Container c) throws PortoException {
         long bound = 0;
         for (Container x = c; x != null && !x.isHost(); x = x.parent) {
-            long own = Long.parseLong(value(x, "memory_limit"));
+            long own = MemoryProperties.LIMIT.value(x);
             if (own > 0 && (bound == 0 || own < bound))
                 bound = own;
         }

@@ -170,15 +170,16 @@ final class ResourceControl {
         if (!c.controllers.contains(controller))
             return;
         switch (property) {
-            case "memory_limit" -> write(c, Limit.MEMORY_LIMIT, size(c, property), property);
-            case "memory_guarantee" -> write(c, Limit.MEMORY_GUARANTEE, size(c, property), property);
-            case "anon_limit" -> write(c, Limit.ANON_LIMIT, size(c, property), property);
-            case "dirty_limit" -> write(c, Limit.DIRTY_LIMIT, size(c, property), property);
-            case "recharge_on_pgfault" -> write(c, Limit.RECHARGE_ON_PGFAULT, bool(c, property), property);
+            case "memory_limit" -> write(c, Limit.MEMORY_LIMIT, MemoryProperties.LIMIT.value(c), property);
+            case "memory_guarantee" -> write(c, Limit.MEMORY_GUARANTEE, MemoryProperties.GUARANTEE.value(c), property);
+            case "anon_limit" -> write(c, Limit.ANON_LIMIT, MemoryProperties.ANON_LIMIT.value(c), property);
+            case "dirty_limit" -> write(c, Limit.DIRTY_LIMIT, MemoryProperties.DIRTY_LIMIT.value(c), property);
+            case "recharge_on_pgfault" ->
+                    write(c, Limit.RECHARGE_ON_PGFAULT, flag(MemoryProperties.RECHARGE_ON_PGFAULT.value(c)), property);
             case "oom_is_fatal" -> {
                 // Where the kernel cannot kill the whole cgroup, the OOM watch does it.
                 if (cgroups().unsupported(Limit.OOM_GROUP) == null)
-                    cgroups().setLimit(c.name, Limit.OOM_GROUP, bool(c, property));
+                    cgroups().setLimit(c.name, Limit.OOM_GROUP, flag(MemoryProperties.OOM_IS_FATAL.value(c)));
             }
             case "cpu_guarantee", "cpu_weight", "cpu_policy" -> write(c, Limit.CPU_SHARES, cpuShares(c), property);
             case "thread_limit" -> write(c, Limit.THREAD_LIMIT, Long.parseLong(value(c, property)), property);
@@ -207,12 +208,8 @@ final class ResourceControl {
         cgroups().setLimit(c.name, limit, value);
     }
 
-    private long size(Container c, String property) throws PortoException {
-        return Long.parseLong(value(c, property));
-    }
-
-    private long bool(Container c, String property) throws PortoException {
-        return Values.parseBool(value(c, property)) ? 1 : 0;
+    private static long flag(boolean on) {
+        return on ? 1 : 0;
     }
 
     // ---- cpu ----
@@ -432,7 +429,7 @@ final class ResourceControl {
                     continue;
                 any = true;
                 try {
-                    if (Values.parseBool(value(c, "oom_is_fatal")) && cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0)
+                    if (MemoryProperties.OOM_IS_FATAL.value(c) && cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0)
                         s.oomKilled(c);
                 } catch (PortoException | RuntimeException e) {
                     // A damaged value or a failing read: leave this container alone, watch the rest.

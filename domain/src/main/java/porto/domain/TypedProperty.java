@@ -2,6 +2,8 @@ package porto.domain;
 
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import porto.ports.Cgroups.Limit;
 
 /**
  * A property declared once with its type: name, description, parser, printer, default, and the
@@ -23,20 +25,35 @@ final class TypedProperty<T> {
     private final Parser<T> parser;
     private final Function<T, String> printer;
     private final T defaultValue;
+    /** The kernel feature the values {@link #needsFeature} accepts depend on, or null. */
+    private final Limit feature;
+    private final Predicate<T> needsFeature;
 
     private TypedProperty(String name, String description, Set<State> settableIn, Parser<T> parser,
-                          Function<T, String> printer, T defaultValue) {
+                          Function<T, String> printer, T defaultValue, Limit feature, Predicate<T> needsFeature) {
         this.name = name;
         this.description = description;
         this.settableIn = settableIn;
         this.parser = parser;
         this.printer = printer;
         this.defaultValue = defaultValue;
+        this.feature = feature;
+        this.needsFeature = needsFeature;
     }
 
     static <T> TypedProperty<T> of(String name, String description, Set<State> settableIn, Parser<T> parser,
                                    Function<T, String> printer, T defaultValue) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, null, null);
+    }
+
+    /** A size in bytes ("1G", "512M", a plain number), printed as the number of bytes. */
+    static TypedProperty<Long> size(String name, String description, Set<State> settableIn, Parser<Long> parser) {
+        return of(name, description, settableIn, parser, String::valueOf, 0L);
+    }
+
+    /** This property, whose values that {@code when} accepts need the kernel feature {@code limit}: refused without it. */
+    TypedProperty<T> needs(Limit limit, Predicate<T> when) {
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, limit, when);
     }
 
     static TypedProperty<Boolean> bool(String name, String description, Set<State> settableIn, boolean defaultValue) {
@@ -46,7 +63,26 @@ final class TypedProperty<T> {
     /** The registry's entry: reading prints the value, setting parses the user's text and keeps it canonical. */
     Property entry() {
         return Property.settable(name, description, settableIn, (s, c) -> printer.apply(defaultValue),
-                (s, c, who, text) -> printer.apply(parser.parse(text)), false);
+                (s, c, who, text) -> canonical(limit -> s.kernel.cgroups().unsupported(limit), text), false);
+    }
+
+    /**
+     * The user's text parsed, checked against the kernel's features ({@code unsupported} says why
+     * the kernel lacks one, null when it has it), and printed canonically.
+     */
+    String canonical(Function<Limit, String> unsupported, String text) throws PortoException {
+        T value = parser.parse(text);
+        if (feature != null && needsFeature.test(value)) {
+            String why = unsupported.apply(feature);
+            if (why != null)
+                throw new PortoException(ErrorCode.NotSupported, name + " is not supported: " + why);
+        }
+        return printer.apply(value);
+    }
+
+    /** True when {@code c} has a value other than the default. */
+    boolean isSet(Container c) throws PortoException {
+        return c.config.containsKey(name) && !value(c).equals(defaultValue);
     }
 
     /** The value in force for {@code c}: what was set, or the default. */

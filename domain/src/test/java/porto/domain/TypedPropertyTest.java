@@ -31,4 +31,16 @@ class TypedPropertyTest {
         c.config.put("aging_time", "6000");
         assertEquals(6_000L, LifecycleProperties.AGING_TIME.value(c), "new text, new value");
     }
+
+    @Test
+    void aValueOtherThanTheDefaultNeedsTheKernelFeature() throws PortoException {
+        assertEquals("0", MemoryProperties.ANON_LIMIT.canonical(limit -> "no memory.anon.limit", "0"), "the default needs nothing");
+        assertEquals("2097152", MemoryProperties.ANON_LIMIT.canonical(limit -> null, "2M"));
+        PortoException e = assertThrows(PortoException.class,
+                () -> MemoryProperties.ANON_LIMIT.canonical(limit -> "no memory.anon.limit", "2M"));
+        assertEquals(ErrorCode.NotSupported, e.code());
+        assertEquals("anon_limit is not supported: no memory.anon.limit", e.getMessage());
+        e = assertThrows(PortoException.class, () -> MemoryProperties.LIMIT.canonical(limit -> null, "1000"));
+        assertEquals(ErrorCode.InvalidValue, e.code());
+    }
 }
