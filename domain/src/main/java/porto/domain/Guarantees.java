@@ -23,10 +23,6 @@ final class Guarantees {
         this.s = s;
     }
 
-    private String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
-    }
-
     /** Before {@code c} starts: it and its stopped ancestors start with it. */
     void checkStart(Container c) throws PortoException {
         Set<Container> starting = new HashSet<>();
@@ -110,7 +106,7 @@ final class Guarantees {
         double children = 0;
         for (Container child : c.children.values())
             children += cpuTotal(child, starting);
-        return Math.max(Values.parseCpu(value(c, "cpu_guarantee"), s.config().hostCores()), children);
+        return Math.max(CpuProperties.GUARANTEE.value(c), children);
     }
 
     /** The smallest memory_limit from the container up to the top; 0 when none is set. */

@@ -218,7 +218,7 @@ final class ResourceControl {
     double cpuLimitBound(Container c) throws PortoException {
         double bound = 0;
         for (Container x = c; x != null && !x.isHost(); x = x.parent) {
-            double own = Values.parseCpu(value(x, "cpu_limit"), s.config().hostCores());
+            double own = CpuProperties.LIMIT.value(x);
             if (own > 0 && (bound == 0 || own < bound))
                 bound = own;
         }
@@ -231,7 +231,7 @@ final class ResourceControl {
                 throw new PortoException(ErrorCode.NotSupported, "cpu_limit is not supported: " + cgroups().unsupported(Limit.CPU_LIMIT));
             return;
         }
-        cgroups().setLimit(c.name, Limit.CPU_PERIOD, Long.parseLong(value(c, "cpu_period")) / 1000);
+        cgroups().setLimit(c.name, Limit.CPU_PERIOD, CpuProperties.PERIOD.value(c) / 1000);
         cgroups().setLimit(c.name, Limit.CPU_LIMIT, Math.round(cpuLimitBound(c) * 1_000_000));
     }
 
@@ -278,9 +278,9 @@ final class ResourceControl {
 
     /** cpu.shares: 1024 per guaranteed core (at least 1024), times cpu_weight, scaled by the policy. */
     long cpuShares(Container c) throws PortoException {
-        double guarantee = Values.parseCpu(value(c, "cpu_guarantee"), s.config().hostCores());
-        double shares = Math.max(guarantee * 1024, 1024) * Double.parseDouble(value(c, "cpu_weight"));
-        shares *= switch (value(c, "cpu_policy")) {
+        double guarantee = CpuProperties.GUARANTEE.value(c);
+        double shares = Math.max(guarantee * 1024, 1024) * CpuProperties.WEIGHT.value(c);
+        shares *= switch (CpuProperties.POLICY.value(c)) {
             case "rt" -> 256;
             case "high" -> 16;
             case "idle" -> 1.0 / 16;
@@ -291,7 +291,7 @@ final class ResourceControl {
 
     /** The task's scheduler policy, nice and io priority from cpu_policy, cpu_weight and io_policy. */
     Scheduling scheduling(Container c) throws PortoException {
-        String policy = value(c, "cpu_policy");
+        String policy = CpuProperties.POLICY.value(c);
         boolean realtime = policy.equals("rt") && !cgroups().restrictsRealtime();
         int schedPolicy = switch (policy) {
             case "batch" -> Scheduling.SCHED_BATCH;
@@ -304,7 +304,7 @@ final class ResourceControl {
             default -> 0;
         };
         // Each step of nice is about 10% of cpu weight.
-        nice -= (int) Math.round(Math.log(Double.parseDouble(value(c, "cpu_weight"))) / Math.log(1.1));
+        nice -= (int) Math.round(Math.log(CpuProperties.WEIGHT.value(c)) / Math.log(1.1));
         nice = Math.clamp(nice, -20, 19);
         int ioprio = switch (value(c, "io_policy")) {
             case "rt" -> (1 << 13) | 4;

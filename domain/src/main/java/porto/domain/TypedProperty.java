@@ -3,6 +3,7 @@ package porto.domain;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import porto.ports.Cgroups.Limit;
 
 /**
@@ -19,10 +20,18 @@ final class TypedProperty<T> {
         T parse(String text) throws PortoException;
     }
 
+    /** Parses a user's text that may mean something only on this host (a cpu percentage, say). */
+    interface InputParser<T> {
+        T parse(String text, DomainConfig host) throws PortoException;
+    }
+
     final String name;
     private final String description;
     private final Set<State> settableIn;
+    /** Parses canonical text (what the config keeps). */
     private final Parser<T> parser;
+    /** Parses a user's text when it needs the host to be understood; null when the canonical parser does. */
+    private final InputParser<T> input;
     private final Function<T, String> printer;
     private final T defaultValue;
     /** The kernel feature the values {@link #needsFeature} accepts depend on, or null. */
@@ -30,11 +39,13 @@ final class TypedProperty<T> {
     private final Predicate<T> needsFeature;
 
     private TypedProperty(String name, String description, Set<State> settableIn, Parser<T> parser,
-                          Function<T, String> printer, T defaultValue, Limit feature, Predicate<T> needsFeature) {
+                          Function<T, String> printer, T defaultValue, Limit feature, Predicate<T> needsFeature,
+                          InputParser<T> input) {
         this.name = name;
         this.description = description;
         this.settableIn = settableIn;
         this.parser = parser;
+        this.input = input;
         this.printer = printer;
         this.defaultValue = defaultValue;
         this.feature = feature;
@@ -43,7 +54,7 @@ final class TypedProperty<T> {
 
     static <T> TypedProperty<T> of(String name, String description, Set<State> settableIn, Parser<T> parser,
                                    Function<T, String> printer, T defaultValue) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, null, null);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, null, null, null);
     }
 
     /** A size in bytes ("1G", "512M", a plain number), printed as the number of bytes. */
@@ -53,7 +64,12 @@ final class TypedProperty<T> {
 
     /** This property, whose values that {@code when} accepts need the kernel feature {@code limit}: refused without it. */
     TypedProperty<T> needs(Limit limit, Predicate<T> when) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, limit, when);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, limit, when, input);
+    }
+
+    /** This property, whose user text is parsed by {@code input} (the canonical text still by its parser). */
+    TypedProperty<T> input(InputParser<T> input) {
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, feature, needsFeature, input);
     }
 
     static TypedProperty<Boolean> bool(String name, String description, Set<State> settableIn, boolean defaultValue) {
@@ -63,15 +79,15 @@ final class TypedProperty<T> {
     /** The registry's entry: reading prints the value, setting parses the user's text and keeps it canonical. */
     Property entry() {
         return Property.settable(name, description, settableIn, (s, c) -> printer.apply(defaultValue),
-                (s, c, who, text) -> canonical(limit -> s.kernel.cgroups().unsupported(limit), text), false);
+                (s, c, who, text) -> canonical(() -> s.config(), limit -> s.kernel.cgroups().unsupported(limit), text), false);
     }
 
     /**
-     * The user's text parsed, checked against the kernel's features ({@code unsupported} says why
+     * The user's text parsed (on {@code host}), checked against the kernel's features ({@code unsupported} says why
      * the kernel lacks one, null when it has it), and printed canonically.
      */
-    String canonical(Function<Limit, String> unsupported, String text) throws PortoException {
-        T value = parser.parse(text);
+    String canonical(Supplier<DomainConfig> host, Function<Limit, String> unsupported, String text) throws PortoException {
+        T value = input != null ? input.parse(text, host.get()) : parser.parse(text);
         if (feature != null && needsFeature.test(value)) {
             String why = unsupported.apply(feature);
             if (why != null)

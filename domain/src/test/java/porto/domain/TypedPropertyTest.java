@@ -34,13 +34,13 @@ class TypedPropertyTest {
 
     @Test
     void aValueOtherThanTheDefaultNeedsTheKernelFeature() throws PortoException {
-        assertEquals("0", MemoryProperties.ANON_LIMIT.canonical(limit -> "no memory.anon.limit", "0"), "the default needs nothing");
-        assertEquals("2097152", MemoryProperties.ANON_LIMIT.canonical(limit -> null, "2M"));
+        assertEquals("0", MemoryProperties.ANON_LIMIT.canonical(null, limit -> "no memory.anon.limit", "0"), "the default needs nothing");
+        assertEquals("2097152", MemoryProperties.ANON_LIMIT.canonical(null, limit -> null, "2M"));
         PortoException e = assertThrows(PortoException.class,
-                () -> MemoryProperties.ANON_LIMIT.canonical(limit -> "no memory.anon.limit", "2M"));
+                () -> MemoryProperties.ANON_LIMIT.canonical(null, limit -> "no memory.anon.limit", "2M"));
         assertEquals(ErrorCode.NotSupported, e.code());
         assertEquals("anon_limit is not supported: no memory.anon.limit", e.getMessage());
-        e = assertThrows(PortoException.class, () -> MemoryProperties.LIMIT.canonical(limit -> null, "1000"));
+        e = assertThrows(PortoException.class, () -> MemoryProperties.LIMIT.canonical(null, limit -> null, "1000"));
         assertEquals(ErrorCode.InvalidValue, e.code());
     }
 }
