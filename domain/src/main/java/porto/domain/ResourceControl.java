@@ -306,7 +306,7 @@ final class ResourceControl {
         // Each step of nice is about 10% of cpu weight.
         nice -= (int) Math.round(Math.log(CpuProperties.WEIGHT.value(c)) / Math.log(1.1));
         nice = Math.clamp(nice, -20, 19);
-        int ioprio = switch (value(c, "io_policy")) {
+        int ioprio = switch (IoProperties.POLICY.value(c)) {
             case "rt" -> (1 << 13) | 4;
             case "high" -> 2 << 13;
             case "normal" -> (2 << 13) | 4;
@@ -332,7 +332,7 @@ final class ResourceControl {
 
     /** Disk time weight relative to the default (1000): io_weight times the io_policy's share. */
     long ioWeight(Container c) throws PortoException {
-        double weight = Double.parseDouble(value(c, "io_weight")) * switch (value(c, "io_policy")) {
+        double weight = IoProperties.WEIGHT.value(c) * switch (IoProperties.POLICY.value(c)) {
             case "rt", "high" -> 2.0;   // blkio.weight 1000 against the default 500
             case "batch", "idle" -> 0.02; // 10 against 500
             default -> 1.0;
