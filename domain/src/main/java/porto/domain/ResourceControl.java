@@ -182,7 +182,7 @@ final class ResourceControl {
                     cgroups().setLimit(c.name, Limit.OOM_GROUP, flag(MemoryProperties.OOM_IS_FATAL.value(c)));
             }
             case "cpu_guarantee", "cpu_weight", "cpu_policy" -> write(c, Limit.CPU_SHARES, cpuShares(c), property);
-            case "thread_limit" -> write(c, Limit.THREAD_LIMIT, Long.parseLong(value(c, property)), property);
+            case "thread_limit" -> write(c, Limit.THREAD_LIMIT, ResourceProperties.THREAD_LIMIT.value(c), property);
             case "io_limit", "io_ops_limit" -> {
                 List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(s, c, value(c, "io_limit"), false));
                 limits.addAll(IoLimits.resolve(s, c, value(c, "io_ops_limit"), true));

@@ -33,13 +33,14 @@ final class TypedProperty<T> {
     /** Parses a user's text when it needs the host to be understood; null when the canonical parser does. */
     private final InputParser<T> input;
     private final Function<T, String> printer;
-    private final T defaultValue;
+    /** The value when none was set; it may depend on the container (its level, say). */
+    private final Function<Container, T> defaultValue;
     /** The kernel feature the values {@link #needsFeature} accepts depend on, or null. */
     private final Limit feature;
     private final Predicate<T> needsFeature;
 
     private TypedProperty(String name, String description, Set<State> settableIn, Parser<T> parser,
-                          Function<T, String> printer, T defaultValue, Limit feature, Predicate<T> needsFeature,
+                          Function<T, String> printer, Function<Container, T> defaultValue, Limit feature, Predicate<T> needsFeature,
                           InputParser<T> input) {
         this.name = name;
         this.description = description;
@@ -54,7 +55,12 @@ final class TypedProperty<T> {
 
     static <T> TypedProperty<T> of(String name, String description, Set<State> settableIn, Parser<T> parser,
                                    Function<T, String> printer, T defaultValue) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, null, null, null);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, c -> defaultValue, null, null, null);
+    }
+
+    /** This property with a default that depends on the container. */
+    TypedProperty<T> defaultFor(Function<Container, T> defaultOf) {
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultOf, feature, needsFeature, input);
     }
 
     /** A size in bytes ("1G", "512M", a plain number), printed as the number of bytes. */
@@ -78,7 +84,7 @@ final class TypedProperty<T> {
 
     /** The registry's entry: reading prints the value, setting parses the user's text and keeps it canonical. */
     Property entry() {
-        return Property.settable(name, description, settableIn, (s, c) -> printer.apply(defaultValue),
+        return Property.settable(name, description, settableIn, (s, c) -> printer.apply(defaultValue.apply(c)),
                 (s, c, who, text) -> canonical(() -> s.config(), limit -> s.kernel.cgroups().unsupported(limit), text), false);
     }
 
@@ -98,14 +104,14 @@ final class TypedProperty<T> {
 
     /** True when {@code c} has a value other than the default. */
     boolean isSet(Container c) throws PortoException {
-        return c.config.containsKey(name) && !value(c).equals(defaultValue);
+        return c.config.containsKey(name) && !value(c).equals(defaultValue.apply(c));
     }
 
     /** The value in force for {@code c}: what was set, or the default. */
     T value(Container c) throws PortoException {
         String text = c.config.get(name);
         if (text == null)
-            return defaultValue;
+            return defaultValue.apply(c);
         Container.Parsed kept = c.parsed.get(name);
         if (kept != null && kept.text().equals(text)) {
             @SuppressWarnings("unchecked")
