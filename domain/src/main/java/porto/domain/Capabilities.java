@@ -74,7 +74,7 @@ public final class Capabilities {
         boolean chroot = false, pidns = false, memcg = false, netns = false;
         long limit = ALL;
         for (Container p = c; !p.isHost(); p = p.parent) {
-            chroot |= !value(s, p, "root").equals("/");
+            chroot |= !FilesystemProperties.ROOT.value(p).equals("/");
             pidns |= Values.parseBool(value(s, p, "isolate"));
             memcg |= MemoryProperties.LIMIT.value(p) != 0;
             netns |= value(s, p, "virt_mode").equals("os"); // os mode runs in an empty network namespace

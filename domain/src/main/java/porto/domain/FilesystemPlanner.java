@@ -49,7 +49,7 @@ final class FilesystemPlanner {
     static String hostRoot(ContainerService s, Container c) throws PortoException {
         Container h = holder(s, c);
         String base = h == null ? "/" : hostRoot(s, h);
-        String own = s.properties().find("root").read(s, c);
+        String own = FilesystemProperties.ROOT.value(c);
         if (own.equals("/"))
             return base;
         return base.equals("/") ? own : base + own;
@@ -58,12 +58,12 @@ final class FilesystemPlanner {
     Plan plan(Container c, Caller caller, String workDir) throws PortoException {
         Container h = holder(s, c);
         String parentRoot = h == null ? "/" : hostRoot(s, h);
-        String root = value(c, "root");
+        String root = FilesystemProperties.ROOT.value(c);
         boolean ownRoot = !root.equals("/");
         if (ownRoot)
             checkRoot(c, parentRoot, root, caller);
         List<LaunchSpec.Bind> binds = new ArrayList<>();
-        for (Binds.Bind b : Binds.parse(value(c, "bind"))) {
+        for (Binds.Bind b : FilesystemProperties.BIND.value(c)) {
             checkBindSource(parentRoot, b, caller);
             binds.add(new LaunchSpec.Bind(b.source(), b.target(), b.readOnly()));
         }
@@ -78,7 +78,7 @@ final class FilesystemPlanner {
                 binds.add(new LaunchSpec.Bind(SOCKET_INSIDE, SOCKET_INSIDE, false, true)); // the parent's
         }
         List<LaunchSpec.Device> nodes = ownRoot ? Devices.nodes(Devices.effective(s, c)) : List.of();
-        return new Plan(new LaunchSpec.Filesystem(ownRoot ? root : null, Values.parseBool(value(c, "root_readonly")),
+        return new Plan(new LaunchSpec.Filesystem(ownRoot ? root : null, FilesystemProperties.ROOT_READONLY.value(c),
                 binds, nodes, socket), files);
     }
 
@@ -94,7 +94,7 @@ final class FilesystemPlanner {
      */
     private void etcFiles(Container c, boolean fromHost, String workDir, List<LaunchSpec.Bind> binds,
                           Map<String, byte[]> files) throws PortoException {
-        String resolv = value(c, "resolv_conf");
+        String resolv = FilesystemProperties.RESOLV_CONF.value(c);
         boolean bindDns = Values.parseBool(value(c, "bind_dns"));
         if (bindDns)
             binds.add(new LaunchSpec.Bind("/etc/hosts", "/etc/hosts", true));

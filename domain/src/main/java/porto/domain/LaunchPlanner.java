@@ -122,7 +122,7 @@ final class LaunchPlanner {
      * owner or the task's user belongs to; inside a chroot any group goes.
      */
     private void checkGroup(Container c, Caller caller, int uid, int gid) throws PortoException {
-        if (caller.isRoot() || !value(c, "root").equals("/"))
+        if (caller.isRoot() || !FilesystemProperties.ROOT.value(c).equals("/"))
             return;
         if (gid == c.ownerGid || s.kernel.users().groupsOf(c.ownerUid).contains(gid)
                 || s.kernel.users().groupsOf(uid).contains(gid))

@@ -42,7 +42,7 @@ final class VirtModes {
             if (client == null || !inHostMode(s, client))
                 throw new PortoException(ErrorCode.Permission, "For virt_mode=host client must be in the same mode");
         }
-        if (!s.properties().find("root").read(s, c).equals("/"))
+        if (!FilesystemProperties.ROOT.value(c).equals("/"))
             throw Values.invalid("Cannot change root in this virt_mode (host)");
     }
 
