@@ -111,7 +111,7 @@ final class FilesystemPlanner {
         } else if (bindDns) {
             binds.add(new LaunchSpec.Bind("/etc/resolv.conf", "/etc/resolv.conf", true));
         }
-        String hostname = value(c, "hostname");
+        String hostname = ContextProperties.HOSTNAME.value(c);
         if (!hostname.isEmpty() && fromHost) {
             files.put(workDir + "/hostname", (hostname + "\n").getBytes(StandardCharsets.UTF_8));
             // The manual wants a regular /etc/hostname in the root; without one there is nothing to cover.

@@ -72,7 +72,7 @@ final class LaunchPlanner {
         String workDir = s.defaultCwd(c);
         boolean isolate = Values.parseBool(value(c, "isolate"));
         boolean os = FilesystemProperties.isOs(s, c);
-        String hostname = value(c, "hostname");
+        String hostname = ContextProperties.HOSTNAME.value(c);
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
@@ -83,7 +83,7 @@ final class LaunchPlanner {
         var stdio = new LaunchSpec.Stdio(stream(c, "stdin", workDir, caller, stored),
                 stream(c, "stdout", workDir, caller, stored), stream(c, "stderr", workDir, caller, stored));
 
-        int adj = Integer.parseInt(value(c, "oom_score_adj"));
+        int adj = (int) (long) ContextProperties.OOM_SCORE_ADJ.value(c);
         var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"), identity(c, uid, gid),
                 caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
                 stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj, s.resources().scheduling(c));
@@ -103,7 +103,7 @@ final class LaunchPlanner {
         // A task of a user's container never gains privileges by exec (setuid, file capabilities):
         // what it may hold beyond its user's rights is what capabilities_ambient raises.
         boolean noNewPrivs = c.ownerUid != 0;
-        return new LaunchSpec.Identity(uid, gid, groups(uid, gid), Integer.parseInt(value(c, "umask"), 8),
+        return new LaunchSpec.Identity(uid, gid, groups(uid, gid), ContextProperties.UMASK.value(c),
                 grant.bound(), ambient, noNewPrivs);
     }
 
@@ -216,7 +216,7 @@ final class LaunchPlanner {
             env.put("PORTO_HOST", s.config().hostname());
         }
         env.put("PORTO_NAME", c.name);
-        env.putAll(Values.parseMap(value(c, "env"), true));
+        env.putAll(ContextProperties.ENV.value(c));
         return env;
     }
 

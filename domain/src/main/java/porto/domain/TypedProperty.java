@@ -38,10 +38,13 @@ final class TypedProperty<T> {
     /** The kernel feature the values {@link #needsFeature} accepts depend on, or null. */
     private final Limit feature;
     private final Predicate<T> needsFeature;
+    /** Holds "key: value; ..." text, so {@code name[key]} reads or writes one entry. */
+    private final boolean keyed;
 
     private TypedProperty(String name, String description, Set<State> settableIn, Parser<T> parser,
                           Function<T, String> printer, Function<Container, T> defaultValue, Limit feature, Predicate<T> needsFeature,
-                          InputParser<T> input) {
+                          InputParser<T> input, boolean keyed) {
+        this.keyed = keyed;
         this.name = name;
         this.description = description;
         this.settableIn = settableIn;
@@ -55,12 +58,17 @@ final class TypedProperty<T> {
 
     static <T> TypedProperty<T> of(String name, String description, Set<State> settableIn, Parser<T> parser,
                                    Function<T, String> printer, T defaultValue) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, c -> defaultValue, null, null, null);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, c -> defaultValue, null, null, null, false);
     }
 
     /** This property with a default that depends on the container. */
     TypedProperty<T> defaultFor(Function<Container, T> defaultOf) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultOf, feature, needsFeature, input);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultOf, feature, needsFeature, input, keyed);
+    }
+
+    /** This property as one whose text is "key: value; ...", so {@code name[key]} reads or writes one entry. */
+    TypedProperty<T> keyed() {
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, feature, needsFeature, input, true);
     }
 
     /** A size in bytes ("1G", "512M", a plain number), printed as the number of bytes. */
@@ -70,12 +78,12 @@ final class TypedProperty<T> {
 
     /** This property, whose values that {@code when} accepts need the kernel feature {@code limit}: refused without it. */
     TypedProperty<T> needs(Limit limit, Predicate<T> when) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, limit, when, input);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, limit, when, input, keyed);
     }
 
     /** This property, whose user text is parsed by {@code input} (the canonical text still by its parser). */
     TypedProperty<T> input(InputParser<T> input) {
-        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, feature, needsFeature, input);
+        return new TypedProperty<>(name, description, settableIn, parser, printer, defaultValue, feature, needsFeature, input, keyed);
     }
 
     static TypedProperty<Boolean> bool(String name, String description, Set<State> settableIn, boolean defaultValue) {
@@ -85,7 +93,7 @@ final class TypedProperty<T> {
     /** The registry's entry: reading prints the value, setting parses the user's text and keeps it canonical. */
     Property entry() {
         return Property.settable(name, description, settableIn, (s, c) -> printer.apply(defaultValue.apply(c)),
-                (s, c, who, text) -> canonical(() -> s.config(), limit -> s.kernel.cgroups().unsupported(limit), text), false);
+                (s, c, who, text) -> canonical(() -> s.config(), limit -> s.kernel.cgroups().unsupported(limit), text), keyed);
     }
 
     /**
