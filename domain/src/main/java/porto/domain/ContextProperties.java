@@ -11,6 +11,19 @@ import java.util.Map;
 final class ContextProperties {
     private ContextProperties() {}
 
+    static final TypedProperty<String> VIRT_MODE = TypedProperty.of("virt_mode",
+            "virtualization mode: app|os|host (job, fuse: not supported)", STOPPED_ONLY, VirtModes::parse, t -> t, "app")
+            .onSet((c, mode) -> {
+                if (mode.equals("host"))
+                    c.config.remove("isolate"); // as upstream, host mode turns isolation off
+            });
+    static final TypedProperty<Boolean> ISOLATE = TypedProperty.bool("isolate",
+                    "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY, true)
+            .defaultFor(c -> !VirtModes.isHost(c))
+            .onSet((c, isolate) -> {
+                if (isolate && VirtModes.isHost(c))
+                    throw Values.invalid("isolate=true incompatible with virt_mode=host");
+            });
     static final TypedProperty<Map<String, String>> ENV = TypedProperty.of("env",
             "environment of main container process: <name>: <value>; ...", STOPPED_ONLY,
             t -> Collections.unmodifiableMap(Values.parseMap(t, true)), Values::formatMap, Map.<String, String>of()).keyed();
@@ -120,7 +133,7 @@ final class ContextProperties {
 
     static void register(Properties p) {
         p.add(Property.settable("command", "command executed upon container start", STOPPED_ONLY,
-                (s, c) -> FilesystemProperties.isOs(s, c) ? "/sbin/init" : "", (s, c, who, v) -> {
+                (s, c) -> FilesystemProperties.isOs(c) ? "/sbin/init" : "", (s, c, who, v) -> {
                     c.config.remove("command_argv"); // a command replaces a verbatim argv
                     return v;
                 }, false));
@@ -147,20 +160,8 @@ final class ContextProperties {
             Ulimits.Limit l = ULIMIT.value(c).get(type);
             return l == null ? "" : Ulimits.format(Map.of(type, l));
         }, null));
-        p.add(Property.settable("isolate", "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY,
-                (s, c) -> Values.formatBool(!VirtModes.isHost(s, c)), (s, c, who, v) -> {
-                    boolean isolate = Values.parseBool(v);
-                    if (isolate && VirtModes.isHost(s, c))
-                        throw Values.invalid("isolate=true incompatible with virt_mode=host");
-                    return Values.formatBool(isolate);
-                }, false));
-        p.add(Property.settable("virt_mode", "virtualization mode: app|os|host (job, fuse: not supported)", STOPPED_ONLY,
-                (s, c) -> "app", (s, c, who, v) -> {
-                    String mode = VirtModes.parse(v);
-                    if (mode.equals("host"))
-                        c.config.remove("isolate"); // as upstream, host mode turns isolation off
-                    return mode;
-                }, false));
+        p.add(ISOLATE.entry());
+        p.add(VIRT_MODE.entry());
         p.add(HOSTNAME.entry());
         p.add(Property.settable("enable_porto", "access to porto: false|read-isolate|read-only|isolate|child-only|true",
                 ANY_STATE, (s, c) -> "true", ContextProperties::canonicalAccess, false));

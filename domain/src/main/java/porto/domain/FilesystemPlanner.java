@@ -39,7 +39,7 @@ final class FilesystemPlanner {
     static Container holder(ContainerService s, Container c) throws PortoException {
         for (Container p = c.parent; !p.isHost(); p = p.parent) {
             String command = s.properties().find("command").read(s, p);
-            if (!command.isEmpty() || Values.parseBool(s.properties().find("isolate").read(s, p)))
+            if (!command.isEmpty() || ContextProperties.ISOLATE.value(p))
                 return p;
         }
         return null;

@@ -33,8 +33,8 @@ final class FilesystemProperties {
         return limit;
     }
 
-    static boolean isOs(ContainerService s, Container c) throws PortoException {
-        return s.properties().find("virt_mode").read(s, c).equals("os");
+    static boolean isOs(Container c) throws PortoException {
+        return ContextProperties.VIRT_MODE.value(c).equals("os");
     }
 
     /** An absolute path, a path relative to the working directory, or /dev/fd/N (the client's descriptor N). */
@@ -57,7 +57,7 @@ final class FilesystemProperties {
 
     static void register(Properties p) {
         p.add(Property.settable("cwd", "working directory", STOPPED_ONLY,
-                (s, c) -> FilesystemPlanner.inChroot(s, c) || isOs(s, c) ? "/" : s.defaultCwd(c),
+                (s, c) -> FilesystemPlanner.inChroot(s, c) || isOs(c) ? "/" : s.defaultCwd(c),
                 (s, c, who, v) -> Properties.absolutePath(v), false));
         p.add(ROOT.entry());
         p.add(ROOT_READONLY.entry());
@@ -65,11 +65,11 @@ final class FilesystemProperties {
         p.add(Property.settable("stdin_path", "container standard input path", STOPPED_ONLY,
                 (s, c) -> "/dev/null", (s, c, who, v) -> checkedStream(s, c, "stdin", who, v), false));
         p.add(Property.settable("stdout_path", "container standard output path", STOPPED_ONLY,
-                (s, c) -> isOs(s, c) ? "/dev/null" : "stdout", (s, c, who, v) -> checkedStream(s, c, "stdout", who, v), false));
+                (s, c) -> isOs(c) ? "/dev/null" : "stdout", (s, c, who, v) -> checkedStream(s, c, "stdout", who, v), false));
         p.add(Property.settable("stderr_path", "container standard error path", STOPPED_ONLY,
-                (s, c) -> isOs(s, c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
+                (s, c) -> isOs(c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
         p.add(Property.settable("bind_dns", "in a chroot, bind the host's /etc/hosts and /etc/resolv.conf: true|false",
-                STOPPED_ONLY, (s, c) -> Values.formatBool(!isOs(s, c)), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
+                STOPPED_ONLY, (s, c) -> Values.formatBool(!isOs(c)), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
         p.add(RESOLV_CONF.entry());
         p.add(STDOUT_LIMIT.entry());
     }

@@ -70,13 +70,13 @@ final class LaunchPlanner {
         int gid = s.resolveGid(value(c, "group"));
         checkGroup(c, caller, uid, gid);
         String workDir = s.defaultCwd(c);
-        boolean isolate = Values.parseBool(value(c, "isolate"));
-        boolean os = FilesystemProperties.isOs(s, c);
+        boolean isolate = ContextProperties.ISOLATE.value(c);
+        boolean os = FilesystemProperties.isOs(c);
         String hostname = ContextProperties.HOSTNAME.value(c);
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
-        VirtModes.checkNamespaces(s, c, newMount, hostname);
+        VirtModes.checkNamespaces(c, newMount, hostname);
         var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, hostname);
 
         List<String> stored = new ArrayList<>();
@@ -91,7 +91,7 @@ final class LaunchPlanner {
     }
 
     private LaunchSpec.Identity identity(Container c, int uid, int gid) throws PortoException {
-        Capabilities.Grant grant = Capabilities.of(s, c);
+        Capabilities.Grant grant = Capabilities.of(c);
         String own = c.config.get("capabilities");
         if (own != null && (Capabilities.parse(own) & ~grant.bound()) != 0)
             throw new PortoException(ErrorCode.Permission, "capabilities out of bounds for " + c.name + ": "
@@ -204,7 +204,7 @@ final class LaunchPlanner {
     /** The default environment, the parent's for isolate=false, then the container's own. */
     Map<String, String> environment(Container c) throws PortoException {
         Map<String, String> env = new LinkedHashMap<>();
-        boolean isolate = Values.parseBool(value(c, "isolate"));
+        boolean isolate = ContextProperties.ISOLATE.value(c);
         if (!isolate && !c.parent.isHost()) {
             env.putAll(environment(c.parent));
         } else {

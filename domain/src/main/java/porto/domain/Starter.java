@@ -68,7 +68,7 @@ final class Starter {
         boolean meta = command.isEmpty();
         // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
         // children with isolate=false share them; without isolation it runs nothing at all.
-        boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
+        boolean holdsNamespaces = meta && ContextProperties.ISOLATE.value(c);
         // Validate everything before touching the kernel.
         VirtModes.checkStart(s, c, caller);
         List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
