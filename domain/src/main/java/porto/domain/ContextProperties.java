@@ -11,6 +11,15 @@ import java.util.Map;
 final class ContextProperties {
     private ContextProperties() {}
 
+    static final TypedProperty<String> COMMAND = TypedProperty.of("command", "command executed upon container start",
+                    STOPPED_ONLY, t -> t, t -> t, "")
+            .defaultFor(c -> FilesystemProperties.isOs(c) ? "/sbin/init" : "")
+            .onSet((c, command) -> c.config.remove("command_argv")); // a command replaces a verbatim argv
+    static final TypedProperty<List<String>> COMMAND_ARGV = TypedProperty.of("command_argv",
+                    "verbatim command line: argv0\\targv1\\t...", STOPPED_ONLY,
+                    t -> List.copyOf(CommandLine.splitArgv(t)), CommandLine::joinArgv, List.<String>of())
+            // command shows the same argv, quoted, so that it reads (and tests for meta) alike
+            .onSet((c, argv) -> c.config.put("command", CommandLine.quote(argv)));
     static final TypedProperty<String> VIRT_MODE = TypedProperty.of("virt_mode",
             "virtualization mode: app|os|host (job, fuse: not supported)", STOPPED_ONLY, VirtModes::parse, t -> t, "app")
             .onSet((c, mode) -> {
@@ -132,18 +141,8 @@ final class ContextProperties {
     }
 
     static void register(Properties p) {
-        p.add(Property.settable("command", "command executed upon container start", STOPPED_ONLY,
-                (s, c) -> FilesystemProperties.isOs(c) ? "/sbin/init" : "", (s, c, who, v) -> {
-                    c.config.remove("command_argv"); // a command replaces a verbatim argv
-                    return v;
-                }, false));
-        p.add(Property.settable("command_argv", "verbatim command line: argv0\\targv1\\t...", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> {
-                    List<String> argv = CommandLine.splitArgv(v);
-                    // command shows the same argv, quoted, so that it reads (and tests for meta) alike
-                    c.config.put("command", CommandLine.quote(argv));
-                    return CommandLine.joinArgv(argv);
-                }, false));
+        p.add(COMMAND.entry());
+        p.add(COMMAND_ARGV.entry());
         p.add(ENV.entry());
         p.add(Property.settable("user", "uid of container processes", STOPPED_ONLY,
                 (s, c) -> s.userName(c.ownerUid), ContextProperties::canonicalUser, false));

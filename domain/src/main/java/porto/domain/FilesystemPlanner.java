@@ -38,7 +38,7 @@ final class FilesystemPlanner {
     /** The nearest ancestor that runs a task when started (a command, or a meta container that isolates). */
     static Container holder(ContainerService s, Container c) throws PortoException {
         for (Container p = c.parent; !p.isHost(); p = p.parent) {
-            String command = s.properties().find("command").read(s, p);
+            String command = ContextProperties.COMMAND.value(p);
             if (!command.isEmpty() || ContextProperties.ISOLATE.value(p))
                 return p;
         }
@@ -95,7 +95,7 @@ final class FilesystemPlanner {
     private void etcFiles(Container c, boolean fromHost, String workDir, List<LaunchSpec.Bind> binds,
                           Map<String, byte[]> files) throws PortoException {
         String resolv = FilesystemProperties.RESOLV_CONF.value(c);
-        boolean bindDns = Values.parseBool(value(c, "bind_dns"));
+        boolean bindDns = FilesystemProperties.BIND_DNS.value(c);
         if (bindDns)
             binds.add(new LaunchSpec.Bind("/etc/hosts", "/etc/hosts", true));
         if (!resolv.isEmpty()) {

@@ -13,6 +13,9 @@ final class FilesystemProperties {
             TypedProperty.bool("root_readonly", "make the root read-only: true|false", STOPPED_ONLY, false);
     static final TypedProperty<java.util.List<Binds.Bind>> BIND = TypedProperty.of("bind",
             "bind mounts: <source> <target> [ro|rw]; ...", STOPPED_ONLY, t -> java.util.List.copyOf(Binds.parse(t)), Binds::format, java.util.List.of());
+    static final TypedProperty<Boolean> BIND_DNS = TypedProperty.bool("bind_dns",
+            "in a chroot, bind the host's /etc/hosts and /etc/resolv.conf: true|false", STOPPED_ONLY, true)
+            .defaultFor(c -> !isOs(c));
     static final TypedProperty<String> RESOLV_CONF = TypedProperty.of("resolv_conf",
             "DNS configuration shown as /etc/resolv.conf in a chroot: <line>;...", STOPPED_ONLY,
             FilesystemProperties::parseResolvConf, t -> t, "");
@@ -68,8 +71,7 @@ final class FilesystemProperties {
                 (s, c) -> isOs(c) ? "/dev/null" : "stdout", (s, c, who, v) -> checkedStream(s, c, "stdout", who, v), false));
         p.add(Property.settable("stderr_path", "container standard error path", STOPPED_ONLY,
                 (s, c) -> isOs(c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
-        p.add(Property.settable("bind_dns", "in a chroot, bind the host's /etc/hosts and /etc/resolv.conf: true|false",
-                STOPPED_ONLY, (s, c) -> Values.formatBool(!isOs(c)), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
+        p.add(BIND_DNS.entry());
         p.add(RESOLV_CONF.entry());
         p.add(STDOUT_LIMIT.entry());
     }

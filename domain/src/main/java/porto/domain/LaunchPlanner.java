@@ -59,8 +59,8 @@ final class LaunchPlanner {
         if (command == null) {
             argv = s.config().initArgv();
             hostProgram = argv.get(0); // it lives on the host, maybe outside the container's root
-        } else if (!value(c, "command_argv").isEmpty()) {
-            argv = CommandLine.splitArgv(value(c, "command_argv"));
+        } else if (!ContextProperties.COMMAND_ARGV.value(c).isEmpty()) {
+            argv = ContextProperties.COMMAND_ARGV.value(c);
         } else {
             argv = CommandLine.split(command, env);
         }
