@@ -34,7 +34,6 @@ final class Starter {
         this.planner = new LaunchPlanner(s);
     }
 
-
     void start(Container c, Caller caller) throws PortoException {
         // Before any ancestor starts: a refused guarantee must leave the whole chain as it was.
         resources.guarantees.checkStart(c);
