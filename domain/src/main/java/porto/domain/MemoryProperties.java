@@ -66,11 +66,4 @@ final class MemoryProperties {
             throw Values.invalid(property + " must be 0 (unlimited) or at least 1M, got '" + text + "'");
         return bytes;
     }
-
-    /** A value other than the default needs the kernel to have the feature. */
-    static void requireKernel(ContainerService s, String property, Limit limit) throws PortoException {
-        String why = s.kernel.cgroups().unsupported(limit);
-        if (why != null)
-            throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
-    }
 }

@@ -66,7 +66,7 @@ final class Starter {
         // children with isolate=false share them; without isolation it runs nothing at all.
         boolean holdsNamespaces = meta && ContextProperties.ISOLATE.value(c);
         // Validate everything before touching the kernel.
-        VirtModes.checkStart(s, c, caller);
+        VirtModes.checkStart(c, caller, tree.containers());
         List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);

@@ -31,14 +31,14 @@ final class VirtModes {
         return c.isHost() || isHost(c);
     }
 
-    /** What upstream checks at the start of a host-mode container. */
-    static void checkStart(ContainerService s, Container c, Caller caller) throws PortoException {
+    /** What upstream checks at the start of a host-mode container ({@code containers}: the tree, by name). */
+    static void checkStart(Container c, Caller caller, java.util.Map<String, Container> containers) throws PortoException {
         if (!isHost(c))
             return;
         if (!inHostMode(c.parent))
             throw new PortoException(ErrorCode.Permission, "For virt_mode=host parent must be in the same mode");
         if (caller.inContainer()) {
-            Container client = s.tree().containers().get(caller.container());
+            Container client = containers.get(caller.container());
             if (client == null || !inHostMode(client))
                 throw new PortoException(ErrorCode.Permission, "For virt_mode=host client must be in the same mode");
         }
