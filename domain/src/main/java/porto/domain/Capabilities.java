@@ -70,19 +70,19 @@ public final class Capabilities {
     record Grant(long bound, long allowed) {}
 
     /** The bounding set and ambient allowance of {@code c}, from its and its ancestors' settings. */
-    static Grant of(ContainerService s, Container c) throws PortoException {
+    static Grant of(Container c) throws PortoException {
         boolean chroot = false, pidns = false, memcg = false, netns = false;
         long limit = ALL;
         for (Container p = c; !p.isHost(); p = p.parent) {
-            chroot |= !value(s, p, "root").equals("/");
-            pidns |= Values.parseBool(value(s, p, "isolate"));
-            memcg |= p.config.containsKey("memory_limit") && !value(s, p, "memory_limit").equals("0");
-            netns |= value(s, p, "virt_mode").equals("os"); // os mode runs in an empty network namespace
+            chroot |= !FilesystemProperties.ROOT.value(p).equals("/");
+            pidns |= ContextProperties.ISOLATE.value(p);
+            memcg |= MemoryProperties.LIMIT.value(p) != 0;
+            netns |= FilesystemProperties.isOs(p); // os mode runs in an empty network namespace
             if (p.config.containsKey("capabilities"))
                 limit &= parse(p.config.get("capabilities"));
         }
         // virt_mode=host keeps every capability, as upstream: all for root, less the namespace-bound ones otherwise.
-        boolean hostMode = VirtModes.isHost(s, c);
+        boolean hostMode = VirtModes.isHost(c);
         if (c.ownerUid == 0) {
             long bound = c.config.containsKey("capabilities") ? limit : (hostMode ? ALL : HOST) & limit;
             return new Grant(bound, bound);
@@ -96,9 +96,5 @@ public final class Capabilities {
         }
         long bound = HOST & limit;
         return new Grant(bound, HOST_ALLOWED & bound & ~missing);
-    }
-
-    private static String value(ContainerService s, Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
     }
 }

@@ -71,7 +71,7 @@ public final class ClientScope {
             AccessLevel own = accessLevel(s, p);
             if (own.isolatesReads() || (forWrites && own.isolatesWrites()))
                 return p.name + "/" + ns;
-            ns = s.properties().find("porto_namespace").read(s, p) + ns;
+            ns = ContextProperties.PORTO_NAMESPACE.value(p) + ns;
         }
         return ns;
     }

@@ -19,8 +19,11 @@ public final class Container {
     final ConcurrentSkipListMap<String, Container> children = new ConcurrentSkipListMap<>();
     /** Properties set explicitly; anything absent has its default. */
     final Map<String, String> config = new TreeMap<>();
-    /** Parsed values of typed properties, each with the text it was parsed from ({@link TypedProperty#value}). */
-    final Map<String, Parsed> parsed = new java.util.HashMap<>();
+    /**
+     * Parsed values of typed properties, each with the text it was parsed from ({@link TypedProperty#value}).
+     * Concurrent: a launch reads values outside the tree's lock while others read under it.
+     */
+    final Map<String, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     record Parsed(String text, Object value) {}
 

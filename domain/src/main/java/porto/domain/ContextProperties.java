@@ -3,11 +3,92 @@ package porto.domain;
 import static porto.domain.Property.ANY_STATE;
 import static porto.domain.Property.STOPPED_ONLY;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /** The manual's "Context" and "Security" properties: what the main process runs as and with. */
 final class ContextProperties {
     private ContextProperties() {}
+
+    static final TypedProperty<String> COMMAND = TypedProperty.of("command", "command executed upon container start",
+                    STOPPED_ONLY, t -> t, t -> t, "")
+            .defaultFor(c -> FilesystemProperties.isOs(c) ? "/sbin/init" : "")
+            .onSet((c, command) -> c.config.remove("command_argv")); // a command replaces a verbatim argv
+    static final TypedProperty<List<String>> COMMAND_ARGV = TypedProperty.of("command_argv",
+                    "verbatim command line: argv0\\targv1\\t...", STOPPED_ONLY,
+                    t -> List.copyOf(CommandLine.splitArgv(t)), CommandLine::joinArgv, List.<String>of())
+            // command shows the same argv, quoted, so that it reads (and tests for meta) alike
+            .onSet((c, argv) -> c.config.put("command", CommandLine.quote(argv)));
+    static final TypedProperty<String> VIRT_MODE = TypedProperty.of("virt_mode",
+            "virtualization mode: app|os|host (job, fuse: not supported)", STOPPED_ONLY, VirtModes::parse, t -> t, "app")
+            .onSet((c, mode) -> {
+                if (mode.equals("host"))
+                    c.config.remove("isolate"); // as upstream, host mode turns isolation off
+            });
+    static final TypedProperty<Boolean> ISOLATE = TypedProperty.bool("isolate",
+                    "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY, true)
+            .defaultFor(c -> !VirtModes.isHost(c))
+            .onSet((c, isolate) -> {
+                if (isolate && VirtModes.isHost(c))
+                    throw Values.invalid("isolate=true incompatible with virt_mode=host");
+            });
+    static final TypedProperty<Map<String, String>> ENV = TypedProperty.of("env",
+            "environment of main container process: <name>: <value>; ...", STOPPED_ONLY,
+            t -> Collections.unmodifiableMap(Values.parseMap(t, true)), Values::formatMap, Map.<String, String>of()).keyed();
+    static final TypedProperty<Integer> UMASK = TypedProperty.of("umask", "initial file creation mask, octal", STOPPED_ONLY,
+            ContextProperties::parseUmask, mask -> String.format("%04o", mask), 0002);
+    static final TypedProperty<Map<String, Ulimits.Limit>> ULIMIT = TypedProperty.of("ulimit",
+            "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...", STOPPED_ONLY,
+            t -> Collections.unmodifiableMap(Ulimits.parse(t)), Ulimits::format, Map.<String, Ulimits.Limit>of()).keyed();
+    static final TypedProperty<String> HOSTNAME = TypedProperty.of("hostname", "hostname inside the container", STOPPED_ONLY,
+            ContextProperties::parseHostname, t -> t, "");
+    static final TypedProperty<String> PORTO_NAMESPACE = TypedProperty.of("porto_namespace",
+            "name prefix of containers visible inside (deprecated, use enable_porto=isolate)", STOPPED_ONLY,
+            ContextProperties::parseNamespace, t -> t, "");
+    static final TypedProperty<Long> OOM_SCORE_ADJ = TypedProperty.of("oom_score_adj", "OOM score adjustment: -1000..1000",
+            STOPPED_ONLY, ContextProperties::parseOomScoreAdj, String::valueOf, 0L);
+    static final TypedProperty<String> PRIVATE = TypedProperty.of("private", "user-defined text, at most 4096 bytes",
+            ANY_STATE, ContextProperties::parsePrivate, t -> t, "");
+
+    private static int parseUmask(String text) throws PortoException {
+        try {
+            int mask = Integer.parseInt(text.trim(), 8);
+            if (mask < 0 || mask > 0777)
+                throw Values.invalid("umask must be within 0..0777, got '" + text + "'");
+            return mask;
+        } catch (NumberFormatException e) {
+            throw Values.invalid("expected an octal umask like 0022, got '" + text + "'");
+        }
+    }
+
+    private static String parseHostname(String text) throws PortoException {
+        if (text.length() > 64 || !text.matches("[A-Za-z0-9.\\-]*"))
+            throw Values.invalid("hostname must be up to 64 letters, digits, '.' or '-', got '" + text + "'");
+        return text;
+    }
+
+    private static String parseNamespace(String text) throws PortoException {
+        String ns = text.trim();
+        // Any prefix, as upstream ("a/" or "a-"); only characters no name can hold are refused.
+        String bare = ns.endsWith("/") ? ns.substring(0, ns.length() - 1) : ns;
+        if (!ns.isEmpty() && !validPrefix(bare))
+            throw Values.invalid("porto_namespace must be empty or a prefix of container names, got '" + text + "'");
+        return ns;
+    }
+
+    private static long parseOomScoreAdj(String text) throws PortoException {
+        long adj = Values.parseInteger(text);
+        if (adj < -1000 || adj > 1000)
+            throw Values.invalid("oom_score_adj must be within -1000..1000, got '" + text + "'");
+        return adj;
+    }
+
+    private static String parsePrivate(String text) throws PortoException {
+        if (text.length() > 4096)
+            throw Values.invalid("private value is longer than 4096 bytes");
+        return text;
+    }
 
     // Setters that need the caller or the user database: only root may name someone else.
 
@@ -60,20 +141,9 @@ final class ContextProperties {
     }
 
     static void register(Properties p) {
-        p.add(Property.settable("command", "command executed upon container start", STOPPED_ONLY,
-                (s, c) -> FilesystemProperties.isOs(s, c) ? "/sbin/init" : "", (s, c, who, v) -> {
-                    c.config.remove("command_argv"); // a command replaces a verbatim argv
-                    return v;
-                }, false));
-        p.add(Property.settable("command_argv", "verbatim command line: argv0\\targv1\\t...", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> {
-                    List<String> argv = CommandLine.splitArgv(v);
-                    // command shows the same argv, quoted, so that it reads (and tests for meta) alike
-                    c.config.put("command", CommandLine.quote(argv));
-                    return CommandLine.joinArgv(argv);
-                }, false));
-        p.add(Property.settable("env", "environment of main container process: <name>: <value>; ...", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> Values.formatMap(Values.parseMap(v, true)), true));
+        p.add(COMMAND.entry());
+        p.add(COMMAND_ARGV.entry());
+        p.add(ENV.entry());
         p.add(Property.settable("user", "uid of container processes", STOPPED_ONLY,
                 (s, c) -> s.userName(c.ownerUid), ContextProperties::canonicalUser, false));
         p.add(Property.settable("group", "gid of container processes", STOPPED_ONLY,
@@ -82,68 +152,20 @@ final class ContextProperties {
                 (s, c) -> s.userName(c.ownerUid), ContextProperties::canonicalOwnerUser, false));
         p.add(Property.settable("owner_group", "container owner group", STOPPED_ONLY,
                 (s, c) -> s.groupName(c.ownerGid), ContextProperties::canonicalOwnerGroup, false));
-        p.add(Property.settable("umask", "initial file creation mask, octal", STOPPED_ONLY,
-                (s, c) -> "0002", (s, c, who, v) -> {
-                    try {
-                        int mask = Integer.parseInt(v.trim(), 8);
-                        if (mask < 0 || mask > 0777)
-                            throw Values.invalid("umask must be within 0..0777, got '" + v + "'");
-                        return String.format("%04o", mask);
-                    } catch (NumberFormatException e) {
-                        throw Values.invalid("expected an octal umask like 0022, got '" + v + "'");
-                    }
-                }, false));
-        p.add(Property.settable("ulimit", "resource limits: <type>: [soft]|unlimited <hard>|unlimited; ...", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> Ulimits.format(Ulimits.parse(v)), true)
-                // As upstream, ulimit[type] is the container's own entry as "type: soft hard", or empty.
-                .withKeys((s, c, key) -> {
-                    String type = key.trim().toLowerCase(java.util.Locale.ROOT);
-                    Ulimits.Limit l = Ulimits.parse(s.properties().find("ulimit").read(s, c)).get(type);
-                    return l == null ? "" : Ulimits.format(java.util.Map.of(type, l));
-                }, null));
-        p.add(Property.settable("isolate", "new pid/ipc/uts/env namespaces: true|false", STOPPED_ONLY,
-                (s, c) -> Values.formatBool(!VirtModes.isHost(s, c)), (s, c, who, v) -> {
-                    boolean isolate = Values.parseBool(v);
-                    if (isolate && VirtModes.isHost(s, c))
-                        throw Values.invalid("isolate=true incompatible with virt_mode=host");
-                    return Values.formatBool(isolate);
-                }, false));
-        p.add(Property.settable("virt_mode", "virtualization mode: app|os|host (job, fuse: not supported)", STOPPED_ONLY,
-                (s, c) -> "app", (s, c, who, v) -> {
-                    String mode = VirtModes.parse(v);
-                    if (mode.equals("host"))
-                        c.config.remove("isolate"); // as upstream, host mode turns isolation off
-                    return mode;
-                }, false));
-        p.add(Property.settable("hostname", "hostname inside the container", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> {
-                    if (v.length() > 64 || !v.matches("[A-Za-z0-9.\\-]*"))
-                        throw Values.invalid("hostname must be up to 64 letters, digits, '.' or '-', got '" + v + "'");
-                    return v;
-                }, false));
+        p.add(UMASK.entry());
+        // As upstream, ulimit[type] is the container's own entry as "type: soft hard", or empty.
+        p.add(ULIMIT.entry().withKeys((s, c, key) -> {
+            String type = key.trim().toLowerCase(java.util.Locale.ROOT);
+            Ulimits.Limit l = ULIMIT.value(c).get(type);
+            return l == null ? "" : Ulimits.format(Map.of(type, l));
+        }, null));
+        p.add(ISOLATE.entry());
+        p.add(VIRT_MODE.entry());
+        p.add(HOSTNAME.entry());
         p.add(Property.settable("enable_porto", "access to porto: false|read-isolate|read-only|isolate|child-only|true",
                 ANY_STATE, (s, c) -> "true", ContextProperties::canonicalAccess, false));
-        p.add(Property.settable("porto_namespace", "name prefix of containers visible inside (deprecated, use enable_porto=isolate)",
-                STOPPED_ONLY, (s, c) -> "", (s, c, who, v) -> {
-                    String ns = v.trim();
-                    // Any prefix, as upstream ("a/" or "a-"); only characters no name can hold are refused.
-                    String bare = ns.endsWith("/") ? ns.substring(0, ns.length() - 1) : ns;
-                    if (!ns.isEmpty() && !validPrefix(bare))
-                        throw Values.invalid("porto_namespace must be empty or a prefix of container names, got '" + v + "'");
-                    return ns;
-                }, false));
-        p.add(Property.settable("oom_score_adj", "OOM score adjustment: -1000..1000", STOPPED_ONLY,
-                (s, c) -> "0", (s, c, who, v) -> {
-                    long adj = Values.parseInteger(v);
-                    if (adj < -1000 || adj > 1000)
-                        throw Values.invalid("oom_score_adj must be within -1000..1000, got '" + v + "'");
-                    return Long.toString(adj);
-                }, false));
-        p.add(Property.settable("private", "user-defined text, at most 4096 bytes", ANY_STATE,
-                (s, c) -> "", (s, c, who, v) -> {
-                    if (v.length() > 4096)
-                        throw Values.invalid("private value is longer than 4096 bytes");
-                    return v;
-                }, false));
+        p.add(PORTO_NAMESPACE.entry());
+        p.add(OOM_SCORE_ADJ.entry());
+        p.add(PRIVATE.entry());
     }
 }

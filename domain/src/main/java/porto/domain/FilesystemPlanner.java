@@ -38,8 +38,8 @@ final class FilesystemPlanner {
     /** The nearest ancestor that runs a task when started (a command, or a meta container that isolates). */
     static Container holder(ContainerService s, Container c) throws PortoException {
         for (Container p = c.parent; !p.isHost(); p = p.parent) {
-            String command = s.properties().find("command").read(s, p);
-            if (!command.isEmpty() || Values.parseBool(s.properties().find("isolate").read(s, p)))
+            String command = ContextProperties.COMMAND.value(p);
+            if (!command.isEmpty() || ContextProperties.ISOLATE.value(p))
                 return p;
         }
         return null;
@@ -49,7 +49,7 @@ final class FilesystemPlanner {
     static String hostRoot(ContainerService s, Container c) throws PortoException {
         Container h = holder(s, c);
         String base = h == null ? "/" : hostRoot(s, h);
-        String own = s.properties().find("root").read(s, c);
+        String own = FilesystemProperties.ROOT.value(c);
         if (own.equals("/"))
             return base;
         return base.equals("/") ? own : base + own;
@@ -58,12 +58,12 @@ final class FilesystemPlanner {
     Plan plan(Container c, Caller caller, String workDir) throws PortoException {
         Container h = holder(s, c);
         String parentRoot = h == null ? "/" : hostRoot(s, h);
-        String root = value(c, "root");
+        String root = FilesystemProperties.ROOT.value(c);
         boolean ownRoot = !root.equals("/");
         if (ownRoot)
             checkRoot(c, parentRoot, root, caller);
         List<LaunchSpec.Bind> binds = new ArrayList<>();
-        for (Binds.Bind b : Binds.parse(value(c, "bind"))) {
+        for (Binds.Bind b : FilesystemProperties.BIND.value(c)) {
             checkBindSource(parentRoot, b, caller);
             binds.add(new LaunchSpec.Bind(b.source(), b.target(), b.readOnly()));
         }
@@ -78,7 +78,7 @@ final class FilesystemPlanner {
                 binds.add(new LaunchSpec.Bind(SOCKET_INSIDE, SOCKET_INSIDE, false, true)); // the parent's
         }
         List<LaunchSpec.Device> nodes = ownRoot ? Devices.nodes(Devices.effective(s, c)) : List.of();
-        return new Plan(new LaunchSpec.Filesystem(ownRoot ? root : null, Values.parseBool(value(c, "root_readonly")),
+        return new Plan(new LaunchSpec.Filesystem(ownRoot ? root : null, FilesystemProperties.ROOT_READONLY.value(c),
                 binds, nodes, socket), files);
     }
 
@@ -94,8 +94,8 @@ final class FilesystemPlanner {
      */
     private void etcFiles(Container c, boolean fromHost, String workDir, List<LaunchSpec.Bind> binds,
                           Map<String, byte[]> files) throws PortoException {
-        String resolv = value(c, "resolv_conf");
-        boolean bindDns = Values.parseBool(value(c, "bind_dns"));
+        String resolv = FilesystemProperties.RESOLV_CONF.value(c);
+        boolean bindDns = FilesystemProperties.BIND_DNS.value(c);
         if (bindDns)
             binds.add(new LaunchSpec.Bind("/etc/hosts", "/etc/hosts", true));
         if (!resolv.isEmpty()) {
@@ -111,7 +111,7 @@ final class FilesystemPlanner {
         } else if (bindDns) {
             binds.add(new LaunchSpec.Bind("/etc/resolv.conf", "/etc/resolv.conf", true));
         }
-        String hostname = value(c, "hostname");
+        String hostname = ContextProperties.HOSTNAME.value(c);
         if (!hostname.isEmpty() && fromHost) {
             files.put(workDir + "/hostname", (hostname + "\n").getBytes(StandardCharsets.UTF_8));
             // The manual wants a regular /etc/hostname in the root; without one there is nothing to cover.

@@ -7,8 +7,37 @@ import static porto.domain.Property.STOPPED_ONLY;
 final class FilesystemProperties {
     private FilesystemProperties() {}
 
-    static boolean isOs(ContainerService s, Container c) throws PortoException {
-        return s.properties().find("virt_mode").read(s, c).equals("os");
+    static final TypedProperty<String> ROOT = TypedProperty.of("root", "container root directory", STOPPED_ONLY,
+            Properties::absolutePath, t -> t, "/");
+    static final TypedProperty<Boolean> ROOT_READONLY =
+            TypedProperty.bool("root_readonly", "make the root read-only: true|false", STOPPED_ONLY, false);
+    static final TypedProperty<java.util.List<Binds.Bind>> BIND = TypedProperty.of("bind",
+            "bind mounts: <source> <target> [ro|rw]; ...", STOPPED_ONLY, t -> java.util.List.copyOf(Binds.parse(t)), Binds::format, java.util.List.of());
+    static final TypedProperty<Boolean> BIND_DNS = TypedProperty.bool("bind_dns",
+            "in a chroot, bind the host's /etc/hosts and /etc/resolv.conf: true|false", STOPPED_ONLY, true)
+            .defaultFor(c -> !isOs(c));
+    static final TypedProperty<String> RESOLV_CONF = TypedProperty.of("resolv_conf",
+            "DNS configuration shown as /etc/resolv.conf in a chroot: <line>;...", STOPPED_ONLY,
+            FilesystemProperties::parseResolvConf, t -> t, "");
+    static final TypedProperty<Long> STDOUT_LIMIT = TypedProperty.of("stdout_limit",
+            "limit of stored stdout and stderr, bytes", ANY_STATE, FilesystemProperties::parseStdoutLimit,
+            String::valueOf, 8L << 20);
+
+    private static String parseResolvConf(String text) throws PortoException {
+        if (text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0)
+            throw Values.invalid("resolv_conf lines are separated by ';', not newlines");
+        return text.trim();
+    }
+
+    private static long parseStdoutLimit(String text) throws PortoException {
+        long limit = Values.parseSize(text);
+        if (limit > 1L << 30)
+            throw Values.invalid("stdout_limit is at most 1G, got '" + text + "'");
+        return limit;
+    }
+
+    static boolean isOs(Container c) throws PortoException {
+        return ContextProperties.VIRT_MODE.value(c).equals("os");
     }
 
     /** An absolute path, a path relative to the working directory, or /dev/fd/N (the client's descriptor N). */
@@ -31,34 +60,19 @@ final class FilesystemProperties {
 
     static void register(Properties p) {
         p.add(Property.settable("cwd", "working directory", STOPPED_ONLY,
-                (s, c) -> FilesystemPlanner.inChroot(s, c) || isOs(s, c) ? "/" : s.defaultCwd(c),
+                (s, c) -> FilesystemPlanner.inChroot(s, c) || isOs(c) ? "/" : s.defaultCwd(c),
                 (s, c, who, v) -> Properties.absolutePath(v), false));
-        p.add(Property.settable("root", "container root directory", STOPPED_ONLY,
-                (s, c) -> "/", (s, c, who, v) -> Properties.absolutePath(v), false));
-        p.add(Property.settable("root_readonly", "make the root read-only: true|false", STOPPED_ONLY,
-                (s, c) -> "false", (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
-        p.add(Property.settable("bind", "bind mounts: <source> <target> [ro|rw]; ...", STOPPED_ONLY,
-                (s, c) -> "", (s, c, who, v) -> Binds.format(Binds.parse(v)), false));
+        p.add(ROOT.entry());
+        p.add(ROOT_READONLY.entry());
+        p.add(BIND.entry());
         p.add(Property.settable("stdin_path", "container standard input path", STOPPED_ONLY,
                 (s, c) -> "/dev/null", (s, c, who, v) -> checkedStream(s, c, "stdin", who, v), false));
         p.add(Property.settable("stdout_path", "container standard output path", STOPPED_ONLY,
-                (s, c) -> isOs(s, c) ? "/dev/null" : "stdout", (s, c, who, v) -> checkedStream(s, c, "stdout", who, v), false));
+                (s, c) -> isOs(c) ? "/dev/null" : "stdout", (s, c, who, v) -> checkedStream(s, c, "stdout", who, v), false));
         p.add(Property.settable("stderr_path", "container standard error path", STOPPED_ONLY,
-                (s, c) -> isOs(s, c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
-        p.add(Property.settable("bind_dns", "in a chroot, bind the host's /etc/hosts and /etc/resolv.conf: true|false",
-                STOPPED_ONLY, (s, c) -> Values.formatBool(!isOs(s, c)), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
-        p.add(Property.settable("resolv_conf", "DNS configuration shown as /etc/resolv.conf in a chroot: <line>;...",
-                STOPPED_ONLY, (s, c) -> "", (s, c, who, v) -> {
-                    if (v.indexOf('\n') >= 0 || v.indexOf('\0') >= 0)
-                        throw Values.invalid("resolv_conf lines are separated by ';', not newlines");
-                    return v.trim();
-                }, false));
-        p.add(Property.settable("stdout_limit", "limit of stored stdout and stderr, bytes", ANY_STATE,
-                (s, c) -> Long.toString(8L << 20), (s, c, who, v) -> {
-                    long limit = Values.parseSize(v);
-                    if (limit > 1L << 30)
-                        throw Values.invalid("stdout_limit is at most 1G, got '" + v + "'");
-                    return Long.toString(limit);
-                }, false));
+                (s, c) -> isOs(c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
+        p.add(BIND_DNS.entry());
+        p.add(RESOLV_CONF.entry());
+        p.add(STDOUT_LIMIT.entry());
     }
 }

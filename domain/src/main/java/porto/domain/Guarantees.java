@@ -23,10 +23,6 @@ final class Guarantees {
         this.s = s;
     }
 
-    private String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
-    }
-
     /** Before {@code c} starts: it and its stopped ancestors start with it. */
     void checkStart(Container c) throws PortoException {
         Set<Container> starting = new HashSet<>();
@@ -101,7 +97,7 @@ final class Guarantees {
         long children = 0;
         for (Container child : c.children.values())
             children += memoryTotal(child, starting);
-        return Math.max(Long.parseLong(value(c, "memory_guarantee")), children);
+        return Math.max(MemoryProperties.GUARANTEE.value(c), children);
     }
 
     double cpuTotal(Container c, Set<Container> starting) throws PortoException {
@@ -110,14 +106,14 @@ final class Guarantees {
         double children = 0;
         for (Container child : c.children.values())
             children += cpuTotal(child, starting);
-        return Math.max(Values.parseCpu(value(c, "cpu_guarantee"), s.config().hostCores()), children);
+        return Math.max(CpuProperties.GUARANTEE.value(c), children);
     }
 
     /** The smallest memory_limit from the container up to the top; 0 when none is set. */
     long memoryLimitBound(Container c) throws PortoException {
         long bound = 0;
         for (Container x = c; x != null && !x.isHost(); x = x.parent) {
-            long own = Long.parseLong(value(x, "memory_limit"));
+            long own = MemoryProperties.LIMIT.value(x);
             if (own > 0 && (bound == 0 || own < bound))
                 bound = own;
         }

@@ -76,7 +76,7 @@ final class IoLimits {
     static String device(ContainerService s, Container c, String target) throws PortoException {
         String where = target;
         if (target.startsWith(".")) {
-            String root = s.properties().find("root").read(s, c);
+            String root = FilesystemProperties.ROOT.value(c);
             where = (root.equals("/") ? "" : root) + "/" + target.substring(1).replaceFirst("^/", "");
         }
         try {

@@ -14,29 +14,31 @@ final class IoProperties {
 
     private static final Set<String> POLICIES = Set.of("none", "normal", "high", "rt", "batch", "idle");
 
+    static final TypedProperty<String> POLICY = TypedProperty.of("io_policy",
+            "IO scheduler policy: none|normal|high|rt|batch|idle", ANY_STATE, IoProperties::parsePolicy, t -> t, "none");
+    static final TypedProperty<Double> WEIGHT = TypedProperty.of("io_weight",
+            "IO weight: 0.01..100, default 1; multiplies the blkio weight", ANY_STATE,
+            t -> Values.parseWeight(t, "io_weight"), Values::formatNumber, 1.0).needs(Limit.IO_WEIGHT, w -> w != 1);
+
+    /** io_limit and io_ops_limit stay untyped: checking one resolves its disks through the kernel and the container's root. */
     static void register(Properties p) {
         p.add(Property.settable("io_limit", "IO bandwidth limit: <disk>|<path> [r|w]: <bytes/s>;...", ANY_STATE,
                 (s, c) -> "", (s, c, who, v) -> IoLimits.canonical(s, c, v, false), true));
         p.add(Property.settable("io_ops_limit", "IOPS limit: <disk>|<path> [r|w]: <iops>;...", ANY_STATE,
                 (s, c) -> "", (s, c, who, v) -> IoLimits.canonical(s, c, v, true), true));
-        p.add(Property.settable("io_policy", "IO scheduler policy: none|normal|high|rt|batch|idle", ANY_STATE,
-                (s, c) -> "none", (s, c, who, v) -> {
-                    String policy = v.trim().isEmpty() ? "none" : v.trim();
-                    if (!POLICIES.contains(policy))
-                        throw Values.invalid("expected io_policy none, normal, high, rt, batch or idle, got '" + v + "'");
-                    return policy;
-                }, false));
-        p.add(Property.settable("io_weight", "IO weight: 0.01..100, default 1; multiplies the blkio weight", ANY_STATE,
-                (s, c) -> "1", (s, c, who, v) -> {
-                    double w = Values.parseWeight(v, "io_weight");
-                    if (w != 1)
-                        MemoryProperties.requireKernel(s, "io_weight", Limit.IO_WEIGHT);
-                    return Values.formatNumber(w);
-                }, false));
+        p.add(POLICY.entry());
+        p.add(WEIGHT.entry());
 
         stat(p, "io_read", "bytes read from disk: <disk>: <bytes>;... and hw, all disks", Cgroups.IoStat.READ_BYTES);
         stat(p, "io_write", "bytes written to disk: <disk>: <bytes>;... and hw, all disks", Cgroups.IoStat.WRITE_BYTES);
         stat(p, "io_ops", "disk operations: <disk>: <count>;... and hw, all disks", Cgroups.IoStat.OPS);
+    }
+
+    private static String parsePolicy(String text) throws PortoException {
+        String policy = text.trim().isEmpty() ? "none" : text.trim();
+        if (!POLICIES.contains(policy))
+            throw Values.invalid("expected io_policy none, normal, high, rt, batch or idle, got '" + text + "'");
+        return policy;
     }
 
     private static void stat(Properties p, String name, String description, Cgroups.IoStat stat) {

@@ -59,8 +59,8 @@ final class LaunchPlanner {
         if (command == null) {
             argv = s.config().initArgv();
             hostProgram = argv.get(0); // it lives on the host, maybe outside the container's root
-        } else if (!value(c, "command_argv").isEmpty()) {
-            argv = CommandLine.splitArgv(value(c, "command_argv"));
+        } else if (!ContextProperties.COMMAND_ARGV.value(c).isEmpty()) {
+            argv = ContextProperties.COMMAND_ARGV.value(c);
         } else {
             argv = CommandLine.split(command, env);
         }
@@ -70,20 +70,20 @@ final class LaunchPlanner {
         int gid = s.resolveGid(value(c, "group"));
         checkGroup(c, caller, uid, gid);
         String workDir = s.defaultCwd(c);
-        boolean isolate = Values.parseBool(value(c, "isolate"));
-        boolean os = FilesystemProperties.isOs(s, c);
-        String hostname = value(c, "hostname");
+        boolean isolate = ContextProperties.ISOLATE.value(c);
+        boolean os = FilesystemProperties.isOs(c);
+        String hostname = ContextProperties.HOSTNAME.value(c);
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
-        VirtModes.checkNamespaces(s, c, newMount, hostname);
+        VirtModes.checkNamespaces(c, newMount, hostname);
         var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, hostname);
 
         List<String> stored = new ArrayList<>();
         var stdio = new LaunchSpec.Stdio(stream(c, "stdin", workDir, caller, stored),
                 stream(c, "stdout", workDir, caller, stored), stream(c, "stderr", workDir, caller, stored));
 
-        int adj = Integer.parseInt(value(c, "oom_score_adj"));
+        int adj = (int) (long) ContextProperties.OOM_SCORE_ADJ.value(c);
         var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"), identity(c, uid, gid),
                 caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
                 stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj, s.resources().scheduling(c));
@@ -91,7 +91,7 @@ final class LaunchPlanner {
     }
 
     private LaunchSpec.Identity identity(Container c, int uid, int gid) throws PortoException {
-        Capabilities.Grant grant = Capabilities.of(s, c);
+        Capabilities.Grant grant = Capabilities.of(c);
         String own = c.config.get("capabilities");
         if (own != null && (Capabilities.parse(own) & ~grant.bound()) != 0)
             throw new PortoException(ErrorCode.Permission, "capabilities out of bounds for " + c.name + ": "
@@ -103,7 +103,7 @@ final class LaunchPlanner {
         // A task of a user's container never gains privileges by exec (setuid, file capabilities):
         // what it may hold beyond its user's rights is what capabilities_ambient raises.
         boolean noNewPrivs = c.ownerUid != 0;
-        return new LaunchSpec.Identity(uid, gid, groups(uid, gid), Integer.parseInt(value(c, "umask"), 8),
+        return new LaunchSpec.Identity(uid, gid, groups(uid, gid), ContextProperties.UMASK.value(c),
                 grant.bound(), ambient, noNewPrivs);
     }
 
@@ -122,7 +122,7 @@ final class LaunchPlanner {
      * owner or the task's user belongs to; inside a chroot any group goes.
      */
     private void checkGroup(Container c, Caller caller, int uid, int gid) throws PortoException {
-        if (caller.isRoot() || !value(c, "root").equals("/"))
+        if (caller.isRoot() || !FilesystemProperties.ROOT.value(c).equals("/"))
             return;
         if (gid == c.ownerGid || s.kernel.users().groupsOf(c.ownerUid).contains(gid)
                 || s.kernel.users().groupsOf(uid).contains(gid))
@@ -204,7 +204,7 @@ final class LaunchPlanner {
     /** The default environment, the parent's for isolate=false, then the container's own. */
     Map<String, String> environment(Container c) throws PortoException {
         Map<String, String> env = new LinkedHashMap<>();
-        boolean isolate = Values.parseBool(value(c, "isolate"));
+        boolean isolate = ContextProperties.ISOLATE.value(c);
         if (!isolate && !c.parent.isHost()) {
             env.putAll(environment(c.parent));
         } else {
@@ -216,7 +216,7 @@ final class LaunchPlanner {
             env.put("PORTO_HOST", s.config().hostname());
         }
         env.put("PORTO_NAME", c.name);
-        env.putAll(Values.parseMap(value(c, "env"), true));
+        env.putAll(ContextProperties.ENV.value(c));
         return env;
     }
 

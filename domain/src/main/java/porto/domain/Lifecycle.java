@@ -28,10 +28,6 @@ final class Lifecycle {
         this.resources = s.resources();
     }
 
-    private String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
-    }
-
     /** A property changed from {@code previous}; a limit of a container with cgroups takes effect at once. */
     void applyDynamic(Container c, String property, String previous) throws PortoException {
         resources.applyDynamic(c, property, previous);
@@ -299,7 +295,7 @@ final class Lifecycle {
         } else if (to == null && c.state() == State.PAUSED) {
             // A descendant paused on its own has its own frozen cgroup: thaw it as well.
             setFrozen(c, false);
-            c.transition(value(c, "command").isEmpty() ? StateMachine.Event.RESUME_META : StateMachine.Event.RESUME);
+            c.transition(ContextProperties.COMMAND.value(c).isEmpty() ? StateMachine.Event.RESUME_META : StateMachine.Event.RESUME);
         } else {
             return;
         }

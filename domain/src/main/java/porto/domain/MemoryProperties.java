@@ -13,29 +13,31 @@ final class MemoryProperties {
     /** Below this a limit leaves a container unable to start anything. */
     static final long MIN_LIMIT = 1L << 20;
 
+    static final TypedProperty<Long> LIMIT = TypedProperty.size("memory_limit",
+            "limit for memory_usage, bytes: 0 (unlimited) or at least 1M", ANY_STATE, t -> limit("memory_limit", t))
+            .needs(Limit.MEMORY_LIMIT, bytes -> bytes != 0);
+    static final TypedProperty<Long> GUARANTEE = TypedProperty.size("memory_guarantee",
+            "memory the reclaimer leaves alone, bytes (default 0)", ANY_STATE, Values::parseSize)
+            .needs(Limit.MEMORY_GUARANTEE, bytes -> bytes != 0);
+    static final TypedProperty<Long> ANON_LIMIT = TypedProperty.size("anon_limit",
+            "limit for anon_usage, bytes (offstream kernel feature)", ANY_STATE, t -> limit("anon_limit", t))
+            .needs(Limit.ANON_LIMIT, bytes -> bytes != 0);
+    static final TypedProperty<Long> DIRTY_LIMIT = TypedProperty.size("dirty_limit",
+            "limit for dirty page cache, bytes (offstream kernel feature)", ANY_STATE, t -> limit("dirty_limit", t))
+            .needs(Limit.DIRTY_LIMIT, bytes -> bytes != 0);
+    static final TypedProperty<Boolean> RECHARGE_ON_PGFAULT = TypedProperty.bool("recharge_on_pgfault",
+            "move page cache to the faulting container (offstream kernel feature)", ANY_STATE, false)
+            .needs(Limit.RECHARGE_ON_PGFAULT, on -> on);
+    static final TypedProperty<Boolean> OOM_IS_FATAL = TypedProperty.bool("oom_is_fatal",
+            "kill the whole container when the OOM killer kills one of its processes", ANY_STATE, true);
+
     static void register(Properties p) {
-        p.add(Property.settable("memory_limit", "limit for memory_usage, bytes: 0 (unlimited) or at least 1M", ANY_STATE,
-                (s, c) -> "0", (s, c, who, v) -> limit(s, "memory_limit", v, Limit.MEMORY_LIMIT), false));
-        p.add(Property.settable("memory_guarantee", "memory the reclaimer leaves alone, bytes (default 0)", ANY_STATE,
-                (s, c) -> "0", (s, c, who, v) -> {
-                    long bytes = Values.parseSize(v);
-                    if (bytes != 0)
-                        requireKernel(s, "memory_guarantee", Limit.MEMORY_GUARANTEE);
-                    return Long.toString(bytes);
-                }, false));
-        p.add(Property.settable("anon_limit", "limit for anon_usage, bytes (offstream kernel feature)", ANY_STATE,
-                (s, c) -> "0", (s, c, who, v) -> limit(s, "anon_limit", v, Limit.ANON_LIMIT), false));
-        p.add(Property.settable("dirty_limit", "limit for dirty page cache, bytes (offstream kernel feature)", ANY_STATE,
-                (s, c) -> "0", (s, c, who, v) -> limit(s, "dirty_limit", v, Limit.DIRTY_LIMIT), false));
-        p.add(Property.settable("recharge_on_pgfault", "move page cache to the faulting container (offstream kernel feature)",
-                ANY_STATE, (s, c) -> "false", (s, c, who, v) -> {
-                    boolean on = Values.parseBool(v);
-                    if (on)
-                        requireKernel(s, "recharge_on_pgfault", Limit.RECHARGE_ON_PGFAULT);
-                    return Values.formatBool(on);
-                }, false));
-        p.add(Property.settable("oom_is_fatal", "kill the whole container when the OOM killer kills one of its processes",
-                ANY_STATE, (s, c) -> "true", (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
+        p.add(LIMIT.entry());
+        p.add(GUARANTEE.entry());
+        p.add(ANON_LIMIT.entry());
+        p.add(DIRTY_LIMIT.entry());
+        p.add(RECHARGE_ON_PGFAULT.entry());
+        p.add(OOM_IS_FATAL.entry());
 
         p.add(Property.readOnly("memory_limit_total", "memory limit in force: the smallest on the way to the top, bytes",
                 (s, c) -> {
@@ -58,19 +60,10 @@ final class MemoryProperties {
         p.add(Property.readOnly(name, description, (s, c) -> s.resources().stat(c, stat, controller), false));
     }
 
-    private static String limit(ContainerService s, String property, String v, Limit limit) throws PortoException {
-        long bytes = Values.parseSize(v);
+    private static long limit(String property, String text) throws PortoException {
+        long bytes = Values.parseSize(text);
         if (bytes != 0 && bytes < MIN_LIMIT)
-            throw Values.invalid(property + " must be 0 (unlimited) or at least 1M, got '" + v + "'");
-        if (bytes != 0)
-            requireKernel(s, property, limit);
-        return Long.toString(bytes);
-    }
-
-    /** A value other than the default needs the kernel to have the feature. */
-    static void requireKernel(ContainerService s, String property, Limit limit) throws PortoException {
-        String why = s.kernel.cgroups().unsupported(limit);
-        if (why != null)
-            throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
+            throw Values.invalid(property + " must be 0 (unlimited) or at least 1M, got '" + text + "'");
+        return bytes;
     }
 }

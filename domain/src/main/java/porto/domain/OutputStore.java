@@ -71,7 +71,7 @@ final class OutputStore {
             return "";
         long dropped = offset(c, stream);
         long end = dropped + size;
-        long limit = Long.parseLong(value(c, "stdout_limit"));
+        long limit = FilesystemProperties.STDOUT_LIMIT.value(c);
         long from = Math.max(dropped, end - limit);
         long to = end;
         if (range != null && !range.isEmpty()) {
@@ -112,7 +112,7 @@ final class OutputStore {
                     continue; // only our own storage rotates; a user's file is the user's
                 String path = at.path();
                 long size = s.kernel.files().size(path);
-                long limit = Long.parseLong(value(c, "stdout_limit"));
+                long limit = FilesystemProperties.STDOUT_LIMIT.value(c);
                 if (size <= limit)
                     continue;
                 long dropped = s.kernel.files().dropHead(path, size - limit);

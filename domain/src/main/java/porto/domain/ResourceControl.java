@@ -170,18 +170,19 @@ final class ResourceControl {
         if (!c.controllers.contains(controller))
             return;
         switch (property) {
-            case "memory_limit" -> write(c, Limit.MEMORY_LIMIT, size(c, property), property);
-            case "memory_guarantee" -> write(c, Limit.MEMORY_GUARANTEE, size(c, property), property);
-            case "anon_limit" -> write(c, Limit.ANON_LIMIT, size(c, property), property);
-            case "dirty_limit" -> write(c, Limit.DIRTY_LIMIT, size(c, property), property);
-            case "recharge_on_pgfault" -> write(c, Limit.RECHARGE_ON_PGFAULT, bool(c, property), property);
+            case "memory_limit" -> write(c, Limit.MEMORY_LIMIT, MemoryProperties.LIMIT.value(c), property);
+            case "memory_guarantee" -> write(c, Limit.MEMORY_GUARANTEE, MemoryProperties.GUARANTEE.value(c), property);
+            case "anon_limit" -> write(c, Limit.ANON_LIMIT, MemoryProperties.ANON_LIMIT.value(c), property);
+            case "dirty_limit" -> write(c, Limit.DIRTY_LIMIT, MemoryProperties.DIRTY_LIMIT.value(c), property);
+            case "recharge_on_pgfault" ->
+                    write(c, Limit.RECHARGE_ON_PGFAULT, flag(MemoryProperties.RECHARGE_ON_PGFAULT.value(c)), property);
             case "oom_is_fatal" -> {
                 // Where the kernel cannot kill the whole cgroup, the OOM watch does it.
                 if (cgroups().unsupported(Limit.OOM_GROUP) == null)
-                    cgroups().setLimit(c.name, Limit.OOM_GROUP, bool(c, property));
+                    cgroups().setLimit(c.name, Limit.OOM_GROUP, flag(MemoryProperties.OOM_IS_FATAL.value(c)));
             }
             case "cpu_guarantee", "cpu_weight", "cpu_policy" -> write(c, Limit.CPU_SHARES, cpuShares(c), property);
-            case "thread_limit" -> write(c, Limit.THREAD_LIMIT, Long.parseLong(value(c, property)), property);
+            case "thread_limit" -> write(c, Limit.THREAD_LIMIT, ResourceProperties.THREAD_LIMIT.value(c), property);
             case "io_limit", "io_ops_limit" -> {
                 List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(s, c, value(c, "io_limit"), false));
                 limits.addAll(IoLimits.resolve(s, c, value(c, "io_ops_limit"), true));
@@ -207,12 +208,8 @@ final class ResourceControl {
         cgroups().setLimit(c.name, limit, value);
     }
 
-    private long size(Container c, String property) throws PortoException {
-        return Long.parseLong(value(c, property));
-    }
-
-    private long bool(Container c, String property) throws PortoException {
-        return Values.parseBool(value(c, property)) ? 1 : 0;
+    private static long flag(boolean on) {
+        return on ? 1 : 0;
     }
 
     // ---- cpu ----
@@ -221,7 +218,7 @@ final class ResourceControl {
     double cpuLimitBound(Container c) throws PortoException {
         double bound = 0;
         for (Container x = c; x != null && !x.isHost(); x = x.parent) {
-            double own = Values.parseCpu(value(x, "cpu_limit"), s.config().hostCores());
+            double own = CpuProperties.LIMIT.value(x);
             if (own > 0 && (bound == 0 || own < bound))
                 bound = own;
         }
@@ -234,7 +231,7 @@ final class ResourceControl {
                 throw new PortoException(ErrorCode.NotSupported, "cpu_limit is not supported: " + cgroups().unsupported(Limit.CPU_LIMIT));
             return;
         }
-        cgroups().setLimit(c.name, Limit.CPU_PERIOD, Long.parseLong(value(c, "cpu_period")) / 1000);
+        cgroups().setLimit(c.name, Limit.CPU_PERIOD, CpuProperties.PERIOD.value(c) / 1000);
         cgroups().setLimit(c.name, Limit.CPU_LIMIT, Math.round(cpuLimitBound(c) * 1_000_000));
     }
 
@@ -281,9 +278,9 @@ final class ResourceControl {
 
     /** cpu.shares: 1024 per guaranteed core (at least 1024), times cpu_weight, scaled by the policy. */
     long cpuShares(Container c) throws PortoException {
-        double guarantee = Values.parseCpu(value(c, "cpu_guarantee"), s.config().hostCores());
-        double shares = Math.max(guarantee * 1024, 1024) * Double.parseDouble(value(c, "cpu_weight"));
-        shares *= switch (value(c, "cpu_policy")) {
+        double guarantee = CpuProperties.GUARANTEE.value(c);
+        double shares = Math.max(guarantee * 1024, 1024) * CpuProperties.WEIGHT.value(c);
+        shares *= switch (CpuProperties.POLICY.value(c)) {
             case "rt" -> 256;
             case "high" -> 16;
             case "idle" -> 1.0 / 16;
@@ -294,7 +291,7 @@ final class ResourceControl {
 
     /** The task's scheduler policy, nice and io priority from cpu_policy, cpu_weight and io_policy. */
     Scheduling scheduling(Container c) throws PortoException {
-        String policy = value(c, "cpu_policy");
+        String policy = CpuProperties.POLICY.value(c);
         boolean realtime = policy.equals("rt") && !cgroups().restrictsRealtime();
         int schedPolicy = switch (policy) {
             case "batch" -> Scheduling.SCHED_BATCH;
@@ -307,9 +304,9 @@ final class ResourceControl {
             default -> 0;
         };
         // Each step of nice is about 10% of cpu weight.
-        nice -= (int) Math.round(Math.log(Double.parseDouble(value(c, "cpu_weight"))) / Math.log(1.1));
+        nice -= (int) Math.round(Math.log(CpuProperties.WEIGHT.value(c)) / Math.log(1.1));
         nice = Math.clamp(nice, -20, 19);
-        int ioprio = switch (value(c, "io_policy")) {
+        int ioprio = switch (IoProperties.POLICY.value(c)) {
             case "rt" -> (1 << 13) | 4;
             case "high" -> 2 << 13;
             case "normal" -> (2 << 13) | 4;
@@ -335,7 +332,7 @@ final class ResourceControl {
 
     /** Disk time weight relative to the default (1000): io_weight times the io_policy's share. */
     long ioWeight(Container c) throws PortoException {
-        double weight = Double.parseDouble(value(c, "io_weight")) * switch (value(c, "io_policy")) {
+        double weight = IoProperties.WEIGHT.value(c) * switch (IoProperties.POLICY.value(c)) {
             case "rt", "high" -> 2.0;   // blkio.weight 1000 against the default 500
             case "batch", "idle" -> 0.02; // 10 against 500
             default -> 1.0;
@@ -432,7 +429,7 @@ final class ResourceControl {
                     continue;
                 any = true;
                 try {
-                    if (Values.parseBool(value(c, "oom_is_fatal")) && cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0)
+                    if (MemoryProperties.OOM_IS_FATAL.value(c) && cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0)
                         s.oomKilled(c);
                 } catch (PortoException | RuntimeException e) {
                     // A damaged value or a failing read: leave this container alone, watch the rest.

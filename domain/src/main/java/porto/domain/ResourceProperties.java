@@ -18,17 +18,17 @@ final class ResourceProperties {
     private static final Set<String> KNOWN = Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "cpuset", "blkio",
             "devices", "hugetlb", "net_cls", "net_prio", "perf_event", "rdma", "misc");
 
+    /** A first-level container gets 10000 threads unless told otherwise; deeper ones are bound by their parents. */
+    static final TypedProperty<Long> THREAD_LIMIT = TypedProperty.of("thread_limit", "limit of threads (0 means unlimited)",
+                    ANY_STATE, Values::parseUnsigned, String::valueOf, 0L)
+            .defaultFor(c -> c.level == 1 ? 10_000L : 0L).needs(Limit.THREAD_LIMIT, n -> n != 0);
+
     static void register(Properties p) {
         MemoryProperties.register(p);
         CpuProperties.register(p);
         IoProperties.register(p);
-        p.add(Property.settable("thread_limit", "limit of threads (0 means unlimited)", ANY_STATE,
-                (s, c) -> c.level == 1 ? "10000" : "0", (s, c, who, v) -> {
-                    long n = Values.parseUnsigned(v);
-                    if (n != 0)
-                        MemoryProperties.requireKernel(s, "thread_limit", Limit.THREAD_LIMIT);
-                    return Long.toString(n);
-                }, false));
+        p.add(THREAD_LIMIT.entry());
+        // controllers stays untyped: its value depends on the controllers the host has and on the current run.
 
         p.add(Property.settable("controllers", "enabled cgroup controllers: <name>;...; controllers[name]=true enables one",
                 STOPPED_ONLY, (s, c) -> enabled(s, c), (s, c, who, v) -> {

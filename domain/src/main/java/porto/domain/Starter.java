@@ -34,10 +34,6 @@ final class Starter {
         this.planner = new LaunchPlanner(s);
     }
 
-    private String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
-    }
-
     void start(Container c, Caller caller) throws PortoException {
         // Before any ancestor starts: a refused guarantee must leave the whole chain as it was.
         resources.guarantees.checkStart(c);
@@ -64,13 +60,13 @@ final class Starter {
         if (!parent.isHost() && parent.state() != State.RUNNING && parent.state() != State.META)
             throw new PortoException(ErrorCode.InvalidState,
                     "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
-        String command = value(c, "command");
+        String command = ContextProperties.COMMAND.value(c);
         boolean meta = command.isEmpty();
         // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
         // children with isolate=false share them; without isolation it runs nothing at all.
-        boolean holdsNamespaces = meta && Values.parseBool(value(c, "isolate"));
+        boolean holdsNamespaces = meta && ContextProperties.ISOLATE.value(c);
         // Validate everything before touching the kernel.
-        VirtModes.checkStart(s, c, caller);
+        VirtModes.checkStart(c, caller, tree.containers());
         List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);

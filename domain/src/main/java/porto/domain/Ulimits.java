@@ -83,7 +83,7 @@ public final class Ulimits {
     static Map<String, Limit> effective(ContainerService s, Container c) throws PortoException {
         Map<String, Limit> limits = new LinkedHashMap<>();
         for (Container x = c; x != null && !x.isHost(); x = x.parent)
-            for (var e : parse(s.properties().find("ulimit").read(s, x)).entrySet())
+            for (var e : ContextProperties.ULIMIT.value(x).entrySet())
                 limits.putIfAbsent(e.getKey(), e.getValue());
         for (var e : defaults(s.config()).entrySet())
             limits.putIfAbsent(e.getKey(), e.getValue());

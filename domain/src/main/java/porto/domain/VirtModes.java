@@ -22,33 +22,33 @@ final class VirtModes {
         };
     }
 
-    static boolean isHost(ContainerService s, Container c) throws PortoException {
-        return !c.isHost() && s.properties().find("virt_mode").read(s, c).equals("host");
+    static boolean isHost(Container c) throws PortoException {
+        return !c.isHost() && ContextProperties.VIRT_MODE.value(c).equals("host");
     }
 
     /** A container in host mode, or the host itself (upstream's root container is in host mode). */
-    private static boolean inHostMode(ContainerService s, Container c) throws PortoException {
-        return c.isHost() || isHost(s, c);
+    private static boolean inHostMode(Container c) throws PortoException {
+        return c.isHost() || isHost(c);
     }
 
-    /** What upstream checks at the start of a host-mode container. */
-    static void checkStart(ContainerService s, Container c, Caller caller) throws PortoException {
-        if (!isHost(s, c))
+    /** What upstream checks at the start of a host-mode container ({@code containers}: the tree, by name). */
+    static void checkStart(Container c, Caller caller, java.util.Map<String, Container> containers) throws PortoException {
+        if (!isHost(c))
             return;
-        if (!inHostMode(s, c.parent))
+        if (!inHostMode(c.parent))
             throw new PortoException(ErrorCode.Permission, "For virt_mode=host parent must be in the same mode");
         if (caller.inContainer()) {
-            Container client = s.tree().containers().get(caller.container());
-            if (client == null || !inHostMode(s, client))
+            Container client = containers.get(caller.container());
+            if (client == null || !inHostMode(client))
                 throw new PortoException(ErrorCode.Permission, "For virt_mode=host client must be in the same mode");
         }
-        if (!s.properties().find("root").read(s, c).equals("/"))
+        if (!FilesystemProperties.ROOT.value(c).equals("/"))
             throw Values.invalid("Cannot change root in this virt_mode (host)");
     }
 
     /** host mode shares the host's mount and uts namespaces: nothing may ask for new ones. */
-    static void checkNamespaces(ContainerService s, Container c, boolean newMount, String hostname) throws PortoException {
-        if (isHost(s, c) && (newMount || !hostname.isEmpty()))
+    static void checkNamespaces(Container c, boolean newMount, String hostname) throws PortoException {
+        if (isHost(c) && (newMount || !hostname.isEmpty()))
             throw Values.invalid("Cannot change mount-namespace in this virt_mode (host): no binds, hostname or etc files");
     }
 }

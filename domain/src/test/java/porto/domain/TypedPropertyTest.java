@@ -31,4 +31,37 @@ class TypedPropertyTest {
         c.config.put("aging_time", "6000");
         assertEquals(6_000L, LifecycleProperties.AGING_TIME.value(c), "new text, new value");
     }
+
+    @Test
+    void aValueOtherThanTheDefaultNeedsTheKernelFeature() throws PortoException {
+        assertEquals("0", MemoryProperties.ANON_LIMIT.canonical(null, limit -> "no memory.anon.limit", "0"), "the default needs nothing");
+        assertEquals("2097152", MemoryProperties.ANON_LIMIT.canonical(null, limit -> null, "2M"));
+        PortoException e = assertThrows(PortoException.class,
+                () -> MemoryProperties.ANON_LIMIT.canonical(null, limit -> "no memory.anon.limit", "2M"));
+        assertEquals(ErrorCode.NotSupported, e.code());
+        assertEquals("anon_limit is not supported: no memory.anon.limit", e.getMessage());
+        e = assertThrows(PortoException.class, () -> MemoryProperties.LIMIT.canonical(null, limit -> null, "1000"));
+        assertEquals(ErrorCode.InvalidValue, e.code());
+    }
+
+    @Test
+    void aCpuPercentageIsReadOnTheHostAndKeptAsCores() throws PortoException {
+        DomainConfig host = DomainConfig.defaults(4, java.util.Map.of(), "h");
+        assertEquals("2c", CpuProperties.LIMIT.canonical(() -> host, limit -> null, "50%"));
+        assertEquals("1.5c", CpuProperties.GUARANTEE.canonical(() -> host, limit -> null, "1.5c"));
+        c.config.put("cpu_limit", "2c");
+        assertEquals(2.0, CpuProperties.LIMIT.value(c));
+    }
+
+    @Test
+    void aDefaultMayDependOnTheContainer() throws PortoException {
+        assertEquals(10_000L, ResourceProperties.THREAD_LIMIT.value(c), "first level");
+        assertEquals(0L, ResourceProperties.THREAD_LIMIT.value(new Container("a/b", c, 2)), "deeper");
+        assertEquals(true, ContextProperties.ISOLATE.value(c));
+        c.config.put("virt_mode", "host");
+        assertFalse(ContextProperties.ISOLATE.value(c), "host mode turns isolation off");
+        PortoException e = assertThrows(PortoException.class,
+                () -> ContextProperties.ISOLATE.entry().setter.canonical(null, c, Caller.ROOT, "true"));
+        assertEquals(ErrorCode.InvalidValue, e.code());
+    }
 }
