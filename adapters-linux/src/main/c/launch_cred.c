@@ -28,6 +28,8 @@ void as_client(bool on)
 		setfsuid(c->uid);
 		if ((uid_t)setfsuid((uid_t)-1) != c->uid) /* setfsuid() reports no errors */
 			fail(EPERM, "setfsuid(%u)", c->uid);
+		if ((gid_t)setfsgid((gid_t)-1) != c->gid)
+			fail(EPERM, "setfsgid(%u)", c->gid);
 		caps_effective(false);
 	} else {
 		caps_effective(true);

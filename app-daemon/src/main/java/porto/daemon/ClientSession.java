@@ -92,13 +92,13 @@ final class ClientSession implements Api.Session, ClientLimits.Client {
 
     void serve() {
         // Off the accept loop: finding the client's container takes the service lock.
-        caller = service.identify(caller.pid(), caller.uid(), caller.gid(), caller.startTime());
-        String refusal = limits.admit(this, superuser);
-        if (refusal != null) {
-            refuse(refusal);
-            return;
-        }
-        try (channel) {
+        try (channel) { // closed on every path, a failure to identify the client included
+            caller = service.identify(caller.pid(), caller.uid(), caller.gid(), caller.startTime());
+            String refusal = limits.admit(this, superuser);
+            if (refusal != null) {
+                refuse(refusal);
+                return;
+            }
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
             out = Channels.newOutputStream(channel);
             while (true) {

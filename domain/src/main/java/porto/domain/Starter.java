@@ -139,6 +139,8 @@ final class Starter {
             return new Launch(null, ResourceControl.kernelError("cannot set up cgroups of " + c.name, e), null);
         } catch (PortoException e) {
             return new Launch(null, e, null);
+        } catch (RuntimeException e) {
+            return new Launch(null, unexpected(c, e), null); // never left in starting for good
         }
         if (plan == null)
             return new Launch(null, null, null);
@@ -149,7 +151,13 @@ final class Starter {
             // EACCES: a path the client named, opened with the client's rights.
             return new Launch(null, new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown,
                     e.getMessage(), e.errno()), e.errno());
+        } catch (RuntimeException e) {
+            return new Launch(null, unexpected(c, e), null);
         }
+    }
+
+    private static PortoException unexpected(Container c, RuntimeException e) {
+        return new PortoException(ErrorCode.Unknown, "start of " + c.name + " failed: " + e);
     }
 
     /**
