@@ -42,7 +42,7 @@ class HungDaemonTest {
         long hung = portod.daemonPid();
         PortodProcess.signal(hung, "STOP");
         try {
-            awaitNewDaemon(hung);
+            portod.awaitNewDaemon(hung, Duration.ofMillis(HEARTBEAT_MS).plusSeconds(40)); // the heartbeat, a JVM start, slack for a loaded machine
         } finally {
             if (portod.daemonPid() == hung)
                 PortodProcess.signal(hung, "CONT"); // not replaced: let it be stopped normally
@@ -74,23 +74,5 @@ class HungDaemonTest {
             Thread.sleep(100);
         }
         assertFalse(portod.logText().contains("unexpected line from daemon"), portod.logText());
-    }
-
-    /** Waits until the master runs a daemon other than {@code old} and it serves. */
-    private static void awaitNewDaemon(long old) throws Exception {
-        // The heartbeat timeout, the start of a JVM and generous slack for a loaded machine.
-        long deadline = System.nanoTime() + Duration.ofMillis(HEARTBEAT_MS).plusSeconds(40).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (portod.daemonPid() != old) {
-                    portod.waitUntilServing();
-                    return;
-                }
-            } catch (java.io.IOException | NumberFormatException e) {
-                // the pid file is being replaced
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the stopped daemon " + old + " was not replaced; log:\n" + portod.logText());
     }
 }

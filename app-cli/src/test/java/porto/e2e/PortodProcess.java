@@ -119,6 +119,23 @@ final class PortodProcess implements AutoCloseable {
         throw new IllegalStateException("portod did not start; log:\n" + logText());
     }
 
+    /** Waits until the master runs a daemon other than {@code old} (a reload or a replacement) and it serves. */
+    void awaitNewDaemon(long old, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (daemonPid() != old) {
+                    waitUntilServing();
+                    return;
+                }
+            } catch (IOException | NumberFormatException e) {
+                // the pid file is being replaced
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("daemon " + old + " was not replaced; log:\n" + logText());
+    }
+
     static List<String> java(String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));

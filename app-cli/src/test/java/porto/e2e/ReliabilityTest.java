@@ -10,23 +10,6 @@ import porto.client.PortoClient;
 
 /** Containers outlive the daemon: reload, SIGKILL, and exits that happen while it is down. */
 class ReliabilityTest extends PortodTest {
-    /** Waits until the master has started a daemon other than {@code old} and it serves. */
-    private static void awaitNewDaemon(long old) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (portod.daemonPid() != old) {
-                    portod.waitUntilServing();
-                    return;
-                }
-            } catch (java.io.IOException | NumberFormatException e) {
-                // pid file being replaced
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no new daemon; log:\n" + portod.logText());
-    }
-
     private void survives(String signal, String target) throws Exception {
         String keep = "keep-" + signal;
         String quick = "quick-" + signal;
@@ -53,7 +36,7 @@ class ReliabilityTest extends PortodTest {
             PortodProcess.signal(portod.masterPid(), signal);
         }
         // The quick container exits while the daemon may be away; its status must not be lost.
-        awaitNewDaemon(old);
+        portod.awaitNewDaemon(old, Duration.ofSeconds(30));
         portod.awaitState(quick, "dead", Duration.ofSeconds(30));
         try (PortoClient c = portod.client()) {
             assertEquals("running", c.getProperty(keep, "state"));
@@ -96,7 +79,7 @@ class ReliabilityTest extends PortodTest {
         java.nio.file.Files.createDirectories(dir);
         long old = portod.daemonPid();
         PortodProcess.signal(old, "KILL");
-        awaitNewDaemon(old);
+        portod.awaitNewDaemon(old, Duration.ofSeconds(30));
         // The scan runs just after start, off the start's critical path.
         Await.until("the new daemon removes the leftovers", Duration.ofSeconds(10),
                 () -> !java.nio.file.Files.exists(freezer) && !java.nio.file.Files.exists(dir));
@@ -151,7 +134,7 @@ class ReliabilityTest extends PortodTest {
         java.nio.file.Files.writeString(record, "#crc32=0\nname=rec-bad\ngarbage", java.nio.file.StandardOpenOption.APPEND);
         long old = portod.daemonPid();
         PortodProcess.signal(old, "KILL");
-        awaitNewDaemon(old);
+        portod.awaitNewDaemon(old, Duration.ofSeconds(30));
         try (PortoClient c = portod.client()) {
             assertTrue(c.list().contains("rec-good"), "the intact record is restored");
             assertEquals("intact", c.getProperty("rec-good", "private"));
