@@ -1,0 +1,246 @@
+package porto.linux.layer;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import porto.linux.UserRights;
+import porto.ports.KernelException;
+import porto.ports.LaunchSpec;
+import porto.ports.layer.LayerFiles;
+
+/** {@link LayerFiles} on the real file system. */
+public final class LinuxLayerFiles implements LayerFiles {
+    private static final int EEXIST = 17;
+    private static final int ENOENT = 2;
+    private static final int EIO = 5;
+    private static final int EISDIR = 21;
+
+    @Override
+    public void prepareDirectory(String path, int mode, int gid) throws KernelException {
+        Path p = Path.of(path);
+        try {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(p);
+            }
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                throw new KernelException(20, path + " must be a directory");
+            Files.setAttribute(p, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw failure("cannot prepare " + path, e);
+        }
+    }
+
+    private static KernelException failure(String what, IOException e) {
+        int errno = e instanceof NoSuchFileException ? ENOENT : e instanceof FileAlreadyExistsException ? EEXIST : EIO;
+        return new KernelException(errno, what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public boolean isDirectory(String path) {
+        return Files.isDirectory(Path.of(path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public List<String> subdirectories(String dir) {
+        try (Stream<Path> list = Files.list(Path.of(dir))) {
+            return list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public void createDirectory(String path) throws KernelException {
+        try {
+            Files.createDirectory(Path.of(path));
+        } catch (IOException e) {
+            throw failure("cannot create " + path, e);
+        }
+    }
+
+    @Override
+    public void importArchive(String source, String target, ImportOptions options, LaunchSpec.Cred as) throws KernelException {
+        int fd = UserRights.run(as, () -> Syscalls.openat(-100, source, Syscalls.O_RDONLY | Syscalls.O_NOCTTY | Syscalls.O_NONBLOCK, 0));
+        if (fd < 0)
+            throw new KernelException(-fd, (as == null ? "" : "user " + as.uid() + " ") + "cannot open " + source);
+        try (TreeWriter writer = new TreeWriter(target, options.devicesAllowed(), options.aufsWhiteouts())) {
+            Path opened = Path.of("/proc/self/fd/" + fd);
+            if (Files.isDirectory(opened)) {
+                copyTree(opened.toRealPath(), writer);
+            } else if (Files.isRegularFile(opened)) {
+                try (InputStream in = new FileInputStream(opened.toFile())) {
+                    TarImport.unpack(in, options.compression(), writer);
+                }
+            } else {
+                throw new ArchiveException(source + " is neither a regular file nor a directory");
+            }
+        } catch (IOException e) {
+            throw new ArchiveException("cannot unpack " + source + ": " + e.getMessage());
+        } finally {
+            Syscalls.close(fd);
+        }
+    }
+
+    /** Copies a directory tree entry by entry, links as links, through the same writer as an archive. */
+    private static void copyTree(Path root, TreeWriter writer) throws IOException, KernelException {
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.toList();
+        }
+        Map<String, String> linked = new java.util.HashMap<>();
+        for (Path p : all) {
+            String name = root.relativize(p).toString();
+            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,ino,dev,nlink,rdev,size,lastModifiedTime",
+                    LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) a.get("mode");
+            int type = mode & 0170000;
+            FileTime time = (FileTime) a.get("lastModifiedTime");
+            Map<String, byte[]> xattrs = new java.util.TreeMap<>();
+            Syscalls.lxattrs(p.toString()).forEach((k, v) -> {
+                if (TarImport.kept(k))
+                    xattrs.put(k, v);
+            });
+            TreeWriter.Meta meta = new TreeWriter.Meta((Integer) a.get("uid"), (Integer) a.get("gid"), mode & 07777,
+                    time.toInstant().getEpochSecond(), time.toInstant().getNano(), xattrs);
+            if (type != 0040000 && (Integer) a.get("nlink") > 1) {
+                String first = linked.putIfAbsent(a.get("dev") + ":" + a.get("ino"), name);
+                if (first != null) {
+                    writer.hardLink(name, first);
+                    continue;
+                }
+            }
+            long dev = (Long) a.get("rdev");
+            int major = (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
+            int minor = (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+            switch (type) {
+                case 0040000 -> writer.directory(name, meta);
+                case 0120000 -> writer.symlink(name, Files.readSymbolicLink(p).toString(), meta);
+                case 0020000 -> writer.special(name, meta, Syscalls.S_IFCHR, major, minor);
+                case 0060000 -> writer.special(name, meta, Syscalls.S_IFBLK, major, minor);
+                case 0010000 -> writer.special(name, meta, Syscalls.S_IFIFO, 0, 0);
+                case 0100000 -> {
+                    try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                        writer.file(name, meta, in, (Long) a.get("size"));
+                    }
+                }
+                default -> { } // sockets are not kept
+            }
+        }
+        writer.complete();
+    }
+
+    @Override
+    public void exportArchive(String dir, String archive, Compression compression, LaunchSpec.Cred as) throws KernelException {
+        int fd = UserRights.run(as, () -> Syscalls.openat(-100, archive,
+                Syscalls.O_WRONLY | Syscalls.O_CREAT | Syscalls.O_EXCL | Syscalls.O_NOFOLLOW | Syscalls.O_NOCTTY, 0664));
+        if (fd < 0)
+            throw new KernelException(-fd, (as == null ? "" : "user " + as.uid() + " ") + "cannot create " + archive);
+        boolean done = false;
+        try (FileOutputStream out = new FileOutputStream("/proc/self/fd/" + fd)) {
+            TarExport.pack(Path.of(dir), out, compression);
+            done = true;
+        } catch (IOException e) {
+            throw new KernelException(EIO, "cannot export " + dir + " to " + archive + ": " + e.getMessage(), e);
+        } finally {
+            Syscalls.close(fd);
+            if (!done)
+                UserRights.run(as, () -> Syscalls.unlinkat(-100, archive, 0));
+        }
+    }
+
+    @Override
+    public void rename(String from, String to) throws KernelException {
+        try {
+            Files.move(Path.of(from), Path.of(to), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw failure("cannot rename " + from + " to " + to, e);
+        }
+    }
+
+    @Override
+    public void removeTree(String path) throws KernelException {
+        Path root = Path.of(path);
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS))
+            return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (DirectoryNotEmptyException e) {
+                    throw failure("cannot remove " + path, e);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new KernelException(EIO, "cannot remove " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeFile(String path, byte[] data, int uid, int gid) throws KernelException {
+        Path p = Path.of(path);
+        try {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                throw new KernelException(EISDIR, path + " is a directory");
+            Files.deleteIfExists(p);
+            Files.write(p, data);
+            Files.setAttribute(p, "unix:mode", 0644, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw failure("cannot write " + path, e);
+        }
+    }
+
+    @Override
+    public byte[] readFile(String path, int max) {
+        Path p = Path.of(path);
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+            return null;
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readNBytes(max);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Stat stat(String path) {
+        try {
+            Map<String, Object> a = Files.readAttributes(Path.of(path), "unix:uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            return new Stat((Integer) a.get("uid"), (Integer) a.get("gid"), ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void touch(String path) throws KernelException {
+        try {
+            Files.setLastModifiedTime(Path.of(path), FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw failure("cannot touch " + path, e);
+        }
+    }
+}
