@@ -47,6 +47,7 @@ public final class Portoctl {
             + "   -r   only real values\n"},
         {"help", "0", "[command]", "print help message for command", ""},
         {"kill", "1", "<container> [signal]", "send signal to container", ""},
+        {"layer", "0", LayerCommands.LAYER_USAGE, "Manage overlayfs layers in internal storage", LayerCommands.LAYER_HELP},
         {"list", "0", "[-1] [-f] [-r] [-t] [pattern]", "list containers",
             "    -1        only names\n"
             + "    -f        forest\n"
@@ -71,6 +72,7 @@ public final class Portoctl {
         {"start", "1", "<container1> [container2...]", "start container", ""},
         {"stop", "1", "[-T <seconds>] <container1> [container2...]", "stop container",
             "    -T <seconds> per-container stop timeout\n"},
+        {"storage", "0", LayerCommands.STORAGE_USAGE, "Manage internal persistent volume storage", LayerCommands.STORAGE_HELP},
         {"top", "0", "[-n <count>] [-d <seconds>] [container|pattern...]", "show containers and their resource usage",
             UsageCommands.TOP_HELP},
         {"version", "0", "", "print client and server versions", ""},
@@ -208,6 +210,8 @@ public final class Portoctl {
                 return help(args);
             case "kill":
                 return new ChangeCommands(this).kill(args);
+            case "layer":
+                return new LayerCommands(this).layer(args);
             case "list":
                 return new ReadCommands(this).list(args, need);
             case "pause":
@@ -226,6 +230,8 @@ public final class Portoctl {
                 return new ChangeCommands(this).set(args);
             case "stop":
                 return new ChangeCommands(this).stop(args, need);
+            case "storage":
+                return new LayerCommands(this).storage(args);
             case "sort":
                 return new UsageCommands(this::client, io).sort(args);
             case "top":

@@ -27,11 +27,13 @@ import porto.rpc.Rpc.TVersionResponse;
 public final class Api {
     private final ContainerService service;
     private final DaemonStats stats;
+    private final LayerRequests layers;
 
     @Inject
-    public Api(ContainerService service, DaemonStats stats) {
+    public Api(ContainerService service, DaemonStats stats, LayerRequests layers) {
         this.service = service;
         this.stats = stats;
+        this.layers = layers;
     }
 
     /** What a connection must remember from a request: weak containers and async waits. */
@@ -205,6 +207,19 @@ public final class Api {
             Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session);
         } else if (req.hasUpdateFromSpec()) {
             Specs.apply(service, who, scope.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
+        } else if (req.hasImportLayer()) { layers.importLayer(scope, req.getImportLayer()); stats.counter("layer_import").incrementAndGet();
+        } else if (req.hasExportLayer()) { layers.exportLayer(scope, req.getExportLayer()); stats.counter("layer_export").incrementAndGet();
+        } else if (req.hasRemoveLayer()) { layers.removeLayer(scope, req.getRemoveLayer()); stats.counter("layer_remove").incrementAndGet();
+        } else if (req.hasListLayers()) { rsp.setLayers(layers.listLayers(req.getListLayers()));
+        } else if (req.hasGetlayerprivate()) { rsp.setLayerPrivate(layers.getPrivate(req.getGetlayerprivate()));
+        } else if (req.hasSetlayerprivate()) { layers.setPrivate(scope, req.getSetlayerprivate());
+        } else if (req.hasListStorage()) { rsp.setStorageList(layers.listStorage(req.getListStorage()));
+        } else if (req.hasRemoveStorage()) { layers.removeStorage(scope, req.getRemoveStorage());
+        } else if (req.hasImportStorage()) { layers.importStorage(scope, req.getImportStorage());
+        } else if (req.hasExportStorage()) { layers.exportStorage(scope, req.getExportStorage());
+        } else if (req.hasCreateMetaStorage()) { layers.createMeta(scope, req.getCreateMetaStorage());
+        } else if (req.hasResizeMetaStorage()) { layers.resizeMeta(scope, req.getResizeMetaStorage());
+        } else if (req.hasRemoveMetaStorage()) { layers.removeMeta(scope, req.getRemoveMetaStorage());
         } else { // declared in rpc.proto (upstream has it) but not served yet
             FieldDescriptor m = method(req);
             throw new PortoException(ErrorCode.InvalidMethod,

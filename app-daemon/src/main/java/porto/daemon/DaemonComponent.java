@@ -7,7 +7,7 @@ import porto.domain.ContainerService;
 
 /** The daemon's object graph. */
 @Singleton
-@Component(modules = LinuxModule.class)
+@Component(modules = {LinuxModule.class, LayerModule.class})
 public interface DaemonComponent {
     ContainerService service();
 

@@ -30,14 +30,14 @@ public final class LayerService {
     private final LayerFiles files;
     private final Places places;
     private final LongSupplier nowSeconds;
-    private final int portoGid;
+    private final java.util.function.IntSupplier portoGid;
     private volatile LayerUsers users = LayerUsers.NONE;
     private volatile MetaQuota quota = MetaQuota.NONE;
     /** Paths an import or removal works on; a second request on one answers Busy. */
     private final Set<String> active = new HashSet<>();
     private final AtomicLong removals = new AtomicLong();
 
-    public LayerService(LayerFiles files, Places places, LongSupplier nowSeconds, int portoGid) {
+    public LayerService(LayerFiles files, Places places, LongSupplier nowSeconds, java.util.function.IntSupplier portoGid) {
         this.files = files;
         this.places = places;
         this.nowSeconds = nowSeconds;
@@ -79,7 +79,7 @@ public final class LayerService {
         if (!files.isDirectory(base) && !isDefault && kind == StorageRef.Kind.LAYER)
             throw new PortoException(ErrorCode.InvalidValue, base + " must be directory");
         try {
-            files.prepareDirectory(base, 0700, portoGid);
+            files.prepareDirectory(base, 0700, portoGid.getAsInt());
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.InvalidValue, e.getMessage(), e.errno());
         }

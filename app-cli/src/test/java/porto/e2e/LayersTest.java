@@ -1,0 +1,276 @@
+package porto.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import porto.conformance.layer.Tars;
+
+/**
+ * Layers and storages through a real portod and portoctl: exact round trips in every compression,
+ * import from a directory, private values and owners, errors, and hostile archives that must not
+ * reach outside the layer. The daemon's default place is a directory of this test.
+ */
+class LayersTest {
+    static PortodProcess portod;
+    static Path base;
+    static Path place;
+    static Path layers;
+    static Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Prerequisites.check();
+        Users.ensure();
+        base = Files.createTempDirectory("porto-layers-e2e-");
+        Files.setAttribute(base, "unix:mode", 0755);
+        place = base.resolve("place");
+        Files.createDirectories(place);
+        layers = place.resolve("porto_layers");
+        work = base.resolve("work");
+        portod = PortodProcess.start(Map.of("PORTO_DEFAULT_PLACE", place.toString()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (portod != null)
+            portod.close();
+        if (base != null)
+            sh("rm", "-rf", "--one-file-system", base.toString());
+    }
+
+    @AfterEach
+    void cleanWork() throws Exception {
+        sh("rm", "-rf", "--one-file-system", work.toString());
+        for (String n : List.of("porto_layers", "porto_storage"))
+            if (Files.exists(place.resolve(n)))
+                sh("find", place.resolve(n).toString(), "-mindepth", "1", "-delete");
+        Files.createDirectories(work);
+        Files.setAttribute(work, "unix:mode", 01777);
+    }
+
+    static String sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+
+    static String tree(String action, Path dir) throws Exception {
+        Path script = base.resolve("layer_tree.py");
+        if (!Files.exists(script))
+            try (var in = LayersTest.class.getResourceAsStream("layer_tree.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+        return sh("/usr/bin/python3", script.toString(), action, dir.toString());
+    }
+
+    static PortodProcess.Run ok(String... args) throws Exception {
+        PortodProcess.Run r = portod.portoctl(args);
+        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + " failed: " + r.err() + "\nlog:\n" + portod.logText());
+        return r;
+    }
+
+    static PortodProcess.Run fails(String error, String... args) throws Exception {
+        return expectFailure(portod.portoctl(args), error, args);
+    }
+
+    static PortodProcess.Run expectFailure(PortodProcess.Run r, String error, String... args) {
+        assertTrue(r.code() != 0, () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ", printed: " + r.out());
+        assertTrue(r.err().contains(error), () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ": " + r.err());
+        return r;
+    }
+
+    /** The source tree packed by GNU tar with the given compression option. */
+    static Path gnuTar(Path source, String name, String compressOption) throws Exception {
+        Path archive = work.resolve(name);
+        List<String> cmd = new ArrayList<>(List.of("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-cpf",
+                archive.toString(), "-C", source.toString(), "."));
+        if (compressOption != null)
+            cmd.add(1, compressOption);
+        sh(cmd.toArray(String[]::new));
+        return archive;
+    }
+
+    static Path source() throws Exception {
+        Path source = work.resolve("source");
+        tree("make", source);
+        return source;
+    }
+
+    @Test
+    void everyCompressionRoundTripsBitForBit() throws Exception {
+        Path source = source();
+        String expected = tree("digest", source);
+        String[][] kinds = {{"plain.tar", null, "tar"}, {"gz.tgz", "-z", "tgz"}, {"xz.txz", "-J", "txz"}, {"zst.tar.zst", "--zstd", "tzst"}};
+        for (String[] k : kinds) {
+            String name = k[2];
+            ok("layer", "-I", name, gnuTar(source, k[0], k[1]).toString());
+            assertEquals(expected, tree("digest", layers.resolve(name)), "imported from " + k[0]);
+            Path exported = work.resolve("export-" + k[0]);
+            ok("layer", "-E", name, exported.toString());
+            ok("layer", "-I", name + "-again", exported.toString());
+            assertEquals(expected, tree("digest", layers.resolve(name + "-again")), "exported as " + k[0] + " and imported");
+            assertEquals(k[2], kind(exported), "export of " + name);
+        }
+        ok("layer", "-c", "txz", "-E", "tgz", work.resolve("forced.out").toString());
+        assertEquals("txz", kind(work.resolve("forced.out")));
+        assertEquals(List.of("tar", "tar-again", "tgz", "tgz-again", "txz", "txz-again", "tzst", "tzst-again"),
+                ok("layer", "-L").out().lines().toList());
+    }
+
+    /** What an archive is, by its first bytes. */
+    static String kind(Path archive) throws Exception {
+        byte[] head = Files.readAllBytes(archive);
+        if ((head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b)
+            return "tgz";
+        if ((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z')
+            return "txz";
+        if ((head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5)
+            return "tzst";
+        return new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar") ? "tar" : "unknown";
+    }
+
+    @Test
+    void aDirectoryImportsAsItsCopy() throws Exception {
+        Path source = source();
+        ok("layer", "-I", "fromdir", source.toString());
+        assertEquals(tree("digest", source), tree("digest", layers.resolve("fromdir")));
+    }
+
+    @Test
+    void privateValueOwnerAndListing() throws Exception {
+        Path archive = work.resolve("small.tar");
+        Tars.write(archive, t -> t.dir("etc/").file("etc/hostname", "vm\n"));
+        ok("layer", "-S", "first", "-I", "small", archive.toString());
+        assertEquals("first\n", ok("layer", "-G", "small").out());
+        ok("layer", "-S", "second", "small");
+        assertEquals("second\n", ok("layer", "-G", "small").out());
+        String verbose = ok("layer", "-L", "-v").out();
+        assertTrue(verbose.contains("small\n\towner\troot:root\n"), verbose);
+        assertTrue(verbose.contains("\tprivate\tsecond\n"), verbose);
+        assertEquals("vm\n", Files.readString(layers.resolve("small/etc/hostname")));
+        ok("layer", "-R", "small");
+        assertFalse(Files.exists(layers.resolve("small")));
+        assertFalse(Files.exists(layers.resolve("_private_small")));
+    }
+
+    @Test
+    void badRequestsGetPortosErrors() throws Exception {
+        Path archive = work.resolve("small.tar");
+        Tars.write(archive, t -> t.file("f", "x"));
+        ok("layer", "-I", "one", archive.toString());
+        assertEquals(18, fails("LayerAlreadyExists", "layer", "-I", "one", archive.toString()).code());
+        assertEquals(19, fails("LayerNotFound", "layer", "-R", "missing").code());
+        fails("LayerNotFound", "layer", "-G", "missing");
+        fails("InvalidValue", "layer", "-I", "_import_x", archive.toString());
+        fails("InvalidValue", "layer", "-I", "bad/name/x", archive.toString());
+        fails("InvalidValue", "layer", "-c", "rar", "-I", "two", archive.toString());
+        fails("InvalidPath", "layer", "-P", "relative", "-L");
+        fails("InvalidPath", "layer", "-P", "/etc", "-L");
+        fails("InvalidValue", "layer", "-P", work.toString(), "-I", "x", archive.toString());
+        Path garbage = work.resolve("garbage");
+        Files.writeString(garbage, "not an archive ".repeat(100));
+        fails("InvalidValue", "layer", "-I", "two", garbage.toString());
+        fails("InvalidValue", "layer", "-I", "two", work.resolve("absent.tar").toString());
+        fails("InvalidValue", "layer", "-E", "one", archive.toString());
+        assertEquals(List.of("_private_one", "one"), names(layers));
+    }
+
+    static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    // Hostile archives, imported through the daemon: nothing outside the layer is written or linked.
+
+    private static Path victim() throws Exception {
+        Path victim = work.resolve("victim");
+        Files.createDirectories(victim);
+        Files.writeString(victim.resolve("secret"), "secret");
+        return victim;
+    }
+
+    private static void assertUntouched(Path victim) throws Exception {
+        assertEquals(List.of("secret"), names(victim));
+        assertEquals("secret", Files.readString(victim.resolve("secret")));
+        assertEquals(1, (Integer) Files.getAttribute(victim.resolve("secret"), "unix:nlink"));
+        assertEquals(List.of(), names(layers), "no layer and no half-imported directory is left");
+    }
+
+    private static void hostile(String error, Tars.Body body) throws Exception {
+        Path victim = victim();
+        Path archive = work.resolve("hostile.tar");
+        Tars.write(archive, body);
+        fails(error, "layer", "-I", "evil", archive.toString());
+        assertUntouched(victim);
+    }
+
+    @Test
+    void dotDotCannotLeave() throws Exception {
+        hostile("..", t -> t.file("a/../../victim/secret", "pwned"));
+    }
+
+    @Test
+    void aSymlinkThenAFileThroughItCannotLeave() throws Exception {
+        Path v = work.resolve("victim");
+        hostile("not a directory of the layer", t -> t.symlink("escape", v.toString()).file("escape/secret", "pwned"));
+        hostile("not a directory of the layer", t -> t.symlink("up", "../../../../victim").file("up/new", "pwned"));
+    }
+
+    @Test
+    void aHardLinkToAHostFileIsRefused() throws Exception {
+        Path v = work.resolve("victim");
+        hostile("not in the layer", t -> t.hardLink("stolen", v.resolve("secret").toString()));
+        hostile("..", t -> t.hardLink("stolen", "../../../victim/secret"));
+        hostile("not in the layer", t -> t.symlink("escape", v.toString()).hardLink("stolen", "escape/secret"));
+    }
+
+    @Test
+    void anAbsolutePathLandsInsideTheLayer() throws Exception {
+        Path victim = victim();
+        Path archive = work.resolve("absolute.tar");
+        Tars.write(archive, t -> t.file(victim.resolve("secret").toString(), "pwned"));
+        ok("layer", "-I", "abs", archive.toString());
+        assertEquals("pwned", Files.readString(layers.resolve("abs").resolve(victim.resolve("secret").toString().substring(1))));
+        assertEquals("secret", Files.readString(victim.resolve("secret")));
+    }
+
+    @Test
+    void deviceNodesOnlyFromRoot() throws Exception {
+        Path archive = work.resolve("device.tar");
+        Tars.write(archive, t -> t.device("mem", 1, 1).device("whiteout", 0, 0));
+        Files.setAttribute(archive, "unix:mode", 0644);
+        expectFailure(Users.portoctl(portod, Users.ALICE, "layer", "-I", "dev", archive.toString()), "device node");
+        assertFalse(Files.exists(layers.resolve("dev")));
+        assertEquals(List.of(), names(layers));
+        ok("layer", "-I", "dev", archive.toString());
+        assertEquals("c", sh("stat", "-c", "%F", layers.resolve("dev/mem").toString()).substring(0, 1));
+    }
+
+    @Test
+    void aufsWhiteoutsAreConverted() throws Exception {
+        Path archive = work.resolve("aufs.tgz");
+        Path tmp = work.resolve("aufs-tar");
+        Tars.write(tmp, t -> t.dir("etc/").file("etc/.wh.passwd", "").dir("var/").file("var/.wh..wh..opq", "").file("var/kept", "k"));
+        sh("sh", "-c", "gzip -c " + tmp + " > " + archive);
+        ok("layer", "-I", "aufs", archive.toString());
+        assertEquals("character special file 0,0\n", sh("stat", "-c", "%F %t,%T", layers.resolve("aufs/etc/passwd").toString()));
+        assertEquals("b'y'\n", sh("/usr/bin/python3", "-c", "import os, sys; print(os.getxattr(sys.argv[1], 'trusted.overlay.opaque'))",
+                layers.resolve("aufs/var").toString()));
+        assertFalse(Files.exists(layers.resolve("aufs/var/.wh..wh..opq"), LinkOption.NOFOLLOW_LINKS));
+    }
+}
