@@ -10,11 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import porto.conformance.layer.Tars;
 
@@ -23,76 +18,7 @@ import porto.conformance.layer.Tars;
  * import from a directory, private values and owners, errors, and hostile archives that must not
  * reach outside the layer. The daemon's default place is a directory of this test.
  */
-class LayersTest {
-    static PortodProcess portod;
-    static Path base;
-    static Path place;
-    static Path layers;
-    static Path work;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Prerequisites.check();
-        Users.ensure();
-        base = Files.createTempDirectory("porto-layers-e2e-");
-        Files.setAttribute(base, "unix:mode", 0755);
-        place = base.resolve("place");
-        Files.createDirectories(place);
-        layers = place.resolve("porto_layers");
-        work = base.resolve("work");
-        portod = PortodProcess.start(Map.of("PORTO_DEFAULT_PLACE", place.toString()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (portod != null)
-            portod.close();
-        if (base != null)
-            sh("rm", "-rf", "--one-file-system", base.toString());
-    }
-
-    @AfterEach
-    void cleanWork() throws Exception {
-        sh("rm", "-rf", "--one-file-system", work.toString());
-        for (String n : List.of("porto_layers", "porto_storage"))
-            if (Files.exists(place.resolve(n)))
-                sh("find", place.resolve(n).toString(), "-mindepth", "1", "-delete");
-        Files.createDirectories(work);
-        Files.setAttribute(work, "unix:mode", 01777);
-    }
-
-    static String sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
-        return out;
-    }
-
-    static String tree(String action, Path dir) throws Exception {
-        Path script = base.resolve("layer_tree.py");
-        if (!Files.exists(script))
-            try (var in = LayersTest.class.getResourceAsStream("layer_tree.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-        return sh("/usr/bin/python3", script.toString(), action, dir.toString());
-    }
-
-    static PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + " failed: " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
-    }
-
-    static PortodProcess.Run fails(String error, String... args) throws Exception {
-        return expectFailure(portod.portoctl(args), error, args);
-    }
-
-    static PortodProcess.Run expectFailure(PortodProcess.Run r, String error, String... args) {
-        assertTrue(r.code() != 0, () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ", printed: " + r.out());
-        assertTrue(r.err().contains(error), () -> "portoctl " + String.join(" ", args) + " should fail with " + error + ": " + r.err());
-        return r;
-    }
-
+class LayersTest extends LayerTestBase {
     /** The source tree packed by GNU tar with the given compression option. */
     static Path gnuTar(Path source, String name, String compressOption) throws Exception {
         Path archive = work.resolve(name);
@@ -187,12 +113,6 @@ class LayersTest {
         fails("InvalidValue", "layer", "-I", "two", work.resolve("absent.tar").toString());
         fails("InvalidValue", "layer", "-E", "one", archive.toString());
         assertEquals(List.of("_private_one", "one"), names(layers));
-    }
-
-    static List<String> names(Path dir) throws Exception {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 
     // Hostile archives, imported through the daemon: nothing outside the layer is written or linked.

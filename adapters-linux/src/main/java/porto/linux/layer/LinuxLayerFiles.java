@@ -88,6 +88,9 @@ public final class LinuxLayerFiles implements LayerFiles {
         try (TreeWriter writer = new TreeWriter(target, options.devicesAllowed(), options.aufsWhiteouts())) {
             Path opened = Path.of("/proc/self/fd/" + fd);
             if (Files.isDirectory(opened)) {
+                // Read with the daemon's rights, a tree could hold files the client may not read.
+                if (as != null)
+                    throw new KernelException(1, "only root may import from a directory; pack " + source + " as a tarball");
                 copyTree(opened.toRealPath(), writer);
             } else if (Files.isRegularFile(opened)) {
                 try (InputStream in = new FileInputStream(opened.toFile())) {

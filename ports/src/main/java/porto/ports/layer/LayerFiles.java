@@ -75,7 +75,8 @@ public interface LayerFiles {
 
     /**
      * Unpacks the archive (or copies the directory tree) at {@code source}, opened with the rights
-     * of {@code as}, into the existing directory {@code target}.
+     * of {@code as}, into the existing directory {@code target}. Only the daemon's own rights
+     * ({@code as} null) may copy a directory: its files are read with them (EPERM otherwise).
      */
     void importArchive(String source, String target, ImportOptions options, LaunchSpec.Cred as) throws KernelException;
 
