@@ -43,6 +43,25 @@ final class LayerCommands extends CommandGroup {
         return Path.of(path).toAbsolutePath().normalize().toString();
     }
 
+    /** A long request (import, export) with a progress line on a terminal. */
+    private TContainerResponse call(String prefix, TContainerRequest req, String what, java.util.function.LongSupplier bytes, long total) {
+        Progress progress = Progress.start(what, bytes, total);
+        try {
+            return call(prefix, req);
+        } finally {
+            if (progress != null)
+                progress.close();
+        }
+    }
+
+    private TContainerResponse importing(String prefix, TContainerRequest req, String archive) {
+        return call(prefix, req, "importing " + archive, Progress.readBy(archive), Progress.size(archive));
+    }
+
+    private TContainerResponse exporting(String prefix, TContainerRequest req, String archive) {
+        return call(prefix, req, "exporting " + archive, Progress.sizeOf(archive), -1);
+    }
+
     /** Sends a request; prints "prefix: Error (message)" and returns its code on failure. */
     private TContainerResponse call(String prefix, TContainerRequest req) {
         try {
@@ -92,8 +111,8 @@ final class LayerCommands extends CommandGroup {
                     r.setPrivateValue(privateValue);
                 if (compression != null)
                     r.setCompress(compression);
-                return done(call(action == 'M' ? "Can't merge layer" : "Can't import layer",
-                        TContainerRequest.newBuilder().setImportLayer(r).build()));
+                return done(importing(action == 'M' ? "Can't merge layer" : "Can't import layer",
+                        TContainerRequest.newBuilder().setImportLayer(r).build(), r.getTarball()));
             }
             case 'E' -> {
                 var r = Rpc.TLayerExportRequest.newBuilder().setTarball(absolute(rest.get(1)));
@@ -105,7 +124,7 @@ final class LayerCommands extends CommandGroup {
                     r.setPlace(place);
                 if (compression != null)
                     r.setCompress(compression);
-                return done(call("Can't export layer", TContainerRequest.newBuilder().setExportLayer(r).build()));
+                return done(exporting("Can't export layer", TContainerRequest.newBuilder().setExportLayer(r).build(), r.getTarball()));
             }
             case 'R' -> {
                 int ret = Portoctl.EXIT_SUCCESS;
@@ -238,7 +257,9 @@ final class LayerCommands extends CommandGroup {
                     r.setCompress(compression);
                 req.setExportStorage(r);
             }
-            return done(call(action == 'I' ? "Cannot import storage" : "Cannot export storage", req.build()));
+            String archive = absolute(rest.get(1));
+            return done(action == 'I' ? importing("Cannot import storage", req.build(), archive)
+                    : exporting("Cannot export storage", req.build(), archive));
         } else if (meta) {
             if (rest.isEmpty())
                 throw new Getopt.UsageException(null);

@@ -193,4 +193,23 @@ class LayersTest extends LayerTestBase {
                 layers.resolve("aufs/var").toString()));
         assertFalse(Files.exists(layers.resolve("aufs/var/.wh..wh..opq"), LinkOption.NOFOLLOW_LINKS));
     }
+
+    @Test
+    void aTerminalShowsProgress() throws Exception {
+        Path archive = work.resolve("big.tar");
+        Tars.write(archive, t -> t.file("f", "x".repeat(1 << 20)));
+        List<String> cmd = PortodProcess.java("porto.cli.Portoctl", "layer", "-I", "big", archive.toString());
+        StringBuilder line = new StringBuilder();
+        for (String word : cmd)
+            line.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", line.toString(), "/dev/null").redirectErrorStream(true);
+        pb.environment().putAll(portod.env());
+        Process p = pb.start();
+        String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), shown);
+        assertTrue(shown.contains("importing " + archive + ": "), shown);
+        assertTrue(Files.isDirectory(layers.resolve("big")));
+        PortodProcess.Run plain = ok("layer", "-E", "big", work.resolve("big-out.tar").toString());
+        assertFalse(plain.err().contains("exporting"), "no progress line without a terminal: " + plain.err());
+    }
 }

@@ -83,6 +83,25 @@ public final class LayerService {
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.InvalidValue, e.getMessage(), e.errno());
         }
+        removeJunk(base);
+    }
+
+    /** What a daemon that died while importing or removing left: half-imported and half-removed entries no request works on. */
+    private void removeJunk(String base) {
+        for (String name : files.subdirectories(base)) {
+            String path = base + "/" + name;
+            boolean junk = name.startsWith(StorageRef.IMPORT_PREFIX) || name.startsWith(StorageRef.REMOVE_PREFIX);
+            synchronized (active) {
+                if (!junk || active.contains(path))
+                    continue;
+                active.add(path);
+            }
+            try {
+                removeQuietly(path);
+            } finally {
+                end(path);
+            }
+        }
     }
 
     private void begin(String path, String what) throws PortoException {
@@ -158,12 +177,13 @@ public final class LayerService {
                         privateValue == null ? "" : privateValue);
                 rename(temp, ref.path());
             } catch (KernelException e) {
+                // As upstream, a failed merge loses the layer it was merged into.
                 removeQuietly(temp);
-                if (!exists)
-                    removeQuietly(ref.sibling(StorageRef.PRIVATE_PREFIX));
+                removeQuietly(ref.sibling(StorageRef.PRIVATE_PREFIX));
                 throw archiveFailure("cannot import " + ref.name() + " from " + archive, e);
             } catch (PortoException e) {
                 removeQuietly(temp);
+                removeQuietly(ref.sibling(StorageRef.PRIVATE_PREFIX));
                 throw e;
             }
         } catch (KernelException e) {
@@ -231,9 +251,10 @@ public final class LayerService {
         if (!weak)
             requireControl(client, meta, "remove");
         begin(ref.path(), ref.name());
+        String temp = ref.sibling(StorageRef.REMOVE_PREFIX + removals.incrementAndGet() + "_");
+        begin(temp, ref.name());
         try {
             checkUnused(ref);
-            String temp = ref.sibling(StorageRef.REMOVE_PREFIX + removals.incrementAndGet() + "_");
             rename(ref.path(), temp);
             removeQuietly(ref.sibling(StorageRef.PRIVATE_PREFIX));
             if (ref.kind() == StorageRef.Kind.META)
@@ -242,6 +263,7 @@ public final class LayerService {
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.Unknown, "cannot remove " + ref.name() + ": " + e.getMessage(), e.errno());
         } finally {
+            end(temp);
             end(ref.path());
         }
     }

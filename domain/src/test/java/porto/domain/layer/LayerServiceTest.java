@@ -163,4 +163,22 @@ class LayerServiceTest {
         layers.remove(ALICE, Kind.META, null, "team");
         assertEquals(List.of(), files.subdirectories("/place/porto_storage"));
     }
+
+    @Test
+    void whatADeadDaemonLeftIsRemovedByTheNextImport() throws Exception {
+        imp(ROOT, "first");
+        files.createDirectory("/place/porto_layers/_import_half");
+        files.createDirectory("/place/porto_layers/_remove_7_gone");
+        imp(ROOT, "second");
+        assertEquals(List.of("first", "second"), files.subdirectories("/place/porto_layers"));
+    }
+
+    @Test
+    void aFailedMergeLosesTheLayerAsUpstreams() throws Exception {
+        imp(ROOT, "base");
+        files.writeFile("/tmp/evil.tar", FakeLayerFiles.archive(List.of("f ../x y")), 0, 0);
+        assertThrows(PortoException.class, () -> layers.importArchive(ROOT, Kind.LAYER, null, "base", "/tmp/evil.tar", true, null, null));
+        assertEquals(List.of(), files.subdirectories("/place/porto_layers"));
+        assertFalse(files.exists("/place/porto_layers/_private_base"));
+    }
 }
