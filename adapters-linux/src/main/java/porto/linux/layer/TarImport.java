@@ -61,18 +61,19 @@ final class TarImport {
         Compression c = compression != null ? compression : detect(in);
         return switch (c) {
             case TAR -> in;
-            case GZIP -> new GZIPInputStream(in, 1 << 16);
-            case XZ -> new XZCompressorInputStream(in, true);
-            case ZSTD -> new ZstdCompressorInputStream(in);
+            case GZIP -> new Pipelined(new GZIPInputStream(in, 1 << 16));
+            case XZ -> new Pipelined(new XZCompressorInputStream(in, true));
+            case ZSTD -> new Pipelined(new ZstdCompressorInputStream(in));
         };
     }
 
     /** Unpacks the archive in {@code raw} into the writer's directory. */
     static void unpack(InputStream raw, Compression compression, TreeWriter into) throws IOException, KernelException {
-        PaxTap tap = new PaxTap(decompressed(raw, compression));
+        InputStream decompressed = decompressed(raw, compression);
+        PaxTap tap = new PaxTap(decompressed);
         TarArchiveInputStream tar = new TarArchiveInputStream(tap);
         TarArchiveEntry e;
-        try {
+        try (decompressed) {
             while ((e = tar.getNextEntry()) != null) {
                 TreeWriter.Meta meta = meta(e, tap.xattrsOfLastEntry());
                 if (e.isDirectory())
