@@ -70,4 +70,19 @@ class StoragesTest extends LayerTestBase {
         assertFalse(Files.exists(storage().resolve("_meta_limited")));
         fails("InvalidValue", "storage", "-M", "a/b");
     }
+
+    @Test
+    void flushRemovesWhatWasNotUsedForLong() throws Exception {
+        Path archive = archive();
+        ok("layer", "-I", "l1", archive.toString());
+        ok("layer", "-I", "l2", archive.toString());
+        ok("storage", "-I", "s1", archive.toString());
+        ok("layer", "-F", "1");
+        ok("storage", "-F", "1");
+        assertEquals("l1\nl2\n", ok("layer", "-L").out(), "used less than a day ago: kept");
+        assertEquals("remove l1\nremove l2\n", ok("layer", "-v", "-F").out());
+        assertEquals("", ok("layer", "-L").out());
+        assertEquals("remove s1\n", ok("storage", "-F").out());
+        assertEquals(List.of(), names(storage()));
+    }
 }
