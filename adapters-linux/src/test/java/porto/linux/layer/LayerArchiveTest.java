@@ -144,6 +144,29 @@ class LayerArchiveTest {
     }
 
     @Test
+    void gnuTarsSparseArchivesImportInBothFormats() throws Exception {
+        Path source = fresh("source");
+        makeRichTree(source);
+        Path posix = scratch.resolve("sparse-posix.tar");
+        run("tar", "--sort=name", "--sparse", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-cpf", posix.toString(),
+                "-C", source.toString(), ".");
+        Path copy = fresh("copy");
+        files.importArchive(posix.toString(), copy.toString(), new ImportOptions(null, true, true), null);
+        assertEquals(TreeDigest.of(source), TreeDigest.of(copy));
+        Path gnu = scratch.resolve("sparse-gnu.tar");
+        run("tar", "--sort=name", "--sparse", "--format=gnu", "--numeric-owner", "-cpf", gnu.toString(), "-C", source.toString(), ".");
+        Path old = fresh("old");
+        files.importArchive(gnu.toString(), old.toString(), new ImportOptions(null, true, true), null);
+        assertEquals(withoutXattrs(TreeDigest.of(source)), TreeDigest.of(old));
+        assertTrue(allocatedBlocks(old.resolve("sparse")) < 1024, "still sparse");
+    }
+
+    /** Digest lines less their xattrs (GNU tar's own format has none). */
+    private static List<String> withoutXattrs(List<String> lines) {
+        return lines.stream().map(l -> l.replaceAll(" (security|trusted|user)\\.[^ =]+=[0-9a-f]*", "")).toList();
+    }
+
+    @Test
     void gnuTarUnpacksAnExport() throws Exception {
         Path source = fresh("source");
         Files.createDirectories(source.resolve("a/b"));
