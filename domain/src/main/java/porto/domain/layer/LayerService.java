@@ -1,13 +1,11 @@
 package porto.domain.layer;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import porto.domain.ErrorCode;
-import porto.domain.Masks;
 import porto.domain.PortoException;
 import porto.ports.KernelException;
 import porto.ports.LaunchSpec;
@@ -310,56 +308,23 @@ public final class LayerService {
 
     /** listLayers: the place's layers and those of its meta storages ("META/NAME"), matching {@code mask} when given. */
     public List<Listed> listLayers(String place, String mask) throws PortoException {
-        String p = places.resolve(place);
-        List<StorageRef> refs = new ArrayList<>();
-        for (String n : files.subdirectories(p + "/" + StorageRef.LAYERS))
-            if (StorageRef.valid(n))
-                refs.add(new StorageRef(StorageRef.Kind.LAYER, p, n));
-        for (String meta : metaNames(p))
-            for (String n : files.subdirectories(p + "/" + StorageRef.STORAGE + "/" + StorageRef.META_PREFIX + meta))
-                if (n.startsWith(StorageRef.META_LAYER) && StorageRef.valid(n.substring(StorageRef.META_LAYER.length())))
-                    refs.add(new StorageRef(StorageRef.Kind.LAYER, p, meta + "/" + n.substring(StorageRef.META_LAYER.length())));
-        return listed(refs, mask);
+        return StorageListing.layers(files, places.resolve(place), mask, nowSeconds.getAsLong());
     }
 
     /** listStorage: storages, meta storages and the storages in them. */
     public List<Listed> listStorage(String place, String mask) throws PortoException {
-        String p = places.resolve(place);
-        List<StorageRef> refs = new ArrayList<>();
-        for (String n : files.subdirectories(p + "/" + StorageRef.STORAGE))
-            if (StorageRef.valid(n))
-                refs.add(new StorageRef(StorageRef.Kind.STORAGE, p, n));
-        for (String meta : metaNames(p)) {
-            refs.add(new StorageRef(StorageRef.Kind.META, p, meta));
-            for (String n : files.subdirectories(p + "/" + StorageRef.STORAGE + "/" + StorageRef.META_PREFIX + meta))
-                if (StorageRef.valid(n))
-                    refs.add(new StorageRef(StorageRef.Kind.STORAGE, p, meta + "/" + n));
-        }
-        return listed(refs, mask);
+        return StorageListing.storages(files, places.resolve(place), mask, nowSeconds.getAsLong());
     }
 
-    private List<String> metaNames(String place) {
-        List<String> out = new ArrayList<>();
-        for (String n : files.subdirectories(place + "/" + StorageRef.STORAGE))
-            if (n.startsWith(StorageRef.META_PREFIX) && StorageRef.valid(n.substring(StorageRef.META_PREFIX.length())))
-                out.add(n.substring(StorageRef.META_PREFIX.length()));
-        return out;
-    }
-
-    private List<Listed> listed(List<StorageRef> refs, String mask) {
-        List<Listed> out = new ArrayList<>();
-        long now = nowSeconds.getAsLong();
-        for (StorageRef ref : refs) {
-            if (mask != null && !mask.isEmpty() && !Masks.matches(ref.name(), mask))
-                continue;
-            try {
-                StorageMeta meta = StorageMeta.load(files, ref);
-                out.add(new Listed(meta, meta.lastUsage(now)));
-            } catch (PortoException e) {
-                // removed meanwhile
-            }
-        }
-        return out;
+    /**
+     * The directory of an existing layer or storage for a volume to use, its last usage restarted;
+     * LayerNotFound or VolumeNotFound when there is none. For the volume domain.
+     */
+    public String use(StorageRef.Kind kind, String place, String name) throws PortoException {
+        StorageRef ref = StorageRef.of(kind, places.resolve(place), name);
+        StorageMeta.load(files, ref);
+        touch(kind, ref.place(), name);
+        return ref.path();
     }
 
     /** CreateMetaStorage: a directory for layers and storages of one owner, with optional limits. */

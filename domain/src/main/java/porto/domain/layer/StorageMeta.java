@@ -26,8 +26,8 @@ public record StorageMeta(StorageRef ref, int ownerUid, int ownerGid, long lastC
     }
 
     static PortoException missing(StorageRef ref) {
-        ErrorCode code = ref.kind() == StorageRef.Kind.LAYER ? ErrorCode.LayerNotFound
-                : ref.kind() == StorageRef.Kind.STORAGE ? ErrorCode.VolumeNotFound : ErrorCode.VolumeNotFound;
+        // Upstream has no code of its own for a missing storage: VolumeNotFound.
+        ErrorCode code = ref.kind() == StorageRef.Kind.LAYER ? ErrorCode.LayerNotFound : ErrorCode.VolumeNotFound;
         return new PortoException(code, ref.kindName() + " " + ref.name() + " not found");
     }
 

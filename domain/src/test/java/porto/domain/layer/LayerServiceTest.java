@@ -181,4 +181,15 @@ class LayerServiceTest {
         assertEquals(List.of(), files.subdirectories("/place/porto_layers"));
         assertFalse(files.exists("/place/porto_layers/_private_base"));
     }
+
+    @Test
+    void aVolumeGetsTheDirectoryOfAnExistingLayer() throws Exception {
+        imp(ROOT, "base");
+        now += 50;
+        assertEquals("/place/porto_layers/base", layers.use(Kind.LAYER, null, "base"));
+        assertEquals(0, layers.listLayers(null, null).get(0).lastUsage());
+        assertEquals("/place/porto_storage/_meta_m/_layer_x", StorageRef.of(Kind.LAYER, "/place", "m/x").path());
+        assertEquals(ErrorCode.LayerNotFound, code(assertThrows(PortoException.class, () -> layers.use(Kind.LAYER, null, "absent"))));
+        assertEquals(ErrorCode.VolumeNotFound, code(assertThrows(PortoException.class, () -> layers.use(Kind.STORAGE, null, "absent"))));
+    }
 }
