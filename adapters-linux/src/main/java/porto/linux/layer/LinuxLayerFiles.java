@@ -5,7 +5,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -184,20 +182,7 @@ public final class LinuxLayerFiles implements LayerFiles {
 
     @Override
     public void removeTree(String path) throws KernelException {
-        Path root = Path.of(path);
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS))
-            return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (DirectoryNotEmptyException e) {
-                    throw failure("cannot remove " + path, e);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            throw new KernelException(EIO, "cannot remove " + path + ": " + e.getMessage(), e);
-        }
+        TreeRemoval.remove(path);
     }
 
     @Override

@@ -118,32 +118,12 @@ final class TreeWriter implements AutoCloseable {
             if (keepDirectory)
                 return;
             cachedParent = null; // it may be the directory removed, or below it
-            removeTree(dir, name);
+            TreeRemoval.remove(dir, name);
             return;
         }
         int rc = Syscalls.unlinkat(dir, name, 0);
         if (rc < 0 && rc != -Syscalls.ENOENT)
             throw new KernelException(-rc, "cannot replace " + name);
-    }
-
-    /** Removes a directory tree below {@code dir}, descending only through real directories. */
-    private void removeTree(int dir, String name) throws KernelException {
-        int fd = Syscalls.openat(dir, name, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_NOFOLLOW, 0);
-        if (fd >= 0) {
-            try {
-                java.io.File listing = new java.io.File("/proc/self/fd/" + fd);
-                String[] names = listing.list();
-                for (String child : names == null ? new String[0] : names) {
-                    if (Syscalls.unlinkat(fd, child, 0) < 0)
-                        removeTree(fd, child);
-                }
-            } finally {
-                Syscalls.close(fd);
-            }
-        }
-        int rc = Syscalls.unlinkat(dir, name, Syscalls.AT_REMOVEDIR);
-        if (rc < 0 && rc != -Syscalls.ENOENT)
-            throw new KernelException(-rc, "cannot remove " + name);
     }
 
     /** Handles an aufs ".wh." entry; true when {@code path} was one. */

@@ -348,6 +348,21 @@ class LayerArchiveTest {
         assertTrue(e.getMessage().contains("compression"), e.getMessage());
     }
 
+    @Test
+    void removingATreeRemovesLinksNotWhatTheyPointAt() throws Exception {
+        Path victim = fresh("victim");
+        Files.writeString(victim.resolve("secret"), "secret");
+        Path tree = fresh("tree");
+        Files.createDirectories(tree.resolve("a/b"));
+        Files.createSymbolicLink(tree.resolve("a/b/out"), victim);
+        Files.createSymbolicLink(tree.resolve("a/file"), victim.resolve("secret"));
+        Files.setAttribute(tree.resolve("a"), "unix:mode", 0555);
+        files.removeTree(tree.toString());
+        assertFalse(Files.exists(tree, LinkOption.NOFOLLOW_LINKS));
+        assertEquals("secret", Files.readString(victim.resolve("secret")));
+        files.removeTree(tree.toString());
+    }
+
     static void writeTo(OutputStream out, String text) throws Exception {
         out.write(text.getBytes(StandardCharsets.UTF_8));
     }
