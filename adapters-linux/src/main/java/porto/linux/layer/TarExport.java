@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -51,34 +49,59 @@ final class TarExport {
         };
     }
 
-    /** Writes the tree at {@code root} to {@code out} and finishes the archive (closing {@code out}). */
+    /**
+     * Writes the tree at {@code root} to {@code out} and finishes the archive (closing {@code out}).
+     * The tree is walked relative to directory descriptors, each opened with O_NOFOLLOW from its
+     * parent's, and files are read through descriptors so opened: a tree that changes meanwhile
+     * (the upper layer of a volume in use) cannot lead the daemon to a file outside it.
+     */
     static void pack(Path root, OutputStream out, Compression compression) throws IOException {
+        int rootFd = Syscalls.openat(-100, root.toString(), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_NOFOLLOW, 0);
+        if (rootFd < 0)
+            throw new IOException("cannot open " + root + ": errno " + -rootFd);
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed(out, compression), StandardCharsets.UTF_8.name())) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
             TarExport export = new TarExport(tar);
-            export.entry(root, "./");
-            export.children(root, "");
+            export.entry(rootFd, ".", "./");
+            export.children(rootFd, "");
             tar.finish();
+        } finally {
+            Syscalls.close(rootFd);
         }
     }
 
-    private void children(Path dir, String prefix) throws IOException {
-        List<Path> names;
-        try (Stream<Path> list = Files.list(dir)) {
-            names = list.sorted().toList();
-        }
-        for (Path child : names) {
-            String name = prefix + child.getFileName().toString();
-            boolean isDirectory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
-            entry(child, isDirectory ? name + "/" : name);
-            if (isDirectory)
-                children(child, name + "/");
+    private static Path at(int dir, String name) {
+        return Path.of("/proc/self/fd/" + dir + "/" + name);
+    }
+
+    private void children(int dir, String prefix) throws IOException {
+        String[] listed = new java.io.File("/proc/self/fd/" + dir).list();
+        if (listed == null)
+            throw new IOException("cannot list " + (prefix.isEmpty() ? "the layer" : prefix));
+        java.util.Arrays.sort(listed);
+        for (String child : listed) {
+            String name = prefix + child;
+            if (!Files.isDirectory(at(dir, child), LinkOption.NOFOLLOW_LINKS)) {
+                entry(dir, child, name);
+                continue;
+            }
+            int fd = Syscalls.openat(dir, child, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_NOFOLLOW, 0);
+            if (fd < 0)
+                throw new IOException(name + " changed while it was packed: errno " + -fd);
+            try {
+                entry(fd, ".", name + "/");
+                children(fd, name + "/");
+            } finally {
+                Syscalls.close(fd);
+            }
         }
     }
 
-    private void entry(Path path, String name) throws IOException {
+    /** The entry {@code child} of the directory {@code dir}, named {@code name} in the archive. */
+    private void entry(int dir, String child, String name) throws IOException {
+        Path path = at(dir, child);
         Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,gid,ino,dev,nlink,rdev,size,lastModifiedTime",
                 LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) a.get("mode");
@@ -121,14 +144,32 @@ final class TarExport {
         }
         common(e, a, path);
         tar.putArchiveEntry(e);
-        if (data) {
-            try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-                long copied = in.transferTo(tar);
-                if (copied != e.getSize())
-                    throw new IOException(path + " changed size while it was packed");
-            }
-        }
+        if (data)
+            copyFile(dir, child, name, e.getSize());
         tar.closeArchiveEntry();
+    }
+
+    /** Copies a regular file's content through a descriptor opened without following a link. */
+    private void copyFile(int dir, String child, String name, long size) throws IOException {
+        int fd = Syscalls.openat(dir, child, Syscalls.O_RDONLY | Syscalls.O_NOFOLLOW | Syscalls.O_NONBLOCK | Syscalls.O_NOCTTY, 0);
+        if (fd < 0)
+            throw new IOException(name + " changed while it was packed: errno " + -fd);
+        try {
+            // Checked before it is opened again for reading: opening a FIFO swapped in would block.
+            if (!Files.isRegularFile(Path.of("/proc/self/fd/" + fd)))
+                throw new IOException(name + " changed while it was packed");
+            copy(fd, name, size);
+        } finally {
+            Syscalls.close(fd);
+        }
+    }
+
+    private void copy(int fd, String name, long size) throws IOException {
+        try (InputStream in = new java.io.FileInputStream("/proc/self/fd/" + fd)) {
+            long copied = in.transferTo(tar);
+            if (copied != size)
+                throw new IOException(name + " changed size while it was packed");
+        }
     }
 
     private static void common(TarArchiveEntry e, Map<String, Object> a, Path path) throws IOException {
