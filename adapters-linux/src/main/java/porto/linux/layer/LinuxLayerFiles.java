@@ -89,7 +89,7 @@ public final class LinuxLayerFiles implements LayerFiles {
                 // Read with the daemon's rights, a tree could hold files the client may not read.
                 if (as != null)
                     throw new KernelException(1, "only root may import from a directory; pack " + source + " as a tarball");
-                copyTree(opened.toRealPath(), writer);
+                DirectoryImport.copy(fd, writer);
             } else if (Files.isRegularFile(opened)) {
                 try (InputStream in = new FileInputStream(opened.toFile())) {
                     TarImport.unpack(in, options.compression(), writer);
@@ -102,54 +102,6 @@ public final class LinuxLayerFiles implements LayerFiles {
         } finally {
             Syscalls.close(fd);
         }
-    }
-
-    /** Copies a directory tree entry by entry, links as links, through the same writer as an archive. */
-    private static void copyTree(Path root, TreeWriter writer) throws IOException, KernelException {
-        List<Path> all;
-        try (Stream<Path> walk = Files.walk(root)) {
-            all = walk.toList();
-        }
-        Map<String, String> linked = new java.util.HashMap<>();
-        for (Path p : all) {
-            String name = root.relativize(p).toString();
-            Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,ino,dev,nlink,rdev,size,lastModifiedTime",
-                    LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) a.get("mode");
-            int type = mode & 0170000;
-            FileTime time = (FileTime) a.get("lastModifiedTime");
-            Map<String, byte[]> xattrs = new java.util.TreeMap<>();
-            Syscalls.lxattrs(p.toString()).forEach((k, v) -> {
-                if (TarImport.kept(k))
-                    xattrs.put(k, v);
-            });
-            TreeWriter.Meta meta = new TreeWriter.Meta((Integer) a.get("uid"), (Integer) a.get("gid"), mode & 07777,
-                    time.toInstant().getEpochSecond(), time.toInstant().getNano(), xattrs);
-            if (type != 0040000 && (Integer) a.get("nlink") > 1) {
-                String first = linked.putIfAbsent(a.get("dev") + ":" + a.get("ino"), name);
-                if (first != null) {
-                    writer.hardLink(name, first);
-                    continue;
-                }
-            }
-            long dev = (Long) a.get("rdev");
-            int major = (int) (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL));
-            int minor = (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
-            switch (type) {
-                case 0040000 -> writer.directory(name, meta);
-                case 0120000 -> writer.symlink(name, Files.readSymbolicLink(p).toString(), meta);
-                case 0020000 -> writer.special(name, meta, Syscalls.S_IFCHR, major, minor);
-                case 0060000 -> writer.special(name, meta, Syscalls.S_IFBLK, major, minor);
-                case 0010000 -> writer.special(name, meta, Syscalls.S_IFIFO, 0, 0);
-                case 0100000 -> {
-                    try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-                        writer.file(name, meta, in, (Long) a.get("size"));
-                    }
-                }
-                default -> { } // sockets are not kept
-            }
-        }
-        writer.complete();
     }
 
     @Override
