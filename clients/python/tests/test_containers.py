@@ -83,13 +83,6 @@ def test_errors_are_typed_exceptions(conn):
     assert isinstance(values['no_such_property'], exceptions.InvalidProperty)
 
 
-def test_methods_the_daemon_lacks_raise_invalid_method(conn):
-    with pytest.raises(exceptions.InvalidMethod):
-        conn.CreateVolume(backend='plain')
-    with pytest.raises(exceptions.InvalidMethod):
-        conn.ListLayers()
-
-
 def test_wait_timeouts(conn):
     ct = conn.Run('py-sleeper', command='sleep 1000')
     with pytest.raises(exceptions.WaitContainerTimeout):
@@ -216,5 +209,3 @@ def test_create_from_a_spec_and_load_a_spec(conn):
     ct.Stop()
     ct.LoadSpec(porto.rpc_pb2.TContainerSpec(name='ignored', command='echo loaded'))
     assert ct['command'] == 'echo loaded'
-    with pytest.raises(exceptions.InvalidMethod):
-        ct.Dump()
