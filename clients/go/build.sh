@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 GO=${GO:-/usr/bin/go}
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 proto_dir=$(cd ../../proto/src/main/proto && pwd)
 mkdir -p .build pkg/rpc
 "$GO" build -o .build/protoc-gen-go google.golang.org/protobuf/cmd/protoc-gen-go
