@@ -539,8 +539,8 @@ int Connection::CreateVolume(std::string &path, const std::map<std::string, std:
 
 int Connection::LinkVolume(const std::string &path, const std::string &container, const std::string &target,
                            bool read_only, bool required) {
-    // A link with a target or flags needs the newer request; the plain one suits every daemon.
-    bool plain = target.empty() && !read_only && !required;
+    // A link with a target or required needs the newer request; the plain one suits every daemon.
+    bool plain = target.empty() && !required;
     auto *link = plain ? Impl->Req.mutable_linkvolume() : Impl->Req.mutable_linkvolumetarget();
     link->set_path(path);
     if (!container.empty())

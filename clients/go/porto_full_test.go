@@ -100,3 +100,13 @@ func TestVolumeWithALayer(t *testing.T) {
 	expectCode(t, err, rpc.EError_VolumeNotFound)
 	expectCode(t, api.RemoveLayer("go-missing-layer"), rpc.EError_LayerNotFound)
 }
+
+func TestAProgramWrittenForUpstreamsAPIUsesLayersAndVolumesUnchanged(t *testing.T) {
+	requireFull(t)
+	out := runUpstreamProgram(t, "upstream-volumes", writeTarball(t, "greeting", "hello from a layer\n"))
+	want := "layer listed\ngreeting: hello from a layer\nlinked volumes: 1\nafter unlink: VolumeNotFound\n" +
+		"remove again: LayerNotFound\n"
+	if out != want {
+		t.Fatalf("the program printed\n%s\nwanted\n%s", out, want)
+	}
+}

@@ -226,29 +226,35 @@ func TestCreateWeakMakesAWeakContainer(t *testing.T) {
 	}
 }
 
-func TestAProgramWrittenForUpstreamsAPIRunsUnchanged(t *testing.T) {
+// runUpstreamProgram builds one of examples/ and runs it with args where /run/portod.socket is the
+// test daemon's: in a mount namespace of its own, the daemon's run directory is mounted on /run.
+func runUpstreamProgram(t *testing.T, example string, args ...string) string {
+	t.Helper()
 	socket := os.Getenv("PORTO_SOCKET")
 	if filepath.Base(socket) != "portod.socket" {
 		t.Fatalf("the test daemon's socket %q must be named portod.socket", socket)
 	}
 	program := filepath.Join(t.TempDir(), "upstream-program")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", program, "./examples/upstream")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", program, "./examples/"+example)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	// It talks to /run/portod.socket: in a mount namespace of its own, the test daemon's run
-	// directory is mounted on /run, so that path is the test socket.
-	run := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
-		`mount --bind "$0" /run && exec "$1"`, filepath.Dir(socket), program)
+	run := exec.Command("unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c",
+		`mount --bind "$0" /run && shift && exec "$@"`, filepath.Dir(socket), "-", program}, args...)...)
 	var stderr strings.Builder
 	run.Stderr = &stderr
 	out, err := run.Output()
 	if err != nil {
 		t.Fatalf("%v: %s", err, stderr.String())
 	}
+	return string(out)
+}
+
+func TestAProgramWrittenForUpstreamsAPIRunsUnchanged(t *testing.T) {
+	out := runUpstreamProgram(t, "upstream")
 	want := "version ok\nstdout: Hello from Porto\nexit_status: 0\nmissing: ContainerDoesNotExist\n" +
 		"bad value: InvalidValue\ndestroyed\n"
-	if string(out) != want {
+	if out != want {
 		t.Fatalf("the program printed\n%s\nwanted\n%s", out, want)
 	}
 }

@@ -254,7 +254,8 @@ class VolumeMethods(object):
             # Upstream sends a link with a target or required through the newer request.
             command = request.LinkVolumeTarget if target is not None or required else request.linkVolume
             command.path = str(path)
-            command.container = '' if container is None else str(container)
+            if container is not None:  # None: the caller's own container
+                command.container = str(container)
             _set_if(command, 'target', target)
             if read_only:
                 command.read_only = True

@@ -7,6 +7,8 @@ each request reaches the daemon well-formed and is answered InvalidMethod.
 
 import io
 import os
+import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -96,3 +98,24 @@ def test_a_volume_with_a_layer(conn, tmp_path):
         conn.RemoveLayer('py-layer')
     with pytest.raises(exceptions.LayerNotFound):
         conn.FindLayer('py-layer')
+
+
+@served
+def test_a_script_written_for_upstreams_api_uses_labels_layers_and_volumes_unchanged(portod, tmp_path):
+    # As the container script's test: /run is the test daemon's run directory in its mount namespace.
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'upstream_volumes_script.py')
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run(['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+                             'mount --bind "$0" /run && exec "$1" "$2" "$3"', portod.run_dir, sys.executable,
+                             script, layer_tarball(tmp_path, 'hello from a layer\n')],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        'labels: TEST.owner=script',
+        'counter: 1',
+        'greeting: hello from a layer',
+        'linked: upstream-volumes',
+        'volume gone',
+        'layer gone',
+    ]
