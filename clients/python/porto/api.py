@@ -6,7 +6,7 @@ import threading
 from . import exceptions
 from . import rpc_pb2
 from .transport import Channel
-from .volumes import Layer, Storage, Volume, VolumeLink, VolumeMethods  # noqa: F401  (public names)
+from .volumes import Layer, MetaStorage, Storage, Volume, VolumeLink, VolumeMethods  # noqa: F401  (public names)
 
 
 def _from_wire(value):

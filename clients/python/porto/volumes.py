@@ -16,6 +16,9 @@ def _text(value):
     return str(value)
 
 
+_META_NUMBERS = ('space_limit', 'inode_limit', 'space_used', 'inode_used', 'space_available', 'inode_available')
+
+
 def _set_if(message, field, value):
     if value is not None:
         setattr(message, field, value)
@@ -105,6 +108,51 @@ class Storage(object):
 
     def Export(self, tarball, timeout=None):
         self.conn.ExportStorage(self.name, tarball, place=self.place, timeout=timeout)
+
+
+class MetaStorage(object):
+    """A meta storage: a directory of layers and storages in a place, with space and inode limits."""
+
+    def __init__(self, conn, name, place=None, pb=None):
+        self.conn = conn
+        self.name = name
+        self.place = place
+        for field in ('private_value', 'owner_user', 'owner_group', 'last_usage') + _META_NUMBERS:
+            setattr(self, field, None)
+        if pb is not None:
+            self.Update(pb)
+
+    def Update(self, pb=None):
+        if pb is None:
+            pb = self.conn._ListStorages(self.place, self.name).meta_storages[0]
+        for field in ('private_value', 'owner_user', 'owner_group', 'last_usage') + _META_NUMBERS:
+            setattr(self, field, getattr(pb, field))
+        return self
+
+    def __str__(self):
+        return self.name
+
+    def __repr__(self):
+        return 'MetaStorage `{}` at `{}`'.format(self.name, self.place or '/place')
+
+    def Resize(self, private_value=None, space_limit=None, inode_limit=None):
+        self.conn.ResizeMetaStorage(self.name, self.place, private_value, space_limit, inode_limit)
+        self.Update()
+
+    def Remove(self):
+        self.conn.RemoveMetaStorage(self.name, self.place)
+
+    def ListLayers(self):
+        return self.conn.ListLayers(place=self.place, mask=self.name + '/*')
+
+    def ListStorages(self):
+        return self.conn.ListStorages(place=self.place, mask=self.name + '/*')
+
+    def FindLayer(self, subname):
+        return self.conn.FindLayer(self.name + '/' + subname, place=self.place)
+
+    def FindStorage(self, subname):
+        return self.conn.FindStorage(self.name + '/' + subname, place=self.place)
 
 
 class VolumeLink(object):
@@ -440,3 +488,87 @@ class VolumeMethods(object):
             request.exportStorage.tarball = tarball
             _set_if(request.exportStorage, 'place', place)
         self._call(fill, self._disk(timeout))
+
+    def ListMetaStorages(self, place=None, mask=None):
+        return [MetaStorage(self, s.name, place, s) for s in self._ListStorages(place, mask).meta_storages]
+
+    def FindMetaStorage(self, name, place=None):
+        for description in self._ListStorages(place, name).meta_storages:
+            if description.name == name:
+                return MetaStorage(self, name, place, description)
+        raise exceptions.VolumeNotFound('meta storage `{}` not found'.format(name))
+
+    def _meta_storage(self, command, name, place, private_value, space_limit, inode_limit):
+        def fill(request):
+            message = getattr(request, command)
+            message.name = name
+            _set_if(message, 'place', place)
+            _set_if(message, 'private_value', private_value)
+            _set_if(message, 'space_limit', space_limit)
+            _set_if(message, 'inode_limit', inode_limit)
+        self._call(fill)
+
+    def CreateMetaStorage(self, name, place=None, private_value=None, space_limit=None, inode_limit=None):
+        self._meta_storage('CreateMetaStorage', name, place, private_value, space_limit, inode_limit)
+        return MetaStorage(self, name, place)
+
+    def ResizeMetaStorage(self, name, place=None, private_value=None, space_limit=None, inode_limit=None):
+        self._meta_storage('ResizeMetaStorage', name, place, private_value, space_limit, inode_limit)
+
+    def RemoveMetaStorage(self, name, place=None):
+        self._meta_storage('RemoveMetaStorage', name, place, None, None, None)
+
+    # -- volumes as TVolumeSpec (dicts of its fields) -------------------------------------------
+
+    def NewVolume(self, spec, timeout=None):
+        """Creates a volume from a dict of TVolumeSpec fields; returns its spec as a dict."""
+        from .api import _fill_message, _message_dict
+
+        def fill(request):
+            request.NewVolume.volume.SetInParent()
+            _fill_message(request.NewVolume.volume, spec)
+        return _message_dict(self._call(fill, self._disk(timeout)).NewVolume.volume)
+
+    def GetVolume(self, path, container=None, timeout=None):
+        return self.GetVolumes([path], container, timeout)[0]
+
+    def GetVolumes(self, paths=None, container=None, timeout=None):
+        from .api import _message_dict
+
+        def fill(request):
+            request.GetVolume.SetInParent()
+            if container is not None:
+                request.GetVolume.container = str(container)
+            request.GetVolume.path.extend(paths or [])
+        return [_message_dict(volume) for volume in self._call(fill, self._disk(timeout)).GetVolume.volume]
+
+    # -- docker images (the daemon answers these once it serves them) --------------------------
+
+    def DockerImageStatus(self, name=None, place=None):
+        def fill(request):
+            request.dockerImageStatus.name = name
+            _set_if(request.dockerImageStatus, 'place', place)
+        return self._call(fill).dockerImageStatus.image
+
+    def ListDockerImages(self, place=None, mask=None):
+        def fill(request):
+            request.listDockerImages.SetInParent()
+            _set_if(request.listDockerImages, 'place', place)
+            _set_if(request.listDockerImages, 'mask', mask)
+        return self._call(fill).listDockerImages.images
+
+    def PullDockerImage(self, name, place=None, auth_token=None, auth_path=None, auth_service=None):
+        def fill(request):
+            command = request.pullDockerImage
+            command.name = name
+            _set_if(command, 'place', place)
+            _set_if(command, 'auth_token', auth_token)
+            _set_if(command, 'auth_path', auth_path)
+            _set_if(command, 'auth_service', auth_service)
+        return self._call(fill, self.disk_timeout).pullDockerImage.image
+
+    def RemoveDockerImage(self, name, place=None):
+        def fill(request):
+            request.removeDockerImage.name = name
+            _set_if(request.removeDockerImage, 'place', place)
+        self._call(fill)
