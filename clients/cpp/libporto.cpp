@@ -49,6 +49,17 @@ Volume VolumeOf(const rpc::TVolumeDescription &description) {
 
 }  // namespace
 
+DockerImage::DockerImage(const rpc::TDockerImage &image)
+    : Id(image.id()), Tags(image.tags().begin(), image.tags().end()),
+      Digests(image.digests().begin(), image.digests().end()), Layers(image.layers().begin(), image.layers().end()),
+      Size(image.size()) {
+    Config.Cmd.assign(image.config().cmd().begin(), image.config().cmd().end());
+    Config.Env.assign(image.config().env().begin(), image.config().env().end());
+}
+
+// Sets an optional string field only when a value is given: an empty argument leaves it unset.
+#define SetIfGiven(message, field, value) do { if (!(value).empty()) (message)->set_##field(value); } while (0)
+
 class Connection::ConnectionImpl {
 public:
     std::string SocketPath = DEFAULT_SOCKET;
@@ -236,6 +247,13 @@ public:
         return Fail(response.error(), response.errormsg());
     }
 
+    // Sends Req with its name field set: the requests that name one container and nothing else.
+    template <typename Request>
+    int CallNamed(Request *request, const std::string &name) {
+        request->set_name(name);
+        return Call();
+    }
+
     int Call(int extra_timeout = 0) {
         int error = Call(Req, Rsp, extra_timeout);
         Req.Clear();
@@ -244,30 +262,16 @@ public:
 };
 
 Connection::Connection() : Impl(new ConnectionImpl()) {}
-
-Connection::Connection(const std::string &socketPath) : Impl(new ConnectionImpl()) {
-    Impl->SocketPath = socketPath;
-}
-
+Connection::Connection(const std::string &socketPath) : Impl(new ConnectionImpl()) { Impl->SocketPath = socketPath; }
 Connection::~Connection() = default;
 
 int Connection::Connect() { return Impl->Connect(); }
-
 void Connection::Close() { Impl->Close(); }
 
 int Connection::GetTimeout() const { return Impl->Timeout; }
-
-int Connection::SetTimeout(int timeout) {
-    Impl->Timeout = timeout;
-    return rpc::Success;
-}
-
+int Connection::SetTimeout(int timeout) { Impl->Timeout = timeout; return rpc::Success; }
 int Connection::GetDiskTimeout() const { return Impl->DiskTimeout; }
-
-int Connection::SetDiskTimeout(int timeout) {
-    Impl->DiskTimeout = timeout;
-    return rpc::Success;
-}
+int Connection::SetDiskTimeout(int timeout) { Impl->DiskTimeout = timeout; return rpc::Success; }
 
 std::string Connection::GetLastError() const {
     return ErrorName(Impl->LastError) + ":(" + Impl->LastErrorMsg + ")";
@@ -295,25 +299,10 @@ int Connection::Call(const std::string &req, std::string &rsp, int extra_timeout
     return error;
 }
 
-int Connection::Create(const std::string &name) {
-    Impl->Req.mutable_create()->set_name(name);
-    return Impl->Call();
-}
-
-int Connection::CreateWeakContainer(const std::string &name) {
-    Impl->Req.mutable_createweak()->set_name(name);
-    return Impl->Call();
-}
-
-int Connection::Destroy(const std::string &name) {
-    Impl->Req.mutable_destroy()->set_name(name);
-    return Impl->Call();
-}
-
-int Connection::Start(const std::string &name) {
-    Impl->Req.mutable_start()->set_name(name);
-    return Impl->Call();
-}
+int Connection::Create(const std::string &name) { return Impl->CallNamed(Impl->Req.mutable_create(), name); }
+int Connection::CreateWeakContainer(const std::string &name) { return Impl->CallNamed(Impl->Req.mutable_createweak(), name); }
+int Connection::Destroy(const std::string &name) { return Impl->CallNamed(Impl->Req.mutable_destroy(), name); }
+int Connection::Start(const std::string &name) { return Impl->CallNamed(Impl->Req.mutable_start(), name); }
 
 int Connection::Stop(const std::string &name, int timeout) {
     auto *stop = Impl->Req.mutable_stop();
@@ -329,20 +318,9 @@ int Connection::Kill(const std::string &name, int sig) {
     return Impl->Call();
 }
 
-int Connection::Pause(const std::string &name) {
-    Impl->Req.mutable_pause()->set_name(name);
-    return Impl->Call();
-}
-
-int Connection::Resume(const std::string &name) {
-    Impl->Req.mutable_resume()->set_name(name);
-    return Impl->Call();
-}
-
-int Connection::Respawn(const std::string &name) {
-    Impl->Req.mutable_respawn()->set_name(name);
-    return Impl->Call();
-}
+int Connection::Pause(const std::string &name) { return Impl->CallNamed(Impl->Req.mutable_pause(), name); }
+int Connection::Resume(const std::string &name) { return Impl->CallNamed(Impl->Req.mutable_resume(), name); }
+int Connection::Respawn(const std::string &name) { return Impl->CallNamed(Impl->Req.mutable_respawn(), name); }
 
 int Connection::WaitContainers(const std::vector<std::string> &containers, const std::vector<std::string> &labels,
                                std::string &name, int timeout) {
@@ -369,8 +347,7 @@ int Connection::AsyncWait(const std::vector<std::string> &containers, const std:
         wait->add_label(label);
     if (timeout >= 0)
         wait->set_timeout_ms(uint32_t(timeout) * 1000);
-    if (!targetState.empty())
-        wait->set_target_state(targetState);
+    SetIfGiven(wait, target_state, targetState);
     Impl->AsyncWaitCallback = std::move(callback);
     Impl->AsyncWaitRequest = request;
     int error = Impl->Call(request, Impl->Rsp, 0);
@@ -388,8 +365,7 @@ int Connection::StopAsyncWait(const std::vector<std::string> &containers, const 
         wait->add_name(container);
     for (const auto &label : labels)
         wait->add_label(label);
-    if (!targetState.empty())
-        wait->set_target_state(targetState);
+    SetIfGiven(wait, target_state, targetState);
     int error = Impl->Call();
     if (!error) {
         Impl->AsyncWaitCallback = nullptr;
@@ -412,8 +388,7 @@ int Connection::Recv() {
 
 int Connection::List(std::vector<std::string> &list, const std::string &mask) {
     auto *request = Impl->Req.mutable_list();
-    if (!mask.empty())
-        request->set_mask(mask);
+    SetIfGiven(request, mask, mask);
     int error = Impl->Call();
     list.clear();
     if (!error)
@@ -439,12 +414,9 @@ int Connection::Get(const std::vector<std::string> &name, const std::vector<std:
         get->add_name(container);
     for (const auto &key : variable)
         get->add_variable(key);
-    if (flags & NonBlock)
-        get->set_nonblock(true);
-    if (flags & Sync)
-        get->set_sync(true);
-    if (flags & Real)
-        get->set_real(true);
+    get->set_nonblock(flags & NonBlock);
+    get->set_sync(flags & Sync);
+    get->set_real(flags & Real);
     int error = Impl->Call();
     result.clear();
     if (error)
@@ -461,10 +433,8 @@ int Connection::GetProperty(const std::string &name, const std::string &property
     auto *get = Impl->Req.mutable_getproperty();
     get->set_name(name);
     get->set_property(property);
-    if (flags & Sync)
-        get->set_sync(true);
-    if (flags & Real)
-        get->set_real(true);
+    get->set_sync(flags & Sync);
+    get->set_real(flags & Real);
     int error = Impl->Call();
     value = error ? "" : Impl->Rsp.getproperty().value();
     return error;
@@ -494,8 +464,7 @@ int Connection::SetLabel(const std::string &name, const std::string &label, cons
     set->set_name(name);
     set->set_label(label);
     set->set_value(value);
-    if (!prev_value.empty())
-        set->set_prev_value(prev_value);
+    SetIfGiven(set, prev_value, prev_value);
     return Impl->Call();
 }
 
@@ -521,8 +490,7 @@ int Connection::ListVolumeProperties(std::vector<Property> &list) {
 int Connection::CreateVolume(const std::string &path, const std::map<std::string, std::string> &config,
                              Volume &result) {
     auto *create = Impl->Req.mutable_createvolume();
-    if (!path.empty())
-        create->set_path(path);
+    SetIfGiven(create, path, path);
     FillProperties(config, create->mutable_properties());
     int error = Impl->Call(Impl->DiskTimeout);
     result = error ? Volume() : VolumeOf(Impl->Rsp.volumedescription());
@@ -543,14 +511,10 @@ int Connection::LinkVolume(const std::string &path, const std::string &container
     bool plain = target.empty() && !required;
     auto *link = plain ? Impl->Req.mutable_linkvolume() : Impl->Req.mutable_linkvolumetarget();
     link->set_path(path);
-    if (!container.empty())
-        link->set_container(container);
-    if (!target.empty())
-        link->set_target(target);
-    if (read_only)
-        link->set_read_only(true);
-    if (required)
-        link->set_required(true);
+    SetIfGiven(link, container, container);
+    SetIfGiven(link, target, target);
+    link->set_read_only(read_only);
+    link->set_required(required);
     return Impl->Call(Impl->DiskTimeout);
 }
 
@@ -559,21 +523,17 @@ int Connection::UnlinkVolume(const std::string &path, const std::string &contain
     bool plain = target == "***";  // every link of the container: the old request's meaning
     auto *unlink = plain ? Impl->Req.mutable_unlinkvolume() : Impl->Req.mutable_unlinkvolumetarget();
     unlink->set_path(path);
-    if (!container.empty())
-        unlink->set_container(container);
+    SetIfGiven(unlink, container, container);
     if (!plain)
         unlink->set_target(target);
-    if (strict)
-        unlink->set_strict(true);
+    unlink->set_strict(strict);
     return Impl->Call(Impl->DiskTimeout);
 }
 
 int Connection::ListVolumes(const std::string &path, const std::string &container, std::vector<Volume> &volumes) {
     auto *list = Impl->Req.mutable_listvolumes();
-    if (!path.empty())
-        list->set_path(path);
-    if (!container.empty())
-        list->set_container(container);
+    SetIfGiven(list, path, path);
+    SetIfGiven(list, container, container);
     int error = Impl->Call();
     volumes.clear();
     if (!error) {
@@ -604,12 +564,9 @@ int Connection::ImportLayer(const std::string &layer, const std::string &tarball
     import->set_layer(layer);
     import->set_tarball(tarball);
     import->set_merge(merge);
-    if (!place.empty())
-        import->set_place(place);
-    if (!private_value.empty())
-        import->set_private_value(private_value);
-    if (verboseError)
-        import->set_verbose_error(true);
+    SetIfGiven(import, place, place);
+    SetIfGiven(import, private_value, private_value);
+    import->set_verbose_error(verboseError);
     return Impl->Call(Impl->DiskTimeout);
 }
 
@@ -617,27 +574,22 @@ int Connection::ExportLayer(const std::string &volume, const std::string &tarbal
     auto *exported = Impl->Req.mutable_exportlayer();
     exported->set_volume(volume);
     exported->set_tarball(tarball);
-    if (!compress.empty())
-        exported->set_compress(compress);
+    SetIfGiven(exported, compress, compress);
     return Impl->Call(Impl->DiskTimeout);
 }
 
 int Connection::RemoveLayer(const std::string &layer, const std::string &place, bool async) {
     auto *remove = Impl->Req.mutable_removelayer();
     remove->set_layer(layer);
-    if (!place.empty())
-        remove->set_place(place);
-    if (async)
-        remove->set_async(true);
+    SetIfGiven(remove, place, place);
+    remove->set_async(async);
     return Impl->Call(Impl->DiskTimeout);
 }
 
 int Connection::ListLayers(std::vector<Layer> &layers, const std::string &place, const std::string &mask) {
     auto *list = Impl->Req.mutable_listlayers();
-    if (!place.empty())
-        list->set_place(place);
-    if (!mask.empty())
-        list->set_mask(mask);
+    SetIfGiven(list, place, place);
+    SetIfGiven(list, mask, mask);
     int error = Impl->Call();
     layers.clear();
     if (error)
@@ -655,8 +607,7 @@ int Connection::ListLayers(std::vector<Layer> &layers, const std::string &place,
 int Connection::GetLayerPrivate(std::string &private_value, const std::string &layer, const std::string &place) {
     auto *get = Impl->Req.mutable_getlayerprivate();
     get->set_layer(layer);
-    if (!place.empty())
-        get->set_place(place);
+    SetIfGiven(get, place, place);
     int error = Impl->Call();
     private_value = error ? "" : Impl->Rsp.layer_private().private_value();
     return error;
@@ -667,25 +618,65 @@ int Connection::SetLayerPrivate(const std::string &private_value, const std::str
     auto *set = Impl->Req.mutable_setlayerprivate();
     set->set_layer(layer);
     set->set_private_value(private_value);
-    if (!place.empty())
-        set->set_place(place);
+    SetIfGiven(set, place, place);
+    return Impl->Call();
+}
+
+int Connection::DockerImageStatus(DockerImage &image, const std::string &name, const std::string &place) {
+    auto *status = Impl->Req.mutable_dockerimagestatus();
+    status->set_name(name);
+    SetIfGiven(status, place, place);
+    int error = Impl->Call();
+    image = error ? DockerImage() : DockerImage(Impl->Rsp.dockerimagestatus().image());
+    return error;
+}
+
+int Connection::ListDockerImages(std::vector<DockerImage> &images, const std::string &place,
+                                 const std::string &mask) {
+    auto *list = Impl->Req.mutable_listdockerimages();
+    SetIfGiven(list, place, place);
+    SetIfGiven(list, mask, mask);
+    int error = Impl->Call();
+    images.clear();
+    if (!error) {
+        for (const auto &image : Impl->Rsp.listdockerimages().images())
+            images.emplace_back(image);
+    }
+    return error;
+}
+
+int Connection::PullDockerImage(DockerImage &image, const std::string &name, const std::string &place,
+                                const std::string &auth_token, const std::string &auth_path,
+                                const std::string &auth_service) {
+    auto *pull = Impl->Req.mutable_pulldockerimage();
+    pull->set_name(name);
+    SetIfGiven(pull, place, place);
+    SetIfGiven(pull, auth_token, auth_token);
+    SetIfGiven(pull, auth_path, auth_path);
+    SetIfGiven(pull, auth_service, auth_service);
+    int error = Impl->Call(Impl->DiskTimeout);
+    image = error ? DockerImage() : DockerImage(Impl->Rsp.pulldockerimage().image());
+    return error;
+}
+
+int Connection::RemoveDockerImage(const std::string &name, const std::string &place) {
+    auto *remove = Impl->Req.mutable_removedockerimage();
+    remove->set_name(name);
+    SetIfGiven(remove, place, place);
     return Impl->Call();
 }
 
 const rpc::TStorageListResponse *Connection::ListStorage(const std::string &place, const std::string &mask) {
     auto *list = Impl->Req.mutable_liststorage();
-    if (!place.empty())
-        list->set_place(place);
-    if (!mask.empty())
-        list->set_mask(mask);
+    SetIfGiven(list, place, place);
+    SetIfGiven(list, mask, mask);
     return Impl->Call() ? nullptr : &Impl->Rsp.storagelist();
 }
 
 int Connection::RemoveStorage(const std::string &name, const std::string &place) {
     auto *remove = Impl->Req.mutable_removestorage();
     remove->set_name(name);
-    if (!place.empty())
-        remove->set_place(place);
+    SetIfGiven(remove, place, place);
     return Impl->Call(Impl->DiskTimeout);
 }
 
@@ -694,12 +685,9 @@ int Connection::ImportStorage(const std::string &name, const std::string &archiv
     auto *import = Impl->Req.mutable_importstorage();
     import->set_name(name);
     import->set_tarball(archive);
-    if (!place.empty())
-        import->set_place(place);
-    if (!compression.empty())
-        import->set_compress(compression);
-    if (!private_value.empty())
-        import->set_private_value(private_value);
+    SetIfGiven(import, place, place);
+    SetIfGiven(import, compress, compression);
+    SetIfGiven(import, private_value, private_value);
     return Impl->Call(Impl->DiskTimeout);
 }
 
@@ -708,10 +696,8 @@ int Connection::ExportStorage(const std::string &name, const std::string &archiv
     auto *exported = Impl->Req.mutable_exportstorage();
     exported->set_name(name);
     exported->set_tarball(archive);
-    if (!place.empty())
-        exported->set_place(place);
-    if (!compression.empty())
-        exported->set_compress(compression);
+    SetIfGiven(exported, place, place);
+    SetIfGiven(exported, compress, compression);
     return Impl->Call(Impl->DiskTimeout);
 }
 
@@ -755,13 +741,12 @@ int Connection::GetContainerSpec(const std::string &name, rpc::TContainer &conta
     rpc::TListContainersRequest request;
     request.add_filters()->set_name(name);
     std::vector<rpc::TContainer> containers;
-    int error = ListContainersBy(request, containers);
-    if (error)
+    if (int error = ListContainersBy(request, containers))
         return error;
     if (containers.empty())
         return Impl->Fail(rpc::ContainerDoesNotExist, "container " + name + " not found");
     container = containers.front();
-    return error;
+    return rpc::Success;
 }
 
 int Connection::ListContainersBy(const rpc::TListContainersRequest &listContainersRequest,
@@ -782,14 +767,30 @@ int Connection::CreateFromSpec(const rpc::TContainerSpec &container, std::vector
     *create->mutable_container() = container;
     for (auto &volume : volumes)
         *create->add_volumes() = volume;
-    if (start)
-        create->set_start(true);
+    create->set_start(start);
     return Impl->Call(volumes.empty() ? 0 : Impl->DiskTimeout);
 }
 
 int Connection::UpdateFromSpec(const rpc::TContainerSpec &container) {
     *Impl->Req.mutable_updatefromspec()->mutable_container() = container;
     return Impl->Call();
+}
+
+int Connection::ListVolumesBy(const rpc::TGetVolumeRequest &getVolumeRequest, std::vector<rpc::TVolumeSpec> &volumes) {
+    *Impl->Req.mutable_getvolume() = getVolumeRequest;
+    int error = Impl->Call();
+    volumes.clear();
+    if (!error)
+        volumes.assign(Impl->Rsp.getvolume().volume().begin(), Impl->Rsp.getvolume().volume().end());
+    return error;
+}
+
+int Connection::CreateVolumeFromSpec(const rpc::TVolumeSpec &volume, rpc::TVolumeSpec &resultSpec) {
+    *Impl->Req.mutable_newvolume()->mutable_volume() = volume;
+    int error = Impl->Call(Impl->DiskTimeout);
+    if (!error)
+        resultSpec = Impl->Rsp.newvolume().volume();
+    return error;
 }
 
 }  // namespace Porto

@@ -19,6 +19,8 @@ class TContainer;
 class TStorageListResponse;
 class TListContainersRequest;
 class TVolumeSpec;
+class TGetVolumeRequest;
+class TDockerImage;
 }
 
 namespace Porto {
@@ -63,6 +65,21 @@ struct Storage {
     std::string OwnerGroup;
     std::string PrivateValue;
     uint64_t LastUsage = 0;
+};
+
+struct DockerImage {
+    std::string Id;
+    std::vector<std::string> Tags;
+    std::vector<std::string> Digests;
+    std::vector<std::string> Layers;
+    uint64_t Size = 0;
+    struct Config {
+        std::vector<std::string> Cmd;
+        std::vector<std::string> Env;
+    } Config;
+
+    DockerImage() = default;
+    DockerImage(const ::rpc::TDockerImage &image);
 };
 
 // One value of Get: the value, or the error code and message of reading it.
@@ -180,6 +197,14 @@ public:
     int GetLayerPrivate(std::string &private_value, const std::string &layer, const std::string &place = "");
     int SetLayerPrivate(const std::string &private_value, const std::string &layer, const std::string &place = "");
 
+    int DockerImageStatus(DockerImage &image, const std::string &name, const std::string &place = "");
+    int ListDockerImages(std::vector<DockerImage> &images, const std::string &place = "",
+                         const std::string &mask = "");
+    int PullDockerImage(DockerImage &image, const std::string &name, const std::string &place = "",
+                        const std::string &auth_token = "", const std::string &auth_path = "",
+                        const std::string &auth_service = "");
+    int RemoveDockerImage(const std::string &name, const std::string &place = "");
+
     // The answer lives until the next request of this connection; nullptr on error.
     const rpc::TStorageListResponse *ListStorage(const std::string &place = "", const std::string &mask = "");
     int RemoveStorage(const std::string &name, const std::string &place = "");
@@ -199,6 +224,9 @@ public:
     int CreateFromSpec(const rpc::TContainerSpec &container, std::vector<rpc::TVolumeSpec> volumes,
                        bool start = false);
     int UpdateFromSpec(const rpc::TContainerSpec &container);
+
+    int ListVolumesBy(const rpc::TGetVolumeRequest &getVolumeRequest, std::vector<rpc::TVolumeSpec> &volumes);
+    int CreateVolumeFromSpec(const rpc::TVolumeSpec &volume, rpc::TVolumeSpec &resultSpec);
 };
 
 }  // namespace Porto
