@@ -63,7 +63,7 @@ def commands():
                           glob.glob(os.path.join(REPO, 'app-daemon/target/lib/protobuf-java-*.jar')))
     go = os.environ.get('GO', '/usr/bin/go')
     return [
-        ('java', [java, '-cp', class_path, os.path.join(HERE, 'Scenario.java')], REPO),
+        ('java', [java, '--sun-misc-unsafe-memory-access=allow', '-cp', class_path, os.path.join(HERE, 'Scenario.java')], REPO),
         ('python', [sys.executable, os.path.join(HERE, 'scenario.py')], REPO),
         ('go', [go, 'run', './cmd/porto-scenario'], os.path.join(CLIENTS, 'go')),
         ('cpp', [os.path.join(CLIENTS, 'cpp/build/porto-scenario')], REPO),
@@ -81,20 +81,20 @@ def make_tarball(directory):
 
 
 def clean_up(conn, full):
-    """Removes what a client that failed half-way left, so the next one starts from nothing."""
-    for name in ('scn', 'scn-a', 'scn-b'):
-        try:
-            conn.Destroy(name)
-        except porto.exceptions.ContainerDoesNotExist:
-            pass
-    if full:
-        for volume in conn.ListVolumes():
-            if 'scn-layer' in volume.properties.get('layers', '').split(';'):
-                conn.DestroyVolume(volume.path)
-        try:
-            conn.RemoveLayer('scn-layer')
-        except porto.exceptions.LayerNotFound:
-            pass
+    """Removes what a client that failed half-way left, so the next one starts from nothing.
+    A failure here is reported and the run goes on: the next client's transcript shows its effect."""
+    try:
+        for name in ('scn', 'scn-a', 'scn-b'):
+            if name in conn.List(name):
+                conn.Destroy(name)
+        if full:
+            for volume in conn.ListVolumes():
+                if 'scn-layer' in volume.properties.get('layers', '').split(';'):
+                    conn.DestroyVolume(volume.path)
+            if conn.ListLayers(mask='scn-layer'):
+                conn.RemoveLayer('scn-layer')
+    except porto.exceptions.PortoException as e:
+        print('scenario clean-up: {}'.format(e))
 
 
 def main():
