@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -45,13 +46,36 @@ void fail(int err, const char *fmt, ...)
 }
 
 /*
+ * Our descriptor is opened anew, with O_APPEND; the client's own descriptor N is another open
+ * file description with its own offset. When it is a regular file that the client (or the shell
+ * that started it, "> log") writes without O_APPEND, its next write would land at its old offset,
+ * over what the task appended. So the client's description is switched to O_APPEND too, as a
+ * terminal or a pipe would behave: every writer then adds at the end. Best effort: a client we
+ * may not reach this way (pidfd_getfd refused) keeps its mode, and the task still appends.
+ */
+static void append_client_description(int pidfd, int client_fd, int ours)
+{
+	struct stat mine, theirs;
+	int fd, fl;
+
+	if (pidfd < 0 || fstat(ours, &mine) < 0 || !S_ISREG(mine.st_mode))
+		return;
+	if ((fd = (int)syscall(SYS_pidfd_getfd, pidfd, client_fd, 0)) < 0)
+		return;
+	if (fstat(fd, &theirs) == 0 && theirs.st_dev == mine.st_dev && theirs.st_ino == mine.st_ino
+			&& (fl = fcntl(fd, F_GETFL)) >= 0 && !(fl & O_APPEND))
+		(void)fcntl(fd, F_SETFL, fl | O_APPEND);
+	close(fd);
+}
+
+/*
  * A stream "/proc/<client pid>/fd/N" is opened through the client's /proc directory, taken once
  * and checked to belong to the process that connected (its start time): a process that reuses
  * the pid later cannot be reached through it. Returns -1 for any other path.
  */
 static int open_client_stream(const char *path, int flags)
 {
-	static int dir = -1;
+	static int dir = -1, pidfd = -1;
 	char prefix[64];
 	unsigned long long start;
 	size_t len;
@@ -65,10 +89,13 @@ static int open_client_stream(const char *path, int flags)
 	if (dir < 0) {
 		prefix[len - 4] = '\0'; /* "/proc/<pid>" */
 		TRY(dir = open(prefix, O_PATH | O_DIRECTORY | O_CLOEXEC), "open(%s)", prefix);
+		pidfd = (int)syscall(SYS_pidfd_open, spec.client_pid, 0);
 		if (read_starttime(-1, spec.client_pid, &start) < 0 || start != spec.client_start)
 			fail(ESRCH, "client process %d is gone (its pid may name another process now)", spec.client_pid);
 	}
 	TRY(fd = open_as_client_at(dir, path + len - 3, flags, 0660), "open(%s)", path); /* "fd/N" */
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		append_client_description(pidfd, atoi(path + len), fd);
 	return fd;
 }
 
