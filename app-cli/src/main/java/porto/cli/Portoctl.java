@@ -40,6 +40,7 @@ public final class Portoctl {
             "Run command in container with our stdio, wait, destroy container",
             "    -C        keep the container (create a normal one, not a weak one)\n"
             + "    -T        no terminal (the only mode: streams are passed as they are)\n"},
+        {"find", "1", "<pid> [comm]", "find container for given process id", ""},
         {"gc", "0", "", "remove all dead containers", ""},
         {"get", "1", "[-n] [-s] [-r] [container|pattern]... [--] [property]...", "get container properties",
             "   -n   non-blocking\n"
@@ -200,6 +201,8 @@ public final class Portoctl {
                 return new ReadCommands(this).rawGet(args, need, true);
             case "exec":
                 return new RunCommands(this).exec(args, need);
+            case "find":
+                return new FindCommand(this).find(args);
             case "gc":
                 return new ChangeCommands(this).gc();
             case "get":
