@@ -99,6 +99,15 @@ static int open_client_stream(const char *path, int flags)
 	return fd;
 }
 
+static int open_host_stream(const char *path, int mode)
+{
+	int fd;
+
+	if ((fd = open_client_stream(path, mode | O_NOCTTY | O_CLOEXEC)) < 0)
+		TRY(fd = open_as_client(path, mode | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
+	return fd;
+}
+
 /* Host paths: opened before another container's namespaces are entered and before its
  * devices cgroup may deny them. */
 static void open_host_streams(int stdio_fd[3])
@@ -109,8 +118,14 @@ static void open_host_streams(int stdio_fd[3])
 		const char *path = spec.stdio_path[i] ? spec.stdio_path[i] : "/dev/null";
 		if (spec.stdio_inside[i])
 			continue;
-		if ((stdio_fd[i] = open_client_stream(path, modes[i] | O_NOCTTY | O_CLOEXEC)) < 0)
-			TRY(stdio_fd[i] = open_as_client(path, modes[i] | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
+		stdio_fd[i] = open_host_stream(path, modes[i]);
+		/* A terminal is opened read-write, as a login does: programs read and write it
+		 * through any of 0-2 (upstream's portoctl exec and shell pass one pty for all). */
+		if (modes[i] != O_RDWR && isatty(stdio_fd[i])) {
+			int rw = open_host_stream(path, O_RDWR);
+			close(stdio_fd[i]);
+			stdio_fd[i] = rw;
+		}
 	}
 }
 
