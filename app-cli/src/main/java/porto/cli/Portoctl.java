@@ -33,6 +33,8 @@ public final class Portoctl {
 
     /** name, arguments needed, usage, description, help; in the order help lists them. */
     private static final String[][] COMMANDS = {
+        {"attach", "2", "[-t] <container> <pid> [comm]", "move process or thread into container",
+            "    -t        only this thread\n"},
         {"create", "1", "<container1> [container2...]", "create container", ""},
         {"destroy", "1", "<container1> [container2...]", "destroy container", ""},
         {"dget", "2", "[-s] [-k] <container> <data>...", "get raw container data", ""},
@@ -196,6 +198,8 @@ public final class Portoctl {
 
     private int dispatch(String name, int need, List<String> args) throws Getopt.UsageException {
         switch (name) {
+            case "attach":
+                return new ProcessCommands(this).attach(args, need);
             case "create":
                 return new ChangeCommands(this).create(args);
             case "destroy":
@@ -205,7 +209,7 @@ public final class Portoctl {
             case "exec":
                 return new RunCommands(this).exec(args, need);
             case "find":
-                return new FindCommand(this).find(args);
+                return new ProcessCommands(this).find(args);
             case "gc":
                 return new ChangeCommands(this).gc();
             case "get":

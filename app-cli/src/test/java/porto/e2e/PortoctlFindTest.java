@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** "portoctl find PID [COMM]": the container a process belongs to, as upstream's. */
+/** "portoctl find PID [COMM]": the container a process belongs to, as upstream's; "portoctl attach"'s errors. */
 class PortoctlFindTest extends PortodTest {
 
     @Test
@@ -42,6 +42,16 @@ class PortoctlFindTest extends PortodTest {
         } finally {
             ok("destroy", "found");
         }
+    }
+
+    @Test
+    void attachReportsBadInputAndTheDaemonsAnswer() throws Exception {
+        PortodProcess.Run r = portod.portoctl("attach", "somewhere", "nope");
+        assertEquals(1, r.code());
+        assertEquals("Cannot parse pid nope\n", r.err());
+        assertEquals(1, portod.portoctl("attach", "somewhere").code(), "a pid is needed");
+        // whatever the daemon answers (no such container, or a daemon without attachProcess), upstream's words
+        fails("Cannot attach: ", "attach", "no-such-container", Long.toString(ProcessHandle.current().pid()));
     }
 
     /** The first child of {@code pid}, or null while it has none. */

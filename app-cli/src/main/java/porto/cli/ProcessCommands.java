@@ -18,7 +18,9 @@ import porto.rpc.Rpc;
 import porto.rpc.Rpc.EError;
 
 /**
- * {@code portoctl find <pid> [comm]}: the container a process belongs to, as upstream's.
+ * Processes and containers, as upstream's: {@code find <pid> [comm]} names the container a process
+ * belongs to, {@code attach} moves one into a container (the daemon's attachProcess, which answers
+ * InvalidMethod where it is not served).
  *
  * <p>The daemon's {@code locateProcess} request is asked first. It is built and read field by field
  * (request field 202, answer field 18, upstream's numbers), so this works whether or not our
@@ -27,11 +29,13 @@ import porto.rpc.Rpc.EError;
  * against each container's {@code cgroups} property. The container whose cgroup holds the process
  * owns it; a process in no container's cgroup belongs to the host, {@code /}.
  */
-public final class FindCommand extends CommandGroup {
+public final class ProcessCommands extends CommandGroup {
     private static final int LOCATE_PROCESS_REQUEST = 202;
     private static final int LOCATE_PROCESS_RESPONSE = 18;
+    private static final int ATTACH_PROCESS_REQUEST = 201;
+    private static final int ATTACH_THREAD_REQUEST = 203;
 
-    FindCommand(Portoctl ctl) {
+    ProcessCommands(Portoctl ctl) {
         super(ctl);
     }
 
@@ -83,18 +87,53 @@ public final class FindCommand extends CommandGroup {
         return owner(cgroups, byContainer);
     }
 
+    /**
+     * {@code attach [-t] <container> <pid> [comm]}: moves a process (with -t one thread) into a
+     * container through the daemon's attachProcess (AttachThread), fields 201 and 203 of the request.
+     */
+    int attach(List<String> args, int need) throws Getopt.UsageException {
+        Getopt g = Portoctl.options(args, "t", need, false);
+        boolean thread = !g.options.isEmpty();
+        String name = g.rest.get(0);
+        int pid;
+        try {
+            pid = Integer.parseInt(g.rest.get(1));
+        } catch (NumberFormatException e) {
+            pid = -1;
+        }
+        if (pid <= 0) {
+            io.error("Cannot parse pid " + g.rest.get(1));
+            return EXIT_FAILURE;
+        }
+        String comm = g.rest.size() > 2 ? g.rest.get(2) : taskName(pid);
+        UnknownFieldSet body = UnknownFieldSet.newBuilder()
+                .addField(1, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8(name)).build())
+                .addField(2, UnknownFieldSet.Field.newBuilder().addVarint(pid).build())
+                .addField(3, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8(comm)).build())
+                .build();
+        try {
+            client().call(request(thread ? ATTACH_THREAD_REQUEST : ATTACH_PROCESS_REQUEST, body));
+            return EXIT_SUCCESS;
+        } catch (PortoClientException e) {
+            return fail("Cannot attach", e);
+        }
+    }
+
+    /** A request whose only method is field {@code field}, holding {@code body}. */
+    private static Rpc.TContainerRequest request(int field, UnknownFieldSet body) {
+        return Rpc.TContainerRequest.newBuilder()
+                .setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(field, UnknownFieldSet.Field.newBuilder().addLengthDelimited(body.toByteString()).build())
+                        .build())
+                .buildPartial();
+    }
+
     private String askDaemon(int pid, String comm) {
         UnknownFieldSet body = UnknownFieldSet.newBuilder()
                 .addField(1, UnknownFieldSet.Field.newBuilder().addVarint(pid).build())
                 .addField(2, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8(comm)).build())
                 .build();
-        Rpc.TContainerRequest req = Rpc.TContainerRequest.newBuilder()
-                .setUnknownFields(UnknownFieldSet.newBuilder()
-                        .addField(LOCATE_PROCESS_REQUEST, UnknownFieldSet.Field.newBuilder()
-                                .addLengthDelimited(body.toByteString()).build())
-                        .build())
-                .buildPartial();
-        Rpc.TContainerResponse rsp = client().call(req);
+        Rpc.TContainerResponse rsp = client().call(request(LOCATE_PROCESS_REQUEST, body));
         try {
             UnknownFieldSet all = UnknownFieldSet.parseFrom(rsp.toByteString());
             List<ByteString> located = all.getField(LOCATE_PROCESS_RESPONSE).getLengthDelimitedList();
