@@ -57,6 +57,17 @@ class PortoctlTerminalTest extends PortodTest {
     }
 
     @Test
+    void aNewWindowSizeIsPassedOn() throws Exception {
+        // The container polls its terminal's size until it changes: portoctl passes it on at SIGWINCH.
+        PtyDriver.Result r = atTerminal(List.of("exec", "pty-winch",
+                "command=sh -c 'echo was $(stty size); while [ \"$(stty size)\" = \"33 101\" ]; do sleep 0.05; done;"
+                        + " echo now $(stty size)'"),
+                "expect", "was 33 101", "resize", "40 120");
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("now 40 120"), r.output());
+    }
+
+    @Test
     void controlXTwiceLeaves() throws Exception {
         PtyDriver.Result r = atTerminal(List.of("exec", "pty-escape", "command=sh -c 'echo ready; exec sleep 1000'"),
                 "expect", "ready", "send", "\u0018\u0018");

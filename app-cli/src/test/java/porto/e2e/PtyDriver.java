@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a program on a pseudo-terminal of its own, as a user at a terminal would: python3 opens the
  * pair, sets the window size, starts the program as the leader of a session whose controlling
- * terminal is the slave, then plays a dialogue of "expect TEXT" and "send TEXT" steps and reads
+ * terminal is the slave, then plays a dialogue of "expect TEXT", "send TEXT" and "resize ROWS COLS"
+ * (the terminal's new size: the kernel tells its foreground programs by SIGWINCH) steps and reads
  * until the program closes the terminal. Every wait has a deadline, so a hang fails the test.
  */
 final class PtyDriver {
@@ -53,6 +54,9 @@ final class PtyDriver {
             for kind, text in spec['steps']:
                 if kind == 'expect':
                     pump(text)
+                elif kind == 'resize':
+                    rows, cols = map(int, text.split())
+                    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
                 else:
                     os.write(master, text.encode())
             pump(None)
@@ -67,8 +71,8 @@ final class PtyDriver {
     private PtyDriver() {}
 
     /**
-     * Runs {@code argv} on a terminal of {@code rows} x {@code cols}; {@code steps} alternate "expect"
-     * or "send" with their text.
+     * Runs {@code argv} on a terminal of {@code rows} x {@code cols}; {@code steps} alternate "expect",
+     * "send" or "resize" with their text.
      */
     static Result run(Map<String, String> env, List<String> argv, int rows, int cols, String... steps) throws Exception {
         StringBuilder json = new StringBuilder("{\"rows\": ").append(rows).append(", \"cols\": ").append(cols)
