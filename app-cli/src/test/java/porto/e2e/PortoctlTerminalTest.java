@@ -68,6 +68,16 @@ class PortoctlTerminalTest extends PortodTest {
     }
 
     @Test
+    void controlCInterruptsTheContainersForeground() throws Exception {
+        // Our terminal is raw: ^C is passed on as a byte, and the container's terminal turns it into SIGINT.
+        PtyDriver.Result r = atTerminal(List.of("exec", "pty-int",
+                "command=sh -c 'trap \"echo got-int; exit 5\" INT; echo ready; while :; do sleep 0.05; done'"),
+                "expect", "ready", "send", "\u0003");
+        assertTrue(r.output().contains("got-int"), r.output());
+        assertEquals(5, r.status(), r.output());
+    }
+
+    @Test
     void controlXTwiceLeaves() throws Exception {
         PtyDriver.Result r = atTerminal(List.of("exec", "pty-escape", "command=sh -c 'echo ready; exec sleep 1000'"),
                 "expect", "ready", "send", "\u0018\u0018");
