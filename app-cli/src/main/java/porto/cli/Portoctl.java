@@ -234,10 +234,10 @@ public final class Portoctl {
                 return new RunCommands(this).run(args, need);
             case "set":
                 return new ChangeCommands(this).set(args);
-            case "stop":
-                return new ChangeCommands(this).stop(args, need);
             case "shell":
                 return new RunCommands(this).shell(args, need);
+            case "stop":
+                return new ChangeCommands(this).stop(args, need);
             case "sort":
                 return new UsageCommands(this::client, io).sort(args);
             case "top":

@@ -320,25 +320,8 @@ final class RunCommands extends CommandGroup {
             created = true;
             String step = "set property";
             try {
-                if (forwardTerminal && stdinIsTerminal()) {
-                    terminal = Terminal.open();
-                    String tty = "/dev/fd/" + terminal.slave();
-                    for (String stream : new String[] {"stdin_path", "stdout_path", "stderr_path"}) {
-                        client().setProperty(name, stream, tty);
-                    }
-                    String term = System.getenv("TERM");
-                    String env = properties.getOrDefault("env", "");
-                    if (!env.matches("(?s)(.*;)?\\s*TERM=.*")) {
-                        String mine = "TERM=" + (term == null || term.isEmpty() ? "xterm" : term);
-                        properties.put("env", env.isEmpty() ? mine : env + "; " + mine);
-                    }
-                } else if (forwardStreams) {
-                    String[] streams = {"stdin_path", "stdout_path", "stderr_path"};
-                    for (int fd = 0; fd < 3; fd++) {
-                        if (!properties.containsKey(streams[fd])) {
-                            client().setProperty(name, streams[fd], "/dev/fd/" + fd);
-                        }
-                    }
+                if (forwardStreams) {
+                    passStreams();
                 }
                 for (Map.Entry<String, String> kv : properties.entrySet()) {
                     client().setProperty(name, kv.getKey(), kv.getValue());
@@ -380,6 +363,33 @@ final class RunCommands extends CommandGroup {
                 return false;
             }
             return true;
+        }
+
+        /**
+         * Our terminal's own pseudo-terminal when standard input is a terminal and that is asked for
+         * (with TERM), else our stdin, stdout and stderr as they are, where not set otherwise.
+         */
+        private void passStreams() {
+            if (forwardTerminal && stdinIsTerminal()) {
+                terminal = Terminal.open();
+                String tty = "/dev/fd/" + terminal.slave();
+                for (String stream : new String[] {"stdin_path", "stdout_path", "stderr_path"}) {
+                    client().setProperty(name, stream, tty);
+                }
+                String term = System.getenv("TERM");
+                String env = properties.getOrDefault("env", "");
+                if (!env.matches("(?s)(.*;)?\\s*TERM=.*")) {
+                    String mine = "TERM=" + (term == null || term.isEmpty() ? "xterm" : term);
+                    properties.put("env", env.isEmpty() ? mine : env + "; " + mine);
+                }
+                return;
+            }
+            String[] streams = {"stdin_path", "stdout_path", "stderr_path"};
+            for (int fd = 0; fd < 3; fd++) {
+                if (!properties.containsKey(streams[fd])) {
+                    client().setProperty(name, streams[fd], "/dev/fd/" + fd);
+                }
+            }
         }
 
         void cleanup() {
