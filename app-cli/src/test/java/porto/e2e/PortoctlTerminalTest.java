@@ -78,6 +78,20 @@ class PortoctlTerminalTest extends PortodTest {
     }
 
     @Test
+    void shellAsAnotherUserTakesTheirPrimaryGroup() throws Exception {
+        Users.ensure();
+        ok("run", "pty-as", "command=sleep 1000");
+        try {
+            PtyDriver.Result r = atTerminal(List.of("shell", "-u", Users.ALICE, "pty-as", "sh -c 'echo as $(id -un):$(id -gn)'"));
+            assertEquals(0, r.status(), r.output());
+            String group = new String(new ProcessBuilder("id", "-gn", Users.ALICE).start().getInputStream().readAllBytes()).strip();
+            assertTrue(r.output().contains("as " + Users.ALICE + ":" + group), r.output());
+        } finally {
+            ok("destroy", "pty-as");
+        }
+    }
+
+    @Test
     void controlXTwiceLeaves() throws Exception {
         PtyDriver.Result r = atTerminal(List.of("exec", "pty-escape", "command=sh -c 'echo ready; exec sleep 1000'"),
                 "expect", "ready", "send", "\u0018\u0018");
