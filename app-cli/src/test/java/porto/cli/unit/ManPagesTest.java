@@ -34,7 +34,7 @@ class ManPagesTest {
         String text = render("portoctl.8");
         for (String command : List.of("create", "destroy", "run", "exec", "shell", "gc", "start", "stop", "restart",
                 "pause", "resume", "respawn", "kill", "set", "list", "get", "pget", "dget", "wait", "find", "top", "sort",
-                "raw", "version", "help", "attach"))
+                "raw", "version", "help", "attach", "layer", "storage"))
             assertTrue(text.matches("(?s).*\n {7}" + command + "\\b.*"), "portoctl(8) describes " + command);
         assertTrue(Files.readString(MAN.resolve("portoctl.8")).startsWith(".TH PORTOCTL 8 "));
     }
