@@ -23,6 +23,7 @@ public class ScaleBench {
                 running = Integer.parseInt(args[4]);
         int[] sizes = Arrays.stream(args).skip(5).mapToInt(Integer::parseInt).toArray();
 
+        footprint("idle, fresh (0 containers)");
         try (PortoClient c = PortoClient.connect(socket)) {
             cycle(c, Math.max(10, cycles / 5)); // warm the daemon's and this JVM's paths
             long[] each = cycle(c, cycles);
@@ -38,7 +39,7 @@ public class ScaleBench {
         row(starts + " `sleep 1000` created+started, " + clients + " clients", secs(parallel), "1 client: " + secs(serial),
                 String.format("%.2fx serial (goal <= 0.5)", parallel / serial));
 
-        footprint("idle (" + 0 + " containers)");
+        footprint("idle after the start benchmarks (0 containers)");
         startAll("bench-run-", running, clients);
         scale(sizes, running);
         destroyAll("bench-run-", running);
@@ -98,11 +99,15 @@ public class ScaleBench {
     /** Daemon and master RssAnon after a full collection in the daemon (jcmd GC.run). */
     static void footprint(String when) throws Exception {
         long daemon = pid("PORTO_PIDFILE"), master = pid("PORTO_MASTER_PIDFILE");
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(daemon), "GC.run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        boolean collected = gc.waitFor() == 0;
-        row("daemon RssAnon " + when + (collected ? ", after a full GC" : ", jcmd GC.run FAILED"), kb(daemon, "RssAnon"),
+        // A full collection, then the trim of glibc's free memory that the daemon makes every minute itself.
+        boolean collected = jcmd(daemon, "GC.run") && jcmd(daemon, "System.trim_native_heap");
+        row("daemon RssAnon " + when + (collected ? ", after a full GC and a native trim" : ", jcmd FAILED"), kb(daemon, "RssAnon"),
                 "master RssAnon " + kb(master, "RssAnon"), "daemon RSS " + kb(daemon, "VmRSS") + " (goal RssAnon <= 24 MB idle, <= 128 MB at 10000; master < 2 MB)");
+    }
+
+    static boolean jcmd(long pid, String command) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
     }
 
     static String kb(long pid, String field) throws Exception {

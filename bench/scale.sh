@@ -44,7 +44,9 @@ java="$JAVA_HOME/bin/java"
 cat >"$tmp/portod" <<SH
 #!/bin/sh
 export PORTOD_COMMAND="\$0"
-exec "$java" $PORTOD_JVM_OPTIONS ${PORTOD_JAVA_OPTS:-} -Dporto.native=$PORTO_NATIVE -cp "$cp" porto.daemon.Portod "\$@"
+aot=""
+[ -f $tmp/portod.aot ] && [ -z "\$PORTOD_AOT_TRAINING" ] && aot="-XX:AOTCache=$tmp/portod.aot"
+exec "$java" $PORTOD_JVM_OPTIONS \$aot ${PORTOD_JAVA_OPTS:-} -Dporto.native=$PORTO_NATIVE -cp "$cp" porto.daemon.Portod "\$@"
 SH
 cat >"$tmp/portoctl" <<SH
 #!/bin/sh
@@ -68,6 +70,31 @@ stop() {
     rm -rf "$run" "/place/porto-$id" "$tmp"
 }
 trap stop EXIT
+# The daemon's AOT cache, recorded as scripts/train-portod.sh does: a daemon serves a few
+# containers and exits in order. The measured daemon then starts from it, as the installed one.
+if [ -z "${NO_AOT:-}" ]; then
+    PORTOD_AOT_TRAINING=1 JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$tmp/portod.aot" "$PORTO_NATIVE" master --norespawn \
+        --socket "$PORTO_SOCKET" --pidfile "$PORTO_MASTER_PIDFILE" --daemon-pidfile "$PORTO_PIDFILE" \
+        --log "$PORTO_LOG" -- "$tmp/portod" serve >/dev/null 2>&1 &
+    trainer=$!
+    for _ in $(seq 300); do "$java" -cp "$cp" porto.cli.Portoctl list >/dev/null 2>&1 && break; sleep 0.1; done
+    for i in 1 2 3; do
+        "$java" -cp "$cp" porto.cli.Portoctl run "aot$i" command="sh -c 'echo hi'" >/dev/null
+        "$java" -cp "$cp" porto.cli.Portoctl wait "aot$i" >/dev/null
+        "$java" -cp "$cp" porto.cli.Portoctl get "aot$i" stdout exit_status state >/dev/null
+        "$java" -cp "$cp" porto.cli.Portoctl destroy "aot$i" >/dev/null
+    done
+    kill -TERM "$(cat "$PORTO_PIDFILE")"
+    wait "$trainer" || true
+    # The exiting JVM assembles the cache in a child process of its own: wait until it loads.
+    for _ in $(seq 120); do
+        "$java" $PORTOD_JVM_OPTIONS -XX:AOTMode=on -XX:AOTCache="$tmp/portod.aot" -cp "$cp" porto.daemon.Portod --help \
+            >/dev/null 2>&1 && break
+        sleep 0.5
+    done
+    "$java" $PORTOD_JVM_OPTIONS -XX:AOTMode=on -XX:AOTCache="$tmp/portod.aot" -cp "$cp" porto.daemon.Portod --help >/dev/null \
+        || echo "warning: no AOT cache for the daemon; it runs without one" >&2
+fi
 "$PORTO_NATIVE" master --socket "$PORTO_SOCKET" --pidfile "$PORTO_MASTER_PIDFILE" \
     --daemon-pidfile "$PORTO_PIDFILE" --log "$PORTO_LOG" -- "$tmp/portod" serve >/dev/null 2>&1 &
 master=$!
