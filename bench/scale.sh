@@ -171,3 +171,10 @@ for c in "${commands[@]}"; do
     echo "| portoctl $c, median of $runs | $ms ms | JVM floor (open the socket): $floor ms | $(awk -v a="$ms" -v b="$floor" 'BEGIN {printf "+%.1f ms (goal <= +10)", a - b}') |"
 done
 echo "| exec of \`true\`: portoctl exec, whole process | $(median_ms <"$tmp/t-exec true") ms | crun run: $crun_ms ms | $(awk -v a="$(median_ms <"$tmp/t-exec true")" -v b="$crun_ms" 'BEGIN {printf "%.2fx", a / b}') |"
+
+# Where a start's milliseconds go, request by request (see docs/status.md for the inside of "start").
+echo
+echo "create+set+start+wait+destroy of \`true\`, per request (client side, $cycles cycles):"
+echo '```'
+"$java" --sun-misc-unsafe-memory-access=allow -cp "$cp" "$here/bench/StartProfile.java" "$PORTO_SOCKET" "$cycles"
+echo '```'
