@@ -15,6 +15,9 @@ rm -rf "$lib/lib.old"
 [ -d "$lib/lib" ] && mv "$lib/lib" "$lib/lib.old"
 mv "$lib/lib.new" "$lib/lib"
 rm -rf "$lib/lib.old"
+# AOT caches name the jars they were made from: with new jars the JVM refuses them, warns on every
+# start and runs without any class archive (+16 MB RssAnon). scripts/train-*.sh make new ones.
+rm -f "$lib/portod.aot" "$lib/portoctl.aot"
 install -m 0755 adapters-linux/target/native/portod-native "$lib/portod-native.new"
 mv -f "$lib/portod-native.new" "$lib/portod-native"
 install -m 0755 adapters-linux/target/native/portoinit "$lib/portoinit.new"
