@@ -8,28 +8,48 @@ import porto.client.PortoClient;
 
 /**
  * The API figures of issue 15 against a private portod, each beside its anchor from the same run,
- * as rows of a Markdown table. Run by bench/scale.sh, which starts the daemon, times crun and
- * portoctl, and passes the crun median here. Environment: PORTO_SOCKET, PORTO_PIDFILE,
+ * as rows of a Markdown table. Run by bench/scale.sh, which starts the daemon and a helper that
+ * runs crun on request. Environment: PORTO_SOCKET, PORTO_PIDFILE,
  * PORTO_MASTER_PIDFILE of the private daemon.
- * Arguments: CRUN_MS CYCLES STARTS CLIENTS RUNNING SIZE...
+ * Arguments: DIR (with scale.sh's crun helper's fifos) CYCLES STARTS CLIENTS RUNNING SIZE...
  */
 public class ScaleBench {
     static Path socket;
 
     public static void main(String[] args) throws Exception {
         socket = Path.of(System.getenv("PORTO_SOCKET"));
-        double crunMs = Double.parseDouble(args[0]);
+        Path dir = Path.of(args[0]);
         int cycles = Integer.parseInt(args[1]), starts = Integer.parseInt(args[2]), clients = Integer.parseInt(args[3]),
                 running = Integer.parseInt(args[4]);
         int[] sizes = Arrays.stream(args).skip(5).mapToInt(Integer::parseInt).toArray();
 
         footprint("idle, fresh (0 containers)");
-        try (PortoClient c = PortoClient.connect(socket)) {
-            cycle(c, Math.max(10, cycles / 5)); // warm the daemon's and this JVM's paths
-            long[] each = cycle(c, cycles);
-            double ours = median(each);
-            row("create+set+start+wait+destroy `true`, API, median of " + cycles, ms(ours), "crun run: " + ms(crunMs),
-                    String.format("%.2fx crun (goal <= 1)", ours / crunMs));
+        // crun and our cycle take turns, so that load hits both alike (the crun helper: bench/scale.sh).
+        try (PortoClient c = PortoClient.connect(socket);
+                var toCrun = new java.io.PrintStream(new java.io.FileOutputStream(dir.resolve("crun.in").toFile()), true);
+                var fromCrun = Files.newBufferedReader(dir.resolve("crun.out"))) {
+            long[] ours = new long[cycles], crun = new long[cycles];
+            int warm = Math.max(10, cycles / 5); // warm the daemon's and this JVM's paths, and crun's files
+            for (int i = -warm; i < cycles; i++) {
+                // A pause before each, as between a scheduler's starts: a move into a cgroup right
+                // after another one's skips the kernel's wait for an RCU grace period (docs/status.md).
+                Thread.sleep(50);
+                toCrun.println("run");
+                String answer = fromCrun.readLine();
+                if (answer == null || answer.equals("fail"))
+                    throw new IllegalStateException("crun run failed");
+                long crunNanos = Long.parseLong(answer) * 1000;
+                Thread.sleep(50);
+                long oursNanos = cycle(c, 1)[0];
+                if (i >= 0) {
+                    crun[i] = crunNanos;
+                    ours[i] = oursNanos;
+                }
+            }
+            double oursMs = median(ours), crunMs = median(crun);
+            Files.writeString(dir.resolve("crun_ms"), String.format("%.2f", crunMs));
+            row("create+set+start+wait+destroy `true`, API, median of " + cycles, ms(oursMs),
+                    "crun run, taking turns: " + ms(crunMs), String.format("%.2fx crun (goal <= 1)", oursMs / crunMs));
         }
 
         double serial = startAll("bench-ser-", starts, 1);

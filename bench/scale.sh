@@ -58,8 +58,9 @@ exec "$java" $PORTOCTL_JVM_OPTIONS -XX:AOTCache=$tmp/floor.aot -cp "$tmp/floor.j
 SH
 chmod +x "$tmp/portod" "$tmp/portoctl" "$tmp/floor"
 
-master=
+master= crun_helper=
 stop() {
+    [ -n "$crun_helper" ] && kill "$crun_helper" 2>/dev/null || true
     if [ -n "$master" ]; then
         kill -INT "$master" 2>/dev/null || true   # a full stop: the daemon discards every container
         wait "$master" 2>/dev/null || true
@@ -124,11 +125,19 @@ for lib in $(ldd /usr/bin/true | grep -o '/[^ ]*'); do
 done
 (cd "$bundle" && crun spec)
 sed -i 's/"terminal": true/"terminal": false/; s/"sh"/"\/bin\/true"/' "$bundle/config.json"
-crun_runs=$((cycles > 20 ? cycles : 20))
-crun_ms=$(cd "$bundle" && unshare -m --propagation private bash -c "
+# A helper in that namespace runs `crun run` once for each line it reads and answers how many
+# microseconds it took, so that ScaleBench interleaves crun's runs with its own cycles: whatever
+# load comes and goes hits both alike.
+mkfifo "$tmp/crun.in" "$tmp/crun.out"
+(cd "$bundle" && exec unshare -m --propagation private bash -c "
     umount /sys/fs/cgroup/unified 2>/dev/null || true
-    for i in \$(seq $crun_runs); do t0=\$EPOCHREALTIME; crun run $id-\$i >/dev/null || exit 1; t1=\$EPOCHREALTIME
-        echo \$((10#\${t1/./} - 10#\${t0/./})); done" | median_ms)
+    i=0
+    while read -r _; do
+        i=\$((i + 1)); t0=\$EPOCHREALTIME
+        crun run $id-\$i >/dev/null 2>&1 || { echo fail; continue; }
+        t1=\$EPOCHREALTIME; echo \$((10#\${t1/./} - 10#\${t0/./}))
+    done") <"$tmp/crun.in" >"$tmp/crun.out" &
+crun_helper=$!
 
 for _ in $(seq 300); do [ -S "$PORTO_SOCKET" ] && break; sleep 0.1; done
 mkdir -p "$tmp/classes"
@@ -144,7 +153,8 @@ echo
 echo "| what | ours | anchor (same run) | ratio / goal |"
 echo "|---|---|---|---|"
 "$java" --sun-misc-unsafe-memory-access=allow -cp "$cp" "$here/bench/ScaleBench.java" \
-    "$crun_ms" "$cycles" "$starts" "$clients" "$running" $sizes
+    "$tmp" "$cycles" "$starts" "$clients" "$running" $sizes
+crun_ms=$(cat "$tmp/crun_ms")
 
 # portoctl: each common command against the floor, interleaved so that load hits both alike.
 pc="$tmp/portoctl"
