@@ -187,6 +187,11 @@ public final class Portoctl {
                 return c;
             }
         }
+        for (String[] c : VolumeCommands.COMMANDS) {
+            if (c[0].equals(name)) {
+                return c;
+            }
+        }
         return null;
     }
 
@@ -232,6 +237,16 @@ public final class Portoctl {
                 return new UsageCommands(this::client, io).top(args);
             case "version":
                 return version();
+            case "vcreate":
+                return new VolumeCommands(this).create(args);
+            case "vlink":
+                return new VolumeCommands(this).link(args, need);
+            case "vlist":
+                return new VolumeCommands(this).list(args, need);
+            case "vtune":
+                return new VolumeCommands(this).tune(args);
+            case "vunlink":
+                return new VolumeCommands(this).unlink(args, need);
             case "wait":
                 return new RunCommands(this).waitCmd(args, need);
             default:

@@ -92,6 +92,10 @@ public final class Volume {
         return readOnly;
     }
 
+    public long changeTimeMillis() {
+        return changeTime;
+    }
+
     public long spaceGuarantee() {
         return spaceGuarantee;
     }

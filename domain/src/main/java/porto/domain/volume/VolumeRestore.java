@@ -19,35 +19,42 @@ final class VolumeRestore {
 
     static void restore(VolumeService s, Containers containers, Consumer<String> log) {
         List<Volume> doomed = new ArrayList<>();
+        List<Volume> kept = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         long maxId = 0;
+        // Containers are asked before the volume lock is taken, as everywhere.
+        for (Map.Entry<String, Map<String, String>> e : s.store.loadAll().entrySet()) {
+            if (!e.getKey().startsWith(VolumeRecords.PREFIX))
+                continue;
+            Volume v = VolumeRecords.fromRecord(e.getValue());
+            if (v == null) {
+                log.accept("volume record " + e.getKey() + " is damaged, dropped");
+                s.store.remove(e.getKey());
+                continue;
+            }
+            ids.add(v.id);
+            try {
+                maxId = Math.max(maxId, Long.parseLong(v.id));
+            } catch (NumberFormatException ignored) {
+                // ids are numbers; a strange one only does not move the counter
+            }
+            v.links.removeIf(l -> !containers.exists(l.container()));
+            if (v.state != Volume.State.READY || v.links.isEmpty()) {
+                log.accept("volume " + v.path + " (" + v.state.text() + ", " + v.links.size() + " links) is torn down");
+                v.state = Volume.State.DESTROYING;
+                doomed.add(v);
+            } else {
+                kept.add(v);
+            }
+        }
         s.lock().lock();
         try {
-            for (Map.Entry<String, Map<String, String>> e : s.store.loadAll().entrySet()) {
-                if (!e.getKey().startsWith(VolumeRecords.PREFIX))
-                    continue;
-                Volume v = VolumeRecords.fromRecord(e.getValue());
-                if (v == null) {
-                    log.accept("volume record " + e.getKey() + " is damaged, dropped");
-                    s.store.remove(e.getKey());
-                    continue;
-                }
-                ids.add(v.id);
-                try {
-                    maxId = Math.max(maxId, Long.parseLong(v.id));
-                } catch (NumberFormatException ignored) {
-                    // ids are numbers; a strange one only does not move the counter
-                }
-                v.links.removeIf(l -> !containers.exists(l.container()));
-                if (v.state != Volume.State.READY || v.links.isEmpty()) {
-                    log.accept("volume " + v.path + " (" + v.state.text() + ", " + v.links.size() + " links) is torn down");
-                    v.state = Volume.State.DESTROYING;
-                    doomed.add(v);
-                } else {
-                    s.save(v);
-                }
+            for (Volume v : kept)
+                s.save(v);
+            for (Volume v : kept)
                 s.byPath().put(v.path, v);
-            }
+            for (Volume v : doomed)
+                s.byPath().put(v.path, v);
             s.restoredIds(maxId);
         } finally {
             s.lock().unlock();
