@@ -273,7 +273,8 @@ public final class LinuxVolumeStorage implements VolumeStorage {
         if (on)
             return null;
         return "filesystem " + m.type() + " at " + m.mountPoint() + " has no project quota"
-                + (m.type().equals("ext4") || m.type().equals("xfs") ? " (not mounted with prjquota)" : "");
+                + (m.type().equals("ext4") || m.type().equals("xfs") ? " (not mounted with prjquota)" : "")
+                + KernelQuota.missing(m.type());
     }
 
     /** Projects are numbered by the inode of their directory: unique in its filesystem, nothing to allocate. */

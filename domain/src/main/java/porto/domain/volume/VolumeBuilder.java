@@ -172,7 +172,7 @@ final class VolumeBuilder {
         List<String> lower = new ArrayList<>(layerDirs);
         if (v.backend == Backend.SQUASH) {
             String image = layerDirs.get(0);
-            String squash = v.internals() + "/squash";
+            String squash = v.internals() + "/lower"; // not "squash": that is the default storage
             v.loopDevice = storage.attachLoop(image, true);
             storage.makeDirectory(squash, 0, 0, 0755);
             storage.mountDevice(v.loopDevice, "squashfs", squash, true);

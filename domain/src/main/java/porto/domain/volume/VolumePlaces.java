@@ -69,6 +69,8 @@ final class VolumePlaces {
     }
 
     static void resolveStorage(VolumeService s, Volume v) throws PortoException {
+        if (v.backend == Backend.RBD || v.backend == Backend.LVM)
+            return; // their storage names remote things; the backend itself answers
         if (v.storage.isEmpty()) {
             v.keepStorage = false;
             return;
