@@ -205,8 +205,13 @@ final class RunCommands extends CommandGroup {
                 return false;
             }
             created = true;
-            String step = "set property";
+            String step = "create volume";
             try {
+                RootVolume root = RootVolume.take(properties);
+                if (root != null) {
+                    root.make(client(), name);
+                }
+                step = "set property";
                 if (forwardStreams) {
                     String[] streams = {"stdin_path", "stdout_path", "stderr_path"};
                     for (int fd = 0; fd < 3; fd++) {
