@@ -27,12 +27,35 @@ import porto.rpc.Rpc.TVolumePropertyListResponse;
 final class VolumeRequests {
     private final VolumeService volumes;
     private final ContainerView containers;
+    private final PlacePolicy places;
 
     @Inject
     VolumeRequests(VolumeService volumes, ContainerService service) {
         this.volumes = volumes;
         this.containers = new ContainerView(service);
+        this.places = new PlacePolicy(service, volumes);
         volumes.setContainers(containers);
+        service.setVolumes(new porto.domain.ContainerVolumes() {
+            @Override
+            public java.util.List<String> owned(String container) {
+                return volumes.owned(container);
+            }
+
+            @Override
+            public java.util.List<String> linked(String container) {
+                return volumes.linked(container);
+            }
+
+            @Override
+            public Map<String, Long> placeUsage(String container) {
+                return volumes.placeUsage(container);
+            }
+
+            @Override
+            public String defaultPlace() {
+                return volumes.defaultPlace();
+            }
+        });
         service.addListener((name, state, when) -> {
             if ("destroyed".equals(state))
                 volumes.containerDestroyed(name);
@@ -56,7 +79,7 @@ final class VolumeRequests {
             Map<String, String> given = new LinkedHashMap<>();
             for (TVolumeProperty p : r.getPropertiesList())
                 given.put(p.getName(), p.getValue());
-            Volume v = volumes.create(scope.caller(), scope::resolve, r.hasPath() && !r.getPath().isEmpty() ? paths.toHost(r.getPath()) : null, given);
+            Volume v = create(scope, r.hasPath() && !r.getPath().isEmpty() ? paths.toHost(r.getPath()) : null, given);
             rsp.setVolumeDescription(describe(v, scope, paths));
         } else if (req.hasLinkVolume() || req.hasLinkVolumeTarget()) {
             var r = req.hasLinkVolume() ? req.getLinkVolume() : req.getLinkVolumeTarget();
@@ -80,7 +103,12 @@ final class VolumeRequests {
             Map<String, String> given = new LinkedHashMap<>();
             for (TVolumeProperty p : r.getPropertiesList())
                 given.put(p.getName(), p.getValue());
-            volumes.tune(scope.caller(), paths.toHost(r.getPath()), given);
+            String path = paths.toHost(r.getPath());
+            if (given.containsKey("space_limit")) {
+                Volume v = volumes.list(path, null).get(0);
+                places.claim(v.ownerContainer(), v.backend().text(), v.place(), size(given.get("space_limit")), v.spaceLimit());
+            }
+            volumes.tune(scope.caller(), path, given);
         } else if (req.hasCheckVolume()) {
             rsp.getCheckVolumeBuilder().setMessage(volumes.check(scope.caller(), paths.toHost(req.getCheckVolume().getPath())));
         } else if (req.hasListVolumeProperties()) {
@@ -88,9 +116,28 @@ final class VolumeRequests {
             for (VolumeProperties.Info i : VolumeProperties.all())
                 out.addPropertiesBuilder().setName(i.name()).setDesc(i.description());
         } else if (req.hasNewVolume()) {
-            rsp.getNewVolumeBuilder().setVolume(VolumeSpecs.create(volumes, scope, paths, req.getNewVolume().getVolume()));
+            rsp.getNewVolumeBuilder().setVolume(VolumeSpecs.create(this::create, volumes, scope, paths, req.getNewVolume().getVolume()));
         } else if (req.hasGetVolume()) {
             VolumeSpecs.get(volumes, scope, paths, req.getGetVolume(), rsp.getGetVolumeBuilder());
+        }
+    }
+
+    /** A create with the client's container's place policy and place limits applied. */
+    Volume create(ClientScope scope, String path, Map<String, String> given) throws PortoException {
+        String self = scope.caller().container();
+        String owner = given.containsKey("owner_container") ? scope.resolve(given.get("owner_container")) : self;
+        String place = places.place(self, given.get("place"));
+        if (place != null && !place.isEmpty())
+            given.put("place", place);
+        places.claim(owner, given.get("backend"), place, size(given.getOrDefault("space_limit", "0")), 0);
+        return volumes.create(scope.caller(), scope::resolve, path, given);
+    }
+
+    private static long size(String text) throws PortoException {
+        try {
+            return porto.domain.Values.parseSize(text);
+        } catch (PortoException e) {
+            throw new PortoException(porto.domain.ErrorCode.InvalidValue, "space_limit: " + e.getMessage());
         }
     }
 

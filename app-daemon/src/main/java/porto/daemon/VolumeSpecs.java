@@ -17,8 +17,13 @@ import porto.rpc.Rpc.TVolumeSpec;
 final class VolumeSpecs {
     private VolumeSpecs() {}
 
-    static TVolumeSpec create(VolumeService volumes, ClientScope scope, VolumeRequests.ClientPaths paths, TVolumeSpec spec)
-            throws PortoException {
+    /** Makes a volume as createVolume does (with the place policy applied). */
+    interface Creator {
+        Volume create(ClientScope scope, String path, Map<String, String> given) throws PortoException;
+    }
+
+    static TVolumeSpec create(Creator creator, VolumeService volumes, ClientScope scope, VolumeRequests.ClientPaths paths,
+            TVolumeSpec spec) throws PortoException {
         if (spec.getDirectoriesCount() > 0 || spec.getSymlinksCount() > 0 || spec.getSharesCount() > 0)
             throw new PortoException(ErrorCode.NotSupported, "volume directories, symlinks and shares are not supported yet");
         if (spec.hasImage() && !spec.getImage().isEmpty())
@@ -81,7 +86,7 @@ final class VolumeSpecs {
         else if (onlyTargets)
             given.put("containers", spec.getLinks(0).getContainer().isEmpty() ? "self" : spec.getLinks(0).getContainer());
         String path = spec.hasPath() && !spec.getPath().isEmpty() ? paths.toHost(spec.getPath()) : null;
-        Volume v = volumes.create(scope.caller(), scope::resolve, path, given);
+        Volume v = creator.create(scope, path, given);
         try {
             for (TVolumeLink l : spec.getLinksList())
                 if (l.hasTarget() && !l.getTarget().isEmpty())

@@ -92,6 +92,14 @@ public final class Volume {
         return readOnly;
     }
 
+    public String ownerContainer() {
+        return ownerContainer;
+    }
+
+    public long spaceLimit() {
+        return spaceLimit;
+    }
+
     public long changeTimeMillis() {
         return changeTime;
     }

@@ -442,6 +442,63 @@ public final class VolumeService {
         }
     }
 
+    // ---- what containers show ----
+
+    /** Paths of the volumes {@code container} owns. */
+    public List<String> owned(String container) {
+        lock.lock();
+        try {
+            return byPath.values().stream().filter(v -> v.ownerContainer.equals(container)).map(v -> v.path).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The container's links as upstream prints them: "path [target] [ro] [!]". */
+    public List<String> linked(String container) {
+        List<String> out = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Volume v : byPath.values())
+                for (VolumeLink l : v.links)
+                    if (l.container().equals(container))
+                        out.add(v.path + (l.mounted() ? " " + l.target() : "") + (l.readOnly() ? " ro" : "") + (l.required() ? " !" : ""));
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
+    /**
+     * Sum of space_limit of the volumes owned by the container or its descendants, by place key
+     * as upstream claims it ("tmpfs" for tmpfs, nothing for bind and quota), with "total".
+     */
+    public Map<String, Long> placeUsage(String container) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            for (Volume v : byPath.values()) {
+                boolean mine = v.ownerContainer.equals(container) || container.equals("/")
+                        || v.ownerContainer.startsWith(container + "/");
+                String key = placeKey(v.backend, v.place);
+                if (!mine || key == null)
+                    continue;
+                out.merge("total", v.spaceLimit, Long::sum);
+                out.merge(key, v.spaceLimit, Long::sum);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
+    /** What a volume claims of its owner's place_limit: its place, "tmpfs", or nothing (null). */
+    public static String placeKey(Backend backend, String place) {
+        if (backend == Backend.BIND || backend == Backend.QUOTA)
+            return null;
+        return backend == Backend.TMPFS ? "tmpfs" : place;
+    }
+
     // ---- helpers for the package ----
 
     Volume ready(String path) throws PortoException {
