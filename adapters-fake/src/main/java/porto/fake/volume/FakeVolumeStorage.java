@@ -148,6 +148,18 @@ public final class FakeVolumeStorage implements VolumeStorage {
     }
 
     @Override
+    public synchronized boolean writableBy(String p, int uid, List<Integer> gids) {
+        Node n = nodes.get(p);
+        if (n == null)
+            return false;
+        if (n.uid == uid)
+            return (n.mode & 0200) != 0;
+        if (gids.contains(n.gid))
+            return (n.mode & 0020) != 0;
+        return (n.mode & 0002) != 0;
+    }
+
+    @Override
     public synchronized List<String> list(String dir) {
         List<String> out = new ArrayList<>();
         if (!isDirectory(dir))

@@ -79,6 +79,25 @@ public final class LinuxVolumeStorage implements VolumeStorage {
     }
 
     @Override
+    public boolean writableBy(String p, int uid, List<Integer> gids) {
+        try {
+            Path path = path(p);
+            if (!path.toRealPath().toString().equals(path.normalize().toString()) || !path.isAbsolute())
+                return false; // reached through a link
+            int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int group = (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (owner == uid)
+                return (mode & 0200) != 0;
+            if (gids.contains(group))
+                return (mode & 0020) != 0;
+            return (mode & 0002) != 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
     public List<String> list(String dir) {
         try (Stream<Path> s = Files.list(path(dir))) {
             return s.map(x -> x.getFileName().toString()).sorted().toList();

@@ -33,6 +33,18 @@ final class VolumePermissions {
                 + (owner == null ? Integer.toString(v.ownerUid) : owner));
     }
 
+    /** A path the client names for the volume or its storage must be writable by it, reached without links. */
+    static void requireWritable(porto.ports.volume.VolumeStorage storage, Users users, Caller caller, String path, String what)
+            throws PortoException {
+        if (caller.isRoot())
+            return;
+        java.util.List<Integer> groups = new java.util.ArrayList<>(users.groupsOf(caller.uid()));
+        groups.add(caller.gid());
+        if (!storage.writableBy(path, caller.uid(), groups))
+            throw new PortoException(ErrorCode.Permission, what + " " + path + " is not writable by "
+                    + users.userName(caller.uid()).orElse(Integer.toString(caller.uid())) + " (or is reached through a link)");
+    }
+
     /** Only root may give a volume to another user, or to a group the client is not in. */
     static void checkOwnerChange(Users users, Caller caller, Volume v) throws PortoException {
         if (caller.isRoot())

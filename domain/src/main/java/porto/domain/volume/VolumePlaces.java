@@ -27,12 +27,17 @@ final class VolumePlaces {
         return false;
     }
 
-    static void resolvePlace(VolumeService s, Volume v, String given) throws PortoException {
+    static void resolvePlace(VolumeService s, porto.domain.Caller caller, Volume v, String given) throws PortoException {
         String place = given == null || given.isEmpty() ? s.defaultPlace() : given;
         if (!VolumeProperties.isNormal(place))
             throw new PortoException(ErrorCode.InvalidPath, "Place path must be normalized: " + place);
         if (!place.equals(s.defaultPlace()) && !s.storage.isDirectory(place))
             throw new PortoException(ErrorCode.InvalidPath, "Place " + place + " does not exist");
+        if (!place.equals(s.defaultPlace()) && isSystemPath(place))
+            throw new PortoException(ErrorCode.InvalidPath, "Place " + place + " in system directory");
+        // Making porto_volumes in a directory is the client's to ask only where it may write.
+        if (!place.equals(s.defaultPlace()) && !s.storage.isDirectory(place + "/" + VolumeService.VOLUMES_DIR))
+            VolumePermissions.requireWritable(s.storage, s.users, caller, place, "Place");
         try {
             s.storage.makeDirectory(place + "/" + VolumeService.VOLUMES_DIR, 0, 0, 0755);
         } catch (KernelException e) {

@@ -91,13 +91,14 @@ public final class VolumeService {
         if (linkTo.isEmpty())
             linkTo.add(requireContainer(caller.container()));
         String targetRoot = containers.hostRoot(names.resolve(given.getOrDefault("target_container", "self")));
-        VolumePlaces.resolvePlace(this, v, given.get("place"));
+        VolumePlaces.resolvePlace(this, caller, v, given.get("place"));
         List<String> layerDirs = VolumePlaces.resolveLayers(this, v);
         if (path != null && !path.isEmpty()) {
             if (!VolumeProperties.isNormal(path))
                 throw new PortoException(ErrorCode.InvalidPath, "Volume path must be normalized: " + path);
             v.path = targetRoot.equals("/") ? path : targetRoot + path;
             VolumePlaces.checkVolumePath(this, v.path);
+            VolumePermissions.requireWritable(storage, users, caller, v.path, "Volume path");
         } else {
             v.autoPath = true;
         }
@@ -107,6 +108,8 @@ public final class VolumeService {
             if (v.autoPath)
                 v.path = v.internals() + "/volume";
             VolumePlaces.resolveStorage(this, v);
+            if (v.storage.startsWith("/"))
+                VolumePermissions.requireWritable(storage, users, caller, v.storagePath, "Storage");
             if (v.backend == null)
                 v.backend = builder.autodetect(v);
             if (v.storagePath == null)

@@ -24,6 +24,12 @@ public interface VolumeStorage {
 
     boolean exists(String path);
 
+    /**
+     * Whether a user with these groups may write into an existing path that is reached without
+     * any symbolic link (a path through a link is never writable, wherever the link points).
+     */
+    boolean writableBy(String path, int uid, java.util.List<Integer> gids);
+
     /** Names in a directory; none when it is missing. */
     List<String> list(String dir);
 
