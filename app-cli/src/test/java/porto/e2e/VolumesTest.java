@@ -150,6 +150,10 @@ class VolumesTest extends PortodTest {
             ok("vunlink", path.toString(), "vc");
             assertFalse(mounted(target.toString()));
             fails("VolumeNotLinked", "vunlink", path.toString(), "vc");
+            ok("vlink", path.toString(), "vc", target.toString());
+            ok("vunlink", "-A", path.toString()); // the last links: the volume and its link mounts go
+            assertFalse(mounted(target.toString()), "unlinking everything unmounts the targets too");
+            assertFalse(mounted(path.toString()));
 
             // linked only to vc: destroying vc destroys the volume
             Path held = dir("held");

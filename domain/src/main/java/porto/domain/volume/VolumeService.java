@@ -261,18 +261,20 @@ public final class VolumeService {
         } finally {
             lock.unlock();
         }
-        if (destroy) {
-            destroy(v);
-            return;
-        }
+        // The links are gone from the volume, so its teardown no longer knows their mounts.
+        PortoException failed = null;
         for (VolumeLink l : gone)
             if (l.mounted() && storage.isMountPoint(l.hostTarget())) {
                 try {
                     storage.unmount(l.hostTarget());
                 } catch (KernelException e) {
-                    throw kernelError("Cannot unmount " + l.hostTarget(), e);
+                    failed = kernelError("Cannot unmount " + l.hostTarget(), e);
                 }
             }
+        if (destroy)
+            destroy(v);
+        if (failed != null)
+            throw failed;
     }
 
     /** A container is gone: its links go, and the volumes left without links are destroyed. */
