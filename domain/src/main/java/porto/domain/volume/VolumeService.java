@@ -149,7 +149,7 @@ public final class VolumeService {
         return v;
     }
 
-    private String requireContainer(String name) throws PortoException {
+    String requireContainer(String name) throws PortoException {
         if (!containers.exists(name))
             throw new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist");
         return name;
@@ -186,53 +186,11 @@ public final class VolumeService {
         }
     }
 
-    // ---- link and unlink ----
+    // ---- link and unlink (VolumeLinks) ----
 
     public void link(Caller caller, String path, String container, String target, boolean readOnly, boolean required)
             throws PortoException {
-        VolumePermissions.requireWriter(users, caller);
-        requireContainer(container);
-        String root = containers.hostRoot(container);
-        if (!target.isEmpty() && !VolumeProperties.isNormal(target))
-            throw new PortoException(ErrorCode.InvalidPath, "Link target must be a normal absolute path: " + target);
-        String hostTarget = target.isEmpty() ? "" : root.equals("/") ? target : root + target;
-        Volume v;
-        lock.lock();
-        try {
-            v = ready(path);
-            VolumePermissions.requireControl(users, caller, v);
-            if (v.link(container, target) != null)
-                throw new PortoException(ErrorCode.VolumeAlreadyLinked, "Volume already linked: " + path + " to " + container);
-            if (!hostTarget.isEmpty())
-                VolumePlaces.checkTarget(this, v, hostTarget);
-            v.state = Volume.State.BUILDING; // busy while its new mount is made
-        } finally {
-            lock.unlock();
-        }
-        try {
-            if (!hostTarget.isEmpty()) {
-                if (!storage.exists(hostTarget))
-                    storage.makeDirectory(hostTarget, 0, 0, 0755);
-                storage.bind(v.path, hostTarget, readOnly || v.readOnly);
-            }
-        } catch (KernelException e) {
-            throw kernelError("Cannot link volume " + path + " at " + hostTarget, e);
-        } finally {
-            lock.lock();
-            try {
-                v.state = Volume.State.READY;
-            } finally {
-                lock.unlock();
-            }
-        }
-        lock.lock();
-        try {
-            v.links.add(new VolumeLink(container, target, readOnly, required, hostTarget));
-            v.changeTime = clock.nowMillis();
-            save(v);
-        } finally {
-            lock.unlock();
-        }
+        VolumeLinks.link(this, caller, path, container, target, readOnly, required);
     }
 
     /**
@@ -240,81 +198,12 @@ public final class VolumeService {
      * ("***": every target, "": the link without a mount); the last link gone destroys the volume.
      */
     public void unlink(Caller caller, String path, String container, String target, boolean strict) throws PortoException {
-        VolumePermissions.requireWriter(users, caller);
-        List<VolumeLink> gone = new ArrayList<>();
-        Volume v;
-        boolean destroy;
-        lock.lock();
-        try {
-            v = ready(path);
-            VolumePermissions.requireControl(users, caller, v);
-            for (VolumeLink l : v.links)
-                if ((container.equals("***") || l.container().equals(container)) && (target.equals("***") || l.target().equals(target)))
-                    gone.add(l);
-            if (gone.isEmpty())
-                throw new PortoException(ErrorCode.VolumeNotLinked, "Volume " + path + " is not linked to " + container);
-            v.links.removeAll(gone);
-            destroy = v.links.isEmpty();
-            v.state = destroy ? Volume.State.DESTROYING : v.state;
-            v.changeTime = clock.nowMillis();
-            save(v);
-        } finally {
-            lock.unlock();
-        }
-        // The links are gone from the volume, so its teardown no longer knows their mounts.
-        PortoException failed = null;
-        for (VolumeLink l : gone)
-            if (l.mounted() && storage.isMountPoint(l.hostTarget())) {
-                try {
-                    storage.unmount(l.hostTarget());
-                } catch (KernelException e) {
-                    failed = kernelError("Cannot unmount " + l.hostTarget(), e);
-                }
-            }
-        if (destroy)
-            destroy(v);
-        if (failed != null)
-            throw failed;
+        VolumeLinks.unlink(this, caller, path, container, target, strict);
     }
 
     /** A container is gone: its links go, and the volumes left without links are destroyed. */
     public void containerDestroyed(String name) {
-        List<Volume> doomed = new ArrayList<>();
-        List<VolumeLink> unmount = new ArrayList<>();
-        lock.lock();
-        try {
-            for (Volume v : byPath.values()) {
-                if (v.state == Volume.State.DESTROYING)
-                    continue;
-                List<VolumeLink> gone = v.links.stream().filter(l -> l.container().equals(name)).toList();
-                if (gone.isEmpty())
-                    continue;
-                v.links.removeAll(gone);
-                unmount.addAll(gone.stream().filter(VolumeLink::mounted).toList());
-                if (v.links.isEmpty()) {
-                    v.state = Volume.State.DESTROYING;
-                    doomed.add(v);
-                }
-                save(v);
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (VolumeLink l : unmount) {
-            try {
-                if (storage.isMountPoint(l.hostTarget()))
-                    storage.unmount(l.hostTarget());
-            } catch (KernelException ignored) {
-                // the container's root goes with it
-            }
-        }
-        for (Volume v : doomed) {
-            try {
-                destroy(v);
-            } catch (PortoException ignored) {
-                // destroy has dropped the record; leftovers are removed at the next start
-            }
-        }
+        VolumeLinks.containerDestroyed(this, name);
     }
 
     /** Tears down a volume marked DESTROYING and drops it. */
@@ -434,74 +323,27 @@ public final class VolumeService {
 
     /** Paths of the volumes whose layers include layer {@code name} of place {@code place}: such a layer is in use. */
     public List<String> volumesUsingLayer(String place, String name) {
-        String dir = place + "/" + LAYERS_DIR + "/" + name;
-        lock.lock();
-        try {
-            List<String> out = new ArrayList<>();
-            for (Volume v : byPath.values())
-                if ((v.place.equals(place) && v.layers.contains(name)) || v.layers.contains(dir))
-                    out.add(v.path);
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return VolumeQueries.volumesUsingLayer(this, place, name);
     }
-
-    // ---- what containers show ----
 
     /** Paths of the volumes {@code container} owns. */
     public List<String> owned(String container) {
-        lock.lock();
-        try {
-            return byPath.values().stream().filter(v -> v.ownerContainer.equals(container)).map(v -> v.path).toList();
-        } finally {
-            lock.unlock();
-        }
+        return VolumeQueries.owned(this, container);
     }
 
     /** The container's links as upstream prints them: "path [target] [ro] [!]". */
     public List<String> linked(String container) {
-        List<String> out = new ArrayList<>();
-        lock.lock();
-        try {
-            for (Volume v : byPath.values())
-                for (VolumeLink l : v.links)
-                    if (l.container().equals(container))
-                        out.add(v.path + (l.mounted() ? " " + l.target() : "") + (l.readOnly() ? " ro" : "") + (l.required() ? " !" : ""));
-        } finally {
-            lock.unlock();
-        }
-        return out;
+        return VolumeQueries.linked(this, container);
     }
 
-    /**
-     * Sum of space_limit of the volumes owned by the container or its descendants, by place key
-     * as upstream claims it ("tmpfs" for tmpfs, nothing for bind and quota), with "total".
-     */
+    /** Sum of space_limit of the volumes owned by the container or its descendants, by place key, with "total". */
     public Map<String, Long> placeUsage(String container) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        lock.lock();
-        try {
-            for (Volume v : byPath.values()) {
-                boolean mine = v.ownerContainer.equals(container) || container.equals("/")
-                        || v.ownerContainer.startsWith(container + "/");
-                String key = placeKey(v.backend, v.place);
-                if (!mine || key == null)
-                    continue;
-                out.merge("total", v.spaceLimit, Long::sum);
-                out.merge(key, v.spaceLimit, Long::sum);
-            }
-        } finally {
-            lock.unlock();
-        }
-        return out;
+        return VolumeQueries.placeUsage(this, container);
     }
 
     /** What a volume claims of its owner's place_limit: its place, "tmpfs", or nothing (null). */
     public static String placeKey(Backend backend, String place) {
-        if (backend == Backend.BIND || backend == Backend.QUOTA)
-            return null;
-        return backend == Backend.TMPFS ? "tmpfs" : place;
+        return VolumeQueries.placeKey(backend, place);
     }
 
     // ---- helpers for the package ----
@@ -522,6 +364,10 @@ public final class VolumeService {
     /** Every volume, for the package's checks (called with the lock held). */
     Iterable<Volume> volumes() {
         return byPath.values();
+    }
+
+    Containers containers() {
+        return containers;
     }
 
     ReentrantLock lock() {
