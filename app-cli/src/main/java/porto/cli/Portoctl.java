@@ -344,12 +344,15 @@ public final class Portoctl {
                 .append("  -v, --version\n")
                 .append('\n')
                 .append("Commands:\n");
-        List<String> names = new ArrayList<>(COMMANDS.length);
-        for (String[] c : COMMANDS) {
+        List<String[]> all = new ArrayList<>(Arrays.asList(COMMANDS));
+        all.addAll(Arrays.asList(VolumeCommands.COMMANDS));
+        all.sort((a, b) -> a[0].compareTo(b[0]));
+        List<String> names = new ArrayList<>(all.size());
+        for (String[] c : all) {
             names.add(c[0]);
         }
         int nameWidth = Format.fieldWidth(names, 8);
-        for (String[] c : COMMANDS) {
+        for (String[] c : all) {
             Format.aligned(sb, c[0], c[3], nameWidth, termWidth);
         }
         sb.append("\nContainer properties:\n");
