@@ -46,9 +46,15 @@ class ContainerVolumesTest extends PortodTest {
         assertEquals(path.toString(), get("ct", "volumes_owned"));
         assertEquals(path + " " + target + " ro !", get("ct", "volumes_linked"));
         assertEquals("total: 1048576; tmpfs: 1048576", get("ct", "place_usage"));
-        ok("set", "ct", "volumes_required", path.toString());
-        assertEquals(path.toString(), get("ct", "volumes_required"));
+        ok("set", "ct", "volumes_required", path.toString() + ";" + target);
+        assertEquals(path + ";" + target, get("ct", "volumes_required"));
         fails("InvalidValue", "set", "ct", "volumes_required", "relative");
+        ok("set", "ct", "command", "true");
+        ok("start", "ct"); // its required volume and link are there
+        ok("stop", "ct");
+        ok("set", "ct", "volumes_required", scratch.resolve("none").toString());
+        fails("VolumeNotFound", "start", "ct");
+        ok("set", "ct", "volumes_required", "");
         ok("vunlink", path.toString(), "ct");
         assertEquals("", get("ct", "volumes_linked"));
     }

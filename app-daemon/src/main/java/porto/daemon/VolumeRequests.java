@@ -55,6 +55,13 @@ final class VolumeRequests {
             public String defaultPlace() {
                 return volumes.defaultPlace();
             }
+
+            @Override
+            public void checkRequired(String container, java.util.List<String> required) throws PortoException {
+                String root = containers.hostRoot(container);
+                for (String p : required)
+                    volumes.requireAt(root.equals("/") ? p : root + p, p);
+            }
         });
         service.addListener((name, state, when) -> {
             if ("destroyed".equals(state))

@@ -238,6 +238,9 @@ public final class ContainerService {
         change(caller, name, c -> {
             if (c.state() != State.STOPPED)
                 throw wrongState(c, "stopped");
+            String required = c.config.getOrDefault("volumes_required", "");
+            if (!required.isEmpty()) // as upstream: a container does not start without its required volumes
+                volumes.checkRequired(c.name, Values.splitList(required, ';'));
             starter.start(c, caller);
         });
     }

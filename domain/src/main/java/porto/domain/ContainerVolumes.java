@@ -17,6 +17,9 @@ public interface ContainerVolumes {
     /** The daemon's default place. */
     String defaultPlace();
 
+    /** VolumeNotFound or VolumeNotReady unless every path (in the container's root) is a ready volume or link. */
+    default void checkRequired(String container, List<String> paths) throws PortoException {}
+
     ContainerVolumes NONE = new ContainerVolumes() {
         @Override
         public List<String> owned(String container) {

@@ -321,6 +321,24 @@ public final class VolumeService {
         return String.join("; ", problems);
     }
 
+    /** VolumeNotFound unless a volume or a link is at this host path, VolumeNotReady unless that volume is ready. */
+    public void requireAt(String hostPath, String shown) throws PortoException {
+        lock.lock();
+        try {
+            for (Volume v : byPath.values()) {
+                boolean here = v.path.equals(hostPath) || v.links.stream().anyMatch(l -> l.mounted() && l.hostTarget().equals(hostPath));
+                if (!here)
+                    continue;
+                if (v.state != Volume.State.READY)
+                    throw new PortoException(ErrorCode.VolumeNotReady, "Required volume " + shown + " not ready");
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw new PortoException(ErrorCode.VolumeNotFound, "Required volume " + shown + " not found");
+    }
+
     /** Paths of the volumes whose layers include layer {@code name} of place {@code place}: such a layer is in use. */
     public List<String> volumesUsingLayer(String place, String name) {
         return VolumeQueries.volumesUsingLayer(this, place, name);
