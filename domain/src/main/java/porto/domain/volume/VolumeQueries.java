@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import porto.domain.ErrorCode;
+import porto.domain.PortoException;
 
 /** What containers and layers need to know of volumes: owned and linked volumes, place usage, layers in use. */
 final class VolumeQueries {
@@ -78,5 +80,43 @@ final class VolumeQueries {
         if (backend == Backend.BIND || backend == Backend.QUOTA)
             return null;
         return backend == Backend.TMPFS ? "tmpfs" : place;
+    }
+
+    /** VolumeNotFound unless a volume or a link is at this host path, VolumeNotReady unless that volume is ready. */
+    static void requireAt(VolumeService s, String hostPath, String shown) throws PortoException {
+        s.lock().lock();
+        try {
+            for (Volume v : s.byPath().values()) {
+                boolean here = v.path.equals(hostPath) || v.links.stream().anyMatch(l -> l.mounted() && l.hostTarget().equals(hostPath));
+                if (!here)
+                    continue;
+                if (v.state != Volume.State.READY)
+                    throw new PortoException(ErrorCode.VolumeNotReady, "Required volume " + shown + " not ready");
+                return;
+            }
+        } finally {
+            s.lock().unlock();
+        }
+        throw new PortoException(ErrorCode.VolumeNotFound, "Required volume " + shown + " not found");
+    }
+
+    /** Checks that the volume's mounts are in place; a message of what is wrong, "" when all is well. */
+    static String check(VolumeService s, String path) throws PortoException {
+        Volume v;
+        s.lock().lock();
+        try {
+            v = s.ready(path);
+        } finally {
+            s.lock().unlock();
+        }
+        List<String> problems = new ArrayList<>();
+        if (v.backend != Backend.QUOTA && !s.storage.isMountPoint(v.internalPath()))
+            problems.add("not mounted: " + v.internalPath());
+        if (!v.autoPath && v.backend != Backend.QUOTA && !s.storage.isMountPoint(v.path))
+            problems.add("not mounted: " + v.path);
+        for (VolumeLink l : v.links)
+            if (l.mounted() && !s.storage.isMountPoint(l.hostTarget()))
+                problems.add("link not mounted: " + l.hostTarget());
+        return String.join("; ", problems);
     }
 }

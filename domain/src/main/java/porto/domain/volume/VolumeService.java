@@ -303,40 +303,12 @@ public final class VolumeService {
 
     /** Checks that the volume's mounts are in place; a message of what is wrong, "" when all is well. */
     public String check(Caller caller, String path) throws PortoException {
-        Volume v;
-        lock.lock();
-        try {
-            v = ready(path);
-        } finally {
-            lock.unlock();
-        }
-        List<String> problems = new ArrayList<>();
-        if (v.backend != Backend.QUOTA && !storage.isMountPoint(v.internalPath()))
-            problems.add("not mounted: " + v.internalPath());
-        if (!v.autoPath && v.backend != Backend.QUOTA && !storage.isMountPoint(v.path))
-            problems.add("not mounted: " + v.path);
-        for (VolumeLink l : v.links)
-            if (l.mounted() && !storage.isMountPoint(l.hostTarget()))
-                problems.add("link not mounted: " + l.hostTarget());
-        return String.join("; ", problems);
+        return VolumeQueries.check(this, path);
     }
 
     /** VolumeNotFound unless a volume or a link is at this host path, VolumeNotReady unless that volume is ready. */
     public void requireAt(String hostPath, String shown) throws PortoException {
-        lock.lock();
-        try {
-            for (Volume v : byPath.values()) {
-                boolean here = v.path.equals(hostPath) || v.links.stream().anyMatch(l -> l.mounted() && l.hostTarget().equals(hostPath));
-                if (!here)
-                    continue;
-                if (v.state != Volume.State.READY)
-                    throw new PortoException(ErrorCode.VolumeNotReady, "Required volume " + shown + " not ready");
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        throw new PortoException(ErrorCode.VolumeNotFound, "Required volume " + shown + " not found");
+        VolumeQueries.requireAt(this, hostPath, shown);
     }
 
     /** Paths of the volumes whose layers include layer {@code name} of place {@code place}: such a layer is in use. */
