@@ -27,11 +27,13 @@ import porto.rpc.Rpc.TVersionResponse;
 public final class Api {
     private final ContainerService service;
     private final DaemonStats stats;
+    private final VolumeRequests volumes;
 
     @Inject
-    public Api(ContainerService service, DaemonStats stats) {
+    public Api(ContainerService service, DaemonStats stats, VolumeRequests volumes) {
         this.service = service;
         this.stats = stats;
+        this.volumes = volumes;
     }
 
     /** What a connection must remember from a request: weak containers and async waits. */
@@ -203,6 +205,8 @@ public final class Api {
             session.stopAsyncWait();
         } else if (req.hasCreateFromSpec()) {
             Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session);
+        } else if (VolumeRequests.handles(req)) {
+            volumes.handle(req, scope, rsp);
         } else if (req.hasUpdateFromSpec()) {
             Specs.apply(service, who, scope.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
         } else { // declared in rpc.proto (upstream has it) but not served yet

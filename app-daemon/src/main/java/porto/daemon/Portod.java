@@ -197,6 +197,8 @@ public final class Portod {
         long wired = System.nanoTime();
         Files.createDirectories(Path.of(paths.placeRoot()));
         service.start();
+        component.volumeRequests(); // volumes learn of containers before they are restored
+        component.volumes().restore(Log::info);
         if (service.persistenceError() != null)
             Log.info(service.persistenceError());
         long jvmStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
