@@ -17,7 +17,7 @@ clicp="$tree/app-cli/target/lib/*:$(ls "$tree"/app-cli/target/app-cli-*.jar)"
 export PORTO_SOCKET=$run/portod.socket PORTO_STATE_DIR=$run/kvs PORTO_CGROUP_ROOT=porto-$id \
        PORTO_PLACE=/place/porto-$id PORTO_NATIVE=$tree/adapters-linux/target/native/portod-native \
        PORTO_LOG=$run/portod.log PORTO_MASTER_PIDFILE=$run/portoloop.pid PORTO_PIDFILE=$run/portod.pid \
-       PORTO_DEFAULT_PLACE=$work/place
+       PORTO_VOLUME_PLACE=$work/place
 "$PORTO_NATIVE" master --socket "$PORTO_SOCKET" --pidfile "$PORTO_MASTER_PIDFILE" \
     --daemon-pidfile "$PORTO_PIDFILE" --log "$PORTO_LOG" -- \
     "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow --add-exports java.base/sun.nio.ch=ALL-UNNAMED \

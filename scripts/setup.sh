@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+# Volumes at run time: loop images are made, checked and grown by e2fsprogs, attached by losetup.
+if ! command -v mkfs.ext4 >/dev/null || ! command -v resize2fs >/dev/null || ! command -v losetup >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q e2fsprogs mount
+fi
 
 mvn -B -q package -DskipTests
 bash scripts/install.sh

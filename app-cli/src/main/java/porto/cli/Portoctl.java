@@ -195,6 +195,11 @@ public final class Portoctl {
                 return c;
             }
         }
+        for (String[] c : VolumeCommands.COMMANDS) {
+            if (c[0].equals(name)) {
+                return c;
+            }
+        }
         return null;
     }
 
@@ -250,6 +255,16 @@ public final class Portoctl {
                 return new UsageCommands(this::client, io).top(args);
             case "version":
                 return version();
+            case "vcreate":
+                return new VolumeCommands(this).create(args);
+            case "vlink":
+                return new VolumeCommands(this).link(args, need);
+            case "vlist":
+                return new VolumeCommands(this).list(args, need);
+            case "vtune":
+                return new VolumeCommands(this).tune(args);
+            case "vunlink":
+                return new VolumeCommands(this).unlink(args, need);
             case "wait":
                 return new RunCommands(this).waitCmd(args, need);
             default:
@@ -347,12 +362,15 @@ public final class Portoctl {
                 .append("  -v, --version\n")
                 .append('\n')
                 .append("Commands:\n");
-        List<String> names = new ArrayList<>(COMMANDS.length);
-        for (String[] c : COMMANDS) {
+        List<String[]> all = new ArrayList<>(Arrays.asList(COMMANDS));
+        all.addAll(Arrays.asList(VolumeCommands.COMMANDS));
+        all.sort((a, b) -> a[0].compareTo(b[0]));
+        List<String> names = new ArrayList<>(all.size());
+        for (String[] c : all) {
             names.add(c[0]);
         }
         int nameWidth = Format.fieldWidth(names, 8);
-        for (String[] c : COMMANDS) {
+        for (String[] c : all) {
             Format.aligned(sb, c[0], c[3], nameWidth, termWidth);
         }
         sb.append("\nContainer properties:\n");

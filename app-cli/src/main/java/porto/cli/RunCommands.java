@@ -318,8 +318,13 @@ final class RunCommands extends CommandGroup {
                 return false;
             }
             created = true;
-            String step = "set property";
+            String step = "create volume";
             try {
+                RootVolume root = RootVolume.take(properties);
+                if (root != null) {
+                    root.make(client(), name);
+                }
+                step = "set property";
                 if (forwardStreams) {
                     passStreams();
                 }

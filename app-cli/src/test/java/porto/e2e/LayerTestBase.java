@@ -35,7 +35,7 @@ abstract class LayerTestBase {
         Files.createDirectories(place);
         layers = place.resolve("porto_layers");
         work = base.resolve("work");
-        portod = PortodProcess.start(Map.of("PORTO_DEFAULT_PLACE", place.toString()));
+        portod = PortodProcess.start(Map.of("PORTO_VOLUME_PLACE", place.toString()));
     }
 
     @AfterAll

@@ -212,4 +212,22 @@ class LayersTest extends LayerTestBase {
         PortodProcess.Run plain = ok("layer", "-E", "big", work.resolve("big-out.tar").toString());
         assertFalse(plain.err().contains("exporting"), "no progress line without a terminal: " + plain.err());
     }
+
+    @Test
+    void aLayerUnderAVolumeIsBusy() throws Exception {
+        Path archive = work.resolve("base.tar");
+        Tars.write(archive, t -> t.dir("etc/").file("etc/motd", "from the layer\n"));
+        ok("layer", "-I", "base", archive.toString());
+        String volume = ok("vcreate", "-A", "layers=base").line();
+        try {
+            assertEquals("from the layer\n", Files.readString(Path.of(volume, "etc/motd")));
+            PortodProcess.Run busy = fails("Busy", "layer", "-R", "base");
+            assertTrue(busy.err().contains(volume), busy.err());
+            assertTrue(Files.isDirectory(layers.resolve("base")));
+        } finally {
+            ok("vunlink", "-A", volume);
+        }
+        ok("layer", "-R", "base");
+        assertEquals(List.of(), names(layers));
+    }
 }

@@ -30,6 +30,8 @@ final class PortodProcess implements AutoCloseable {
     final Path log;
     final String cgroupRoot;
     final Path place;
+    /** The default place of volumes, layers and storage (PORTO_VOLUME_PLACE). */
+    final Path volumePlace;
     private final Map<String, String> env = new HashMap<>();
     private Process master;
 
@@ -40,10 +42,12 @@ final class PortodProcess implements AutoCloseable {
         log = runDir.resolve("portod.log");
         cgroupRoot = "porto-test-" + id;
         place = Path.of("/place/porto-test-" + id);
+        volumePlace = Path.of("/place/porto-test-" + id + "-volumes");
         env.put("PORTO_SOCKET", socket.toString());
         env.put("PORTO_STATE_DIR", runDir.resolve("kvs").toString());
         env.put("PORTO_CGROUP_ROOT", cgroupRoot);
         env.put("PORTO_PLACE", place.toString());
+        env.put("PORTO_VOLUME_PLACE", volumePlace.toString());
         env.put("PORTO_NATIVE", nativeBinary().toString());
         env.put("PORTO_LOG", log.toString());
         env.put("PORTO_MASTER_PIDFILE", runDir.resolve("portoloop.pid").toString());
@@ -263,7 +267,9 @@ final class PortodProcess implements AutoCloseable {
             }
         }
         removeCgroupRoot();
+        HostMounts.release(volumePlace); // volumes outlive the daemon: never delete through a mount
         deleteTree(place);
+        deleteTree(volumePlace);
         deleteTree(runDir);
     }
 

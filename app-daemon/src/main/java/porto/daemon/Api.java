@@ -28,12 +28,14 @@ public final class Api {
     private final ContainerService service;
     private final DaemonStats stats;
     private final LayerRequests layers;
+    private final VolumeRequests volumes;
 
     @Inject
-    public Api(ContainerService service, DaemonStats stats, LayerRequests layers) {
+    public Api(ContainerService service, DaemonStats stats, LayerRequests layers, VolumeRequests volumes) {
         this.service = service;
         this.stats = stats;
         this.layers = layers;
+        this.volumes = volumes;
     }
 
     /** What a connection must remember from a request: weak containers and async waits. */
@@ -205,6 +207,8 @@ public final class Api {
             session.stopAsyncWait();
         } else if (req.hasCreateFromSpec()) {
             Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session);
+        } else if (VolumeRequests.handles(req)) {
+            volumes.handle(req, scope, rsp);
         } else if (req.hasUpdateFromSpec()) {
             Specs.apply(service, who, scope.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
         } else if (req.hasImportLayer()) { layers.importLayer(scope, req.getImportLayer()); stats.counter("layer_import").incrementAndGet();

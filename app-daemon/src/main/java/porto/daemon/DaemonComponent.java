@@ -7,11 +7,15 @@ import porto.domain.ContainerService;
 
 /** The daemon's object graph. */
 @Singleton
-@Component(modules = {LinuxModule.class, LayerModule.class})
+@Component(modules = {LinuxModule.class, VolumeModule.class, LayerModule.class})
 public interface DaemonComponent {
     ContainerService service();
 
     RpcServer server();
+
+    porto.domain.volume.VolumeService volumes();
+
+    VolumeRequests volumeRequests();
 
     DaemonStats stats();
 

@@ -20,6 +20,16 @@ public record DaemonPaths(Path socket, Path stateDir, String cgroupRoot, String 
         return stateDir.resolveSibling("portod.starts");
     }
 
+    /** The default place of volumes, layers and storage: $PORTO_VOLUME_PLACE, upstream's /place by default. */
+    public String volumePlace() {
+        return System.getenv().getOrDefault("PORTO_VOLUME_PLACE", "/place");
+    }
+
+    /** Volume records, beside the containers' (/run/porto/vkvs). */
+    public Path volumeStateDir() {
+        return stateDir.resolveSibling("vkvs");
+    }
+
     public static DaemonPaths fromEnvironment() {
         return from(System.getenv());
     }

@@ -38,6 +38,7 @@ public final class ContainerService {
     private final Housekeeping housekeeping;
     private final PropertyAccess access;
     private final Waiting waiting;
+    private volatile ContainerVolumes volumes = ContainerVolumes.NONE;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
@@ -66,6 +67,15 @@ public final class ContainerService {
 
     public Properties properties() {
         return properties;
+    }
+
+    /** What containers show of volumes; wired once the volume side exists. */
+    public void setVolumes(ContainerVolumes volumes) {
+        this.volumes = volumes;
+    }
+
+    ContainerVolumes volumes() {
+        return volumes;
     }
 
     Clock clock() {
@@ -228,6 +238,9 @@ public final class ContainerService {
         change(caller, name, c -> {
             if (c.state() != State.STOPPED)
                 throw wrongState(c, "stopped");
+            String required = c.config.getOrDefault("volumes_required", "");
+            if (!required.isEmpty()) // as upstream: a container does not start without its required volumes
+                volumes.checkRequired(c.name, Values.splitList(required, ';'));
             starter.start(c, caller);
         });
     }

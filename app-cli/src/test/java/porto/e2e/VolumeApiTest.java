@@ -1,0 +1,93 @@
+package porto.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import porto.client.PortoClientException;
+import porto.rpc.Rpc;
+
+/** The volume requests of rpc.proto through the Java client: properties list, the spec forms, check. */
+class VolumeApiTest extends PortodTest {
+    private Path scratch;
+
+    @BeforeEach
+    void makeScratch() throws Exception {
+        scratch = Files.createTempDirectory("porto-volume-api");
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (String line : ok("vlist", "-1").out().split("\n"))
+            if (!line.isBlank())
+                portod.portoctl("vunlink", "-A", line.trim());
+        portod.portoctl("destroy", "api");
+        HostMounts.release(scratch);
+        PortodProcess.deleteTree(scratch);
+    }
+
+    private static Rpc.TContainerResponse call(Rpc.TContainerRequest.Builder req) {
+        return client.call(req.build());
+    }
+
+    @Test
+    void listVolumePropertiesNamesUpstreamsProperties() {
+        var list = call(Rpc.TContainerRequest.newBuilder().setListVolumeProperties(Rpc.TVolumePropertyListRequest.getDefaultInstance()))
+                .getVolumePropertyList().getPropertiesList().stream().map(p -> p.getName()).toList();
+        for (String name : new String[] {"backend", "storage", "ready", "private", "owner_user", "owner_group", "user", "group",
+                "permissions", "creator", "read_only", "containers", "layers", "place", "space_limit", "inode_limit",
+                "space_guarantee", "inode_guarantee", "space_used", "inode_used", "space_available", "inode_available"})
+            assertTrue(list.contains(name), name + " in " + list);
+    }
+
+    @Test
+    void newVolumeTakesASpecWithLinksAndGetVolumeGivesItBack() throws Exception {
+        ok("create", "api");
+        Path target = scratch.resolve("target");
+        Rpc.TVolumeSpec.Builder spec = Rpc.TVolumeSpec.newBuilder().setBackend("tmpfs").setPrivateValue("spec")
+                .setSpace(Rpc.TVolumeResource.newBuilder().setLimit(1 << 20))
+                .addLinks(Rpc.TVolumeLink.newBuilder().setContainer("api").setTarget(target.toString()).setReadOnly(true));
+        Rpc.TVolumeSpec made = call(Rpc.TContainerRequest.newBuilder().setNewVolume(Rpc.TNewVolumeRequest.newBuilder().setVolume(spec)))
+                .getNewVolume().getVolume();
+        assertEquals("tmpfs", made.getBackend());
+        assertEquals("ready", made.getState());
+        assertEquals(1 << 20, made.getSpace().getLimit());
+        assertEquals(1, made.getLinksCount(), "only the link asked for: " + made.getLinksList());
+        assertEquals("api", made.getLinks(0).getContainer());
+        assertEquals(target.toString(), made.getLinks(0).getTarget());
+        assertTrue(made.getLinks(0).getReadOnly());
+        assertTrue(HostMounts.under(target).contains(target.toString()));
+
+        var got = call(Rpc.TContainerRequest.newBuilder().setGetVolume(Rpc.TGetVolumeRequest.newBuilder().addPath(made.getPath())))
+                .getGetVolume().getVolumeList();
+        assertEquals(1, got.size());
+        assertEquals("spec", got.get(0).getPrivateValue());
+        assertEquals(made.getId(), got.get(0).getId());
+        var byContainer = call(Rpc.TContainerRequest.newBuilder().setGetVolume(Rpc.TGetVolumeRequest.newBuilder().setContainer("api")))
+                .getGetVolume().getVolumeList();
+        assertEquals(1, byContainer.size());
+
+        ok("destroy", "api");
+        assertFalse(HostMounts.under(target).contains(target.toString()));
+        assertFalse(Files.exists(Path.of(made.getPath())));
+    }
+
+    @Test
+    void checkVolumeSaysWhatIsMissing() throws Exception {
+        Path path = Files.createDirectories(scratch.resolve("checked"));
+        ok("vcreate", path.toString(), "backend=plain");
+        var check = Rpc.TContainerRequest.newBuilder().setCheckVolume(Rpc.TVolumeCheckRequest.newBuilder().setPath(path.toString()));
+        assertEquals("", call(check).getCheckVolume().getMessage());
+        HostMounts.run("umount", path.toString());
+        String message = call(check).getCheckVolume().getMessage();
+        assertTrue(message.contains("not mounted: " + path), message);
+        PortoClientException e = org.junit.jupiter.api.Assertions.assertThrows(PortoClientException.class, () -> call(
+                Rpc.TContainerRequest.newBuilder().setCheckVolume(Rpc.TVolumeCheckRequest.newBuilder().setPath(scratch + "/none"))));
+        assertEquals(Rpc.EError.VolumeNotFound_VALUE, e.code());
+    }
+}
