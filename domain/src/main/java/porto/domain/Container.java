@@ -57,12 +57,15 @@ public final class Container {
     volatile String cpuAffinity = "";
     /** cpus held exclusively (threads, cores, reserve), which siblings cannot have. */
     volatile String exclusiveCpus = "";
+    /** The configured defaults of new containers: the host's are set by the service, a child takes its parent's. */
+    ContainerDefaults defaults;
 
     Container(String name, Container parent, long id) {
         this.name = name;
         this.parent = parent;
         this.id = id;
         this.level = ContainerName.level(name);
+        this.defaults = parent == null ? ContainerDefaults.BUILT_IN : parent.defaults;
         this.state = parent == null ? State.META : State.STOPPED; // the host is always meta
     }
 

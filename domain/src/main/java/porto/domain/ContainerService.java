@@ -47,6 +47,7 @@ public final class ContainerService {
         this.kernel = kernel;
         this.config = config;
         this.tree = new ContainerTree(kernel.clock());
+        tree.host().defaults = config.containers();
         this.resources = new ResourceControl(this);
         this.persistence = new Persistence(this, tree);
         tree.afterRelease(persistence::flush);
@@ -169,6 +170,9 @@ public final class ContainerService {
         try {
             if (tree.containers().containsKey(name))
                 throw new PortoException(ErrorCode.ContainerAlreadyExists, "container " + name + " already exists");
+            if (tree.containers().size() >= config.containers().maxTotal())
+                throw new PortoException(ErrorCode.ResourceNotAvailable, "number of containers reached its limit ("
+                        + config.containers().maxTotal() + ", max_total of portod.conf)");
             Container parent = tree.find(ContainerName.parent(name));
             Permissions.checkCreate(this, caller, parent);
             for (Container p = parent; p != null; p = p.parent)

@@ -18,10 +18,10 @@ final class FilesystemProperties {
             .defaultFor(c -> !isOs(c));
     static final TypedProperty<String> RESOLV_CONF = TypedProperty.of("resolv_conf",
             "DNS configuration shown as /etc/resolv.conf in a chroot: <line>;...", STOPPED_ONLY,
-            FilesystemProperties::parseResolvConf, t -> t, "");
+            FilesystemProperties::parseResolvConf, t -> t, "").defaultFor(c -> c.defaults.resolvConf());
     static final TypedProperty<Long> STDOUT_LIMIT = TypedProperty.of("stdout_limit",
             "limit of stored stdout and stderr, bytes", ANY_STATE, FilesystemProperties::parseStdoutLimit,
-            String::valueOf, 8L << 20);
+            String::valueOf, 8L << 20).defaultFor(c -> c.defaults.stdoutLimit());
 
     private static String parseResolvConf(String text) throws PortoException {
         if (text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0)
