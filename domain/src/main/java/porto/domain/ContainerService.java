@@ -38,6 +38,7 @@ public final class ContainerService {
     private final Housekeeping housekeeping;
     private final PropertyAccess access;
     private final Waiting waiting;
+    private final LabelRequests labels;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
@@ -57,6 +58,7 @@ public final class ContainerService {
         this.starter = new Starter(this, tree, lifecycle);
         this.access = new PropertyAccess(this, tree);
         this.waiting = new Waiting(tree);
+        this.labels = new LabelRequests(this, tree);
     }
 
     // ---- wiring and facts used by properties ----
@@ -67,6 +69,11 @@ public final class ContainerService {
 
     public Properties properties() {
         return properties;
+    }
+
+    /** FindLabel, SetLabel and IncLabel. */
+    public LabelRequests labels() {
+        return labels;
     }
 
     Clock clock() {

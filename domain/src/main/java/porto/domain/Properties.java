@@ -15,6 +15,7 @@ public final class Properties {
         ResourceProperties.register(this);
         LifecycleProperties.register(this);
         StateProperties.register(this);
+        Labels.register(this);
     }
 
     public Property find(String name) {
