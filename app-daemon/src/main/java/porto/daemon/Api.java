@@ -205,6 +205,12 @@ public final class Api {
             Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session);
         } else if (req.hasUpdateFromSpec()) {
             Specs.apply(service, who, scope.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
+        } else if (req.hasFindLabel()) {
+            rsp.setFindLabel(LabelApi.find(service, scope, req.getFindLabel()));
+        } else if (req.hasSetLabel()) {
+            rsp.setSetLabel(LabelApi.set(service, scope, req.getSetLabel()));
+        } else if (req.hasIncLabel()) {
+            rsp.setIncLabel(LabelApi.increment(service, scope, req.getIncLabel()));
         } else { // declared in rpc.proto (upstream has it) but not served yet
             FieldDescriptor m = method(req);
             throw new PortoException(ErrorCode.InvalidMethod,
