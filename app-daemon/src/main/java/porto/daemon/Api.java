@@ -211,6 +211,8 @@ public final class Api {
             rsp.setSetLabel(LabelApi.set(service, scope, req.getSetLabel()));
         } else if (req.hasIncLabel()) {
             rsp.setIncLabel(LabelApi.increment(service, scope, req.getIncLabel()));
+        } else if (req.hasListContainersBy()) {
+            rsp.setListContainersBy(ListContainersBy.answer(service, scope, req.getListContainersBy()));
         } else { // declared in rpc.proto (upstream has it) but not served yet
             FieldDescriptor m = method(req);
             throw new PortoException(ErrorCode.InvalidMethod,

@@ -46,6 +46,10 @@ public final class Container {
     int exitStatus;
     boolean oomKilled;
     int startErrno = -1;
+    /** The error of the last failed start as "Name: message", empty after a good one. */
+    String startError = "";
+    /** When it was last changed (any saved change: a property, a state), epoch milliseconds. */
+    long changeTime;
     int respawnCount;
     /** Bytes dropped from the head of the stored stdout and stderr by rotation. */
     long stdoutOffset;

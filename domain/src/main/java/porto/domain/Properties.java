@@ -16,6 +16,9 @@ public final class Properties {
         LifecycleProperties.register(this);
         StateProperties.register(this);
         Labels.register(this);
+        InfoProperties.register(this);
+        SecretEnv.register(this);
+        UnsupportedProperties.register(this);
     }
 
     public Property find(String name) {
