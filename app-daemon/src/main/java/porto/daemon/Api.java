@@ -213,6 +213,10 @@ public final class Api {
             rsp.setIncLabel(LabelApi.increment(service, scope, req.getIncLabel()));
         } else if (req.hasListContainersBy()) {
             rsp.setListContainersBy(ListContainersBy.answer(service, scope, req.getListContainersBy()));
+        } else if (req.hasConvertPath()) {
+            rsp.setConvertPath(ProcessApi.convertPath(service, scope, req.getConvertPath()));
+        } else if (req.hasLocateProcess()) {
+            rsp.setLocateProcess(ProcessApi.locate(service, scope, req.getLocateProcess()));
         } else { // declared in rpc.proto (upstream has it) but not served yet
             FieldDescriptor m = method(req);
             throw new PortoException(ErrorCode.InvalidMethod,

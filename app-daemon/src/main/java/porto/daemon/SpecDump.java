@@ -160,8 +160,12 @@ final class SpecDump {
             case Rpc.TContainerCommandArgv.Builder m -> m.addAllArgv(CommandLine.splitArgv(text)).build();
             case Rpc.TContainerEnv.Builder m -> {
                 if (field.equals("env_secret")) {
-                    for (var e : Values.parseMap(text, false).entrySet())
-                        m.addVarBuilder().setName(e.getKey()).setValue(e.getValue());
+                    // "NAME=<secret salt=S md5=H>": the name, salt and hash, never the value.
+                    for (String item : Values.splitList(text, ';')) {
+                        var v = java.util.regex.Pattern.compile("\\s*([^=]+)=<secret salt=(\\S+) md5=(\\S+)>\\s*").matcher(item);
+                        if (v.matches())
+                            m.addVarBuilder().setName(v.group(1)).setSalt(v.group(2)).setHash(v.group(3));
+                    }
                 } else {
                     for (var e : Values.parseMap(text, true).entrySet())
                         m.addVarBuilder().setName(e.getKey()).setValue(e.getValue());

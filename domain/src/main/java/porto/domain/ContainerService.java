@@ -439,6 +439,17 @@ public final class ContainerService {
         lifecycle.oomKill(c);
     }
 
+    /** The container whose cgroup holds {@code pid} (the deepest such), "/" for the host's processes. */
+    public String containerOf(int pid) {
+        String path = kernel.cgroups().containerPathOf(pid).orElse(null);
+        tree.lock();
+        try {
+            return ClientScope.deepestContainer(tree.containers().keySet(), path);
+        } finally {
+            tree.unlock();
+        }
+    }
+
     /** Holds the lock for a caller outside the class (tests and invariant checks). */
     public <T> T inspect(java.util.function.Function<TreeSnapshot, T> reader) {
         tree.lock();
