@@ -79,6 +79,37 @@ class PortodConfigTest {
     }
 
     @Test
+    void extraPropertiesAreGivenAtStartToMatchingContainers() throws Exception {
+        Path conf = write("""
+                container {
+                    extra_properties {
+                        filter: "batch-*"
+                        properties { name: "max_respawns" value: "5" }
+                        properties { name: "command" value: "true" }
+                    }
+                }
+                """);
+        try (PortodProcess p = PortodProcess.start(Map.of("PORTO_CONFIG", conf.toString()));
+             PortoClient c = p.client()) {
+            c.create("batch-1");
+            c.create("other");
+            c.setProperty("batch-1", "max_respawns", "2"); // set by the user: left alone
+            assertEquals("", c.getProperty("batch-1", "extra_properties"));
+            c.start("batch-1");
+            assertEquals("batch-1", c.waitContainers(List.of("batch-1"), 30_000));
+            assertEquals("command", c.getProperty("batch-1", "extra_properties"));
+            assertEquals("true", c.getProperty("batch-1", "command"));
+            assertEquals("2", c.getProperty("batch-1", "max_respawns"));
+            c.setProperty("other", "command", "true");
+            c.start("other");
+            assertEquals("", c.getProperty("other", "extra_properties"));
+            assertEquals("-1", c.getProperty("other", "max_respawns"));
+        } finally {
+            remove(conf);
+        }
+    }
+
+    @Test
     void environmentVariablesStillWinOverTheFile() throws Exception {
         Path conf = write("daemon { max_clients: 900 max_clients_in_container: 7 client_idle_timeout: 30 }\n");
         try (PortodProcess p = PortodProcess.start(Map.of("PORTO_CONFIG", conf.toString(), "PORTO_MAX_CLIENTS", "50"))) {

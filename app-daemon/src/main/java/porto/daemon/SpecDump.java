@@ -226,6 +226,14 @@ final class SpecDump {
                 }
                 yield m.build();
             }
+            case Rpc.TVmStat.Builder m -> {
+                for (var e : Values.parseMap(text, false).entrySet()) {
+                    FieldDescriptor f = m.getDescriptorForType().findFieldByName(e.getKey());
+                    if (f != null)
+                        m.setField(f, Long.parseLong(e.getValue().trim()));
+                }
+                yield m.build();
+            }
             case Rpc.TError.Builder m -> text.isEmpty() ? null : startError(m, text);
             default -> null;
         };

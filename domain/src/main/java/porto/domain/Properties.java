@@ -19,6 +19,7 @@ public final class Properties {
         InfoProperties.register(this);
         SecretEnv.register(this);
         UnsupportedProperties.register(this);
+        KnobStatistics.register(this);
     }
 
     public Property find(String name) {
