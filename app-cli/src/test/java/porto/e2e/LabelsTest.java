@@ -160,6 +160,36 @@ class LabelsTest {
     }
 
     @Test
+    void waitersHearOfLabels() throws Exception {
+        c.create("wl");
+        c.create("wl2");
+        try (PortoClient async = portod.client()) {
+            c.setProperty("wl", "WAIT.ready", "yes");
+            var now = c.wait(List.of("wl"), List.of("WAIT.*"), 5_000, null);
+            assertEquals("wl", now.name());
+            assertEquals("WAIT.ready", now.label());
+            assertEquals("yes", now.value(), "a matching label already set is reported at once, as upstream");
+            assertEquals(null, c.wait(List.of("wl2"), List.of("WAIT.*"), 200, null), "nothing to report: timeout");
+
+            async.asyncWait(List.of("wl2"), List.of("WAIT.*"), -1, null);
+            c.setProperty("wl2", "OTHER.x", "1"); // not a label the waiter asked for
+            setLabel("wl2", "WAIT.step", "1", null, null);
+            incLabel("wl2", "WAIT.step", 2L);
+            c.setProperty("wl2", "labels[WAIT.step]", "");
+            for (String expected : new String[] {"WAIT.step=1", "WAIT.step=3", "WAIT.step="}) {
+                var e = async.nextEvent(10_000);
+                assertEquals("wl2", e.name());
+                assertEquals("stopped", e.state());
+                assertEquals(expected, e.label() + "=" + e.value());
+            }
+            assertEquals(null, async.nextEvent(200));
+        } finally {
+            c.destroy("wl");
+            c.destroy("wl2");
+        }
+    }
+
+    @Test
     void findLabelByMaskLabelValueAndState() throws Exception {
         c.create("fa");
         c.create("fb");

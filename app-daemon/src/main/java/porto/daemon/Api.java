@@ -274,13 +274,15 @@ public final class Api {
             names.add(porto.domain.Masks.isMask(n) ? scope.resolveMask(n) : scope.resolve(n));
         long timeout = w.hasTimeoutMs() ? Integer.toUnsignedLong(w.getTimeoutMs()) : -1;
         // A mask must not reveal containers outside the client's namespace.
-        String[] found = service.waitFor(names, timeout, w.hasTargetState() ? w.getTargetState() : null, scope::canSee);
+        String[] found = service.waitFor(names, w.getLabelList(), timeout, w.hasTargetState() ? w.getTargetState() : null, scope::canSee);
         TContainerWaitResponse.Builder out = rsp.getWaitBuilder();
         if (found == null) {
             out.setName("").setState("timeout");
         } else {
             int index = names.indexOf(found[0]);
             out.setName(index >= 0 ? w.getName(index) : scope.display(found[0])).setState(found[1]);
+            if (found.length == 4)
+                out.setLabel(found[2]).setValue(found[3]);
         }
         out.setWhen(System.currentTimeMillis() / 1000);
     }

@@ -345,6 +345,12 @@ public final class ContainerService {
         return waiting.waitFor(names, timeoutMs, targetState, visible);
     }
 
+    /** As above, also reporting changes of labels matching {@code labels} (masks): {name, state, label, value}. */
+    public String[] waitFor(List<String> names, List<String> labels, long timeoutMs, String targetState,
+                            java.util.function.Predicate<String> visible) throws PortoException {
+        return waiting.waitFor(names, labels, timeoutMs, targetState, visible);
+    }
+
     /** Destroys {@code name} if it is still weak: its client went away. */
     public void destroyIfWeak(String name) {
         housekeeping.destroyIfWeak(name);

@@ -55,13 +55,21 @@ public final class LabelRequests {
 
     /** SetLabel (see {@link Labels#setChecked}); an empty value removes the label. */
     public Previous set(Caller caller, String name, String label, String value, String expected, String state) throws PortoException {
-        Labels.Previous p = change(caller, name, c -> Labels.setChecked(c, label, value, expected, state));
+        Labels.Previous p = change(caller, name, c -> {
+            Labels.Previous before = Labels.setChecked(c, label, value, expected, state);
+            tree.notifyLabel(c, label, value);
+            return before;
+        });
         return new Previous(p.value(), p.state());
     }
 
     /** IncLabel: the label's number plus {@code add}, stored and returned. */
     public long increment(Caller caller, String name, String label, long add) throws PortoException {
-        return change(caller, name, c -> Labels.increment(c, label, add));
+        return change(caller, name, c -> {
+            long sum = Labels.increment(c, label, add);
+            tree.notifyLabel(c, label, Long.toString(sum));
+            return sum;
+        });
     }
 
     private interface Change<T> {

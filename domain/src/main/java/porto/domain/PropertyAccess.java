@@ -83,7 +83,16 @@ final class PropertyAccess {
             if (p == null && key == null && Labels.isLabelName(propName)) {
                 Labels.set(c, Map.of(propName, value.trim()), false); // "A.b" is a label, as upstream
                 s.persistence().save(c);
-                tree.notifyChange();
+                tree.notifyLabel(c, propName, value.trim());
+            } else if (propName.equals(Labels.PROPERTY)) {
+                Map<String, String> before = Labels.of(c);
+                setProperty(c, caller, p, propName, key, value);
+                Map<String, String> after = Labels.of(c);
+                java.util.Set<String> changed = new java.util.TreeSet<>(before.keySet());
+                changed.addAll(after.keySet());
+                for (String label : changed)
+                    if (!java.util.Objects.equals(before.get(label), after.get(label)))
+                        tree.notifyLabel(c, label, after.getOrDefault(label, ""));
             } else {
                 setProperty(c, caller, p, propName, key, value);
             }
