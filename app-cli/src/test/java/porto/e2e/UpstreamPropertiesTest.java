@@ -184,6 +184,62 @@ class UpstreamPropertiesTest {
         }
     }
 
+    private static void attach(int pid, String name, String comm, boolean thread) {
+        var req = Rpc.TAttachProcessRequest.newBuilder().setPid(pid).setName(name).setComm(comm);
+        c.call(thread ? TContainerRequest.newBuilder().setAttachThread(req).build()
+                : TContainerRequest.newBuilder().setAttachProcess(req).build());
+    }
+
+    @Test
+    void attachProcessMovesAProcessIntoAContainerBelow() throws Exception {
+        c.create("att");
+        try {
+            c.setProperty("att", "command", "sh -c 'sleep 1001 & sleep 1002 & wait'");
+            c.start("att");
+            for (String sub : List.of("att/sub", "att/iso", "att/stopped"))
+                c.create(sub);
+            c.setProperty("att/sub", "command", "sleep 1000");
+            c.setProperty("att/sub", "isolate", "false");
+            c.start("att/sub");
+            c.setProperty("att/iso", "command", "sleep 1000");
+            c.start("att/iso");
+            int root = Integer.parseInt(c.getProperty("att", "root_pid"));
+            List<Integer> sleeps = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (sleeps.size() < 2 && System.nanoTime() < deadline) {
+                sleeps.clear();
+                for (String p : Files.readString(java.nio.file.Path.of("/proc", "" + root, "task", "" + root, "children")).trim().split("\\s+"))
+                    if (!p.isEmpty() && Files.readString(java.nio.file.Path.of("/proc", p, "comm")).strip().equals("sleep"))
+                        sleeps.add(Integer.parseInt(p));
+                Thread.sleep(20);
+            }
+            assertEquals(2, sleeps.size(), "the two background sleeps of att");
+            int one = sleeps.get(0), two = sleeps.get(1);
+            assertEquals("att", locate(one, "sleep"));
+            attach(one, "att/sub", "sleep", false);
+            assertEquals("att/sub", locate(one, "sleep"));
+            c.create("att/iso/in");
+            c.setProperty("att/iso/in", "command", "sleep 1000");
+            c.start("att/iso/in");
+            String why = Errors.expect("InvalidState", () -> attach(two, "att/iso/in", "sleep", false));
+            assertTrue(why.contains("isolate"), why);
+            assertEquals("att", locate(two, "sleep"));
+            attach(two, "att/sub", "", true); // its only thread
+            assertEquals("att/sub", locate(two, ""));
+            assertEquals("running", c.getProperty("att", "state"), "moving them changes nothing else");
+
+            Errors.expect("Busy", () -> attach(root, "att/sub", "", false));
+            Errors.expect("Permission", () -> attach(one, "att", "sleep", false));
+            Errors.expect("ContainerDoesNotExist", () -> attach(one, "att/sub/none", "sleep", false));
+            c.create("att/sub/stopped");
+            Errors.expect("InvalidState", () -> attach(one, "att/sub/stopped", "sleep", false));
+            Errors.expect("InvalidValue", () -> attach(one, "att/sub", "bash", false));
+            Errors.expect("InvalidValue", () -> attach(0, "att/sub", "", false));
+        } finally {
+            c.destroy("att");
+        }
+    }
+
     @Test
     void whatThisPortodDoesNotDoAnswersNotSupportedWithTheReason() {
         c.create("ns");

@@ -215,6 +215,10 @@ public final class Api {
             rsp.setListContainersBy(ListContainersBy.answer(service, scope, req.getListContainersBy()));
         } else if (req.hasConvertPath()) {
             rsp.setConvertPath(ProcessApi.convertPath(service, scope, req.getConvertPath()));
+        } else if (req.hasAttachProcess()) {
+            ProcessApi.attach(service, scope, req.getAttachProcess(), false);
+        } else if (req.hasAttachThread()) {
+            ProcessApi.attach(service, scope, req.getAttachThread(), true);
         } else if (req.hasLocateProcess()) {
             rsp.setLocateProcess(ProcessApi.locate(service, scope, req.getLocateProcess()));
         } else { // declared in rpc.proto (upstream has it) but not served yet

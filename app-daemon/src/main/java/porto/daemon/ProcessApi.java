@@ -43,6 +43,26 @@ final class ProcessApi {
     }
 
     /**
+     * attachProcess / AttachThread: with {@code comm} given, the task must be named so (a guard
+     * against a reused pid); see {@link porto.domain.ProcessAttach} for the rules.
+     */
+    static void attach(ContainerService service, ClientScope scope, porto.rpc.Rpc.TAttachProcessRequest req, boolean thread)
+            throws PortoException {
+        int pid = req.getPid();
+        if (pid <= 0)
+            throw new PortoException(ErrorCode.InvalidValue, "invalid pid " + Integer.toUnsignedString(pid));
+        String comm;
+        try {
+            comm = Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
+        } catch (IOException e) {
+            throw new PortoException(ErrorCode.InvalidValue, "task " + pid + " not found");
+        }
+        if (!req.getComm().isEmpty() && !req.getComm().equals(comm))
+            throw new PortoException(ErrorCode.InvalidValue, "wrong task comm for pid " + pid + ": " + comm + ", not " + req.getComm());
+        service.attach().attach(scope.caller(), pid, scope.resolve(req.getName()), thread);
+    }
+
+    /**
      * The container (as the client names it) that holds process {@code pid}: "/" for the host's,
      * "self" for the client's own. With {@code comm} given, the process must be named so (a
      * guard against a pid that was reused).

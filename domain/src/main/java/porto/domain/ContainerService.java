@@ -39,6 +39,7 @@ public final class ContainerService {
     private final PropertyAccess access;
     private final Waiting waiting;
     private final LabelRequests labels;
+    private final ProcessAttach attach;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
@@ -59,6 +60,7 @@ public final class ContainerService {
         this.access = new PropertyAccess(this, tree);
         this.waiting = new Waiting(tree);
         this.labels = new LabelRequests(this, tree);
+        this.attach = new ProcessAttach(this, tree);
     }
 
     // ---- wiring and facts used by properties ----
@@ -69,6 +71,11 @@ public final class ContainerService {
 
     public Properties properties() {
         return properties;
+    }
+
+    /** attachProcess and AttachThread. */
+    public ProcessAttach attach() {
+        return attach;
     }
 
     /** FindLabel, SetLabel and IncLabel. */
