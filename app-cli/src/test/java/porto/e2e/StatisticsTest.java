@@ -105,6 +105,33 @@ class StatisticsTest {
     }
 
     @Test
+    void cpuBoundsAndTotals() {
+        c.create("cb");
+        c.create("cb/a");
+        c.create("cb/b");
+        try {
+            c.setProperty("cb", "cpu_limit", "1.5c");
+            c.setProperty("cb", "cpu_guarantee", "0.2c");
+            c.setProperty("cb/a", "cpu_limit", "0.5c");
+            c.setProperty("cb/a", "cpu_guarantee", "0.3c");
+            c.setProperty("cb/b", "cpu_guarantee", "0.1c");
+            assertEquals("0.5c", c.getProperty("cb/a", "cpu_limit_bound"));
+            assertEquals("1.5c", c.getProperty("cb/b", "cpu_limit_bound"), "the parent's limit");
+            assertEquals("0.2c", c.getProperty("cb/b", "cpu_guarantee_bound"), "the parent's larger guarantee");
+            assertEquals("0.3c", c.getProperty("cb/a", "cpu_guarantee_bound"));
+            assertEquals("0.4c", c.getProperty("cb", "cpu_guarantee_total"), "the children's, being more");
+            assertEquals("0c", c.getProperty("cb", "cpu_limit_total"), "nothing runs");
+            c.setProperty("cb/a", "command", "sleep 1000");
+            c.start("cb/a");
+            assertEquals("0.5c", c.getProperty("cb", "cpu_limit_total"));
+            String why = Errors.expect("NotSupported", () -> c.getProperty("cb", "cpu_unconstrained_wait"));
+            assertTrue(why.contains("offstream"), why);
+        } finally {
+            c.destroy("cb");
+        }
+    }
+
+    @Test
     void hugetlbLimitIsRefusedWithTheReason() {
         c.create("huge");
         try {

@@ -20,6 +20,7 @@ public final class Properties {
         SecretEnv.register(this);
         UnsupportedProperties.register(this);
         KnobStatistics.register(this);
+        CpuTotals.register(this);
     }
 
     public Property find(String name) {
