@@ -12,7 +12,7 @@ if ! aot_supported "$java"; then
     exit 0
 fi
 # One JVM records the cache; a training run covers the common commands' classes.
-"$java" --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
-    -XX:TieredStopAtLevel=1 -XX:AOTCacheOutput="$lib/portoctl.aot" -cp "$lib/lib/*" \
+source "$(dirname "$0")/jvm-options.sh"
+"$java" $PORTOCTL_JVM_OPTIONS -XX:AOTCacheOutput="$lib/portoctl.aot" -cp "$lib/lib/*" \
     porto.cli.Portoctl exec porto-aot-training command=true >/dev/null 2>&1 || true
 [ -f "$lib/portoctl.aot" ] && echo "portoctl AOT cache: $lib/portoctl.aot"

@@ -75,7 +75,7 @@ class DaemonMemoryTest {
 
     @Test
     void heapGrownByABurstOfClientsIsGivenBack() throws Exception {
-        // The heap settings of the installed daemon (scripts/install.sh): it may shrink to 8 MB.
+        // The heap settings of the installed daemon (scripts/jvm-options.sh): it may shrink to 8 MB.
         try (PortodProcess d = PortodProcess.start(Map.of("PORTO_HEAP_TRIM_SECONDS", "1",
                 "JAVA_TOOL_OPTIONS", "-Xms8m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"))) {
             var version = TContainerRequest.newBuilder();

@@ -171,6 +171,13 @@ public final class Portod {
         Path binary = Path.of(command != null && !command.isEmpty() ? command
                 : ProcessHandle.current().info().command().orElse("java"));
         try {
+            // The file itself: a daemon started through this very link must not point it at itself,
+            // or the master's next run of it (a reload) fails with ELOOP.
+            binary = binary.toRealPath();
+        } catch (IOException e) {
+            // not there (a relative name): link what we were given
+        }
+        try {
             Path link = dir.resolve("portod"), fresh = dir.resolve("portod.new");
             Files.deleteIfExists(fresh);
             Files.createSymbolicLink(fresh, binary);
