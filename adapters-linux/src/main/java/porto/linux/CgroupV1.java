@@ -172,6 +172,12 @@ public final class CgroupV1 implements Cgroups {
     }
 
     @Override
+    public void attach(List<String> taskDirectories, int pid, boolean thread) throws KernelException {
+        for (String dir : taskDirectories)
+            CgroupFiles.write(Path.of(dir).resolve(thread ? "tasks" : "cgroup.procs"), Integer.toString(pid));
+    }
+
+    @Override
     public Set<Integer> pids(String path) {
         Set<Integer> pids = new HashSet<>();
         CgroupFiles.collectIds(dir("freezer", path), "cgroup.procs", pids);

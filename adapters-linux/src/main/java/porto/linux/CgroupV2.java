@@ -147,6 +147,12 @@ public final class CgroupV2 implements Cgroups {
     }
 
     @Override
+    public void attach(List<String> taskDirectories, int pid, boolean thread) throws KernelException {
+        for (String dir : taskDirectories)
+            CgroupFiles.write(Path.of(dir).resolve(thread ? "cgroup.threads" : "cgroup.procs"), Integer.toString(pid));
+    }
+
+    @Override
     public Set<Integer> pids(String path) {
         Set<Integer> pids = new HashSet<>();
         CgroupFiles.collectIds(dir(path), "cgroup.procs", pids);

@@ -35,6 +35,25 @@ public final class LinuxProcesses implements Processes {
     }
 
     @Override
+    public java.util.Map<String, Long> memoryStatus(int pid) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Integer.toString(pid), "status"))) {
+                // "VmRSS:	    1234 kB"
+                int colon = line.indexOf(':');
+                if (colon < 0 || !line.endsWith(" kB"))
+                    continue;
+                String number = line.substring(colon + 1, line.length() - 3).trim();
+                if (number.matches("[0-9]+"))
+                    out.put(line.substring(0, colon), Long.parseLong(number) * 1024);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Map.of(); // gone meanwhile
+        }
+        return out;
+    }
+
+    @Override
     public long startTime(int pid) {
         String stat = pid > 0 ? ProcStat.read(pid) : null;
         return stat == null ? -1 : ProcStat.startTime(stat);

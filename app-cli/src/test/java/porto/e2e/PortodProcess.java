@@ -52,6 +52,8 @@ final class PortodProcess implements AutoCloseable {
         env.put("PORTO_LOG", log.toString());
         env.put("PORTO_MASTER_PIDFILE", runDir.resolve("portoloop.pid").toString());
         env.put("PORTO_PIDFILE", runDir.resolve("portod.pid").toString());
+        // Its own portod.conf (absent unless a test writes it), never the host's /etc/portod.conf.
+        env.put("PORTO_CONFIG", runDir.resolve("portod.conf").toString());
     }
 
     static Path nativeBinary() {

@@ -224,6 +224,22 @@ public final class Api {
         } else if (req.hasCreateMetaStorage()) { layers.createMeta(scope, req.getCreateMetaStorage());
         } else if (req.hasResizeMetaStorage()) { layers.resizeMeta(scope, req.getResizeMetaStorage());
         } else if (req.hasRemoveMetaStorage()) { layers.removeMeta(scope, req.getRemoveMetaStorage());
+        } else if (req.hasFindLabel()) {
+            rsp.setFindLabel(LabelApi.find(service, scope, req.getFindLabel()));
+        } else if (req.hasSetLabel()) {
+            rsp.setSetLabel(LabelApi.set(service, scope, req.getSetLabel()));
+        } else if (req.hasIncLabel()) {
+            rsp.setIncLabel(LabelApi.increment(service, scope, req.getIncLabel()));
+        } else if (req.hasListContainersBy()) {
+            rsp.setListContainersBy(ListContainersBy.answer(service, scope, req.getListContainersBy()));
+        } else if (req.hasConvertPath()) {
+            rsp.setConvertPath(ProcessApi.convertPath(service, scope, req.getConvertPath()));
+        } else if (req.hasAttachProcess()) {
+            ProcessApi.attach(service, scope, req.getAttachProcess(), false);
+        } else if (req.hasAttachThread()) {
+            ProcessApi.attach(service, scope, req.getAttachThread(), true);
+        } else if (req.hasLocateProcess()) {
+            rsp.setLocateProcess(ProcessApi.locate(service, scope, req.getLocateProcess()));
         } else { // declared in rpc.proto (upstream has it) but not served yet
             FieldDescriptor m = method(req);
             throw new PortoException(ErrorCode.InvalidMethod,
@@ -281,13 +297,15 @@ public final class Api {
             names.add(porto.domain.Masks.isMask(n) ? scope.resolveMask(n) : scope.resolve(n));
         long timeout = w.hasTimeoutMs() ? Integer.toUnsignedLong(w.getTimeoutMs()) : -1;
         // A mask must not reveal containers outside the client's namespace.
-        String[] found = service.waitFor(names, timeout, w.hasTargetState() ? w.getTargetState() : null, scope::canSee);
+        String[] found = service.waitFor(names, w.getLabelList(), timeout, w.hasTargetState() ? w.getTargetState() : null, scope::canSee);
         TContainerWaitResponse.Builder out = rsp.getWaitBuilder();
         if (found == null) {
             out.setName("").setState("timeout");
         } else {
             int index = names.indexOf(found[0]);
             out.setName(index >= 0 ? w.getName(index) : scope.display(found[0])).setState(found[1]);
+            if (found.length == 4)
+                out.setLabel(found[2]).setValue(found[3]);
         }
         out.setWhen(System.currentTimeMillis() / 1000);
     }

@@ -12,18 +12,20 @@ import java.util.concurrent.TimeUnit;
  * one container, or, on the host, from one user; root may have 100 more of each. When a limit is
  * reached, the client idle the longest beyond {@code client_idle_timeout} (60 s) is dropped to make
  * room, as upstream does; when none is, the newcomer is refused with ResourceNotAvailable.
- * Settable for tests and operators through PORTO_MAX_CLIENTS, PORTO_MAX_CLIENTS_IN_CONTAINER and
- * PORTO_CLIENT_IDLE_TIMEOUT (seconds).
+ * Set in portod.conf's daemon section; the environment variables PORTO_MAX_CLIENTS,
+ * PORTO_MAX_CLIENTS_IN_CONTAINER and PORTO_CLIENT_IDLE_TIMEOUT (seconds) override it.
  */
 final class ClientLimits {
     /** Upstream's NR_SUPERUSER_CLIENTS: root keeps a way in when users have taken every slot. */
     static final int SUPERUSER_EXTRA = 100;
 
     record Settings(int maxClients, int maxPerOwner, long idleTimeoutNanos) {
-        static Settings from(Map<String, String> env) {
-            return new Settings(Integer.parseInt(env.getOrDefault("PORTO_MAX_CLIENTS", "1000")),
-                    Integer.parseInt(env.getOrDefault("PORTO_MAX_CLIENTS_IN_CONTAINER", "500")),
-                    TimeUnit.SECONDS.toNanos(Long.parseLong(env.getOrDefault("PORTO_CLIENT_IDLE_TIMEOUT", "60"))));
+        /** portod.conf's daemon section, each value overridden by its environment variable when set. */
+        static Settings from(Map<String, String> env, porto.daemon.config.DaemonConfig config) {
+            return new Settings(Integer.parseInt(env.getOrDefault("PORTO_MAX_CLIENTS", String.valueOf(config.maxClients()))),
+                    Integer.parseInt(env.getOrDefault("PORTO_MAX_CLIENTS_IN_CONTAINER", String.valueOf(config.maxClientsInContainer()))),
+                    TimeUnit.SECONDS.toNanos(Long.parseLong(env.getOrDefault("PORTO_CLIENT_IDLE_TIMEOUT",
+                            String.valueOf(config.clientIdleTimeoutS())))));
         }
     }
 

@@ -185,16 +185,30 @@ final class ClientSession implements Api.Session, ClientLimits.Client {
             wanted.add(n.equals("***") || Masks.isMask(n) ? scope.resolveMask(n) : scope.resolve(n));
         stopAsyncWait();
         String target = request.hasTargetState() ? request.getTargetState() : null;
-        Events.Listener listener = (name, state, when) -> {
-            if (target != null && !target.isEmpty() && !target.equals(state))
-                return;
-            String seen = scope.relative(name);
-            if (seen == null || !matches(wanted, name))
-                return;
-            if (!pushes.offer(TContainerResponse.newBuilder().setError(EError.Success)
-                    .setAsyncWait(TContainerWaitResponse.newBuilder().setName(seen).setState(state).setWhen(when / 1000))
-                    .build()))
-                abandon();
+        List<String> labels = request.getLabelList();
+        Events.Listener listener = new Events.Listener() {
+            @Override
+            public void stateChanged(String name, String state, long when) {
+                if (target != null && !target.isEmpty() && !target.equals(state))
+                    return;
+                report(name, TContainerWaitResponse.newBuilder().setState(state).setWhen(when / 1000));
+            }
+
+            /** With label masks asked for, a change of a matching label is reported too (as upstream). */
+            @Override
+            public void labelChanged(String name, String state, String label, String value, long when) {
+                if (labels.stream().anyMatch(l -> Masks.matches(label, l)))
+                    report(name, TContainerWaitResponse.newBuilder().setState(state).setWhen(when / 1000).setLabel(label).setValue(value));
+            }
+
+            private void report(String name, TContainerWaitResponse.Builder event) {
+                String seen = scope.relative(name);
+                if (seen == null || !matches(wanted, name))
+                    return;
+                if (!pushes.offer(TContainerResponse.newBuilder().setError(EError.Success)
+                        .setAsyncWait(event.setName(seen)).build()))
+                    abandon();
+            }
         };
         asyncListener = listener;
         service.addListener(listener);

@@ -21,6 +21,6 @@ public interface DaemonComponent {
 
     @Component.Factory
     interface Factory {
-        DaemonComponent create(@BindsInstance DaemonPaths paths);
+        DaemonComponent create(@BindsInstance DaemonPaths paths, @BindsInstance porto.daemon.config.DaemonConfig config);
     }
 }

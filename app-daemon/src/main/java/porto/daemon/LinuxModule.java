@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import javax.inject.Singleton;
+import porto.daemon.config.DaemonConfig;
+import porto.daemon.config.NetworkConfig;
 import porto.domain.ContainerService;
 import porto.domain.DomainConfig;
 import porto.domain.HostResources;
@@ -62,7 +64,7 @@ public final class LinuxModule {
 
     @Provides
     @Singleton
-    static DomainConfig config(LinuxProcesses processes, DaemonPaths paths) {
+    static DomainConfig config(LinuxProcesses processes, DaemonPaths paths, DaemonConfig file) {
         Map<String, Long> hard = new HashMap<>();
         hard.put("nofile", processes.hardLimit("Max open files"));
         hard.put("memlock", processes.hardLimit("Max locked memory"));
@@ -81,10 +83,18 @@ public final class LinuxModule {
             cpus.add(new HostResources.Cpu(c.id(), c.core(), c.node()));
         long memory = HostTopology.memoryBytes();
         HostResources host = new HostResources(memory > 0 ? memory : DomainConfig.DEFAULT_MEMORY, HostResources.DEFAULT_RESERVE, cpus);
-        DomainConfig config = new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), defaultUlimit(), d.hostname(),
-                d.stopTimeoutMs(), Release.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()), host);
+        String ulimit = file.defaultUlimit() != null ? file.defaultUlimit() : defaultUlimit();
+        DomainConfig config = new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), ulimit, d.hostname(),
+                file.containerStopTimeoutMs(), Release.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()),
+                host, file.containerDefaults());
         logClampedUlimits(config);
         return config;
+    }
+
+    /** The network section of portod.conf, for the networking code. */
+    @Provides
+    static NetworkConfig network(DaemonConfig file) {
+        return file.network();
     }
 
     /** Upstream's default ulimit, with nproc at half the host's pid and thread maxima as upstream sets it. */

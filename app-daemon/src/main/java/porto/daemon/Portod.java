@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import porto.daemon.config.ConfigException;
+import porto.daemon.config.DaemonConfig;
 import porto.domain.ContainerService;
 import porto.protocol.Release;
 import sun.misc.Signal;
@@ -186,12 +188,33 @@ public final class Portod {
         }
     }
 
+    /**
+     * portod.conf for the daemon. "portod start" and "reload" refuse a bad file before a daemon
+     * runs; one spoilt after that (or a master that respawns a daemon) is logged and upstream's
+     * defaults are used, so the containers keep being served.
+     */
+    private static DaemonConfig readConfig() {
+        try {
+            DaemonConfig config = DaemonConfig.load(System.getenv());
+            Log.info(config.files().isEmpty() ? "no configuration file: upstream's defaults"
+                    : "configuration read from " + config.files());
+            if (config.debug())
+                Log.setDebug(true);
+            if (config.verbose())
+                Log.setVerbose(true);
+            return config;
+        } catch (ConfigException e) {
+            Log.error("invalid configuration, using the defaults: " + e.getMessage(), null);
+            return DaemonConfig.defaults();
+        }
+    }
+
     /** The daemon: restore, take exits, serve until a signal. */
     static int serve(DaemonPaths paths) throws IOException {
         Log.info("portod " + Release.TAG + " starting, native helper " + paths.nativeBinary());
         nameThisProcess(paths);
         long t0 = System.nanoTime();
-        DaemonComponent component = DaggerDaemonComponent.factory().create(paths);
+        DaemonComponent component = DaggerDaemonComponent.factory().create(paths, readConfig());
         ContainerService service = component.service();
         component.stats().countStart(paths.startsFile());
         long wired = System.nanoTime();

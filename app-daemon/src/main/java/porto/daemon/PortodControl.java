@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import porto.daemon.config.ConfigException;
+import porto.daemon.config.DaemonConfig;
 import porto.protocol.Framing;
 import porto.protocol.Release;
 
@@ -18,6 +20,8 @@ import porto.protocol.Release;
 final class PortodControl {
     private final DaemonPaths paths;
     private final Portod.Options options;
+    /** portod.conf as last read, for its timeouts; null until read, or when it is bad. */
+    private DaemonConfig config;
 
     PortodControl(DaemonPaths paths, Portod.Options options) {
         this.paths = paths;
@@ -30,6 +34,8 @@ final class PortodControl {
             System.err.println("portod needs root privileges to start");
             return 1;
         }
+        if (!configIsGood())
+            return 1;
         markDiscard();
         return master(false).waitFor();
     }
@@ -43,11 +49,13 @@ final class PortodControl {
             System.err.println("portod is already running (master pid " + masterPid() + ")");
             return 1;
         }
+        if (!configIsGood())
+            return 1;
         markDiscard();
         int rc = master(true).waitFor();
         if (rc != 0)
             return rc;
-        long deadline = deadline();
+        long deadline = deadline(false);
         do {
             if (answers(paths.socket()))
                 return 0;
@@ -118,7 +126,7 @@ final class PortodControl {
         }
         if (options.timeoutOr300() > 0 && answers(paths.socket())) {
             signal(pid, signal);
-            long deadline = deadline();
+            long deadline = deadline(true);
             do {
                 if (!alive(pid))
                     return 0;
@@ -157,9 +165,11 @@ final class PortodControl {
             System.err.println("portod is not running");
             return 1;
         }
+        if (!configIsGood())
+            return 1;
         markDiscard();
         signal(pid, "HUP");
-        long deadline = deadline();
+        long deadline = deadline(false);
         do {
             if (!alive(pid))
                 return 1;
@@ -182,9 +192,11 @@ final class PortodControl {
             System.err.println("portod is running but does not answer");
             return 1;
         }
+        if (!configIsGood())
+            return 1;
         Path exe = Path.of("/proc", Long.toString(pid), "exe");
         signal(pid, "USR2");
-        long deadline = deadline();
+        long deadline = deadline(false);
         while (runsReplacedBinary(exe) && sleepUntil(deadline)) {
             // wait for the exec
         }
@@ -247,8 +259,25 @@ final class PortodControl {
         return 0;
     }
 
-    private long deadline() {
-        return System.nanoTime() + options.timeoutOr300() * 1_000_000_000L;
+    /**
+     * Reads portod.conf before a daemon is started: a file it cannot use is refused here, with its
+     * file and line, instead of a daemon starting with defaults the operator did not mean.
+     */
+    private boolean configIsGood() {
+        try {
+            config = DaemonConfig.load(System.getenv());
+            return true;
+        } catch (ConfigException e) {
+            System.err.println("portod: invalid configuration: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** --timeout, else portod.conf's portod_stop_timeout or portod_start_timeout, else 300 s. */
+    private long deadline(boolean stopping) {
+        long seconds = options.timeoutSeconds() >= 0 ? options.timeoutSeconds()
+                : config == null ? 300 : stopping ? config.stopTimeoutS() : config.startTimeoutS();
+        return System.nanoTime() + seconds * 1_000_000_000L;
     }
 
     /** Sleeps a little; false once the deadline has passed. */

@@ -16,10 +16,14 @@ public final class RpcServer {
     private final ContainerService service;
     private final AtomicLong clients;
     private final AtomicLong connected;
-    private final ClientLimits limits = new ClientLimits(ClientLimits.Settings.from(System.getenv()));
+    private final ClientLimits limits;
 
     @Inject
-    RpcServer(Api api, ContainerService service, DaemonStats stats) {
+    RpcServer(Api api, ContainerService service, DaemonStats stats, porto.daemon.config.DaemonConfig config) {
+        ClientLimits.Settings settings = ClientLimits.Settings.from(System.getenv(), config);
+        Log.info("client limits: max_clients " + settings.maxClients() + ", max_clients_in_container " + settings.maxPerOwner()
+                + ", client_idle_timeout " + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(settings.idleTimeoutNanos()) + " s");
+        this.limits = new ClientLimits(settings);
         this.api = api;
         this.service = service;
         this.clients = stats.counter("clients");

@@ -42,7 +42,7 @@ final class Specs {
     }
 
     /** The spec's fields as property text, in an order where later ones may depend on earlier. */
-    static Map<String, String> properties(TContainerSpec s) {
+    static Map<String, String> properties(TContainerSpec s) throws PortoException {
         Map<String, String> p = new LinkedHashMap<>();
         if (s.hasUser())
             p.put("user", s.getUser());
@@ -127,6 +127,89 @@ final class Specs {
             p.put("hostname", s.getHostname());
         if (s.hasPrivate())
             p.put("private", s.getPrivate());
+        for (var e : s.getAllFields().entrySet())
+            if (!HANDLED.contains(e.getKey().getName()))
+                other(p, e.getKey(), e.getValue());
         return p;
+    }
+
+    /** Fields turned into properties above, each in its own way. */
+    private static final java.util.Set<String> HANDLED = java.util.Set.of("name", "weak", "user", "group", "task_cred",
+            "command", "command_argv", "env", "ulimit", "isolate", "virt_mode", "enable_porto", "aging_time", "root",
+            "root_readonly", "bind", "cwd", "stdin_path", "stdout_path", "stderr_path", "stdout_limit", "umask", "respawn",
+            "max_respawns", "cpu_limit", "thread_limit", "memory_limit", "hostname", "private");
+
+    /**
+     * Any other field as the text of the property of the same name: scalars as they print,
+     * cpu amounts in cores, respawn_delay in nanoseconds, maps as "key: value; ...", lists joined
+     * by ';'. A TStringMap or TUintMap with merge set changes only the keys it names. A field
+     * whose property the daemon lacks is refused by the set, as an unknown property.
+     */
+    private static void other(Map<String, String> p, com.google.protobuf.Descriptors.FieldDescriptor f, Object value)
+            throws PortoException {
+        String name = f.getName();
+        switch (value) {
+            case Boolean b -> p.put(name, Boolean.toString(b));
+            case Double d -> p.put(name, name.startsWith("cpu_") && !name.equals("cpu_weight") ? d + "c" : Double.toString(d));
+            case Long l -> p.put(name, f.getType() == com.google.protobuf.Descriptors.FieldDescriptor.Type.UINT64
+                    ? Long.toUnsignedString(l) + (name.equals("respawn_delay") ? "ns" : "") : Long.toString(l));
+            case Integer i -> p.put(name, f.getType() == com.google.protobuf.Descriptors.FieldDescriptor.Type.UINT32
+                    ? Integer.toUnsignedString(i) : Integer.toString(i));
+            case String text -> p.put(name, text);
+            case porto.rpc.Rpc.TStringMap m -> {
+                Map<String, String> map = new LinkedHashMap<>();
+                for (var e : m.getMapList())
+                    map.put(e.getKey(), e.getVal());
+                putMap(p, name, map, m.getMerge());
+            }
+            case porto.rpc.Rpc.TUintMap m -> {
+                Map<String, String> map = new LinkedHashMap<>();
+                for (var e : m.getMapList())
+                    map.put(e.getKey(), Long.toUnsignedString(e.getVal()));
+                putMap(p, name, map, m.getMerge());
+            }
+            case porto.rpc.Rpc.TCapabilities c -> p.put(name, c.hasHex() && c.getCapCount() == 0 ? c.getHex() : String.join(";", c.getCapList()));
+            case porto.rpc.Rpc.TContainerControllers c -> p.put(name, String.join(";", c.getControllerList()));
+            case porto.rpc.Rpc.TContainerEnv env -> {
+                StringBuilder text = new StringBuilder();
+                for (var v : env.getVarList())
+                    text.append(text.length() > 0 ? "; " : "").append(v.getName()).append('=')
+                            .append(v.getValue().replace("\\", "\\\\").replace(";", "\\;"));
+                p.put(name, text.toString());
+            }
+            case porto.rpc.Rpc.TContainerDevices d -> {
+                StringBuilder text = new StringBuilder();
+                for (var dev : d.getDeviceList()) {
+                    text.append(text.length() > 0 ? "; " : "").append(dev.getDevice()).append(' ').append(dev.getAccess());
+                    for (String extra : new String[] {dev.getPath(), dev.getMode(), dev.getUser(), dev.getGroup()})
+                        if (!extra.isEmpty())
+                            text.append(' ').append(extra);
+                }
+                p.put(name, text.toString());
+            }
+            case porto.rpc.Rpc.TContainerCpuSet c -> p.put(name, c.hasList() ? c.getList()
+                    : c.hasArg() ? c.getPolicy() + " " + c.getArg() : c.getPolicy());
+            case porto.rpc.Rpc.TCred c -> {
+                String prefix = name.equals("owner_cred") ? "owner_" : "";
+                if (c.hasUser() || c.hasUid())
+                    p.put(prefix + "user", c.hasUser() ? c.getUser() : Integer.toUnsignedString(c.getUid()));
+                if (c.hasGroup() || c.hasGid())
+                    p.put(prefix + "group", c.hasGroup() ? c.getGroup() : Integer.toUnsignedString(c.getGid()));
+            }
+            default -> throw new PortoException(porto.domain.ErrorCode.NotSupported,
+                    "the spec field " + name + " is not supported by this portod yet");
+        }
+    }
+
+    private static void putMap(Map<String, String> p, String name, Map<String, String> map, boolean merge) {
+        if (merge) {
+            for (var e : map.entrySet())
+                p.put(name + "[" + e.getKey() + "]", e.getValue());
+        } else {
+            StringBuilder text = new StringBuilder();
+            for (var e : map.entrySet())
+                text.append(text.length() > 0 ? "; " : "").append(e.getKey()).append(": ").append(e.getValue());
+            p.put(name, text.toString());
+        }
     }
 }

@@ -46,6 +46,10 @@ public final class Container {
     int exitStatus;
     boolean oomKilled;
     int startErrno = -1;
+    /** The error of the last failed start as "Name: message", empty after a good one. */
+    String startError = "";
+    /** When it was last changed (any saved change: a property, a state), epoch milliseconds. */
+    long changeTime;
     int respawnCount;
     /** Bytes dropped from the head of the stored stdout and stderr by rotation. */
     long stdoutOffset;
@@ -57,12 +61,15 @@ public final class Container {
     volatile String cpuAffinity = "";
     /** cpus held exclusively (threads, cores, reserve), which siblings cannot have. */
     volatile String exclusiveCpus = "";
+    /** The configured defaults of new containers: the host's are set by the service, a child takes its parent's. */
+    ContainerDefaults defaults;
 
     Container(String name, Container parent, long id) {
         this.name = name;
         this.parent = parent;
         this.id = id;
         this.level = ContainerName.level(name);
+        this.defaults = parent == null ? ContainerDefaults.BUILT_IN : parent.defaults;
         this.state = parent == null ? State.META : State.STOPPED; // the host is always meta
     }
 

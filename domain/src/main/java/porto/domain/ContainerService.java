@@ -39,6 +39,8 @@ public final class ContainerService {
     private final PropertyAccess access;
     private final Waiting waiting;
     private volatile ContainerVolumes volumes = ContainerVolumes.NONE;
+    private final LabelRequests labels;
+    private final ProcessAttach attach;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
@@ -48,6 +50,7 @@ public final class ContainerService {
         this.kernel = kernel;
         this.config = config;
         this.tree = new ContainerTree(kernel.clock());
+        tree.host().defaults = config.containers();
         this.resources = new ResourceControl(this);
         this.persistence = new Persistence(this, tree);
         tree.afterRelease(persistence::flush);
@@ -57,6 +60,8 @@ public final class ContainerService {
         this.starter = new Starter(this, tree, lifecycle);
         this.access = new PropertyAccess(this, tree);
         this.waiting = new Waiting(tree);
+        this.labels = new LabelRequests(this, tree);
+        this.attach = new ProcessAttach(this, tree);
     }
 
     // ---- wiring and facts used by properties ----
@@ -76,6 +81,16 @@ public final class ContainerService {
 
     ContainerVolumes volumes() {
         return volumes;
+    }
+
+    /** attachProcess and AttachThread. */
+    public ProcessAttach attach() {
+        return attach;
+    }
+
+    /** FindLabel, SetLabel and IncLabel. */
+    public LabelRequests labels() {
+        return labels;
     }
 
     Clock clock() {
@@ -179,6 +194,9 @@ public final class ContainerService {
         try {
             if (tree.containers().containsKey(name))
                 throw new PortoException(ErrorCode.ContainerAlreadyExists, "container " + name + " already exists");
+            if (tree.containers().size() >= config.containers().maxTotal())
+                throw new PortoException(ErrorCode.ResourceNotAvailable, "number of containers reached its limit ("
+                        + config.containers().maxTotal() + ", max_total of portod.conf)");
             Container parent = tree.find(ContainerName.parent(name));
             Permissions.checkCreate(this, caller, parent);
             for (Container p = parent; p != null; p = p.parent)
@@ -347,6 +365,12 @@ public final class ContainerService {
         return waiting.waitFor(names, timeoutMs, targetState, visible);
     }
 
+    /** As above, also reporting changes of labels matching {@code labels} (masks): {name, state, label, value}. */
+    public String[] waitFor(List<String> names, List<String> labels, long timeoutMs, String targetState,
+                            java.util.function.Predicate<String> visible) throws PortoException {
+        return waiting.waitFor(names, labels, timeoutMs, targetState, visible);
+    }
+
     /** Destroys {@code name} if it is still weak: its client went away. */
     public void destroyIfWeak(String name) {
         housekeeping.destroyIfWeak(name);
@@ -439,6 +463,17 @@ public final class ContainerService {
     /** The OOM killer struck {@code c} and it must die whole (oom_is_fatal). */
     void oomKilled(Container c) {
         lifecycle.oomKill(c);
+    }
+
+    /** The container whose cgroup holds {@code pid} (the deepest such), "/" for the host's processes. */
+    public String containerOf(int pid) {
+        String path = kernel.cgroups().containerPathOf(pid).orElse(null);
+        tree.lock();
+        try {
+            return ClientScope.deepestContainer(tree.containers().keySet(), path);
+        } finally {
+            tree.unlock();
+        }
     }
 
     /** Holds the lock for a caller outside the class (tests and invariant checks). */

@@ -282,6 +282,14 @@ final class ContainerTree {
             l.stateChanged(c.name, c.state().text(), now);
     }
 
+    /** Wakes waiters and tells listeners of a label's new value ("" when it was removed). */
+    void notifyLabel(Container c, String label, String value) {
+        changed.signalAll();
+        long now = clock.nowMillis();
+        for (Events.Listener l : listeners)
+            l.labelChanged(c.name, c.state().text(), label, value, now);
+    }
+
     /** Wakes waiters after a change that is not a state change (a request done with a container). */
     void notifyChange() {
         changed.signalAll();

@@ -14,10 +14,19 @@ import java.util.Map;
  * @param version        daemon version tag
  * @param initArgv       the program that holds a meta container's namespaces (pid 1 there)
  * @param host           memory and cpus to share out, for guarantees and cpu sets
+ * @param containers     defaults of new containers from the daemon's configuration
  */
 public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
                            String defaultUlimit, String hostname, long stopTimeoutMs, String version,
-                           java.util.List<String> initArgv, HostResources host) {
+                           java.util.List<String> initArgv, HostResources host, ContainerDefaults containers) {
+
+    /** A configuration with upstream's built-in container defaults. */
+    public DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
+                        String defaultUlimit, String hostname, long stopTimeoutMs, String version,
+                        java.util.List<String> initArgv, HostResources host) {
+        this(placeRoot, hostCores, hostHardLimits, defaultUlimit, hostname, stopTimeoutMs, version, initArgv, host,
+                ContainerDefaults.BUILT_IN);
+    }
 
     /** Memory of the simulated host that {@link #defaults} describes. */
     public static final long DEFAULT_MEMORY = 16L << 30;

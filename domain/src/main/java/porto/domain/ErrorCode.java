@@ -27,7 +27,9 @@ public enum ErrorCode {
     InvalidCommand(22),
     LostError(23),
     DeviceNotFound(24),
-    InvalidPath(25);
+    InvalidPath(25),
+    LabelNotFound(28),
+    InvalidLabel(29);
 
     private final int number;
 

@@ -95,9 +95,17 @@ final class FilesystemPlanner {
     private void etcFiles(Container c, boolean fromHost, String workDir, List<LaunchSpec.Bind> binds,
                           Map<String, byte[]> files) throws PortoException {
         String resolv = FilesystemProperties.RESOLV_CONF.value(c);
+        String hosts = FilesystemProperties.ETC_HOSTS.value(c);
         boolean bindDns = FilesystemProperties.BIND_DNS.value(c);
-        if (bindDns)
+        if (!hosts.isEmpty()) {
+            if (!fromHost)
+                throw new PortoException(ErrorCode.NotSupported, "etc_hosts is not supported for a container started inside "
+                        + "another container's root; set it on the outermost one");
+            files.put(workDir + "/hosts", lines(hosts));
+            binds.add(new LaunchSpec.Bind(workDir + "/hosts", "/etc/hosts", true));
+        } else if (bindDns) {
             binds.add(new LaunchSpec.Bind("/etc/hosts", "/etc/hosts", true));
+        }
         if (!resolv.isEmpty()) {
             if (!fromHost)
                 throw new PortoException(ErrorCode.NotSupported, "resolv_conf is not supported for a container started inside "
@@ -117,6 +125,15 @@ final class FilesystemPlanner {
             // The manual wants a regular /etc/hostname in the root; without one there is nothing to cover.
             binds.add(new LaunchSpec.Bind(workDir + "/hostname", "/etc/hostname", true, true));
         }
+    }
+
+    /** "a;b" as the lines of a file. */
+    private static byte[] lines(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String line : Values.splitList(text, ';'))
+            if (!line.isBlank())
+                out.append(line.trim()).append('\n');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void checkRoot(Container c, String parentRoot, String root, Caller caller) throws PortoException {

@@ -18,14 +18,22 @@ final class FilesystemProperties {
             .defaultFor(c -> !isOs(c));
     static final TypedProperty<String> RESOLV_CONF = TypedProperty.of("resolv_conf",
             "DNS configuration shown as /etc/resolv.conf in a chroot: <line>;...", STOPPED_ONLY,
-            FilesystemProperties::parseResolvConf, t -> t, "");
+            FilesystemProperties::parseResolvConf, t -> t, "").defaultFor(c -> c.defaults.resolvConf());
+    static final TypedProperty<String> ETC_HOSTS = TypedProperty.of("etc_hosts",
+            "/etc/hosts shown in a chroot: <line>;...", STOPPED_ONLY, FilesystemProperties::parseEtcHosts, t -> t, "");
     static final TypedProperty<Long> STDOUT_LIMIT = TypedProperty.of("stdout_limit",
             "limit of stored stdout and stderr, bytes", ANY_STATE, FilesystemProperties::parseStdoutLimit,
-            String::valueOf, 8L << 20);
+            String::valueOf, 8L << 20).defaultFor(c -> c.defaults.stdoutLimit());
 
     private static String parseResolvConf(String text) throws PortoException {
         if (text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0)
             throw Values.invalid("resolv_conf lines are separated by ';', not newlines");
+        return text.trim();
+    }
+
+    private static String parseEtcHosts(String text) throws PortoException {
+        if (text.indexOf('\n') >= 0 || text.indexOf('\0') >= 0)
+            throw Values.invalid("etc_hosts lines are separated by ';', not newlines");
         return text.trim();
     }
 
@@ -73,6 +81,7 @@ final class FilesystemProperties {
                 (s, c) -> isOs(c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
         p.add(BIND_DNS.entry());
         p.add(RESOLV_CONF.entry());
+        p.add(ETC_HOSTS.entry());
         p.add(STDOUT_LIMIT.entry());
     }
 }

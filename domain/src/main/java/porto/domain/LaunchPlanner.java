@@ -54,6 +54,7 @@ final class LaunchPlanner {
     /** {@code command} null: a meta container's init, which only holds namespaces. */
     LaunchPlan plan(Container c, String command, Caller caller) throws PortoException {
         Map<String, String> env = environment(c);
+        env.putAll(SecretEnv.ENV_SECRET.value(c)); // the container's own task only: children do not inherit secrets
         List<String> argv;
         String hostProgram = null;
         if (command == null) {

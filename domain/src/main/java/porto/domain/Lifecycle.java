@@ -14,7 +14,6 @@ import porto.ports.KernelException;
  * lock held; a stop lets it go for its kernel work and its waits, with the subtree marked busy.
  */
 final class Lifecycle {
-    static final long RESPAWN_DELAY_MS = 1_000;
     /** How long to wait for killed processes to leave their cgroup. */
     private static final long KILL_WAIT_MS = 5_000;
 
@@ -219,14 +218,14 @@ final class Lifecycle {
         scheduleAfterDeath(c);
     }
 
-    /** Respawn after a second when asked to; destroy after aging_time otherwise. */
+    /** Respawn after respawn_delay when asked to; destroy after aging_time otherwise. */
     void scheduleAfterDeath(Container c) {
         String name = c.name;
         long died = c.deathTime;
         try {
             long max = LifecycleProperties.MAX_RESPAWNS.value(c);
             if (LifecycleProperties.RESPAWN.value(c) && (max < 0 || c.respawnCount < max)) {
-                c.afterDeath = s.clock().schedule(RESPAWN_DELAY_MS, () -> s.housekeeping().respawnDead(name, died));
+                c.afterDeath = s.clock().schedule(LifecycleProperties.RESPAWN_DELAY.value(c) / 1_000_000, () -> s.housekeeping().respawnDead(name, died));
                 return;
             }
             long agingMs = LifecycleProperties.AGING_TIME.value(c) * 1000;

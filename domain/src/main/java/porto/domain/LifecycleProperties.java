@@ -12,13 +12,20 @@ final class LifecycleProperties {
             "limit of automatic respawns, -1 means unlimited", ANY_STATE, LifecycleProperties::parseMaxRespawns,
             String::valueOf, -1L);
     static final TypedProperty<Long> AGING_TIME = TypedProperty.of("aging_time",
-            "seconds before a dead container is destroyed", ANY_STATE, Values::parseUnsigned, String::valueOf, 24 * 3600L);
+            "seconds before a dead container is destroyed", ANY_STATE, Values::parseUnsigned, String::valueOf, 24 * 3600L)
+            .defaultFor(c -> c.defaults.agingTimeS());
+
+    /** Upstream's text: nanoseconds with "ns"; a plain number is nanoseconds too. */
+    static final TypedProperty<Long> RESPAWN_DELAY = TypedProperty.of("respawn_delay",
+            "delay before an automatic respawn: <ns>|<n>ms|<n>s", ANY_STATE, Values::parseNanos, ns -> ns + "ns", 1_000_000_000L)
+            .defaultFor(c -> c.defaults.respawnDelayMs() * 1_000_000);
 
     static void register(Properties p) {
         p.add(Property.settable("weak", "destroy the container when its client disconnects", ANY_STATE,
                 (s, c) -> Values.formatBool(c.weak), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
         p.add(RESPAWN.entry());
         p.add(MAX_RESPAWNS.entry());
+        p.add(RESPAWN_DELAY.entry());
         p.add(AGING_TIME.entry());
     }
 

@@ -115,6 +115,7 @@ final class Persistence {
     }
 
     void save(Container c) {
+        c.changeTime = s.clock().nowMillis();
         Map<String, String> r = new HashMap<>();
         r.put("name", c.name);
         r.put("id", Long.toString(c.id));
@@ -130,6 +131,8 @@ final class Persistence {
         r.put("exit_status", Integer.toString(c.exitStatus));
         r.put("oom_killed", Boolean.toString(c.oomKilled));
         r.put("start_errno", Integer.toString(c.startErrno));
+        r.put("start_error", c.startError);
+        r.put("change_time", Long.toString(c.changeTime));
         r.put("respawn_count", Integer.toString(c.respawnCount));
         r.put("stdout_offset", Long.toString(c.stdoutOffset));
         r.put("stderr_offset", Long.toString(c.stderrOffset));
@@ -172,6 +175,8 @@ final class Persistence {
                 c.exitStatus = Integer.parseInt(r.getOrDefault("exit_status", "0"));
                 c.oomKilled = Boolean.parseBoolean(r.getOrDefault("oom_killed", "false"));
                 c.startErrno = Integer.parseInt(r.getOrDefault("start_errno", "-1"));
+                c.startError = r.getOrDefault("start_error", "");
+                c.changeTime = Long.parseLong(r.getOrDefault("change_time", r.getOrDefault("creation_time", "0")));
                 c.respawnCount = Integer.parseInt(r.getOrDefault("respawn_count", "0"));
                 c.stdoutOffset = Long.parseLong(r.getOrDefault("stdout_offset", "0"));
                 c.stderrOffset = Long.parseLong(r.getOrDefault("stderr_offset", "0"));

@@ -16,6 +16,12 @@ public final class Properties {
         LifecycleProperties.register(this);
         StateProperties.register(this);
         ContainerVolumeProperties.register(this);
+        Labels.register(this);
+        InfoProperties.register(this);
+        SecretEnv.register(this);
+        UnsupportedProperties.register(this);
+        KnobStatistics.register(this);
+        CpuTotals.register(this);
     }
 
     public Property find(String name) {

@@ -63,6 +63,12 @@ public final class Property {
         return new Property(name, description, settableIn, defaultValue, null, setter, keyed);
     }
 
+    /** A settable property whose value is shown through {@code getter} rather than as it is kept (env_secret). */
+    static Property settableShown(String name, String description, Set<State> settableIn, Getter getter, Setter setter,
+                                  boolean keyed) {
+        return new Property(name, description, settableIn, (s, c) -> "", getter, setter, keyed);
+    }
+
     static Property readOnly(String name, String description, Getter getter, boolean keyed) {
         return new Property(name, description, Set.of(), null, getter, null, keyed);
     }

@@ -80,41 +80,60 @@ final class PropertyAccess {
                 key = property.substring(bracket + 1, property.length() - 1);
             }
             Property p = s.properties().find(propName);
-            if (p == null)
-                throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + propName);
-            if (p.readOnly)
-                throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
-            if (!p.settableIn.contains(c.state()))
-                throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state().text());
-            if (key != null) {
-                if (!p.keyed)
-                    throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
-                if (p.keySetter != null) {
-                    value = p.keySetter.merge(s, c, key, value);
-                } else {
-                    Map<String, String> map = Values.parseMap(p.read(s, c), propName.equals("env"));
-                    map.put(key, value);
-                    value = Values.formatMap(map);
-                }
+            if (p == null && key == null && Labels.isLabelName(propName)) {
+                Labels.set(c, Map.of(propName, value.trim()), false); // "A.b" is a label, as upstream
+                s.persistence().save(c);
+                tree.notifyLabel(c, propName, value.trim());
+            } else if (propName.equals(Labels.PROPERTY)) {
+                Map<String, String> before = Labels.of(c);
+                setProperty(c, caller, p, propName, key, value);
+                Map<String, String> after = Labels.of(c);
+                java.util.Set<String> changed = new java.util.TreeSet<>(before.keySet());
+                changed.addAll(after.keySet());
+                for (String label : changed)
+                    if (!java.util.Objects.equals(before.get(label), after.get(label)))
+                        tree.notifyLabel(c, label, after.getOrDefault(label, ""));
+            } else {
+                setProperty(c, caller, p, propName, key, value);
             }
-            String canonical = p.setter.canonical(s, c, caller, value);
-            String previous = c.config.put(propName, canonical);
-            try {
-                s.resources().applyDynamic(c, propName, previous);
-            } catch (PortoException e) {
-                if (previous == null)
-                    c.config.remove(propName);
-                else
-                    c.config.put(propName, previous);
-                throw e;
-            }
-            if (propName.equals("weak"))
-                c.weak = Values.parseBool(canonical);
-            s.persistence().save(c);
         } finally {
             tree.unlock(); // writes the record
         }
         s.persistence().requireSaved();
+    }
+
+    private void setProperty(Container c, Caller caller, Property p, String propName, String key, String value) throws PortoException {
+        if (p == null)
+            throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + propName);
+        if (p.readOnly)
+            throw new PortoException(ErrorCode.InvalidValue, "property " + propName + " is read-only");
+        if (!p.settableIn.contains(c.state()))
+            throw new PortoException(ErrorCode.InvalidState, "property " + propName + " cannot be changed in state " + c.state().text());
+        if (key != null) {
+            if (!p.keyed)
+                throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
+            if (p.keySetter != null) {
+                value = p.keySetter.merge(s, c, key, value);
+            } else {
+                Map<String, String> map = Values.parseMap(p.read(s, c), propName.equals("env"));
+                map.put(key, value);
+                value = Values.formatMap(map);
+            }
+        }
+        String canonical = p.setter.canonical(s, c, caller, value);
+        String previous = c.config.put(propName, canonical);
+        try {
+            s.resources().applyDynamic(c, propName, previous);
+        } catch (PortoException e) {
+            if (previous == null)
+                c.config.remove(propName);
+            else
+                c.config.put(propName, previous);
+            throw e;
+        }
+        if (propName.equals("weak"))
+            c.weak = Values.parseBool(canonical);
+        s.persistence().save(c);
     }
 
     /** Reads a property as root (for the daemon's own use). */
@@ -133,6 +152,8 @@ final class PropertyAccess {
             key = property.substring(bracket + 1, property.length() - 1);
         }
         Property p = s.properties().find(name);
+        if (p == null && key == null && Labels.isLabelName(name))
+            return Labels.get(c, name); // "A.b" is a label, as upstream
         if (p == null) {
             // "<controller>.<knob>" reads the cgroup file itself, e.g. memory.stat.
             if (key == null && ResourceControl.isKnob(name))

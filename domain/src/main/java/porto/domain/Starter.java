@@ -46,7 +46,13 @@ final class Starter {
                         "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
             }
         }
-        startOne(c, caller);
+        try {
+            startOne(c, caller);
+        } catch (PortoException e) {
+            c.startError = e.code().name() + ": " + e.getMessage();
+            s.persistence().save(c);
+            throw e;
+        }
     }
 
     /**
@@ -60,6 +66,7 @@ final class Starter {
         if (!parent.isHost() && parent.state() != State.RUNNING && parent.state() != State.META)
             throw new PortoException(ErrorCode.InvalidState,
                     "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
+        ExtraProperties.apply(s, c);
         String command = ContextProperties.COMMAND.value(c);
         boolean meta = command.isEmpty();
         // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
@@ -106,6 +113,7 @@ final class Starter {
         c.deathTime = 0;
         c.startTime = s.clock().nowMillis();
         c.startErrno = 0;
+        c.startError = "";
         if (outcome.started == null) {
             c.transition(StateMachine.Event.STARTED_META);
             s.persistence().save(c);

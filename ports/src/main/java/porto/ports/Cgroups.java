@@ -61,6 +61,14 @@ public interface Cgroups {
     /** Freezes or thaws every task in the container and below, and waits until that is done. */
     void setFrozen(String path, boolean frozen) throws KernelException;
 
+    /**
+     * Moves a running process (or, with {@code thread}, one thread) into {@code taskDirectories}
+     * (from {@link #taskDirectories}), every hierarchy; EOPNOTSUPP where the kernel cannot.
+     */
+    default void attach(List<String> taskDirectories, int pid, boolean thread) throws KernelException {
+        throw new KernelException(95, "moving processes between cgroups is not simulated");
+    }
+
     /** Pids of every process in the container's cgroup and its descendants. */
     Set<Integer> pids(String path);
 

@@ -20,4 +20,12 @@ public interface Processes {
      * not an error.
      */
     void setScheduling(int pid, Scheduling scheduling) throws KernelException;
+
+    /**
+     * The memory figures of /proc/PID/status in bytes by their names there ("VmSize", "VmRSS",
+     * "RssAnon", ...); empty for a process that is gone or a kernel that does not say.
+     */
+    default java.util.Map<String, Long> memoryStatus(int pid) {
+        return java.util.Map.of();
+    }
 }

@@ -1,0 +1,65 @@
+package porto.domain;
+
+import java.util.List;
+import porto.ports.KernelException;
+
+/**
+ * attachProcess and AttachThread, with upstream's rules: a process (or thread) moves from the
+ * container that holds it into a running container below that one, not across an isolated
+ * container between them; the main process of a container stays where it is.
+ */
+public final class ProcessAttach {
+    private final ContainerService s;
+    private final ContainerTree tree;
+
+    ProcessAttach(ContainerService s, ContainerTree tree) {
+        this.s = s;
+        this.tree = tree;
+    }
+
+    public void attach(Caller caller, int pid, String target, boolean thread) throws PortoException {
+        if (pid <= 0)
+            throw new PortoException(ErrorCode.InvalidValue, "invalid pid " + Integer.toUnsignedString(pid));
+        String from = s.containerOf(pid);
+        List<String> dirs;
+        tree.lock();
+        try {
+            Container old = tree.find(from);
+            if (old.isHost()) {
+                if (!caller.isRoot())
+                    throw new PortoException(ErrorCode.Permission, "only root may move a process of the host into a container");
+            } else {
+                Permissions.checkWrite(s, caller, old);
+            }
+            if (!old.isHost() && pid == old.rootPid)
+                throw new PortoException(ErrorCode.Busy, "cannot move the main process of " + old.name);
+            Container into = tree.find(target);
+            if (!isBelow(into, old))
+                throw new PortoException(ErrorCode.Permission, "container " + into.name + " is not below " + old.name
+                        + ", which holds process " + pid);
+            if (into.state() != State.RUNNING && into.state() != State.META)
+                throw new PortoException(ErrorCode.InvalidState, "container " + into.name + " is " + into.state().text() + ", not running");
+            for (Container c = into; c != old; c = c.parent)
+                if (ContextProperties.ISOLATE.value(c))
+                    throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " isolates its processes from "
+                            + old.name + " (isolate=true)");
+            if (into.busy)
+                throw ContainerTree.busy(into);
+            dirs = s.resources().taskDirectories(into);
+        } finally {
+            tree.unlock();
+        }
+        try {
+            s.kernel.cgroups().attach(dirs, pid, thread);
+        } catch (KernelException e) {
+            throw ResourceControl.kernelError("cannot move " + (thread ? "thread " : "process ") + pid + " into " + target, e);
+        }
+    }
+
+    private static boolean isBelow(Container c, Container ancestor) {
+        for (Container p = c.parent; p != null; p = p.parent)
+            if (p == ancestor)
+                return true;
+        return false;
+    }
+}
