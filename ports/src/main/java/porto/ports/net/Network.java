@@ -1,0 +1,76 @@
+package porto.ports.net;
+
+import java.net.InetAddress;
+import java.util.List;
+import porto.ports.KernelException;
+
+/**
+ * The kernel's network objects a container needs: namespaces, links, addresses, routes and proxy
+ * neighbour entries. A namespace is named by the adapter's own names ({@link #createNamespace});
+ * {@code null} is the daemon's "host" namespace. Every call fails with the kernel's errno.
+ */
+public interface Network {
+    /** A link as the kernel shows it; {@code kind} is "veth", "bridge", ... or "" when it has none. */
+    record Link(int index, String name, String kind, int mtu, String mac, boolean up, int master, Stats stats) {}
+
+    /** Device counters (rtnl_link_stats64). */
+    record Stats(long rxBytes, long rxPackets, long rxDrops, long txBytes, long txPackets, long txDrops) {
+        public static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0);
+    }
+
+    /** An address on a link, with its prefix length. */
+    record Address(InetAddress ip, int prefix) {
+        @Override
+        public String toString() {
+            return ip.getHostAddress() + "/" + prefix;
+        }
+    }
+
+    /** A route of the main table: {@code destination/prefix} through {@code device}, via {@code gateway} if set. */
+    record Route(InetAddress destination, int prefix, String device, InetAddress gateway) {}
+
+    /** Creates a new, empty network namespace (its loopback up) that lives until {@link #deleteNamespace}. */
+    void createNamespace(String name) throws KernelException;
+
+    /** Removes it; the links in it go with it. No error if it is gone already. */
+    void deleteNamespace(String name) throws KernelException;
+
+    /** The names of the namespaces this adapter holds (after a restart too). */
+    List<String> namespaces() throws KernelException;
+
+    /** A file that setns(2) enters for that namespace, for the launcher. */
+    String namespacePath(String name);
+
+    List<Link> links(String ns) throws KernelException;
+
+    /** A veth pair: {@code name} in {@code ns}, {@code peer} in {@code peerNs}; mtu 0 keeps the default. */
+    void createVeth(String ns, String name, String peerNs, String peer, int mtu) throws KernelException;
+
+    void deleteLink(String ns, String name) throws KernelException;
+
+    /** Sets a link up, with this mtu (0: as it is) and mac ("" as it is). */
+    void setUp(String ns, String name, int mtu, String mac) throws KernelException;
+
+    void addAddress(String ns, String link, Address address) throws KernelException;
+
+    List<Address> addresses(String ns, String link) throws KernelException;
+
+    void addRoute(String ns, Route route) throws KernelException;
+
+    void deleteRoute(String ns, Route route) throws KernelException;
+
+    /** The main table's routes (unicast, IPv4 and IPv6). */
+    List<Route> routes(String ns) throws KernelException;
+
+    /** A proxy ARP/NDP entry: {@code link} answers for {@code ip}. */
+    void addProxyNeighbour(String ns, String link, InetAddress ip) throws KernelException;
+
+    void deleteProxyNeighbour(String ns, String link, InetAddress ip) throws KernelException;
+
+    List<InetAddress> proxyNeighbours(String ns, String link) throws KernelException;
+
+    /** Writes a per-namespace sysctl such as "net.ipv4.conf.eth0.proxy_arp". */
+    void setSysctl(String ns, String key, String value) throws KernelException;
+
+    String sysctl(String ns, String key) throws KernelException;
+}
