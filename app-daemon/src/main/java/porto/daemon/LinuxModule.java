@@ -82,7 +82,8 @@ public final class LinuxModule {
         long memory = HostTopology.memoryBytes();
         HostResources host = new HostResources(memory > 0 ? memory : DomainConfig.DEFAULT_MEMORY, HostResources.DEFAULT_RESERVE, cpus);
         DomainConfig config = new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), defaultUlimit(), d.hostname(),
-                d.stopTimeoutMs(), Release.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()), host);
+                d.stopTimeoutMs(), Release.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()), host)
+                .withNetwork(NetworkSettings.fromEnvironment());
         logClampedUlimits(config);
         return config;
     }
@@ -133,7 +134,9 @@ public final class LinuxModule {
                 new SystemClock(),
                 new FileStateStore(paths.stateDir(), Log::info),
                 new LinuxUsers(),
-                new LinuxFiles(paths.placeRoot()));
+                new LinuxFiles(paths.placeRoot()),
+                // namespaces beside the state directory: a test daemon has its own, and they outlive a restart
+                new porto.linux.net.LinuxNetwork(paths.stateDir().resolveSibling("netns"), null));
         return new ContainerService(kernel, config);
     }
 }

@@ -38,10 +38,17 @@ public final class ContainerService {
     private final Housekeeping housekeeping;
     private final PropertyAccess access;
     private final Waiting waiting;
+    private final porto.domain.net.NetworkSetup networking;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
-                         Clock clock, StateStore store, Users users, ContainerFiles files) {}
+                         Clock clock, StateStore store, Users users, ContainerFiles files, porto.ports.net.Network network) {
+        /** Without a network adapter: {@code net} options that need one answer NotSupported. */
+        public Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
+                      Clock clock, StateStore store, Users users, ContainerFiles files) {
+            this(cgroups, launcher, processes, exits, clock, store, users, files, null);
+        }
+    }
 
     public ContainerService(Kernel kernel, DomainConfig config) {
         this.kernel = kernel;
@@ -56,6 +63,7 @@ public final class ContainerService {
         this.starter = new Starter(this, tree, lifecycle);
         this.access = new PropertyAccess(this, tree);
         this.waiting = new Waiting(tree);
+        this.networking = new porto.domain.net.NetworkSetup(kernel.network(), config.network());
     }
 
     // ---- wiring and facts used by properties ----
@@ -70,6 +78,10 @@ public final class ContainerService {
 
     Clock clock() {
         return kernel.clock();
+    }
+
+    porto.domain.net.NetworkSetup networking() {
+        return networking;
     }
 
     ResourceControl resources() {

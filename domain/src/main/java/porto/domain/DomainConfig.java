@@ -14,10 +14,22 @@ import java.util.Map;
  * @param version        daemon version tag
  * @param initArgv       the program that holds a meta container's namespaces (pid 1 there)
  * @param host           memory and cpus to share out, for guarantees and cpu sets
+ * @param network        NAT range, unmanaged devices and network defaults (portod.conf's network section)
  */
 public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
                            String defaultUlimit, String hostname, long stopTimeoutMs, String version,
-                           java.util.List<String> initArgv, HostResources host) {
+                           java.util.List<String> initArgv, HostResources host, porto.domain.net.NetworkConfig network) {
+
+    public DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits, String defaultUlimit, String hostname,
+                        long stopTimeoutMs, String version, java.util.List<String> initArgv, HostResources host) {
+        this(placeRoot, hostCores, hostHardLimits, defaultUlimit, hostname, stopTimeoutMs, version, initArgv, host,
+                porto.domain.net.NetworkConfig.DEFAULT);
+    }
+
+    /** The same with these network settings. */
+    public DomainConfig withNetwork(porto.domain.net.NetworkConfig network) {
+        return new DomainConfig(placeRoot, hostCores, hostHardLimits, defaultUlimit, hostname, stopTimeoutMs, version, initArgv, host, network);
+    }
 
     /** Memory of the simulated host that {@link #defaults} describes. */
     public static final long DEFAULT_MEMORY = 16L << 30;

@@ -153,6 +153,7 @@ final class Lifecycle {
             c.afterDeath = null;
         }
         tree.bindPid(c, 0);
+        NetworkProperties.tearDown(s, c);
         removeRun(c.name, c.controllers, s.defaultCwd(c));
         c.controllers = Set.of();
     }

@@ -15,6 +15,7 @@ public final class Properties {
         ResourceProperties.register(this);
         LifecycleProperties.register(this);
         StateProperties.register(this);
+        NetworkProperties.register(this);
     }
 
     public Property find(String name) {

@@ -67,6 +67,8 @@ final class Starter {
         boolean holdsNamespaces = meta && ContextProperties.ISOLATE.value(c);
         // Validate everything before touching the kernel.
         VirtModes.checkStart(c, caller, tree.containers());
+        NetworkProperties.checkStart(c, caller);
+        NetworkProperties.Start network = NetworkProperties.start(c);
         List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);
@@ -80,7 +82,7 @@ final class Starter {
         try {
             Launch outcome;
             try {
-                outcome = tree.outsideLock(() -> kernelWork(c, devices, plan));
+                outcome = tree.outsideLock(() -> kernelWork(c, devices, plan, network));
             } finally {
                 c.busy = wasBusy;
             }
@@ -124,7 +126,8 @@ final class Starter {
     private record Launch(LaunchResult started, PortoException failure, Integer launchErrno) {}
 
     /** Cgroups, limits, files and the launch: no tree lock held, the container busy. */
-    private Launch kernelWork(Container c, List<Cgroups.DeviceRule> devices, LaunchPlanner.LaunchPlan plan) {
+    private Launch kernelWork(Container c, List<Cgroups.DeviceRule> devices, LaunchPlanner.LaunchPlan plan,
+                              NetworkProperties.Start network) {
         LaunchSpec spec;
         try {
             // Resources of siblings are allocated one container at a time (cpus held exclusively).
@@ -141,6 +144,15 @@ final class Starter {
             return new Launch(null, e, null);
         } catch (RuntimeException e) {
             return new Launch(null, unexpected(c, e), null); // never left in starting for good
+        }
+        if (network != null) {
+            try {
+                network.run(s); // before the task: it starts in a namespace that is ready
+            } catch (PortoException e) {
+                return new Launch(null, e, null);
+            } catch (RuntimeException e) {
+                return new Launch(null, unexpected(c, e), null);
+            }
         }
         if (plan == null)
             return new Launch(null, null, null);

@@ -1,0 +1,128 @@
+package porto.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import porto.client.PortoClient;
+
+/**
+ * net=L3 through a real portod that runs in a test namespace ("host"): the container is reachable
+ * by TCP from another namespace ("outside") and reaches it back, through the proxy ARP entry on
+ * the host's uplink; stop, a failed setup and a daemon restart leave nothing behind and keep what
+ * runs. Addresses: 198.51.100.0/24 only; every transfer is a line of text.
+ */
+class NetworkL3Test {
+    private static final String ADDRESS = "198.51.100.10";
+    private NetWorld world;
+    private PortodProcess portod;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        world = new NetWorld();
+        portod = world.startDaemon(Map.of());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (portod != null)
+                portod.close();
+        } finally {
+            world.close();
+        }
+    }
+
+    private PortodProcess.Run ok(String... args) throws Exception {
+        PortodProcess.Run r = portod.portoctl(args);
+        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
+        return r;
+    }
+
+    private String hostLinks() throws Exception {
+        return NetWorld.ip("-n", world.host, "-o", "link");
+    }
+
+    @Test
+    void anL3ContainerIsReachableFromOutsideAndReachesItBack() throws Exception {
+        ok("create", "web");
+        ok("set", "web", "net", "L3 eth0");
+        ok("set", "web", "ip", "eth0 " + ADDRESS);
+        ok("set", "web", "command", "python3 " + world.server + " 8080 1 hello-from-web " + ADDRESS);
+        ok("start", "web");
+        assertEquals("L3 eth0", ok("get", "web", "net").line());
+        assertEquals("eth0 " + ADDRESS, ok("get", "web", "ip").line());
+
+        String answer = NetWorld.in(world.outside, "timeout", "15", "python3", world.client.toString(), ADDRESS, "8080").strip();
+        assertEquals("hello-from-web " + NetWorld.OUTSIDE_ADDRESS, answer, "the container saw the outside's own address");
+        assertTrue(NetWorld.ip("-n", world.host, "neigh", "show", "proxy").contains(ADDRESS + " dev up0"),
+                "the uplink answers ARP for the container");
+
+        Process outsideServer = world.spawn(world.outside, "python3", world.server.toString(), "9090", "1", "hello-from-outside",
+                NetWorld.OUTSIDE_ADDRESS);
+        ok("run", "back", "net=L3 eth0", "ip=eth0 198.51.100.11",
+                "command=timeout 15 python3 " + world.client + " " + NetWorld.OUTSIDE_ADDRESS + " 9090");
+        ok("wait", "back");
+        assertEquals("hello-from-outside 198.51.100.11", ok("get", "back", "stdout").line());
+        assertTrue(outsideServer.waitFor(10, TimeUnit.SECONDS));
+
+        ok("destroy", "back");
+        ok("wait", "web");
+        ok("destroy", "web");
+        assertFalse(hostLinks().contains("L3-"), "no host device is left: " + hostLinks());
+        assertEquals("", NetWorld.ip("-n", world.host, "neigh", "show", "proxy").strip());
+        String routes = NetWorld.ip("-n", world.host, "route");
+        assertFalse(routes.contains(ADDRESS) || routes.contains("198.51.100.11"), routes);
+    }
+
+    @Test
+    void aFailedSetupAnswersAClearErrorAndLeavesNoDevice() throws Exception {
+        ok("create", "clash");
+        ok("set", "clash", "net", "L3 lo"); // a new namespace has its lo already
+        ok("set", "clash", "command", "sleep 100");
+        PortodProcess.Run r = portod.portoctl("start", "clash");
+        assertTrue(r.code() != 0, r.out());
+        assertTrue(r.err().contains("ResourceNotAvailable") && r.err().contains("lo"), r.err());
+        assertEquals("stopped", ok("get", "clash", "state").line());
+        assertFalse(hostLinks().contains("L3-"), hostLinks());
+        ok("destroy", "clash");
+    }
+
+    @Test
+    void badValuesAreRefusedWithInvalidValue() throws Exception {
+        ok("create", "bad");
+        for (String[] pv : new String[][] {{"net", "bogus"}, {"net", "L3"}, {"net", "inherited; none"}, {"net", "veth a b 20"},
+                {"ip", "eth0 300.1.1.1"}, {"ip", "eth0"}, {"ip", "eth0 example.com"}, {"default_gw", "eth0 198.51.100.1/24"},
+                {"ip_limit", "nonsense"}}) {
+            PortodProcess.Run r = portod.portoctl("set", "bad", pv[0], pv[1]);
+            assertTrue(r.code() != 0 && r.err().contains("InvalidValue"), pv[0] + "=" + pv[1] + ": " + r.err());
+        }
+        ok("set", "bad", "net", "ipvlan up0 iv0");
+        ok("set", "bad", "command", "true");
+        PortodProcess.Run r = portod.portoctl("start", "bad");
+        assertTrue(r.err().contains("NotSupported") && r.err().contains("ipvlan"), r.err());
+        ok("destroy", "bad");
+    }
+
+    @Test
+    void aKilledDaemonKeepsTheNetworkAndDuplicatesNothing() throws Exception {
+        ok("run", "svc", "net=L3 eth0", "ip=eth0 " + ADDRESS, "command=python3 " + world.server + " 8080 2 svc " + ADDRESS);
+        assertEquals("svc " + NetWorld.OUTSIDE_ADDRESS,
+                NetWorld.in(world.outside, "timeout", "15", "python3", world.client.toString(), ADDRESS, "8080").strip());
+        long old = portod.daemonPid();
+        PortodProcess.signal(old, "KILL");
+        portod.awaitNewDaemon(old, Duration.ofSeconds(30));
+        assertEquals("running", ok("get", "svc", "state").line());
+        assertEquals("svc " + NetWorld.OUTSIDE_ADDRESS,
+                NetWorld.in(world.outside, "timeout", "15", "python3", world.client.toString(), ADDRESS, "8080").strip());
+        assertEquals(1, hostLinks().split("L3-", -1).length - 1, "one host device: " + hostLinks());
+        ok("destroy", "svc");
+        assertFalse(hostLinks().contains("L3-"), hostLinks());
+    }
+}

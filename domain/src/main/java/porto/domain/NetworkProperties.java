@@ -1,0 +1,116 @@
+package porto.domain;
+
+import static porto.domain.Property.STOPPED_ONLY;
+
+import java.util.ArrayList;
+import java.util.List;
+import porto.domain.net.IpSpec;
+import porto.domain.net.NetSpec;
+import porto.domain.net.NetworkSetup;
+
+/**
+ * The manual's "Network" properties; their parsing and the setup live in {@code porto.domain.net},
+ * this class declares them and connects them to a start and a stop.
+ */
+final class NetworkProperties {
+    private NetworkProperties() {}
+
+    static final TypedProperty<NetSpec> NET = TypedProperty.of("net",
+            "network namespace: inherited|none|L3 <name> [master]|NAT [name]|veth <name> <bridge> [mtu] [hw]|"
+                    + "macvlan <master> <name> [type] [mtu] [hw]|ipvlan <master> <name> [mode] [mtu]|tap <name>|"
+                    + "ipip6 <name> <remote> <local>|MTU <name> <mtu>|MAC <name> <mac>|autoconf <name>|ip <cmd> <args>...|"
+                    + "container <name>|netns <name>|steal <device>; ...",
+            STOPPED_ONLY, NetSpec::parse, NetSpec::format, NetSpec.INHERITED);
+    static final TypedProperty<List<IpSpec.Entry>> IP = TypedProperty.of("ip",
+            "ip addresses: <interface> <ip>[/<prefix>]; ...", STOPPED_ONLY, IpSpec::parseAddresses,
+            e -> IpSpec.format(e, true), List.<IpSpec.Entry>of());
+    static final TypedProperty<List<IpSpec.Entry>> DEFAULT_GW = TypedProperty.of("default_gw",
+            "default gateway: <interface> <ip>; ...", STOPPED_ONLY, IpSpec::parseGateways,
+            e -> IpSpec.format(e, false), List.<IpSpec.Entry>of());
+    static final TypedProperty<String> IP_LIMIT = TypedProperty.of("ip_limit",
+            "ip allowed for sub-containers: none|any|<ip>[/<mask>]; ...", STOPPED_ONLY, NetworkProperties::parseIpLimit,
+            t -> t, "");
+
+    static void register(Properties p) {
+        p.add(NET.entry());
+        p.add(IP.entry());
+        p.add(DEFAULT_GW.entry());
+        p.add(IP_LIMIT.entry());
+    }
+
+    private static String parseIpLimit(String text) throws PortoException {
+        String t = text.trim();
+        if (t.isEmpty() || t.equals("none") || t.equals("any"))
+            return t;
+        List<String> parts = new ArrayList<>();
+        for (String part : t.split(";")) {
+            String p = part.trim();
+            if (p.isEmpty())
+                continue;
+            IpSpec.parseAddresses("x " + p); // an address with an optional prefix
+            parts.add(p);
+        }
+        return String.join("; ", parts);
+    }
+
+    /** Whether the daemon builds a namespace for {@code c} at start. */
+    static boolean ownNamespace(Container c) throws PortoException {
+        return c.config.containsKey("net") && NetworkSetup.ownNamespace(NET.value(c));
+    }
+
+    /**
+     * Checks a start against the ip_limit of the ancestors: below a limit only L3 with addresses
+     * inside it (any: everything, none: no network of its own).
+     */
+    static void checkStart(Container c, Caller caller) throws PortoException {
+        if (caller.isRoot() || !ownNamespace(c))
+            return;
+        for (Container p = c.parent; p != null && !p.isHost(); p = p.parent) {
+            String limit = IP_LIMIT.value(p);
+            if (limit.isEmpty() || limit.equals("any"))
+                continue;
+            NetSpec spec = NET.value(c);
+            if (limit.equals("none") || spec.options().stream().anyMatch(o -> !o.kind().equals("L3")))
+                throw new PortoException(ErrorCode.Permission, "ip_limit of " + p.name + " allows only L3 networks"
+                        + (limit.equals("none") ? ", and no address" : "") + ": net=" + spec.format());
+            for (IpSpec.Entry e : IP.value(c))
+                if (!allowed(limit, e))
+                    throw new PortoException(ErrorCode.Permission, "ip " + e.ip().getHostAddress() + " is outside ip_limit '"
+                            + limit + "' of " + p.name);
+        }
+    }
+
+    private static boolean allowed(String limit, IpSpec.Entry e) throws PortoException {
+        for (IpSpec.Entry allowed : IpSpec.parseAddresses(limit.replaceAll("(^|;)\\s*", "$1x ")))
+            if (IpSpec.contains(allowed.ip(), allowed.prefix(), e.ip()))
+                return true;
+        return false;
+    }
+
+    /** The namespace file the task enters, or null when the launcher decides as before. */
+    static String namespacePath(ContainerService s, Container c) throws PortoException {
+        return ownNamespace(c) ? s.networking().namespacePath(c.id) : null;
+    }
+
+    /** The network part of a start, read with the tree lock held and carried out without it. */
+    record Start(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways) {
+        void run(ContainerService s) throws PortoException {
+            s.networking().setUp(id, spec, ips, gateways);
+        }
+    }
+
+    /** What a start of {@code c} must build, or null when the daemon builds no namespace for it. */
+    static Start start(Container c) throws PortoException {
+        return ownNamespace(c) ? new Start(c.id, NET.value(c), IP.value(c), DEFAULT_GW.value(c)) : null;
+    }
+
+    /** Kernel work of a stop: what the setup made goes. */
+    static void tearDown(ContainerService s, Container c) {
+        try {
+            if (ownNamespace(c))
+                s.networking().tearDown(c.id, IP.value(c));
+        } catch (PortoException e) {
+            // a stored value that no longer parses: nothing was built from it
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package porto.domain.net;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import porto.domain.ErrorCode;
+import porto.domain.PortoException;
+import porto.ports.KernelException;
+import porto.ports.net.Network;
+import porto.ports.net.Network.Address;
+import porto.ports.net.Network.Route;
+
+/**
+ * Carries out a container's {@code net}: its own namespace (named after the container's id, so a
+ * restarted daemon finds it), the devices, addresses and routes in it and the host's side of them.
+ * A setup that fails half-way undoes itself; a teardown removes what the setup made, and is safe to
+ * repeat. The namespace is bind-mounted by the adapter, so it outlives a daemon restart untouched.
+ */
+public final class NetworkSetup {
+    private static final int EOPNOTSUPP = 95, EEXIST = 17, ENODEV = 19;
+    private static final String LINK_LOCAL_GATEWAY = "fe80::1";
+
+    private final Network net;
+    private final NetworkConfig config;
+
+    public NetworkSetup(Network net, NetworkConfig config) {
+        this.net = net;
+        this.config = config;
+    }
+
+    /** The name of the namespace of container {@code id}. */
+    public static String namespaceOf(long id) {
+        return "ct" + id;
+    }
+
+    /** The host's end of the veth pair of an L3 or NAT container (at most 15 characters). */
+    public static String hostDevice(long id) {
+        return "L3-" + id;
+    }
+
+    /** Whether this spec gives the container a namespace of its own that the daemon makes. */
+    public static boolean ownNamespace(NetSpec spec) {
+        return !spec.inherited() && spec.first("container") == null && spec.first("netns") == null;
+    }
+
+    public String namespacePath(long id) {
+        return net.namespacePath(namespaceOf(id));
+    }
+
+    /** Builds the container's network; on failure nothing of it is left. */
+    public void setUp(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways) throws PortoException {
+        if (net == null)
+            throw new PortoException(ErrorCode.NotSupported, "this daemon has no network adapter");
+        String ns = namespaceOf(id);
+        try {
+            net.createNamespace(ns);
+        } catch (KernelException e) {
+            throw error("cannot create the network namespace of container " + id, e);
+        }
+        try {
+            for (NetSpec.Option o : spec.options()) {
+                switch (o.kind()) {
+                    case "none" -> { }
+                    case "L3" -> l3(id, ns, o.arg(0, "eth0"), ips, gateways);
+                    case "ipvlan" -> throw new PortoException(ErrorCode.NotSupported,
+                            "net=ipvlan: this kernel has no ipvlan driver");
+                    default -> throw new PortoException(ErrorCode.NotSupported, "net=" + o.kind() + " is not supported yet");
+                }
+            }
+        } catch (PortoException | RuntimeException e) {
+            tearDown(id, ips);
+            throw e;
+        } catch (KernelException e) {
+            tearDown(id, ips);
+            throw error("network setup of container " + id + " failed", e);
+        }
+    }
+
+    private void l3(long id, String ns, String device, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways)
+            throws KernelException, PortoException {
+        String host = hostDevice(id);
+        net.createVeth(null, host, ns, device, 0);
+        net.setUp(ns, device, 0, "");
+        net.setUp(null, host, 0, "");
+        List<IpSpec.Entry> mine = ips.stream().filter(e -> NetMasks.matches(e.device(), device)).toList();
+        // The host's end answers the container's ARP for every address; for IPv6 it is the gateway fe80::1.
+        net.setSysctl(null, "net.ipv4.conf." + host + ".proxy_arp", "1");
+        boolean v6 = mine.stream().anyMatch(IpSpec.Entry::v6);
+        if (v6)
+            net.addAddress(null, host, new Address(IpSpec.literal(LINK_LOCAL_GATEWAY), 64));
+        for (IpSpec.Entry e : mine) {
+            net.addAddress(ns, device, new Address(e.ip(), e.prefix()));
+            net.addRoute(null, new Route(e.ip(), e.ip().getAddress().length * 8, host, null));
+            for (String uplink : uplinksFor(e.ip()))
+                net.addProxyNeighbour(null, uplink, e.ip());
+        }
+        boolean v4 = mine.stream().anyMatch(e -> !e.v6());
+        IpSpec.Entry gw4 = gateway(gateways, device, false), gw6 = gateway(gateways, device, true);
+        if (v4 || gw4 != null)
+            net.addRoute(ns, new Route(IpSpec.literal("0.0.0.0"), 0, device, gw4 == null ? null : gw4.ip()));
+        if (v6 || gw6 != null)
+            net.addRoute(ns, new Route(IpSpec.literal("::"), 0, device, gw6 == null ? IpSpec.literal(LINK_LOCAL_GATEWAY) : gw6.ip()));
+    }
+
+    private static IpSpec.Entry gateway(List<IpSpec.Entry> gateways, String device, boolean v6) {
+        return gateways.stream().filter(g -> NetMasks.matches(g.device(), device) && g.v6() == v6).findFirst().orElse(null);
+    }
+
+    /** The managed host devices with an address of the same network as {@code ip}: they answer for it. */
+    private List<String> uplinksFor(InetAddress ip) throws KernelException {
+        List<String> out = new ArrayList<>();
+        if (!config.proxyNdp() && ip.getAddress().length == 16)
+            return out;
+        for (Network.Link link : net.links(null)) {
+            String name = link.name();
+            if (name.equals("lo") || name.startsWith("L3-") || config.unmanaged(name))
+                continue;
+            for (Address a : net.addresses(null, name))
+                if (a.prefix() < a.ip().getAddress().length * 8 && IpSpec.contains(a.ip(), a.prefix(), ip)) {
+                    out.add(name);
+                    break;
+                }
+        }
+        return out;
+    }
+
+    /**
+     * Removes the container's network: its proxy entries on the host, then its namespace (the
+     * veth pair and the host's routes through it go with it). Errors are skipped: what can be
+     * removed is.
+     */
+    public void tearDown(long id, List<IpSpec.Entry> ips) {
+        if (net == null)
+            return;
+        try {
+            for (IpSpec.Entry e : ips)
+                for (Network.Link link : net.links(null))
+                    if (!link.name().startsWith("L3-") && !config.unmanaged(link.name())
+                            && net.proxyNeighbours(null, link.name()).contains(e.ip()))
+                        net.deleteProxyNeighbour(null, link.name(), e.ip());
+        } catch (KernelException e) {
+            // the namespace goes all the same
+        }
+        try {
+            net.deleteNamespace(namespaceOf(id));
+        } catch (KernelException e) {
+            // left for the cleanup after the next restart
+        }
+    }
+
+    /** After a restart: removes the namespaces of containers that no longer hold one. */
+    public List<String> removeStale(Set<Long> holders) {
+        List<String> removed = new ArrayList<>();
+        if (net == null)
+            return removed;
+        try {
+            for (String ns : net.namespaces()) {
+                if (ns.startsWith("ct") && holders.contains(parseId(ns)))
+                    continue;
+                net.deleteNamespace(ns);
+                removed.add(ns);
+            }
+        } catch (KernelException e) {
+            // tried again at the next restart
+        }
+        return removed;
+    }
+
+    private static long parseId(String ns) {
+        try {
+            return Long.parseLong(ns.substring(2));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static PortoException error(String what, KernelException e) {
+        ErrorCode code = switch (e.errno()) {
+            case EOPNOTSUPP -> ErrorCode.NotSupported;
+            case EEXIST -> ErrorCode.ResourceNotAvailable;
+            case ENODEV -> ErrorCode.InvalidValue;
+            default -> ErrorCode.Unknown;
+        };
+        return new PortoException(code, what + ": " + e.getMessage(), e.errno());
+    }
+}
