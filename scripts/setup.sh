@@ -4,6 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
+# Run-time packages of the daemon: nft(8) for the masquerade of net=NAT containers.
+if ! command -v nft >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nftables
+fi
+
 mvn -B -q package -DskipTests
 bash scripts/install.sh
 bash scripts/train-portod.sh

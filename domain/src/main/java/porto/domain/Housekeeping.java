@@ -48,8 +48,10 @@ final class Housekeeping {
         try {
             for (Container c : tree.containers().values()) {
                 try {
-                    if (c.state() != State.STOPPED && NetworkProperties.ownNamespace(c))
+                    if (c.state() != State.STOPPED && NetworkProperties.ownNamespace(c)) {
                         holders.add(c.id);
+                        NetworkProperties.restore(s, c);
+                    }
                 } catch (PortoException e) {
                     // a value that does not parse built nothing
                 }

@@ -75,10 +75,13 @@ final class Lifecycle {
         tree.bindPid(c, 0);
         Set<String> controllers = c.controllers;
         String cwd = s.defaultCwd(c);
+        Runnable network = NetworkProperties.stop(s, c);
         tree.outsideLock(() -> {
+            network.run();
             removeRun(c.name, controllers, cwd);
             return null;
         });
+        NetworkProperties.freed(s, c);
         c.controllers = Set.of();
         c.transition(StateMachine.Event.STOP);
         s.persistence().save(c);

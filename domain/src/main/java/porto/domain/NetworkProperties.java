@@ -100,17 +100,46 @@ final class NetworkProperties {
     }
 
     /** What a start of {@code c} must build, or null when the daemon builds no namespace for it. */
-    static Start start(Container c) throws PortoException {
-        return ownNamespace(c) ? new Start(c.id, NET.value(c), IP.value(c), DEFAULT_GW.value(c)) : null;
+    static Start start(ContainerService s, Container c) throws PortoException {
+        if (!ownNamespace(c))
+            return null;
+        NetSpec spec = NET.value(c);
+        NetSpec.Option nat = spec.first("NAT");
+        if (nat != null && IP.value(c).isEmpty()) // NAT hands out an address, shown in ip until the stop
+            c.config.put("ip", IpSpec.format(s.networking().allocateNat(c.id, nat.arg(0, "eth0")), true));
+        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c));
     }
 
-    /** Kernel work of a stop: what the setup made goes. */
+    /** After a restart: a running NAT container holds its addresses again. */
+    static void restore(ContainerService s, Container c) throws PortoException {
+        if (ownNamespace(c) && NET.value(c).first("NAT") != null)
+            s.networking().restoreNat(c.id, IP.value(c));
+    }
+
+    /** What the setup made goes: the kernel's objects, then the NAT address. */
     static void tearDown(ContainerService s, Container c) {
+        Runnable kernelWork = stop(s, c);
+        kernelWork.run();
+        freed(s, c);
+    }
+
+    /** The kernel work of a stop, read with the lock held, to run without it. */
+    static Runnable stop(ContainerService s, Container c) {
         try {
-            if (ownNamespace(c))
-                s.networking().tearDown(c.id, IP.value(c));
+            if (!ownNamespace(c))
+                return () -> { };
+            long id = c.id;
+            NetSpec spec = NET.value(c);
+            List<IpSpec.Entry> ips = IP.value(c);
+            return () -> s.networking().tearDown(id, spec, ips);
         } catch (PortoException e) {
-            // a stored value that no longer parses: nothing was built from it
+            return () -> { }; // a stored value that no longer parses: nothing was built from it
         }
+    }
+
+    /** After the kernel work, with the lock held: the NAT address goes back to the range. */
+    static void freed(ContainerService s, Container c) {
+        if (s.networking().freeNat(c.id))
+            c.config.remove("ip");
     }
 }

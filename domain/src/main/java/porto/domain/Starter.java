@@ -68,10 +68,11 @@ final class Starter {
         // Validate everything before touching the kernel.
         VirtModes.checkStart(c, caller, tree.containers());
         NetworkProperties.checkStart(c, caller);
-        NetworkProperties.Start network = NetworkProperties.start(c);
         List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);
+        // Last of the checks: a NAT address is held from here, and freed by the stop (or a failed start).
+        NetworkProperties.Start network = NetworkProperties.start(s, c);
         if (devices != null)
             c.controllers = union(c.controllers, "devices");
         c.transition(StateMachine.Event.START);

@@ -162,4 +162,21 @@ public abstract class NetworkConformance {
         net.deleteNamespace("c1");
         net.deleteNamespace("c2");
     }
+
+    @Test
+    void masqueradedSourcesAreAddedAndRemovedPrecisely() throws Exception {
+        assertEquals(List.of(), net.masqueraded());
+        net.removeMasquerade(ip("203.0.113.1")); // nothing yet: no error
+        net.addMasquerade(ip("203.0.113.1"));
+        net.addMasquerade(ip("203.0.113.2"));
+        net.addMasquerade(ip("2001:db8::1"));
+        assertEquals(java.util.Set.of(ip("203.0.113.1"), ip("203.0.113.2"), ip("2001:db8::1")), java.util.Set.copyOf(net.masqueraded()));
+        assertEquals(3, net.masqueraded().size(), "each once");
+        net.removeMasquerade(ip("203.0.113.1"));
+        assertEquals(java.util.Set.of(ip("203.0.113.2"), ip("2001:db8::1")), java.util.Set.copyOf(fx.reopen().masqueraded()),
+                "a restarted daemon sees the same");
+        net.removeMasquerade(ip("203.0.113.2"));
+        net.removeMasquerade(ip("2001:db8::1"));
+        assertEquals(List.of(), net.masqueraded());
+    }
 }

@@ -24,6 +24,7 @@ public final class FakeNetwork implements Network {
     public static final class World {
         final Map<String, Space> spaces = new TreeMap<>();
         int nextIndex = 100;
+        final List<InetAddress> masqueraded = new ArrayList<>();
 
         public World() {
             spaces.put(HOST, new Space());
@@ -230,5 +231,21 @@ public final class FakeNetwork implements Network {
     @Override
     public synchronized String sysctl(String ns, String key) throws KernelException {
         return space(ns).sysctls.getOrDefault(key, "0");
+    }
+
+    @Override
+    public synchronized void addMasquerade(InetAddress source) {
+        if (!world.masqueraded.contains(source))
+            world.masqueraded.add(source);
+    }
+
+    @Override
+    public synchronized void removeMasquerade(InetAddress source) {
+        world.masqueraded.remove(source);
+    }
+
+    @Override
+    public synchronized List<InetAddress> masqueraded() {
+        return List.copyOf(world.masqueraded);
     }
 }

@@ -33,10 +33,12 @@ public final class LinuxNetwork implements Network {
 
     private final Path netnsDir;
     private final String hostNs;
+    private final NftMasquerade masquerade;
 
     public LinuxNetwork(Path netnsDir, String hostNs) {
         this.netnsDir = netnsDir;
         this.hostNs = hostNs;
+        this.masquerade = new NftMasquerade(hostNs);
     }
 
     private String path(String ns) {
@@ -81,6 +83,23 @@ public final class LinuxNetwork implements Network {
     @Override
     public void deleteNamespace(String name) throws KernelException {
         Path file = netnsDir.resolve(name);
+        if (!Files.exists(file))
+            return;
+        // The kernel frees a namespace later, on a work queue; its devices (and so the host's
+        // ends of its veth pairs) are removed here first, so that they are gone when this returns.
+        try {
+            for (Link l : links(name))
+                if (!l.name().equals("lo"))
+                    try {
+                        deleteLink(name, l.name());
+                    } catch (KernelException e) {
+                        if (e.errno() != ENODEV)
+                            throw e;
+                    }
+        } catch (KernelException e) {
+            if (e.errno() != 22 && e.errno() != ENOENT) // not a namespace (a leftover file): removed below
+                throw e;
+        }
         int rc = NetNative.umountDetach(file.toString());
         if (rc < 0 && -rc != 22 && -rc != ENOENT) // EINVAL: not mounted
             throw new KernelException(-rc, "umount " + file);
@@ -399,5 +418,22 @@ public final class LinuxNetwork implements Network {
         };
         String p = path(ns);
         return p == null ? read.run() : Namespaces.inside(p, read);
+    }
+
+    // ---- NAT ----
+
+    @Override
+    public void addMasquerade(InetAddress source) throws KernelException {
+        masquerade.add(source);
+    }
+
+    @Override
+    public void removeMasquerade(InetAddress source) throws KernelException {
+        masquerade.remove(source);
+    }
+
+    @Override
+    public List<InetAddress> masqueraded() throws KernelException {
+        return masquerade.list();
     }
 }

@@ -23,10 +23,38 @@ public final class NetworkSetup {
 
     private final Network net;
     private final NetworkConfig config;
+    private final NatPool nat;
+    private final String natProblem;
 
     public NetworkSetup(Network net, NetworkConfig config) {
         this.net = net;
         this.config = config;
+        NatPool pool = null;
+        String problem = null;
+        try {
+            pool = new NatPool(config);
+        } catch (PortoException e) {
+            problem = "the NAT range of the config is invalid: " + e.getMessage();
+        }
+        this.nat = pool;
+        this.natProblem = problem;
+    }
+
+    /** Addresses from the NAT range for container {@code id} on {@code device}. */
+    public List<IpSpec.Entry> allocateNat(long id, String device) throws PortoException {
+        if (nat == null)
+            throw new PortoException(ErrorCode.InvalidValue, natProblem);
+        return nat.allocate(id, device);
+    }
+
+    /** A restored container says which NAT addresses it holds; false if another holds them. */
+    public boolean restoreNat(long id, List<IpSpec.Entry> ips) {
+        return nat != null && nat.take(id, ips);
+    }
+
+    /** Frees the NAT addresses of {@code id}; true if it held some. */
+    public boolean freeNat(long id) {
+        return nat != null && nat.free(id);
     }
 
     /** The name of the namespace of container {@code id}. */
@@ -63,16 +91,23 @@ public final class NetworkSetup {
                 switch (o.kind()) {
                     case "none" -> { }
                     case "L3" -> l3(id, ns, o.arg(0, "eth0"), ips, gateways);
+                    case "NAT" -> {
+                        String device = o.arg(0, "eth0");
+                        l3(id, ns, device, ips, gateways);
+                        for (IpSpec.Entry e : ips)
+                            if (NetMasks.matches(e.device(), device))
+                                net.addMasquerade(e.ip());
+                    }
                     case "ipvlan" -> throw new PortoException(ErrorCode.NotSupported,
                             "net=ipvlan: this kernel has no ipvlan driver");
                     default -> throw new PortoException(ErrorCode.NotSupported, "net=" + o.kind() + " is not supported yet");
                 }
             }
         } catch (PortoException | RuntimeException e) {
-            tearDown(id, ips);
+            tearDown(id, spec, ips);
             throw e;
         } catch (KernelException e) {
-            tearDown(id, ips);
+            tearDown(id, spec, ips);
             throw error("network setup of container " + id + " failed", e);
         }
     }
@@ -130,9 +165,16 @@ public final class NetworkSetup {
      * veth pair and the host's routes through it go with it). Errors are skipped: what can be
      * removed is.
      */
-    public void tearDown(long id, List<IpSpec.Entry> ips) {
+    public void tearDown(long id, NetSpec spec, List<IpSpec.Entry> ips) {
         if (net == null)
             return;
+        try {
+            if (spec.first("NAT") != null)
+                for (IpSpec.Entry e : ips)
+                    net.removeMasquerade(e.ip());
+        } catch (KernelException e) {
+            // the rest goes all the same
+        }
         try {
             for (IpSpec.Entry e : ips)
                 for (Network.Link link : net.links(null))

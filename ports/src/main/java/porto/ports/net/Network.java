@@ -73,4 +73,12 @@ public interface Network {
     void setSysctl(String ns, String key, String value) throws KernelException;
 
     String sysctl(String ns, String key) throws KernelException;
+
+    /** NAT: traffic from {@code source} that leaves the host gets the host's address. */
+    void addMasquerade(InetAddress source) throws KernelException;
+
+    /** Stops masquerading {@code source}; no error if it was not. */
+    void removeMasquerade(InetAddress source) throws KernelException;
+
+    List<InetAddress> masqueraded() throws KernelException;
 }
