@@ -80,6 +80,11 @@ public final class ContainerService {
         return kernel.clock();
     }
 
+    /** The containers by name, for a net=container lookup (the caller holds the tree lock). */
+    java.util.Map<String, Container> containersByName() {
+        return tree.containers();
+    }
+
     porto.domain.net.NetworkSetup networking() {
         return networking;
     }

@@ -63,7 +63,13 @@ final class NetworkProperties {
      * inside it (any: everything, none: no network of its own).
      */
     static void checkStart(Container c, Caller caller) throws PortoException {
-        if (caller.isRoot() || !ownNamespace(c))
+        if (caller.isRoot() || !c.config.containsKey("net"))
+            return;
+        NetSpec net = NET.value(c);
+        for (String rootOnly : List.of("steal", "netns"))
+            if (net.first(rootOnly) != null)
+                throw new PortoException(ErrorCode.Permission, "net=" + rootOnly + " is for root only");
+        if (!ownNamespace(c))
             return;
         for (Container p = c.parent; p != null && !p.isHost(); p = p.parent) {
             String limit = IP_LIMIT.value(p);
@@ -89,7 +95,31 @@ final class NetworkProperties {
 
     /** The namespace file the task enters, or null when the launcher decides as before. */
     static String namespacePath(ContainerService s, Container c) throws PortoException {
-        return ownNamespace(c) ? s.networking().namespacePath(c.id) : null;
+        if (!c.config.containsKey("net"))
+            return null;
+        if (ownNamespace(c))
+            return s.networking().namespacePath(c.id);
+        NetSpec spec = NET.value(c);
+        NetSpec.Option netns = spec.first("netns");
+        if (netns != null) {
+            String name = netns.args().get(0);
+            if (name.contains("/") || name.startsWith("."))
+                throw new PortoException(ErrorCode.InvalidValue, "net=netns: '" + name + "' is not a name of ip-netns(8)");
+            return "/run/netns/" + name;
+        }
+        NetSpec.Option other = spec.first("container");
+        if (other != null) {
+            Container target = s.containersByName().get(other.args().get(0));
+            if (target == null)
+                throw new PortoException(ErrorCode.ContainerDoesNotExist, "net=container: no container " + other.args().get(0));
+            if (target.rootPid <= 0)
+                throw new PortoException(ErrorCode.InvalidState, "net=container: " + target.name + " is " + target.state().text()
+                        + ", it holds no network namespace");
+            if (target.ownerUid != c.ownerUid && c.ownerUid != 0)
+                throw new PortoException(ErrorCode.Permission, "net=container: " + target.name + " belongs to another user");
+            return "/proc/" + target.rootPid + "/ns/net";
+        }
+        return null;
     }
 
     /** The network part of a start, read with the tree lock held and carried out without it. */

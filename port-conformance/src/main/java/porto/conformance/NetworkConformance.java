@@ -179,4 +179,32 @@ public abstract class NetworkConformance {
         net.removeMasquerade(ip("2001:db8::1"));
         assertEquals(List.of(), net.masqueraded());
     }
+
+    @Test
+    void aMacvlanIsMadeOnAHostParentInsideTheNamespace() throws Exception {
+        net.createNamespace("c1");
+        net.createVeth(null, "par0", null, "par1", 0);
+        net.createLink("c1", "mv0", "macvlan", "par0", "bridge");
+        assertEquals("macvlan", link("c1", "mv0").orElseThrow().kind());
+        assertTrue(link(null, "mv0").isEmpty(), "made inside, not on the host");
+        assertEquals(ENODEV, assertThrows(KernelException.class, () -> net.createLink("c1", "mv1", "macvlan", "nosuch", "")).errno());
+        KernelException ipvlan = assertThrows(KernelException.class, () -> net.createLink("c1", "iv0", "ipvlan", "par0", "l2"));
+        assertEquals(95, ipvlan.errno(), "this kernel has no ipvlan driver: " + ipvlan.getMessage());
+        net.deleteNamespace("c1");
+        net.deleteLink(null, "par0");
+    }
+
+    @Test
+    void aDeviceMovesIntoANamespaceAndBack() throws Exception {
+        net.createNamespace("c1");
+        net.createVeth(null, "st0", null, "st1", 0);
+        net.moveLink(null, "st0", "c1");
+        assertTrue(link(null, "st0").isEmpty());
+        assertTrue(link("c1", "st0").isPresent());
+        net.moveLink("c1", "st0", null);
+        assertTrue(link(null, "st0").isPresent(), "back on the host");
+        net.deleteNamespace("c1");
+        assertTrue(link(null, "st0").isPresent(), "a device moved out is not taken along");
+        net.deleteLink(null, "st0");
+    }
 }

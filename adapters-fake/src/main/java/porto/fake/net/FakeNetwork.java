@@ -51,6 +51,7 @@ public final class FakeNetwork implements Network {
         String mac;
         boolean up;
         String peerNs, peerName;
+        int master;
         final List<Address> addresses = new ArrayList<>();
         final List<InetAddress> proxies = new ArrayList<>();
 
@@ -132,7 +133,7 @@ public final class FakeNetwork implements Network {
         List<Link> out = new ArrayList<>();
         for (var e : space(ns).links.entrySet()) {
             FakeLink l = e.getValue();
-            out.add(new Link(l.index, e.getKey(), l.kind, l.mtu, l.mac, l.up, 0, Stats.ZERO));
+            out.add(new Link(l.index, e.getKey(), l.kind, l.mtu, l.mac, l.up, l.master, Stats.ZERO));
         }
         return out;
     }
@@ -159,6 +160,40 @@ public final class FakeNetwork implements Network {
         space(ns).links.remove(name);
         space(ns).routes.removeIf(r -> name.equals(r.device()));
         removePeer(l);
+    }
+
+    /** The kinds this simulated kernel has drivers for, as this machine's: no ipvlan, no ip6tnl. */
+    private static final java.util.Set<String> KINDS = java.util.Set.of("macvlan", "bridge");
+
+    @Override
+    public synchronized void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException {
+        link(null, hostParent);
+        if (!KINDS.contains(kind))
+            throw new KernelException(95, "Unknown device type");
+        if (space(ns).links.containsKey(name))
+            throw new KernelException(EEXIST, "a link named " + name + " exists");
+        space(ns).links.put(name, new FakeLink(world.nextIndex++, kind));
+    }
+
+    @Override
+    public synchronized void setMaster(String ns, String name, String master) throws KernelException {
+        link(ns, name).master = link(ns, master).index;
+    }
+
+    @Override
+    public synchronized void moveLink(String ns, String name, String targetNs) throws KernelException {
+        FakeLink l = link(ns, name);
+        Space target = space(targetNs);
+        if (target.links.containsKey(name))
+            throw new KernelException(EEXIST, "a link named " + name + " exists in the target");
+        space(ns).links.remove(name);
+        space(ns).routes.removeIf(r -> name.equals(r.device()));
+        target.links.put(name, l);
+        if (l.peerName != null) { // the peer's note of where this end lives
+            FakeLink peer = world.spaces.get(l.peerNs).links.get(l.peerName);
+            if (peer != null)
+                peer.peerNs = key(targetNs);
+        }
     }
 
     @Override
@@ -231,6 +266,15 @@ public final class FakeNetwork implements Network {
     @Override
     public synchronized String sysctl(String ns, String key) throws KernelException {
         return space(ns).sysctls.getOrDefault(key, "0");
+    }
+
+    /** Commands of net=ip, as "ns: args"; this kernel runs none of them. */
+    public final List<String> ipCommands = new ArrayList<>();
+
+    @Override
+    public synchronized void runIp(String ns, List<String> args) throws KernelException {
+        space(ns);
+        ipCommands.add(key(ns) + ": " + String.join(" ", args));
     }
 
     @Override

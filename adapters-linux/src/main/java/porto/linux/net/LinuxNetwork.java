@@ -28,6 +28,8 @@ public final class LinuxNetwork implements Network {
     private static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_F_NODAD = 0x02;
     private static final int RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_TABLE = 15;
     private static final int RT_TABLE_MAIN = 254, RTPROT_STATIC = 4, RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RTN_UNICAST = 1;
+    /** A gateway on the link even where no address of the container covers it (an L3 /32). */
+    private static final int RTNH_F_ONLINK = 4;
     private static final int NDA_DST = 1, NTF_PROXY = 0x08, NUD_PERMANENT = 0x80;
     private static final int ENOENT = 2, ENODEV = 19, ESRCH = 3;
 
@@ -200,6 +202,71 @@ public final class LinuxNetwork implements Network {
         }
     }
 
+    private int nsFd(String target) throws KernelException {
+        String p = target == null ? (hostNs == null ? "/proc/self/ns/net" : hostNs) : namespacePath(target);
+        int fd = NetNative.open(p, NetNative.O_RDONLY);
+        if (fd < 0)
+            throw new KernelException(-fd, "open(" + p + ")");
+        return fd;
+    }
+
+    private static final int IFLA_LINK = 5, IFLA_MACVLAN_MODE = 1, IFLA_IPVLAN_MODE = 1;
+
+    @Override
+    public void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException {
+        int fd = nsFd(ns);
+        try {
+            // Made from the host, where its parent is, straight into the container's namespace.
+            int parent = in(null, s -> index(s, null, hostParent));
+            var r = new Netlink.Request(Netlink.RTM_NEWLINK, Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
+                    .bytes(new byte[16]).attrString(IFLA_IFNAME, name).attrU32(IFLA_LINK, parent).attrU32(IFLA_NET_NS_FD, fd);
+            r.begin(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, kind);
+            int modeValue = switch (kind + " " + mode) {
+                case "macvlan private" -> 1;
+                case "macvlan vepa" -> 2;
+                case "macvlan bridge" -> 4;
+                case "macvlan passthru" -> 8;
+                case "ipvlan l2" -> 0;
+                case "ipvlan l3" -> 1;
+                default -> -1;
+            };
+            if (modeValue >= 0)
+                r.begin(IFLA_INFO_DATA).attrU32(kind.equals("macvlan") ? IFLA_MACVLAN_MODE : IFLA_IPVLAN_MODE, modeValue).end();
+            r.end();
+            in(null, s -> {
+                s.change(r, "create " + kind + " " + name + " on " + hostParent + " in " + where(ns));
+                return null;
+            });
+        } finally {
+            NetNative.close(fd);
+        }
+    }
+
+    @Override
+    public void setMaster(String ns, String name, String master) throws KernelException {
+        in(ns, s -> {
+            int index = index(s, ns, master);
+            s.change(new Netlink.Request(Netlink.RTM_NEWLINK, Netlink.NLM_F_ACK).bytes(new byte[16]).attrString(IFLA_IFNAME, name)
+                    .attrU32(IFLA_MASTER, index), "attach " + name + " to " + master + " in " + where(ns));
+            return null;
+        });
+    }
+
+    @Override
+    public void moveLink(String ns, String name, String targetNs) throws KernelException {
+        int fd = nsFd(targetNs);
+        try {
+            var r = new Netlink.Request(Netlink.RTM_NEWLINK, Netlink.NLM_F_ACK).bytes(new byte[16]).attrString(IFLA_IFNAME, name)
+                    .attrU32(IFLA_NET_NS_FD, fd);
+            in(ns, s -> {
+                s.change(r, "move " + name + " from " + where(ns) + " to " + where(targetNs));
+                return null;
+            });
+        } finally {
+            NetNative.close(fd);
+        }
+    }
+
     @Override
     public void deleteLink(String ns, String name) throws KernelException {
         var r = new Netlink.Request(Netlink.RTM_DELLINK, Netlink.NLM_F_ACK).bytes(new byte[16]).attrString(IFLA_IFNAME, name);
@@ -276,7 +343,7 @@ public final class LinuxNetwork implements Network {
         int scope = route.gateway() == null && family(dst) == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
         byte[] header = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder()).put((byte) family(dst)).put((byte) route.prefix())
                 .put((byte) 0).put((byte) 0).put((byte) RT_TABLE_MAIN).put((byte) RTPROT_STATIC).put((byte) scope)
-                .put((byte) RTN_UNICAST).putInt(0).array();
+                .put((byte) RTN_UNICAST).putInt(route.gateway() != null && family(dst) == AF_INET ? RTNH_F_ONLINK : 0).array();
         var r = new Netlink.Request(type, flags).bytes(header);
         if (route.prefix() > 0)
             r.attr(RTA_DST, dst.getAddress());
@@ -418,6 +485,31 @@ public final class LinuxNetwork implements Network {
         };
         String p = path(ns);
         return p == null ? read.run() : Namespaces.inside(p, read);
+    }
+
+    @Override
+    public void runIp(String ns, List<String> args) throws KernelException {
+        List<String> cmd = new ArrayList<>();
+        String p = path(ns);
+        if (p != null)
+            cmd.addAll(List.of("nsenter", "--net=" + p));
+        cmd.add("ip");
+        cmd.addAll(args);
+        try {
+            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!proc.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                proc.destroyForcibly();
+                throw new KernelException(110, "ip " + String.join(" ", args) + " hangs");
+            }
+            if (proc.exitValue() != 0)
+                throw new KernelException(22, "ip " + String.join(" ", args) + ": " + out.strip());
+        } catch (IOException e) {
+            throw new KernelException(2, "cannot run ip: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException(4, "interrupted while running ip");
+        }
     }
 
     // ---- NAT ----

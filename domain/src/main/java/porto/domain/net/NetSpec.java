@@ -78,6 +78,12 @@ public record NetSpec(List<Option> options) {
                     throw invalid("ipvlan mode '" + o.args.get(2) + "' is neither l2 nor l3");
                 if (o.args.size() > 3) mtu(o.args.get(3));
             }
+            case "ip" -> {
+                for (String a : o.args)
+                    if (a.equals("netns") || a.equals("-n") || a.equals("-netns") || a.equals("-all") || a.equals("-a") || a.equals("-b")
+                            || a.equals("-batch"))
+                        throw invalid("net=ip runs inside the container's namespace only: '" + a + "' is not allowed");
+            }
             default -> { }
         }
         for (String a : o.args)

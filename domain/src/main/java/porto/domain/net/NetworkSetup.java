@@ -87,21 +87,56 @@ public final class NetworkSetup {
             throw error("cannot create the network namespace of container " + id, e);
         }
         try {
+            List<String> routed = new ArrayList<>(); // devices L3 and NAT configure themselves
+            int index = 0;
             for (NetSpec.Option o : spec.options()) {
+                index++;
                 switch (o.kind()) {
-                    case "none" -> { }
-                    case "L3" -> l3(id, ns, o.arg(0, "eth0"), ips, gateways);
+                    case "none", "MTU", "MAC" -> { }
+                    case "veth" -> {
+                        String host = "pv" + id + "-" + index;
+                        net.createVeth(null, host, ns, o.args().get(0), o.args().size() > 2 ? NetSpec.mtu(o.args().get(2)) : 0);
+                        net.setMaster(null, host, o.args().get(1));
+                        net.setUp(null, host, 0, "");
+                        net.setUp(ns, o.args().get(0), 0, o.args().size() > 3 ? NetSpec.mac(o.args().get(3)) : "");
+                    }
+                    case "macvlan" -> {
+                        net.createLink(ns, o.args().get(1), "macvlan", o.args().get(0), o.arg(2, "bridge"));
+                        net.setUp(ns, o.args().get(1), o.args().size() > 3 ? NetSpec.mtu(o.args().get(3)) : 0,
+                                o.args().size() > 4 ? NetSpec.mac(o.args().get(4)) : "");
+                    }
+                    case "ipvlan" -> net.createLink(ns, o.args().get(1), "ipvlan", o.args().get(0), o.arg(2, "l2"));
+                    case "steal" -> {
+                        net.moveLink(null, o.args().get(0), ns);
+                        net.setUp(ns, o.args().get(0), 0, "");
+                    }
+                    case "ip" -> net.runIp(ns, o.args());
+                    case "L3" -> {
+                        routed.add(o.arg(0, "eth0"));
+                        l3(id, ns, o.arg(0, "eth0"), ips, gateways);
+                    }
                     case "NAT" -> {
                         String device = o.arg(0, "eth0");
+                        routed.add(device);
                         l3(id, ns, device, ips, gateways);
                         for (IpSpec.Entry e : ips)
                             if (NetMasks.matches(e.device(), device))
                                 net.addMasquerade(e.ip());
                     }
-                    case "ipvlan" -> throw new PortoException(ErrorCode.NotSupported,
-                            "net=ipvlan: this kernel has no ipvlan driver");
-                    default -> throw new PortoException(ErrorCode.NotSupported, "net=" + o.kind() + " is not supported yet");
+                    default -> throw new PortoException(ErrorCode.NotSupported, "net=" + o.kind() + " is not supported by this daemon yet");
                 }
+            }
+            for (IpSpec.Entry e : ips) // addresses of the other devices (veth, macvlan, stolen ones)
+                if (routed.stream().noneMatch(d -> NetMasks.matches(e.device(), d)))
+                    net.addAddress(ns, e.device(), new Address(e.ip(), e.prefix()));
+            for (IpSpec.Entry g : gateways)
+                if (routed.stream().noneMatch(d -> NetMasks.matches(g.device(), d)))
+                    net.addRoute(ns, new Route(IpSpec.literal(g.v6() ? "::" : "0.0.0.0"), 0, g.device(), g.ip()));
+            for (NetSpec.Option o : spec.options()) { // devices made by the other options
+                if (o.kind().equals("MTU"))
+                    net.setUp(ns, o.args().get(0), NetSpec.mtu(o.args().get(1)), "");
+                if (o.kind().equals("MAC"))
+                    net.setUp(ns, o.args().get(0), 0, NetSpec.mac(o.args().get(1)));
             }
         } catch (PortoException | RuntimeException e) {
             tearDown(id, spec, ips);
@@ -184,6 +219,13 @@ public final class NetworkSetup {
         } catch (KernelException e) {
             // the namespace goes all the same
         }
+        for (NetSpec.Option o : spec.options())
+            if (o.kind().equals("steal"))
+                try {
+                    net.moveLink(namespaceOf(id), o.args().get(0), null); // a stolen device goes back, not away
+                } catch (KernelException e) {
+                    // not moved yet, or gone
+                }
         try {
             net.deleteNamespace(namespaceOf(id));
         } catch (KernelException e) {
@@ -219,7 +261,7 @@ public final class NetworkSetup {
 
     private static PortoException error(String what, KernelException e) {
         ErrorCode code = switch (e.errno()) {
-            case EOPNOTSUPP -> ErrorCode.NotSupported;
+            case EOPNOTSUPP -> ErrorCode.NotSupported; // a driver this kernel lacks (ipvlan, ...)
             case EEXIST -> ErrorCode.ResourceNotAvailable;
             case ENODEV -> ErrorCode.InvalidValue;
             default -> ErrorCode.Unknown;

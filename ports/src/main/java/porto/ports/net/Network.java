@@ -48,6 +48,19 @@ public interface Network {
 
     void deleteLink(String ns, String name) throws KernelException;
 
+    /**
+     * A device of {@code kind} ("macvlan", "ipvlan", ...) named {@code name} in {@code ns}, on the
+     * host's device {@code hostParent}, in {@code mode} (the kind's word: "bridge", "l2", ...; "" for
+     * its default). A kind the kernel lacks fails with EOPNOTSUPP.
+     */
+    void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException;
+
+    /** Attaches {@code name} to the bridge {@code master} (both in {@code ns}). */
+    void setMaster(String ns, String name, String master) throws KernelException;
+
+    /** Moves a device to another namespace, keeping its name. */
+    void moveLink(String ns, String name, String targetNs) throws KernelException;
+
     /** Sets a link up, with this mtu (0: as it is) and mac ("" as it is). */
     void setUp(String ns, String name, int mtu, String mac) throws KernelException;
 
@@ -73,6 +86,9 @@ public interface Network {
     void setSysctl(String ns, String key, String value) throws KernelException;
 
     String sysctl(String ns, String key) throws KernelException;
+
+    /** Runs ip(8) with these arguments inside {@code ns} (the manual's "net=ip"), failing with its words. */
+    void runIp(String ns, List<String> args) throws KernelException;
 
     /** NAT: traffic from {@code source} that leaves the host gets the host's address. */
     void addMasquerade(InetAddress source) throws KernelException;
