@@ -125,4 +125,29 @@ class NetworkL3Test {
         ok("destroy", "svc");
         assertFalse(hostLinks().contains("L3-"), hostLinks());
     }
+
+    @Test
+    void twentyNetworkedContainersOutliveAKilledDaemonUnduplicated() throws Exception {
+        int n = 20;
+        for (int i = 0; i < n; i++) {
+            String net = i % 2 == 0 ? "L3 eth0" : "L3 eth0; MTU eth0 1400";
+            ok("run", "c" + i, "net=" + net, "ip=eth0 198.51.100." + (100 + i), "command=python3 " + world.server + " 8080 1 c" + i
+                    + " 198.51.100." + (100 + i));
+        }
+        String routesBefore = NetWorld.ip("-n", world.host, "route");
+        String proxiesBefore = NetWorld.ip("-n", world.host, "neigh", "show", "proxy");
+        long old = portod.daemonPid();
+        PortodProcess.signal(old, "KILL");
+        portod.awaitNewDaemon(old, Duration.ofSeconds(30));
+        assertEquals(routesBefore, NetWorld.ip("-n", world.host, "route"), "the same routes, none twice");
+        assertEquals(proxiesBefore, NetWorld.ip("-n", world.host, "neigh", "show", "proxy"));
+        assertEquals(n, hostLinks().split("L3-", -1).length - 1, hostLinks());
+        for (int i = 0; i < n; i += 7) // a few of them, each answers once
+            assertEquals("c" + i + " " + NetWorld.OUTSIDE_ADDRESS, NetWorld.in(world.outside, "timeout", "15", "python3",
+                    world.client.toString(), "198.51.100." + (100 + i), "8080").strip());
+        for (int i = 0; i < n; i++)
+            ok("destroy", "c" + i);
+        assertFalse(hostLinks().contains("L3-"), hostLinks());
+        assertEquals("", NetWorld.ip("-n", world.host, "neigh", "show", "proxy").strip());
+    }
 }
