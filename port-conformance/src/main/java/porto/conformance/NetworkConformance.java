@@ -207,4 +207,21 @@ public abstract class NetworkConformance {
         assertTrue(link(null, "st0").isPresent(), "a device moved out is not taken along");
         net.deleteLink(null, "st0");
     }
+
+    @Test
+    void aShapedDeviceHasOneClassWithCounters() throws Exception {
+        net.createNamespace("c1");
+        net.createVeth(null, "L3-c1", "c1", "eth0", 0);
+        net.setUp("c1", "eth0", 0, "");
+        assertEquals(null, net.shapingStats("c1", "eth0"));
+        net.shape("c1", "eth0", 1_250_000, 2_500_000);
+        Network.ClassStats stats = net.shapingStats("c1", "eth0");
+        assertTrue(stats != null && stats.bytes() >= 0 && stats.drops() == 0, String.valueOf(stats));
+        net.shape("c1", "eth0", 125_000, 125_000); // replaced, not added
+        assertTrue(net.shapingStats("c1", "eth0") != null);
+        net.unshape("c1", "eth0");
+        assertEquals(null, net.shapingStats("c1", "eth0"));
+        net.unshape("c1", "eth0"); // none: no error
+        net.deleteNamespace("c1");
+    }
 }

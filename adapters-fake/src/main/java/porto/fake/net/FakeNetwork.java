@@ -52,6 +52,7 @@ public final class FakeNetwork implements Network {
         boolean up;
         String peerNs, peerName;
         int master;
+        long[] shaping; // rate, ceil
         final List<Address> addresses = new ArrayList<>();
         final List<InetAddress> proxies = new ArrayList<>();
 
@@ -291,5 +292,22 @@ public final class FakeNetwork implements Network {
     @Override
     public synchronized List<InetAddress> masqueraded() {
         return List.copyOf(world.masqueraded);
+    }
+
+    @Override
+    public synchronized void shape(String ns, String device, long rate, long ceil) throws KernelException {
+        if (rate <= 0 || ceil < rate)
+            throw new KernelException(22, "bad rate " + rate + " / ceil " + ceil);
+        link(ns, device).shaping = new long[] {rate, ceil};
+    }
+
+    @Override
+    public synchronized void unshape(String ns, String device) throws KernelException {
+        link(ns, device).shaping = null;
+    }
+
+    @Override
+    public synchronized ClassStats shapingStats(String ns, String device) throws KernelException {
+        return link(ns, device).shaping == null ? null : new ClassStats(0, 0, 0, 0);
     }
 }

@@ -528,4 +528,27 @@ public final class LinuxNetwork implements Network {
     public List<InetAddress> masqueraded() throws KernelException {
         return masquerade.list();
     }
+
+    // ---- shaping ----
+
+    @Override
+    public void shape(String ns, String device, long rate, long ceil) throws KernelException {
+        in(ns, s -> {
+            TrafficControl.shape(s, index(s, ns, device), device, rate, ceil);
+            return null;
+        });
+    }
+
+    @Override
+    public void unshape(String ns, String device) throws KernelException {
+        in(ns, s -> {
+            TrafficControl.unshape(s, index(s, ns, device), device);
+            return null;
+        });
+    }
+
+    @Override
+    public ClassStats shapingStats(String ns, String device) throws KernelException {
+        return in(ns, s -> TrafficControl.stats(s, index(s, ns, device), device));
+    }
 }

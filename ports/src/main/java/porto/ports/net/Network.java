@@ -18,6 +18,9 @@ public interface Network {
         public static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0);
     }
 
+    /** Counters of a traffic class. */
+    record ClassStats(long bytes, long packets, long drops, long overlimits) {}
+
     /** An address on a link, with its prefix length. */
     record Address(InetAddress ip, int prefix) {
         @Override
@@ -97,4 +100,16 @@ public interface Network {
     void removeMasquerade(InetAddress source) throws KernelException;
 
     List<InetAddress> masqueraded() throws KernelException;
+
+    /**
+     * Shapes what {@code device} in {@code ns} sends: one class that takes every packet, at
+     * {@code rate} bytes/s, borrowing up to {@code ceil}. Replaces a shaping set before.
+     */
+    void shape(String ns, String device, long rate, long ceil) throws KernelException;
+
+    /** Removes the shaping of the device; no error if there is none. */
+    void unshape(String ns, String device) throws KernelException;
+
+    /** The counters of the device's class, or null when it is not shaped. */
+    ClassStats shapingStats(String ns, String device) throws KernelException;
 }
