@@ -26,6 +26,8 @@ final class NetWorld implements AutoCloseable {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("porto-net-e2e");
         client = java.nio.file.Files.writeString(dir.resolve("client.py"), CLIENT);
         server = java.nio.file.Files.writeString(dir.resolve("server.py"), SERVER);
+        sink = java.nio.file.Files.writeString(dir.resolve("sink.py"), SINK);
+        sender = java.nio.file.Files.writeString(dir.resolve("sender.py"), SENDER);
         host = "porto-e2e-h" + tag;
         outside = "porto-e2e-o" + tag;
         try {
@@ -90,6 +92,50 @@ final class NetWorld implements AutoCloseable {
     final java.nio.file.Path client;
     /** "python3 SCRIPT PORT COUNT TEXT": answers "TEXT PEER-ADDRESS" to each of COUNT clients, at most 60 s. */
     final java.nio.file.Path server;
+
+    /** "python3 SCRIPT PORT BIND": takes one connection, reads it to the end, prints "BYTES BYTES_PER_SECOND". */
+    final java.nio.file.Path sink;
+    /** "python3 SCRIPT ADDRESS PORT BYTES": sends that many bytes (connecting for at most 10 s). */
+    final java.nio.file.Path sender;
+
+    private static final String SINK = String.join("\n",
+            "import socket, sys, time",
+            "s = socket.socket()",
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "s.bind((sys.argv[2], int(sys.argv[1])))",
+            "s.listen()",
+            "s.settimeout(60)",
+            "c, peer = s.accept()",
+            "c.settimeout(60)",
+            "total, first, last = 0, None, None",
+            "while True:",
+            "    data = c.recv(65536)",
+            "    if not data:",
+            "        break",
+            "    now = time.monotonic()",
+            "    if first is None:",
+            "        first = now",
+            "    total += len(data)",
+            "    last = now",
+            "print(total, int(total / (last - first)) if last and last > first else 0, flush=True)", "");
+    private static final String SENDER = String.join("\n",
+            "import socket, sys, time",
+            "end = time.time() + 10",
+            "while True:",
+            "    try:",
+            "        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)",
+            "        break",
+            "    except OSError:",
+            "        if time.time() > end:",
+            "            raise",
+            "        time.sleep(0.05)",
+            "left = int(sys.argv[3])",
+            "chunk = b'x' * 65536",
+            "while left > 0:",
+            "    n = min(left, len(chunk))",
+            "    s.sendall(chunk[:n])",
+            "    left -= n",
+            "s.close()", "");
 
     private static final String CLIENT = String.join("\n",
             "import socket, sys, time",

@@ -3,8 +3,13 @@ package porto.domain;
 import static porto.domain.Property.STOPPED_ONLY;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import porto.domain.net.IpSpec;
+import porto.domain.net.NetworkSetup.Counter;
+import porto.domain.net.Shaping;
 import porto.domain.net.NetSpec;
 import porto.domain.net.NetworkSetup;
 
@@ -31,11 +36,59 @@ final class NetworkProperties {
             "ip allowed for sub-containers: none|any|<ip>[/<mask>]; ...", STOPPED_ONLY, NetworkProperties::parseIpLimit,
             t -> t, "");
 
+    static final TypedProperty<Map<String, Long>> NET_GUARANTEE = rates("net_guarantee", "minimum egress bandwidth");
+    static final TypedProperty<Map<String, Long>> NET_LIMIT = rates("net_limit", "maximum egress bandwidth");
+    static final TypedProperty<Map<String, Long>> NET_RX_LIMIT = rates("net_rx_limit", "maximum ingress bandwidth");
+
+    private static TypedProperty<Map<String, Long>> rates(String name, String what) {
+        return TypedProperty.of(name, what + ": <interface>|default: <Bps>; ... (applied at start)", STOPPED_ONLY,
+                NetworkProperties::parseRates, NetworkProperties::formatRates, Map.<String, Long>of()).keyed();
+    }
+
+    private static Map<String, Long> parseRates(String text) throws PortoException {
+        Map<String, Long> out = new TreeMap<>();
+        for (var e : Values.parseMap(text, false).entrySet())
+            out.put(e.getKey(), Values.parseSize(e.getValue()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static String formatRates(Map<String, Long> rates) {
+        Map<String, String> text = new TreeMap<>();
+        rates.forEach((k, v) -> text.put(k, Long.toString(v)));
+        return Values.formatMap(text);
+    }
+
     static void register(Properties p) {
         p.add(NET.entry());
         p.add(IP.entry());
         p.add(DEFAULT_GW.entry());
         p.add(IP_LIMIT.entry());
+        p.add(NET_GUARANTEE.entry());
+        p.add(NET_LIMIT.entry());
+        p.add(NET_RX_LIMIT.entry());
+        counter(p, "net_bytes", "traffic class counters: <interface>: <bytes>; ...", Counter.BYTES);
+        counter(p, "net_packets", "tc packets: <interface>: <packets>; ...", Counter.PACKETS);
+        counter(p, "net_drops", "tc drops: <interface>: <packets>; ...", Counter.DROPS);
+        counter(p, "net_overlimits", "tc overlimits: <interface>: <packets>; ...", Counter.OVERLIMITS);
+        counter(p, "net_rx_bytes", "device rx bytes: <interface>: <bytes>; ...", Counter.RX_BYTES);
+        counter(p, "net_rx_packets", "device rx packets: <interface>: <packets>; ...", Counter.RX_PACKETS);
+        counter(p, "net_rx_drops", "device rx drops: <interface>: <packets>; ...", Counter.RX_DROPS);
+        counter(p, "net_tx_bytes", "device tx bytes: <interface>: <bytes>; ...", Counter.TX_BYTES);
+        counter(p, "net_tx_packets", "device tx packets: <interface>: <packets>; ...", Counter.TX_PACKETS);
+        counter(p, "net_tx_drops", "device tx drops: <interface>: <packets>; ...", Counter.TX_DROPS);
+        p.add(Property.readOnly("net_class_id", "traffic class: <interface>: major:minor (hex)", (s, c) -> {
+            Properties.requireRuntime(c, "net_class_id");
+            return Values.formatMap(s.networking().classIds(c.id, ownNamespace(c)));
+        }, true));
+    }
+
+    private static void counter(Properties p, String name, String description, Counter counter) {
+        p.add(Property.readOnly(name, description, (s, c) -> {
+            Properties.requireRuntime(c, name);
+            Map<String, String> text = new TreeMap<>();
+            s.networking().counters(c.id, ownNamespace(c), counter).forEach((k, v) -> text.put(k, Long.toString(v)));
+            return Values.formatMap(text);
+        }, true));
     }
 
     private static String parseIpLimit(String text) throws PortoException {
@@ -123,21 +176,30 @@ final class NetworkProperties {
     }
 
     /** The network part of a start, read with the tree lock held and carried out without it. */
-    record Start(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways) {
+    record Start(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping) {
         void run(ContainerService s) throws PortoException {
-            s.networking().setUp(id, spec, ips, gateways);
+            s.networking().setUp(id, spec, ips, gateways, shaping);
         }
+    }
+
+    private static Shaping shaping(Container c) throws PortoException {
+        return new Shaping(NET_GUARANTEE.value(c), NET_LIMIT.value(c), NET_RX_LIMIT.value(c));
     }
 
     /** What a start of {@code c} must build, or null when the daemon builds no namespace for it. */
     static Start start(ContainerService s, Container c) throws PortoException {
-        if (!ownNamespace(c))
+        if (!ownNamespace(c)) {
+            if (shaping(c).any())
+                throw new PortoException(ErrorCode.NotSupported, "net_guarantee, net_limit and net_rx_limit need a network namespace"
+                        + " of the container's own (net=L3, NAT, veth, ...): shaping a shared one needs tc's cgroup classifier,"
+                        + " which this kernel lacks (CONFIG_NET_CLS_CGROUP)");
             return null;
+        }
         NetSpec spec = NET.value(c);
         NetSpec.Option nat = spec.first("NAT");
         if (nat != null && IP.value(c).isEmpty()) // NAT hands out an address, shown in ip until the stop
             c.config.put("ip", IpSpec.format(s.networking().allocateNat(c.id, nat.arg(0, "eth0")), true));
-        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c));
+        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c));
     }
 
     /** After a restart: a running NAT container holds its addresses again. */

@@ -77,7 +77,8 @@ public final class NetworkSetup {
     }
 
     /** Builds the container's network; on failure nothing of it is left. */
-    public void setUp(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways) throws PortoException {
+    public void setUp(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping)
+            throws PortoException {
         if (net == null)
             throw new PortoException(ErrorCode.NotSupported, "this daemon has no network adapter");
         String ns = namespaceOf(id);
@@ -138,6 +139,7 @@ public final class NetworkSetup {
                 if (o.kind().equals("MAC"))
                     net.setUp(ns, o.args().get(0), 0, NetSpec.mac(o.args().get(1)));
             }
+            shape(id, ns, routed, shaping);
         } catch (PortoException | RuntimeException e) {
             tearDown(id, spec, ips);
             throw e;
@@ -145,6 +147,74 @@ public final class NetworkSetup {
             tearDown(id, spec, ips);
             throw error("network setup of container " + id + " failed", e);
         }
+    }
+
+    private void shape(long id, String ns, List<String> routed, Shaping shaping) throws KernelException {
+        if (!shaping.any())
+            return;
+        for (Network.Link link : net.links(ns)) {
+            long[] egress = link.name().equals("lo") ? null : shaping.egress(link.name());
+            if (egress != null)
+                net.shape(ns, link.name(), egress[0], egress[1]);
+        }
+        for (String device : routed) { // what the host's end sends is what the container receives
+            long rx = Shaping.of(shaping.rxLimit(), device);
+            if (rx > 0)
+                net.shape(null, hostDevice(id), rx, rx);
+        }
+    }
+
+    /** Which counters {@link #counters} reads. */
+    public enum Counter { BYTES, PACKETS, DROPS, OVERLIMITS, RX_BYTES, RX_PACKETS, RX_DROPS, TX_BYTES, TX_PACKETS, TX_DROPS, CLASS_ID }
+
+    /**
+     * A counter by device: of the container's own devices when it has a namespace of its own,
+     * of the host's managed devices otherwise (tc counters only of shaped devices; CLASS_ID as text
+     * is in {@link #classIds}).
+     */
+    public java.util.Map<String, Long> counters(long id, boolean own, Counter counter) throws PortoException {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        if (net == null)
+            return out;
+        String ns = own ? namespaceOf(id) : null;
+        try {
+            for (Network.Link link : net.links(ns)) {
+                String name = link.name();
+                if (name.equals("lo") || (!own && (config.unmanaged(name) || name.startsWith("L3-") || name.startsWith("pv"))))
+                    continue;
+                Network.Stats st = link.stats();
+                Long value = switch (counter) {
+                    case RX_BYTES -> st.rxBytes();
+                    case RX_PACKETS -> st.rxPackets();
+                    case RX_DROPS -> st.rxDrops();
+                    case TX_BYTES -> st.txBytes();
+                    case TX_PACKETS -> st.txPackets();
+                    case TX_DROPS -> st.txDrops();
+                    default -> {
+                        Network.ClassStats cs = own ? net.shapingStats(ns, name) : null;
+                        yield cs == null ? null : switch (counter) {
+                            case BYTES -> cs.bytes();
+                            case PACKETS -> cs.packets();
+                            case DROPS -> cs.drops();
+                            default -> cs.overlimits();
+                        };
+                    }
+                };
+                if (value != null)
+                    out.put(name, value);
+            }
+        } catch (KernelException e) {
+            throw error("cannot read the network counters of container " + id, e);
+        }
+        return out;
+    }
+
+    /** The traffic class of each shaped device of the container: "1:1" (one class per device). */
+    public java.util.Map<String, String> classIds(long id, boolean own) throws PortoException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String device : counters(id, own, Counter.BYTES).keySet())
+            out.put(device, "1:1");
+        return out;
     }
 
     private void l3(long id, String ns, String device, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways)
