@@ -13,6 +13,7 @@ mkdir -p "$run"
 cp="$here/app-daemon/target/lib/*:$(ls "$here"/app-daemon/target/app-daemon-*.jar)"
 ip netns add "$ns"
 ip -n "$ns" link set lo up
+ip netns exec "$ns" sysctl -q -w net.ipv4.conf.all.forwarding=1   # what net=L3 needs, in the namespace only
 export PORTO_SOCKET=$run/portod.socket PORTO_STATE_DIR=$run/kvs PORTO_CGROUP_ROOT=porto-$id \
        PORTO_PLACE=/place/porto-$id PORTO_NATIVE=$here/adapters-linux/target/native/portod-native \
        PORTO_LOG=$run/portod.log PORTO_MASTER_PIDFILE=$run/portoloop.pid PORTO_PIDFILE=$run/portod.pid \

@@ -111,6 +111,32 @@ class NetworkL3Test {
     }
 
     @Test
+    void sysctlsOfTheWhitelistGoIntoTheContainersNamespaceOnly() throws Exception {
+        ok("run", "tuned", "net=L3 eth0", "ip=eth0 198.51.100.30", "sysctl=net.ipv4.tcp_fin_timeout: 17; net.core.somaxconn: 77",
+                "command=cat /proc/sys/net/ipv4/tcp_fin_timeout /proc/sys/net/core/somaxconn");
+        ok("wait", "tuned");
+        assertEquals("17\n77", ok("get", "tuned", "stdout").line());
+        assertEquals("60", NetWorld.in(world.host, "cat", "/proc/sys/net/ipv4/tcp_fin_timeout").strip(), "the host's is untouched");
+        ok("destroy", "tuned");
+        ok("create", "tuned2");
+        PortodProcess.Run r = portod.portoctl("set", "tuned2", "sysctl", "vm.swappiness: 1");
+        assertTrue(r.code() != 0 && r.err().contains("InvalidValue") && r.err().contains("whitelist"), r.err());
+        ok("set", "tuned2", "sysctl", "net.ipv4.tcp_fin_timeout: 17");
+        ok("set", "tuned2", "command", "true");
+        r = portod.portoctl("start", "tuned2");
+        assertTrue(r.code() != 0 && r.err().contains("own"), "no sysctl on a shared namespace: " + r.err());
+        ok("destroy", "tuned2");
+    }
+
+    @Test
+    void aHostWithoutForwardingIsReportedAtStart() throws Exception {
+        NetWorld.in(world.host, "sysctl", "-q", "-w", "net.ipv4.conf.all.forwarding=0");
+        PortodProcess.Run r = portod.portoctl("run", "nofw", "net=L3 eth0", "ip=eth0 198.51.100.31", "command=true");
+        assertTrue(r.code() != 0 && r.err().contains("net.ipv4.conf.all.forwarding = 1"), r.err());
+        assertFalse(hostLinks().contains("L3-"), hostLinks());
+    }
+
+    @Test
     void aKilledDaemonKeepsTheNetworkAndDuplicatesNothing() throws Exception {
         ok("run", "svc", "net=L3 eth0", "ip=eth0 " + ADDRESS, "command=python3 " + world.server + " 8080 2 svc " + ADDRESS);
         assertEquals("svc " + NetWorld.OUTSIDE_ADDRESS,

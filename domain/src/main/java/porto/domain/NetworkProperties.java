@@ -58,7 +58,12 @@ final class NetworkProperties {
         return Values.formatMap(text);
     }
 
+    static final TypedProperty<Map<String, String>> SYSCTL = TypedProperty.of("sysctl",
+            "network namespace sysctls: <sysctl>: <value>; ... (a whitelist, applied at start)", STOPPED_ONLY,
+            porto.domain.net.NetSysctls::parse, porto.domain.net.NetSysctls::format, Map.<String, String>of()).keyed();
+
     static void register(Properties p) {
+        p.add(SYSCTL.entry());
         p.add(NET.entry());
         p.add(IP.entry());
         p.add(DEFAULT_GW.entry());
@@ -176,9 +181,10 @@ final class NetworkProperties {
     }
 
     /** The network part of a start, read with the tree lock held and carried out without it. */
-    record Start(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping) {
+    record Start(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping,
+                 Map<String, String> sysctls) {
         void run(ContainerService s) throws PortoException {
-            s.networking().setUp(id, spec, ips, gateways, shaping);
+            s.networking().setUp(id, spec, ips, gateways, shaping, sysctls);
         }
     }
 
@@ -186,9 +192,19 @@ final class NetworkProperties {
         return new Shaping(NET_GUARANTEE.value(c), NET_LIMIT.value(c), NET_RX_LIMIT.value(c));
     }
 
+    /** The config's default network sysctls, then the container's own. */
+    private static Map<String, String> sysctls(ContainerService s, Container c) throws PortoException {
+        Map<String, String> out = new TreeMap<>(s.config().network().netSysctls());
+        out.putAll(SYSCTL.value(c));
+        return out;
+    }
+
     /** What a start of {@code c} must build, or null when the daemon builds no namespace for it. */
     static Start start(ContainerService s, Container c) throws PortoException {
         if (!ownNamespace(c)) {
+            if (!SYSCTL.value(c).isEmpty())
+                throw new PortoException(ErrorCode.InvalidValue, "sysctl needs a network namespace of the container's own"
+                        + " (net=none, L3, NAT, ...): it would change the one it shares");
             if (shaping(c).any())
                 throw new PortoException(ErrorCode.NotSupported, "net_guarantee, net_limit and net_rx_limit need a network namespace"
                         + " of the container's own (net=L3, NAT, veth, ...): shaping a shared one needs tc's cgroup classifier,"
@@ -199,7 +215,7 @@ final class NetworkProperties {
         NetSpec.Option nat = spec.first("NAT");
         if (nat != null && IP.value(c).isEmpty()) // NAT hands out an address, shown in ip until the stop
             c.config.put("ip", IpSpec.format(s.networking().allocateNat(c.id, nat.arg(0, "eth0")), true));
-        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c));
+        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c), sysctls(s, c));
     }
 
     /** After a restart: a running NAT container holds its addresses again. */

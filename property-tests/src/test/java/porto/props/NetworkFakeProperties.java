@@ -65,6 +65,7 @@ class NetworkFakeProperties {
             throws Exception {
         kernel = new FakeKernel(); // a fresh machine for each try
         net = new FakeNetwork.World();
+        new FakeNetwork(net).setSysctl(null, "net.ipv4.conf.all.forwarding", "1"); // what L3 needs on the host
         service = newService();
         for (int i = 0; i < CONTAINERS; i++)
             create(i);

@@ -77,8 +77,8 @@ public final class NetworkSetup {
     }
 
     /** Builds the container's network; on failure nothing of it is left. */
-    public void setUp(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping)
-            throws PortoException {
+    public void setUp(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping,
+                      java.util.Map<String, String> sysctls) throws PortoException {
         if (net == null)
             throw new PortoException(ErrorCode.NotSupported, "this daemon has no network adapter");
         String ns = namespaceOf(id);
@@ -88,6 +88,8 @@ public final class NetworkSetup {
             throw error("cannot create the network namespace of container " + id, e);
         }
         try {
+            for (var e : sysctls.entrySet()) // before the devices: their defaults follow the "default" tree
+                net.setSysctl(ns, e.getKey(), e.getValue());
             List<String> routed = new ArrayList<>(); // devices L3 and NAT configure themselves
             int index = 0;
             for (NetSpec.Option o : spec.options()) {
@@ -220,6 +222,7 @@ public final class NetworkSetup {
     private void l3(long id, String ns, String device, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways)
             throws KernelException, PortoException {
         String host = hostDevice(id);
+        requireHostSysctls(ips, device);
         net.createVeth(null, host, ns, device, 0);
         net.setUp(ns, device, 0, "");
         net.setUp(null, host, 0, "");
@@ -241,6 +244,25 @@ public final class NetworkSetup {
             net.addRoute(ns, new Route(IpSpec.literal("0.0.0.0"), 0, device, gw4 == null ? null : gw4.ip()));
         if (v6 || gw6 != null)
             net.addRoute(ns, new Route(IpSpec.literal("::"), 0, device, gw6 == null ? IpSpec.literal(LINK_LOCAL_GATEWAY) : gw6.ip()));
+    }
+
+    /** The manual's host sysctls that L3 needs: without them the container is not reachable, so the start says so. */
+    private void requireHostSysctls(List<IpSpec.Entry> ips, String device) throws KernelException, PortoException {
+        boolean v4 = false, v6 = false;
+        for (IpSpec.Entry e : ips)
+            if (NetMasks.matches(e.device(), device)) {
+                v4 |= !e.v6();
+                v6 |= e.v6();
+            }
+        List<String> missing = new ArrayList<>();
+        if (v4 && !net.sysctl(null, "net.ipv4.conf.all.forwarding").equals("1"))
+            missing.add("net.ipv4.conf.all.forwarding = 1");
+        if (v6 && !net.sysctl(null, "net.ipv6.conf.all.forwarding").equals("1"))
+            missing.add("net.ipv6.conf.all.forwarding = 1");
+        if (v6 && config.proxyNdp() && !net.sysctl(null, "net.ipv6.conf.all.proxy_ndp").equals("1"))
+            missing.add("net.ipv6.conf.all.proxy_ndp = 1");
+        if (!missing.isEmpty())
+            throw new PortoException(ErrorCode.InvalidState, "net=L3 and NAT need on the host: " + String.join(", ", missing));
     }
 
     private static IpSpec.Entry gateway(List<IpSpec.Entry> gateways, String device, boolean v6) {
