@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class NetWorld implements AutoCloseable {
     static final String HOST_ADDRESS = "198.51.100.1";
     static final String OUTSIDE_ADDRESS = "198.51.100.2";
+    static final String HOST_ADDRESS6 = "2001:db8:1::1";
+    static final String OUTSIDE_ADDRESS6 = "2001:db8:1::2";
 
     final String host;
     final String outside;
@@ -40,7 +42,10 @@ final class NetWorld implements AutoCloseable {
             ip("-n", outside, "addr", "add", OUTSIDE_ADDRESS + "/24", "dev", "eth0");
             ip("-n", host, "link", "set", "up0", "up");
             ip("-n", outside, "link", "set", "eth0", "up");
-            in(host, "sysctl", "-q", "-w", "net.ipv4.conf.all.forwarding=1");
+            ip("-n", host, "addr", "add", HOST_ADDRESS6 + "/64", "dev", "up0", "nodad");
+            ip("-n", outside, "addr", "add", OUTSIDE_ADDRESS6 + "/64", "dev", "eth0", "nodad");
+            in(host, "sysctl", "-q", "-w", "net.ipv4.conf.all.forwarding=1", "net.ipv6.conf.all.forwarding=1",
+                    "net.ipv6.conf.all.proxy_ndp=1");
         } catch (Exception e) {
             close();
             throw e;

@@ -82,6 +82,18 @@ class NetworkL3Test {
     }
 
     @Test
+    void anIpv6L3ContainerIsReachableThroughProxyNdp() throws Exception {
+        String address = "2001:db8:1::10";
+        ok("run", "web6", "net=L3 eth0", "ip=eth0 " + address, "command=python3 " + world.server + " 8080 1 hello6 " + address);
+        assertEquals("hello6 " + NetWorld.OUTSIDE_ADDRESS6,
+                NetWorld.in(world.outside, "timeout", "15", "python3", world.client.toString(), address, "8080").strip());
+        assertTrue(NetWorld.ip("-n", world.host, "-6", "neigh", "show", "proxy").contains(address + " dev up0"));
+        ok("destroy", "web6");
+        assertEquals("", NetWorld.ip("-n", world.host, "-6", "neigh", "show", "proxy").strip());
+        assertFalse(NetWorld.ip("-n", world.host, "-6", "route").contains(address));
+    }
+
+    @Test
     void aFailedSetupAnswersAClearErrorAndLeavesNoDevice() throws Exception {
         ok("create", "clash");
         ok("set", "clash", "net", "L3 lo"); // a new namespace has its lo already
