@@ -218,10 +218,13 @@ final class NetworkProperties {
         return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c), sysctls(s, c));
     }
 
-    /** After a restart: a running NAT container holds its addresses again. */
+    /** After a restart: a running NAT container holds its addresses again, and its tc classes are there. */
     static void restore(ContainerService s, Container c) throws PortoException {
-        if (ownNamespace(c) && NET.value(c).first("NAT") != null)
+        if (!ownNamespace(c))
+            return;
+        if (NET.value(c).first("NAT") != null)
             s.networking().restoreNat(c.id, IP.value(c));
+        s.networking().reshape(c.id, NET.value(c), shaping(c));
     }
 
     /** What the setup made goes: the kernel's objects, then the NAT address. */

@@ -83,4 +83,26 @@ class NetworkPermissionsTest {
         assertTrue(new FakeNetwork(net).links(null).stream().anyMatch(l -> l.name().equals("st0")));
         assertEquals(List.of(), new FakeNetwork(net).namespaces());
     }
+
+    @Test
+    void aRestartedDaemonRebuildsAMissingClass() throws Exception {
+        service.create(Caller.ROOT, "shaped", false);
+        service.set(Caller.ROOT, "shaped", "command", "sleep 1000");
+        service.set(Caller.ROOT, "shaped", "net", "L3 eth0");
+        service.set(Caller.ROOT, "shaped", "ip", "eth0 198.51.100.5");
+        service.set(Caller.ROOT, "shaped", "net_limit", "default: 1000000");
+        service.start(Caller.ROOT, "shaped");
+        String ns = new FakeNetwork(net).namespaces().get(0);
+        assertTrue(new FakeNetwork(net).shapingStats(ns, "eth0") != null);
+        kernel.daemonCrashed();
+        new FakeNetwork(net).unshape(ns, "eth0"); // lost while no daemon ran
+        ContainerService next = new ContainerService(new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(),
+                kernel.processes(), kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), kernel.files(), new FakeNetwork(net)),
+                DomainConfig.defaults(2, Map.of(), "host"));
+        next.start();
+        kernel.deliverExits();
+        assertEquals("running", next.get("shaped", "state"));
+        assertTrue(new FakeNetwork(net).shapingStats(ns, "eth0") != null, "the class is back");
+        assertEquals("eth0: 1:1", next.get("shaped", "net_class_id"));
+    }
 }

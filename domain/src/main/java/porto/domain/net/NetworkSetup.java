@@ -151,6 +151,24 @@ public final class NetworkSetup {
         }
     }
 
+    /**
+     * After a restart: a running container's classes are set again (a class replaced is the same
+     * class; one that went missing comes back).
+     */
+    public void reshape(long id, NetSpec spec, Shaping shaping) throws PortoException {
+        if (net == null || !shaping.any())
+            return;
+        List<String> routed = new ArrayList<>();
+        for (NetSpec.Option o : spec.options())
+            if (o.kind().equals("L3") || o.kind().equals("NAT"))
+                routed.add(o.arg(0, "eth0"));
+        try {
+            shape(id, namespaceOf(id), routed, shaping);
+        } catch (KernelException e) {
+            throw error("cannot shape the traffic of container " + id + " again", e);
+        }
+    }
+
     private void shape(long id, String ns, List<String> routed, Shaping shaping) throws KernelException {
         if (!shaping.any())
             return;
