@@ -115,6 +115,8 @@ public final class NetworkSetup {
                     }
                     case "ip" -> net.runIp(ns, o.args());
                     case "L3" -> {
+                        if (o.args().size() > 1)
+                            throw new PortoException(ErrorCode.NotSupported, "net=L3 with a master device is not supported by this daemon yet");
                         routed.add(o.arg(0, "eth0"));
                         l3(id, ns, o.arg(0, "eth0"), ips, gateways);
                     }
