@@ -176,5 +176,8 @@ final class NetWorld implements AutoCloseable {
             } catch (IllegalStateException e) {
                 // not made
             }
+        for (java.nio.file.Path script : List.of(client, server, sink, sender))
+            java.nio.file.Files.deleteIfExists(script);
+        java.nio.file.Files.deleteIfExists(client.getParent());
     }
 }
