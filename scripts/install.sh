@@ -49,6 +49,11 @@ SH
 chmod 0755 /usr/bin/portoctl.new
 mv -f /usr/bin/portoctl.new /usr/bin/portoctl
 
+# bash completion (loaded by the bash-completion package, or by sourcing it) and the manual pages
+install -D -m 0644 packaging/bash-completion/portoctl /usr/share/bash-completion/completions/portoctl
+install -D -m 0644 packaging/man/portoctl.8 /usr/share/man/man8/portoctl.8
+install -D -m 0644 packaging/man/portod.8 /usr/share/man/man8/portod.8
+
 getent group porto >/dev/null || groupadd --system porto
 mkdir -p /place/porto
 echo "installed portod ($(command -v portod)) and portoctl ($(command -v portoctl))"

@@ -11,6 +11,10 @@ fi
 
 mvn -B -q package -DskipTests
 bash scripts/install.sh
+# The Python client, where upstream's python3-portopy puts it (the Go module and the C++ library are
+# used from clients/go and clients/cpp, as upstream ships them: see clients/README.md).
+need_listed_packages clients/python/packages.txt
+bash clients/python/install.sh
 bash scripts/train-portod.sh
 
 if portod status >/dev/null 2>&1; then

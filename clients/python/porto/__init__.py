@@ -9,5 +9,6 @@
 
 from . import exceptions
 from .api import Connection, Container, Property
+from .volumes import Layer, MetaStorage, Storage, Volume, VolumeLink
 
-__all__ = ['Connection', 'Container', 'Property', 'exceptions']
+__all__ = ['Connection', 'Container', 'Property', 'Volume', 'VolumeLink', 'Layer', 'Storage', 'MetaStorage', 'exceptions']

@@ -6,6 +6,7 @@ import threading
 from . import exceptions
 from . import rpc_pb2
 from .transport import Channel
+from .volumes import Layer, MetaStorage, Storage, Volume, VolumeLink, VolumeMethods  # noqa: F401  (public names)
 
 
 def _from_wire(value):
@@ -25,6 +26,40 @@ def _to_wire(value):
     if value is None:
         return ''
     return str(value)
+
+
+def _set_if(message, field, value):
+    if value is not None:
+        setattr(message, field, value)
+
+
+def _fill_message(message, fields):
+    """Sets a message's fields from a dict: dicts fill sub-messages, lists repeated fields."""
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            getattr(message, key).SetInParent()
+            _fill_message(getattr(message, key), value)
+        elif isinstance(value, list):
+            target = getattr(message, key)
+            for item in value:
+                if isinstance(item, dict):
+                    _fill_message(target.add(), item)
+                else:
+                    target.append(item)
+        else:
+            setattr(message, key, value)
+
+
+def _message_dict(message):
+    """The fields a message has set, as a dict (sub-messages as dicts, repeated fields as lists)."""
+    result = {}
+    for field, value in message.ListFields():
+        if field.type == field.TYPE_MESSAGE:
+            result[field.name] = [_message_dict(v) for v in value] if field.label == field.LABEL_REPEATED \
+                else _message_dict(value)
+        else:
+            result[field.name] = list(value) if field.label == field.LABEL_REPEATED else value
+    return result
 
 
 def _name_of(container):
@@ -123,6 +158,12 @@ class Container(object):
     def IncLabel(self, label, add=1):
         return self.conn.IncLabel(self.name, label, add)
 
+    def SetSymlink(self, symlink, target):
+        self.conn.SetSymlink(self.name, symlink, target)
+
+    def ListVolumeLinks(self):
+        return self.conn.ListVolumeLinks(container=self)
+
     def LoadSpec(self, new_spec):
         """Applies a TContainerSpec to this container (its name field is replaced by ours)."""
         spec = rpc_pb2.TContainerSpec()
@@ -131,7 +172,11 @@ class Container(object):
         self.conn.SetSpec(spec)
 
     def Dump(self):
-        return self.conn.GetContainersSpecs([self.name])
+        """This container's TContainer (spec and status)."""
+        containers = self.conn.GetContainersSpecs([self.name])
+        if not containers:
+            raise exceptions.ContainerDoesNotExist('container {} does not exist'.format(self.name))
+        return containers[0]
 
     def WaitContainer(self, timeout=None):
         """Waits up to timeout seconds (None: forever); WaitContainerTimeout when it passes."""
@@ -142,16 +187,7 @@ class Container(object):
         return self.conn.Wait([self.name], *args, **kwargs)
 
 
-def _not_served(method):
-    def refuse(self, *args, **kwargs):
-        raise exceptions.InvalidMethod(
-            '{} is not served by this portod yet (volumes, layers, storages and labels come later)'.format(method))
-    refuse.__name__ = method
-    refuse.__doc__ = 'Raises InvalidMethod: this portod has no such request yet.'
-    return refuse
-
-
-class Connection(object):
+class Connection(VolumeMethods):
     """A client of portod.
 
     timeout: seconds one request may take beyond what the method itself waits (None: no limit).
@@ -385,12 +421,12 @@ class Connection(object):
         self.rpc.async_wait(request, callback)
 
     def CreateSpec(self, container, volume=None, start=False):
-        """Creates a container from a TContainerSpec (rpc_pb2), starting it when start."""
-        if volume:
-            raise exceptions.InvalidMethod('volumes in CreateFromSpec are not served by this portod yet')
-
+        """Creates a container from a TContainerSpec (rpc_pb2) with volume (TVolumeSpec, or a list),
+        starting it when start."""
         def fill(request):
             request.CreateFromSpec.container.CopyFrom(container)
+            for spec in (volume if isinstance(volume, (list, tuple)) else [volume] if volume else []):
+                request.CreateFromSpec.volumes.add().CopyFrom(spec)
             request.CreateFromSpec.start = start
         self._call(fill)
         return Container(self, container.name)
@@ -406,14 +442,122 @@ class Connection(object):
         response = self._call(lambda request: request.version.SetInParent())
         return (response.version.tag, response.version.revision)
 
-    # -- not served by this daemon yet: the typed error it answers to an unknown request ------
+    # -- labels -------------------------------------------------------------------------------
 
-    for _method in ('CreateVolume', 'LinkVolume', 'UnlinkVolume', 'DestroyVolume', 'ListVolumes',
-                    'ListVolumeLinks', 'FindVolume', 'TuneVolume', 'CheckVolume', 'GetVolumeProperties',
-                    'ImportLayer', 'MergeLayer', 'ExportLayer', 'ReExportLayer', 'RemoveLayer', 'ListLayers',
-                    'FindLayer', 'GetLayerPrivate', 'SetLayerPrivate', 'ListStorages', 'FindStorage',
-                    'RemoveStorage', 'ImportStorage', 'ExportStorage', 'FindLabel', 'SetLabel', 'IncLabel',
-                    'WaitLabels', 'GetContainersSpecs', 'ConvertPath', 'SetSymlink', 'AttachProcess', 'AttachThread',
-                    'LocateProcess'):
-        locals()[_method] = _not_served(_method)
-    del _method
+    def FindLabel(self, label, mask=None, state=None, value=None):
+        """[{name, state, label, value}] of the containers (matching mask) having label (a pattern)."""
+        def fill(request):
+            request.FindLabel.label = label
+            _set_if(request.FindLabel, 'mask', mask)
+            _set_if(request.FindLabel, 'state', state)
+            _set_if(request.FindLabel, 'value', value)
+        return [{'name': entry.name, 'state': entry.state, 'label': entry.label, 'value': entry.value}
+                for entry in self._call(fill).FindLabel.list]
+
+    def SetLabel(self, container, label, value, prev_value=None, state=None):
+        """Sets (value "" removes) a label; Busy if prev_value is given and differs, InvalidState if
+        state is given and differs."""
+        def fill(request):
+            request.SetLabel.name = _name_of(container)
+            request.SetLabel.label = label
+            request.SetLabel.value = value
+            _set_if(request.SetLabel, 'prev_value', prev_value)
+            _set_if(request.SetLabel, 'state', state)
+        self._call(fill)
+
+    def IncLabel(self, container, label, add=1):
+        """Adds add to a numeric label (missing: 0) and returns the result."""
+        def fill(request):
+            request.IncLabel.name = _name_of(container)
+            request.IncLabel.label = label
+            request.IncLabel.add = add
+        return self._call(fill).IncLabel.result
+
+    def WaitLabels(self, containers, labels, timeout=None):
+        """Waits for a change of one of labels (patterns) on containers: {when, name, state, label, value}."""
+        if timeout is not None and timeout < 0:
+            timeout = None
+
+        def fill(request):
+            request.wait.name.extend(_name_of(c) for c in containers)
+            request.wait.label.extend(labels)
+            if timeout is not None:
+                request.wait.timeout_ms = int(timeout * 1000)
+        wait = self._call(fill, timeout).wait
+        if wait.name == '':
+            raise exceptions.WaitContainerTimeout('Timeout {} exceeded'.format(timeout))
+        return {'when': wait.when, 'name': wait.name, 'state': wait.state, 'label': wait.label, 'value': wait.value}
+
+    # -- specs, paths and processes -----------------------------------------------------------
+
+    def GetContainersSpecs(self, names):
+        """TContainer (spec and status) of each container named (names or masks)."""
+        def fill(request):
+            request.ListContainersBy.SetInParent()
+            for name in names:
+                request.ListContainersBy.filters.add(name=_name_of(name))
+        return list(self._call(fill).ListContainersBy.containers)
+
+    def ListContainersBy(self, filters=None, properties=None):
+        """TContainer of the containers matching filters ([{name, labels}]), with only properties when given."""
+        def fill(request):
+            command = request.ListContainersBy
+            command.SetInParent()
+            for entry in filters or [{'name': '***'}]:
+                selected = command.filters.add(name=entry.get('name', '***'))
+                for key, val in (entry.get('labels') or {}).items():
+                    selected.labels.map.add(key=key, val=val)
+            if properties is not None:
+                command.field_options.properties.extend(properties)
+        return list(self._call(fill).ListContainersBy.containers)
+
+    def ConvertPath(self, path, source, destination):
+        def fill(request):
+            request.convertPath.path = path
+            request.convertPath.source = _name_of(source)
+            request.convertPath.destination = _name_of(destination)
+        return self._call(fill).convertPath.path
+
+    def SetSymlink(self, name, symlink, target):
+        def fill(request):
+            request.SetSymlink.container = _name_of(name)
+            request.SetSymlink.symlink = symlink
+            request.SetSymlink.target = target
+        self._call(fill)
+
+    def AttachProcess(self, name, pid, comm=''):
+        def fill(request):
+            request.attachProcess.name = _name_of(name)
+            request.attachProcess.pid = pid
+            request.attachProcess.comm = comm
+        self._call(fill)
+
+    def AttachThread(self, name, pid, comm=''):
+        def fill(request):
+            request.AttachThread.name = _name_of(name)
+            request.AttachThread.pid = pid
+            request.AttachThread.comm = comm
+        self._call(fill)
+
+    def LocateProcess(self, pid, comm=''):
+        """The container the process pid belongs to."""
+        def fill(request):
+            request.locateProcess.pid = pid
+            request.locateProcess.comm = comm
+        return Container(self, self._call(fill).locateProcess.name)
+
+    def Call(self, command_name, response_name=None, **kwargs):
+        """Any request by its field name, arguments as fields (dicts and lists for messages and
+        repeated ones); the answer's field (response_name, default the same name) as a dict."""
+        def fill(request):
+            command = getattr(request, command_name)
+            command.SetInParent()
+            _fill_message(command, kwargs)
+        response = self._call(fill)
+        field = response_name or command_name
+        if field in response.DESCRIPTOR.fields_by_name and response.HasField(field):
+            return _message_dict(getattr(response, field))
+        return None
+
+    def _container(self, name):
+        return Container(self, name)

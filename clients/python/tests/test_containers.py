@@ -83,13 +83,6 @@ def test_errors_are_typed_exceptions(conn):
     assert isinstance(values['no_such_property'], exceptions.InvalidProperty)
 
 
-def test_methods_the_daemon_lacks_raise_invalid_method(conn):
-    with pytest.raises(exceptions.InvalidMethod):
-        conn.CreateVolume(backend='plain')
-    with pytest.raises(exceptions.InvalidMethod):
-        conn.ListLayers()
-
-
 def test_wait_timeouts(conn):
     ct = conn.Run('py-sleeper', command='sleep 1000')
     with pytest.raises(exceptions.WaitContainerTimeout):
@@ -216,5 +209,14 @@ def test_create_from_a_spec_and_load_a_spec(conn):
     ct.Stop()
     ct.LoadSpec(porto.rpc_pb2.TContainerSpec(name='ignored', command='echo loaded'))
     assert ct['command'] == 'echo loaded'
-    with pytest.raises(exceptions.InvalidMethod):
-        ct.Dump()
+
+
+def test_call_sends_any_request_by_its_field_names(conn):
+    conn.Create('py-call-a')
+    conn.Create('py-call-b')
+    assert conn.Call('version')['tag'] == conn.Version()[0]
+    assert sorted(conn.Call('list', mask='py-call-*')['name']) == ['py-call-a', 'py-call-b']
+    answer = conn.Call('get', name=['py-call-a'], variable=['state'])
+    assert answer['list'][0]['keyval'][0] == {'variable': 'state', 'value': 'stopped'}
+    with pytest.raises(exceptions.ContainerDoesNotExist):
+        conn.Call('destroy', name='py-call-missing')

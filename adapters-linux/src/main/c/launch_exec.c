@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -72,10 +73,25 @@ static void setup_stdio(int stdio_fd[3])
 		if (spec.stdio_inside[i])
 			TRY(stdio_fd[i] = open_as_client_at(cwdfd, spec.stdio_inside[i], stdio_modes[i] | O_NOCTTY | O_CLOEXEC, 0660),
 			    "open(%s)", spec.stdio_inside[i]);
+	for (int i = 0; i < 3; i++) { /* a terminal read-write, as in launcher.c */
+		if (spec.stdio_inside[i] && stdio_modes[i] != O_RDWR && isatty(stdio_fd[i])) {
+			int rw;
+			TRY(rw = open_as_client_at(cwdfd, spec.stdio_inside[i], O_RDWR | O_NOCTTY | O_CLOEXEC, 0),
+			    "open(%s)", spec.stdio_inside[i]);
+			close(stdio_fd[i]);
+			stdio_fd[i] = rw;
+		}
+	}
 	for (int i = 0; i < 3; i++) /* dup2() clears FD_CLOEXEC on 0-2 */
 		TRY(dup2(stdio_fd[i], i), "dup2(%d)", i);
 	if (cwdfd >= 0)
 		close(cwdfd);
+	/* We lead a new session: a terminal among our streams becomes its controlling one, so
+	 * that a shell there has job control and ^C reaches the foreground. Best effort: a
+	 * terminal that is another session's stays a plain stream. */
+	for (int i = 0; i < 3; i++)
+		if (isatty(i) && ioctl(i, TIOCSCTTY, 0) == 0)
+			break;
 }
 
 /* execvpe(), but PATH comes from the task's environment, not ours. */

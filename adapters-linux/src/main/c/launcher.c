@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -45,13 +46,36 @@ void fail(int err, const char *fmt, ...)
 }
 
 /*
+ * Our descriptor is opened anew, with O_APPEND; the client's own descriptor N is another open
+ * file description with its own offset. When it is a regular file that the client (or the shell
+ * that started it, "> log") writes without O_APPEND, its next write would land at its old offset,
+ * over what the task appended. So the client's description is switched to O_APPEND too, as a
+ * terminal or a pipe would behave: every writer then adds at the end. Best effort: a client we
+ * may not reach this way (pidfd_getfd refused) keeps its mode, and the task still appends.
+ */
+static void append_client_description(int pidfd, int client_fd, int ours)
+{
+	struct stat mine, theirs;
+	int fd, fl;
+
+	if (pidfd < 0 || fstat(ours, &mine) < 0 || !S_ISREG(mine.st_mode))
+		return;
+	if ((fd = (int)syscall(SYS_pidfd_getfd, pidfd, client_fd, 0)) < 0)
+		return;
+	if (fstat(fd, &theirs) == 0 && theirs.st_dev == mine.st_dev && theirs.st_ino == mine.st_ino
+			&& (fl = fcntl(fd, F_GETFL)) >= 0 && !(fl & O_APPEND))
+		(void)fcntl(fd, F_SETFL, fl | O_APPEND);
+	close(fd);
+}
+
+/*
  * A stream "/proc/<client pid>/fd/N" is opened through the client's /proc directory, taken once
  * and checked to belong to the process that connected (its start time): a process that reuses
  * the pid later cannot be reached through it. Returns -1 for any other path.
  */
 static int open_client_stream(const char *path, int flags)
 {
-	static int dir = -1;
+	static int dir = -1, pidfd = -1;
 	char prefix[64];
 	unsigned long long start;
 	size_t len;
@@ -65,10 +89,22 @@ static int open_client_stream(const char *path, int flags)
 	if (dir < 0) {
 		prefix[len - 4] = '\0'; /* "/proc/<pid>" */
 		TRY(dir = open(prefix, O_PATH | O_DIRECTORY | O_CLOEXEC), "open(%s)", prefix);
+		pidfd = (int)syscall(SYS_pidfd_open, spec.client_pid, 0);
 		if (read_starttime(-1, spec.client_pid, &start) < 0 || start != spec.client_start)
 			fail(ESRCH, "client process %d is gone (its pid may name another process now)", spec.client_pid);
 	}
 	TRY(fd = open_as_client_at(dir, path + len - 3, flags, 0660), "open(%s)", path); /* "fd/N" */
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		append_client_description(pidfd, atoi(path + len), fd);
+	return fd;
+}
+
+static int open_host_stream(const char *path, int mode)
+{
+	int fd;
+
+	if ((fd = open_client_stream(path, mode | O_NOCTTY | O_CLOEXEC)) < 0)
+		TRY(fd = open_as_client(path, mode | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
 	return fd;
 }
 
@@ -82,8 +118,14 @@ static void open_host_streams(int stdio_fd[3])
 		const char *path = spec.stdio_path[i] ? spec.stdio_path[i] : "/dev/null";
 		if (spec.stdio_inside[i])
 			continue;
-		if ((stdio_fd[i] = open_client_stream(path, modes[i] | O_NOCTTY | O_CLOEXEC)) < 0)
-			TRY(stdio_fd[i] = open_as_client(path, modes[i] | O_NOCTTY | O_CLOEXEC, 0660), "open(%s)", path);
+		stdio_fd[i] = open_host_stream(path, modes[i]);
+		/* A terminal is opened read-write, as a login does: programs read and write it
+		 * through any of 0-2 (upstream's portoctl exec and shell pass one pty for all). */
+		if (modes[i] != O_RDWR && isatty(stdio_fd[i])) {
+			int rw = open_host_stream(path, O_RDWR);
+			close(stdio_fd[i]);
+			stdio_fd[i] = rw;
+		}
 	}
 }
 

@@ -33,13 +33,17 @@ public final class Portoctl {
 
     /** name, arguments needed, usage, description, help; in the order help lists them. */
     private static final String[][] COMMANDS = {
+        {"attach", "2", "[-t] <container> <pid> [comm]", "move process or thread into container",
+            "    -t        only this thread\n"},
         {"create", "1", "<container1> [container2...]", "create container", ""},
         {"destroy", "1", "<container1> [container2...]", "destroy container", ""},
         {"dget", "2", "[-s] [-k] <container> <data>...", "get raw container data", ""},
-        {"exec", "1", "[-C] [-T] <container> [properties]",
-            "Run command in container with our stdio, wait, destroy container",
-            "    -C        keep the container (create a normal one, not a weak one)\n"
-            + "    -T        no terminal (the only mode: streams are passed as they are)\n"},
+        {"exec", "1", "[-C] [-T] [-L layer]... <container> [properties]",
+            "Execute command in container, forward terminal, destroy container at the end, exit - ^X^X",
+            "    -C                          keep the container (create a normal one, not a weak one)\n"
+            + "    -T                          no terminal: pass our stdin, stdout and stderr as they are\n"
+            + "    -L layer|dir|tarball        add lower layer (-L top ... -L bottom)\n"},
+        {"find", "1", "<pid> [comm]", "find container for given process id", ""},
         {"gc", "0", "", "remove all dead containers", ""},
         {"get", "1", "[-n] [-s] [-r] [container|pattern]... [--] [property]...", "get container properties",
             "   -n   non-blocking\n"
@@ -67,6 +71,8 @@ public final class Portoctl {
         {"run", "1", "[-W] <container> [properties]", "create and start container with given properties",
             "    -W                          wait until container exits\n"},
         {"set", "2", "<container> <property>[=| ]<value>", "set container property", ""},
+        {"shell", "1", "[-u <user>] [-g <group>] <container> [command] [argument]...",
+            "start shell (default /bin/bash) in container, exit - ^X^X", ""},
         {"sort", "0", "[container|pattern... --] [property...]", "print containers sorted by resource usage", ""},
         {"start", "1", "<container1> [container2...]", "start container", ""},
         {"stop", "1", "[-T <seconds>] <container1> [container2...]", "stop container",
@@ -192,6 +198,8 @@ public final class Portoctl {
 
     private int dispatch(String name, int need, List<String> args) throws Getopt.UsageException {
         switch (name) {
+            case "attach":
+                return new ProcessCommands(this).attach(args, need);
             case "create":
                 return new ChangeCommands(this).create(args);
             case "destroy":
@@ -200,6 +208,8 @@ public final class Portoctl {
                 return new ReadCommands(this).rawGet(args, need, true);
             case "exec":
                 return new RunCommands(this).exec(args, need);
+            case "find":
+                return new ProcessCommands(this).find(args);
             case "gc":
                 return new ChangeCommands(this).gc();
             case "get":
@@ -224,6 +234,8 @@ public final class Portoctl {
                 return new RunCommands(this).run(args, need);
             case "set":
                 return new ChangeCommands(this).set(args);
+            case "shell":
+                return new RunCommands(this).shell(args, need);
             case "stop":
                 return new ChangeCommands(this).stop(args, need);
             case "sort":

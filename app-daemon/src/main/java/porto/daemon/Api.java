@@ -80,7 +80,10 @@ public final class Api {
     static boolean readOnly(TContainerRequest req) {
         return req.hasVersion() || req.hasList() || req.hasGet() || req.hasGetData() || req.hasGetProperty()
                 || req.hasDataList() || req.hasPropertyList() || req.hasWait() || req.hasAsyncWait()
-                || req.hasStopAsyncWait() || req.hasGetSystem();
+                || req.hasStopAsyncWait() || req.hasGetSystem() || req.hasFindLabel() || req.hasListVolumes()
+                || req.hasListLayers() || req.hasListStorage() || req.hasGetlayerprivate()
+                || req.hasListVolumeProperties() || req.hasConvertPath() || req.hasLocateProcess()
+                || req.hasListContainersBy() || req.hasGetVolume();
     }
 
     private TContainerResponse answer(TContainerRequest req, Session session) {
@@ -202,8 +205,10 @@ public final class Api {
             Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session);
         } else if (req.hasUpdateFromSpec()) {
             Specs.apply(service, who, scope.resolve(req.getUpdateFromSpec().getContainer().getName()), req.getUpdateFromSpec().getContainer());
-        } else {
-            throw new PortoException(ErrorCode.InvalidMethod, "method is not implemented");
+        } else { // declared in rpc.proto (upstream has it) but not served yet
+            FieldDescriptor m = method(req);
+            throw new PortoException(ErrorCode.InvalidMethod,
+                    "method " + m.getName() + " (" + m.getNumber() + ") is not implemented");
         }
     }
 

@@ -1,0 +1,295 @@
+// libporto against a real portod: PORTO_SOCKET names its socket. One test case per run, named by the
+// first argument (CMakeLists.txt lists them for ctest). Exit 0: passed, 1: failed, 77: skipped (the
+// labels and volume cases until PORTO_SCENARIO_FULL=1 says the daemon serves them).
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <csignal>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libporto.hpp"
+#include "rpc.pb.h"
+
+namespace {
+
+struct Failure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Skipped {};
+
+#define CHECK(condition)                                                                         \
+    do {                                                                                         \
+        if (!(condition))                                                                        \
+            throw Failure(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": " #condition); \
+    } while (0)
+
+#define CHECK_CODE(call, code)                                                                   \
+    do {                                                                                         \
+        int got_ = (call);                                                                       \
+        if (got_ != (code))                                                                      \
+            throw Failure(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": " #call " gave " + \
+                          rpc::EError_Name(static_cast<rpc::EError>(got_)) + ", wanted " #code); \
+    } while (0)
+
+#define OK(call) CHECK_CODE(call, rpc::Success)
+
+std::string SocketPath() {
+    const char *socket = std::getenv("PORTO_SOCKET");
+    if (!socket || !*socket)
+        throw Failure("PORTO_SOCKET names no daemon: run the tests through clients/testing/private_portod.py");
+    return socket;
+}
+
+void RequireFull() {
+    const char *full = std::getenv("PORTO_SCENARIO_FULL");
+    if (!full || std::string(full) != "1") {
+        std::cout << "skipped: labels, volumes and layers run with PORTO_SCENARIO_FULL=1 once the daemon serves them\n";
+        throw Skipped();
+    }
+}
+
+// A container destroyed at the end of the test case, whatever happens.
+struct Scoped {
+    Porto::Connection &Api;
+    std::string Name;
+    Scoped(Porto::Connection &api, const std::string &name) : Api(api), Name(name) { OK(Api.Create(Name)); }
+    ~Scoped() { Api.Destroy(Name); }
+};
+
+std::string Property(Porto::Connection &api, const std::string &name, const std::string &key) {
+    std::string value;
+    OK(api.GetProperty(name, key, value));
+    return value;
+}
+
+void Version(Porto::Connection &api) {
+    std::string tag, revision;
+    OK(api.GetVersion(tag, revision));
+    CHECK(!tag.empty());
+}
+
+void RunReadStdoutAndExitStatus(Porto::Connection &api) {
+    Scoped ct(api, "cpp-run");
+    OK(api.SetProperty("cpp-run", "command", "sh -c 'echo hello; exit 3'"));
+    OK(api.Start("cpp-run"));
+    std::string dead;
+    OK(api.WaitContainers({"cpp-run"}, {}, dead, 60));
+    CHECK(dead == "cpp-run");
+    CHECK(Property(api, "cpp-run", "stdout") == "hello\n");
+    CHECK(Property(api, "cpp-run", "exit_status") == "768");
+    CHECK(Property(api, "cpp-run", "state") == "dead");
+}
+
+void MissingContainer(Porto::Connection &api) {
+    std::string value;
+    CHECK_CODE(api.GetProperty("cpp-missing", "state", value), rpc::ContainerDoesNotExist);
+    CHECK(api.GetLastError().find("ContainerDoesNotExist:(") == 0);
+    int error;
+    std::string message;
+    api.GetLastError(error, message);
+    CHECK(error == rpc::ContainerDoesNotExist && !message.empty());
+    CHECK_CODE(api.Destroy("cpp-missing"), rpc::ContainerDoesNotExist);
+}
+
+void BadValue(Porto::Connection &api) {
+    Scoped ct(api, "cpp-bad");
+    CHECK_CODE(api.SetProperty("cpp-bad", "memory_limit", "plenty"), rpc::InvalidValue);
+    CHECK_CODE(api.SetProperty("cpp-bad", "no_such_property", "1"), rpc::InvalidProperty);
+    CHECK_CODE(api.Create("cpp-bad"), rpc::ContainerAlreadyExists);
+}
+
+void ListWithMask(Porto::Connection &api) {
+    Scoped a(api, "cpp-list-a"), b(api, "cpp-list-b"), other(api, "cpp-other");
+    std::vector<std::string> names;
+    OK(api.List(names, "cpp-list-*"));
+    std::sort(names.begin(), names.end());
+    CHECK((names == std::vector<std::string>{"cpp-list-a", "cpp-list-b"}));
+    OK(api.List(names));
+    CHECK(std::count(names.begin(), names.end(), "cpp-other") == 1);
+}
+
+void GetMany(Porto::Connection &api) {
+    Scoped ct(api, "cpp-get");
+    OK(api.SetProperty("cpp-get", "command", "true"));
+    std::map<std::string, std::map<std::string, Porto::GetResponse>> result;
+    OK(api.Get({"cpp-get"}, {"command", "state", "no_such_property"}, result, Porto::NonBlock));
+    auto &values = result["cpp-get"];
+    CHECK(values["command"].Value == "true" && values["command"].Error == 0);
+    CHECK(values["state"].Value == "stopped");
+    CHECK(values["no_such_property"].Error == rpc::InvalidProperty);
+    CHECK(!values["no_such_property"].ErrorMsg.empty());
+}
+
+void WaitTimeoutKillPauseResume(Porto::Connection &api) {
+    Scoped ct(api, "cpp-sleep");
+    OK(api.SetProperty("cpp-sleep", "command", "sleep 1000"));
+    OK(api.Start("cpp-sleep"));
+    std::string dead = "unset";
+    OK(api.WaitContainers({"cpp-sleep"}, {}, dead, 0));
+    CHECK(dead.empty());
+    OK(api.Pause("cpp-sleep"));
+    CHECK(Property(api, "cpp-sleep", "state") == "paused");
+    OK(api.Resume("cpp-sleep"));
+    OK(api.Kill("cpp-sleep", SIGKILL));
+    OK(api.WaitContainers({"cpp-sleep"}, {}, dead));
+    CHECK(dead == "cpp-sleep");
+    CHECK(Property(api, "cpp-sleep", "exit_status") == "9");
+    OK(api.Stop("cpp-sleep", 1));
+    CHECK(Property(api, "cpp-sleep", "state") == "stopped");
+}
+
+void PropertyList(Porto::Connection &api) {
+    std::vector<Porto::Property> properties;
+    OK(api.ListProperties(properties));
+    auto find = [&](const std::string &name) {
+        return std::find_if(properties.begin(), properties.end(),
+                            [&](const Porto::Property &p) { return p.Name == name; });
+    };
+    CHECK(find("command") != properties.end() && !find("command")->ReadOnly);
+    CHECK(find("state") != properties.end() && find("state")->ReadOnly);
+}
+
+void Spec(Porto::Connection &api) {
+    rpc::TContainerSpec spec;
+    spec.set_name("cpp-spec");
+    spec.set_command("echo spec");
+    OK(api.CreateFromSpec(spec, {}));
+    rpc::TContainerSpec update;
+    update.set_name("cpp-spec");
+    update.set_cwd("/tmp");
+    int updated = api.UpdateFromSpec(update);
+    std::string command = Property(api, "cpp-spec", "command"), cwd = Property(api, "cpp-spec", "cwd");
+    OK(api.Destroy("cpp-spec"));
+    OK(updated);
+    CHECK(command == "echo spec" && cwd == "/tmp");
+}
+
+void TextCall(Porto::Connection &api) {
+    std::string answer;
+    OK(api.Call("version {}", answer));
+    CHECK(answer.find("tag:") != std::string::npos);
+    CHECK_CODE(api.Call("no_such_field {}", answer), rpc::InvalidValue);
+}
+
+void Reconnect(Porto::Connection &api) {
+    std::vector<std::string> names;
+    OK(api.List(names));
+    api.Close();
+    OK(api.List(names));  // connects again by itself
+    Porto::Connection nowhere("/run/porto-no-such-socket");
+    CHECK_CODE(nowhere.List(names), rpc::SocketUnavailable);
+}
+
+void AsyncWait(Porto::Connection &api) {
+    Porto::Connection watcher(SocketPath());
+    std::vector<Porto::AsyncWaitEvent> events;
+    OK(watcher.AsyncWait({"cpp-async"}, {}, [&](Porto::AsyncWaitEvent &event) { events.push_back(event); }));
+    Scoped ct(api, "cpp-async");
+    OK(api.SetProperty("cpp-async", "command", "true"));
+    OK(api.Start("cpp-async"));
+    while (std::none_of(events.begin(), events.end(), [](const Porto::AsyncWaitEvent &e) { return e.State == "dead"; }))
+        OK(watcher.Recv());
+    CHECK(events.back().Name == "cpp-async" && events.back().When > 0);
+}
+
+void Labels(Porto::Connection &api) {
+    RequireFull();
+    Scoped a(api, "cpp-label-a"), b(api, "cpp-label-b");
+    OK(api.SetLabel("cpp-label-a", "TEST.color", "blue"));
+    OK(api.SetLabel("cpp-label-b", "TEST.color", "red"));
+    CHECK_CODE(api.SetLabel("cpp-label-a", "TEST.color", "green", "red"), rpc::Busy);
+    CHECK(Property(api, "cpp-label-a", "TEST.color") == "blue");
+    int64_t count = 0;
+    OK(api.IncLabel("cpp-label-a", "TEST.count", 2, count));
+    CHECK(count == 2);
+    rpc::TListContainersRequest request;
+    auto *filter = request.add_filters();
+    filter->set_name("cpp-label-*");
+    auto *label = filter->mutable_labels()->add_map();
+    label->set_key("TEST.color");
+    label->set_val("red");
+    std::vector<rpc::TContainer> containers;
+    OK(api.ListContainersBy(request, containers));
+    CHECK(containers.size() == 1 && containers[0].spec().name() == "cpp-label-b");
+    rpc::TContainer container;
+    OK(api.GetContainerSpec("cpp-label-a", container));
+    CHECK(container.status().state() == "stopped");
+}
+
+void VolumeWithLayer(Porto::Connection &api) {
+    RequireFull();
+    std::string dir = "/tmp/cpp-layer-" + std::to_string(getpid());
+    CHECK(mkdir(dir.c_str(), 0755) == 0);
+    std::ofstream(dir + "/greeting") << "hello from a layer\n";
+    std::string tarball = dir + ".tar";
+    CHECK(std::system(("tar -C " + dir + " -cf " + tarball + " greeting").c_str()) == 0);
+    int imported = api.ImportLayer("cpp-layer", tarball);
+    std::system(("rm -rf " + dir + " " + tarball).c_str());
+    OK(imported);
+    std::vector<Porto::Layer> layers;
+    OK(api.ListLayers(layers, "", "cpp-layer"));
+    CHECK(layers.size() == 1 && layers[0].Name == "cpp-layer");
+    Porto::Volume volume;
+    OK(api.CreateVolume("", {{"layers", "cpp-layer"}, {"backend", "overlay"}}, volume));
+    std::ifstream greeting(volume.Path + "/greeting");
+    std::string line;
+    std::getline(greeting, line);
+    std::vector<Porto::Volume> volumes;
+    OK(api.ListVolumes(volume.Path, "", volumes));
+    OK(api.UnlinkVolume(volume.Path));
+    OK(api.RemoveLayer("cpp-layer"));
+    CHECK(line == "hello from a layer");
+    CHECK(volumes.size() == 1 && volumes[0].Properties["layers"] == "cpp-layer");
+    CHECK_CODE(api.ListVolumes(volume.Path, "", volumes), rpc::VolumeNotFound);
+    CHECK_CODE(api.RemoveLayer("cpp-missing-layer"), rpc::LayerNotFound);
+}
+
+const std::map<std::string, std::function<void(Porto::Connection &)>> CASES = {
+    {"version", Version},
+    {"run_read_stdout_and_exit_status", RunReadStdoutAndExitStatus},
+    {"missing_container", MissingContainer},
+    {"bad_value", BadValue},
+    {"list_with_mask", ListWithMask},
+    {"get_many", GetMany},
+    {"wait_timeout_kill_pause_resume", WaitTimeoutKillPauseResume},
+    {"property_list", PropertyList},
+    {"spec", Spec},
+    {"text_call", TextCall},
+    {"reconnect", Reconnect},
+    {"async_wait", AsyncWait},
+    {"labels", Labels},
+    {"volume_with_layer", VolumeWithLayer},
+};
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    if (argc != 2 || !CASES.count(argv[1])) {
+        std::cerr << "usage: porto_test CASE; cases:";
+        for (const auto &entry : CASES)
+            std::cerr << " " << entry.first;
+        std::cerr << "\n";
+        return 2;
+    }
+    try {
+        Porto::Connection api(SocketPath());
+        api.SetTimeout(60);
+        CASES.at(argv[1])(api);
+    } catch (const Skipped &) {
+        return 77;
+    } catch (const std::exception &e) {
+        std::cerr << argv[1] << " failed: " << e.what() << "\n";
+        return 1;
+    }
+    std::cout << argv[1] << " passed\n";
+    return 0;
+}

@@ -1,0 +1,121 @@
+"""Volumes, layers, storages, labels and ListContainersBy through the porto package.
+
+This daemon serves them once the volume and label work is merged: PORTO_SCENARIO_FULL=1 (set by
+scripts/test.sh from then on) runs the tests that use them; until then the first test checks that
+each request reaches the daemon well-formed and is answered InvalidMethod.
+"""
+
+import io
+import os
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+import porto
+from porto import exceptions
+
+FULL = os.environ.get('PORTO_SCENARIO_FULL') == '1'
+served = pytest.mark.skipif(not FULL, reason='labels, volumes and layers: PORTO_SCENARIO_FULL=1 once the daemon serves them')
+
+
+@pytest.mark.skipif(FULL, reason='PORTO_SCENARIO_FULL=1: the daemon serves these requests')
+def test_requests_not_served_yet_reach_the_daemon_and_raise_invalid_method(conn):
+    conn.Create('py-unserved')
+    calls = [
+        lambda: conn.CreateVolume(backend='plain'),
+        lambda: conn.ListVolumes(),
+        lambda: conn.LinkVolume('/tmp', 'py-unserved'),
+        lambda: conn.UnlinkVolume('/tmp', target='/x'),
+        lambda: conn.ImportLayer('py-layer', '/tmp/none.tar'),
+        lambda: conn.ListLayers(),
+        lambda: conn.RemoveLayer('py-layer'),
+        lambda: conn.ListStorages(),
+        lambda: conn.FindLabel('TEST.*'),
+        lambda: conn.SetLabel('py-unserved', 'TEST.a', 'b'),
+        lambda: conn.IncLabel('py-unserved', 'TEST.n'),
+        lambda: conn.GetContainersSpecs(['py-unserved']),
+    ]
+    for call in calls:
+        with pytest.raises(exceptions.InvalidMethod):
+            call()
+
+
+def layer_tarball(directory, content):
+    path = os.path.join(str(directory), 'layer.tar')
+    data = content.encode()
+    with tarfile.open(path, 'w') as tar:
+        entry = tarfile.TarInfo('greeting')
+        entry.size = len(data)
+        tar.addfile(entry, io.BytesIO(data))
+    return path
+
+
+@served
+def test_labels_set_find_increment_and_select(conn):
+    a = conn.Create('py-label-a')
+    conn.Create('py-label-b')
+    a.SetLabel('TEST.color', 'blue')
+    conn.SetLabel('py-label-b', 'TEST.color', 'red')
+    with pytest.raises(exceptions.Busy):
+        a.SetLabel('TEST.color', 'green', prev_value='red')
+    assert a.GetLabel('TEST.color') == 'blue'
+    assert conn.FindLabel('TEST.color', mask='py-label-*', value='red') == [
+        {'name': 'py-label-b', 'state': 'stopped', 'label': 'TEST.color', 'value': 'red'}]
+    assert a.IncLabel('TEST.count', 2) == 2
+    assert conn.IncLabel('py-label-a', 'TEST.count') == 3
+    with pytest.raises(exceptions.InvalidLabel):
+        a.SetLabel('no-prefix', 'x')
+    selected = conn.ListContainersBy([{'name': 'py-label-*', 'labels': {'TEST.color': 'red'}}], ['state'])
+    assert [c.spec.name for c in selected] == ['py-label-b']
+    assert a.Dump().status.state == 'stopped'
+
+
+@served
+def test_a_volume_with_a_layer(conn, tmp_path):
+    layer = conn.ImportLayer('py-layer', layer_tarball(tmp_path, 'hello from a layer\n'))
+    try:
+        assert isinstance(layer, porto.Layer)
+        assert conn.FindLayer('py-layer').name == 'py-layer'
+        assert 'py-layer' in [str(l) for l in conn.ListLayers()]
+        volume = conn.CreateVolume(layers=[layer], backend='overlay')
+        assert isinstance(volume, porto.Volume)
+        with open(os.path.join(volume.path, 'greeting')) as f:
+            assert f.read() == 'hello from a layer\n'
+        assert [str(l) for l in volume.GetLayers()] == ['py-layer']
+        assert conn.FindVolume(volume.path).backend == 'overlay'
+        ct = conn.Create('py-volume-user')
+        volume.Link(ct)
+        assert ct in volume.GetContainers()
+        assert [link.container.name for link in conn.ListVolumeLinks(container=ct)] == ['py-volume-user']
+        volume.Unlink(ct)
+        volume.Destroy()
+        with pytest.raises(exceptions.VolumeNotFound):
+            conn.FindVolume(volume.path)
+        assert isinstance(conn.ListStorages(), list)
+    finally:
+        conn.RemoveLayer('py-layer')
+    with pytest.raises(exceptions.LayerNotFound):
+        conn.FindLayer('py-layer')
+
+
+@served
+def test_a_script_written_for_upstreams_api_uses_labels_layers_and_volumes_unchanged(portod, tmp_path):
+    # As the container script's test: /run is the test daemon's run directory in its mount namespace.
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'upstream_volumes_script.py')
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run(['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+                             'mount --bind "$0" /run && exec "$1" "$2" "$3"', portod.run_dir, sys.executable,
+                             script, layer_tarball(tmp_path, 'hello from a layer\n')],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        'labels: TEST.owner=script',
+        'counter: 1',
+        'greeting: hello from a layer',
+        'linked: upstream-volumes',
+        'volume gone',
+        'layer gone',
+    ]
