@@ -7,7 +7,8 @@ import porto.domain.net.NetworkConfig;
 /**
  * The network settings until portod.conf is read: from the environment (or system properties of
  * the same name), so that tests can mark devices unmanaged and choose a NAT range.
- * PORTO_NET_UNMANAGED_DEVICES and PORTO_NET_UNMANAGED_GROUPS are lists split at spaces or commas.
+ * PORTO_NET_UNMANAGED_DEVICES and PORTO_NET_UNMANAGED_GROUPS are lists split at spaces or commas;
+ * groups are numbers or "default" (names of /etc/iproute2/group are not looked up yet).
  */
 final class NetworkSettings {
     private NetworkSettings() {}

@@ -64,6 +64,7 @@ public abstract class NetworkConformance {
         assertEquals(List.of("c1"), net.namespaces());
         Link lo = link("c1", "lo").orElseThrow();
         assertTrue(lo.up(), "lo is up in a new namespace");
+        assertEquals(0, lo.group(), "in the default group");
         assertEquals(1, net.links("c1").size(), "nothing but lo: " + net.links("c1"));
         assertEquals(List.of("c1"), fx.reopen().namespaces(), "a restarted daemon finds it");
         net.deleteNamespace("c1");

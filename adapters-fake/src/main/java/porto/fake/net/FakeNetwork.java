@@ -134,7 +134,7 @@ public final class FakeNetwork implements Network {
         List<Link> out = new ArrayList<>();
         for (var e : space(ns).links.entrySet()) {
             FakeLink l = e.getValue();
-            out.add(new Link(l.index, e.getKey(), l.kind, l.mtu, l.mac, l.up, l.master, Stats.ZERO));
+            out.add(new Link(l.index, e.getKey(), l.kind, l.mtu, l.mac, l.up, l.master, 0, Stats.ZERO));
         }
         return out;
     }

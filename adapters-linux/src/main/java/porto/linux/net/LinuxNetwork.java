@@ -24,6 +24,7 @@ public final class LinuxNetwork implements Network {
     private static final int AF_INET = 2, AF_INET6 = 10;
     private static final int IFF_UP = 1;
     private static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_LINKINFO = 18;
+    private static final int IFLA_GROUP = 27;
     private static final int IFLA_STATS64 = 23, IFLA_NET_NS_FD = 28, IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1;
     private static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_F_NODAD = 0x02;
     private static final int RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_TABLE = 15;
@@ -153,7 +154,8 @@ public final class LinuxNetwork implements Network {
                     Netlink.u64(st, 48), Netlink.u64(st, 24), Netlink.u64(st, 8), Netlink.u64(st, 56));
             out.add(new Link(b.getInt(4), Netlink.string(a.getOrDefault(IFLA_IFNAME, new byte[0])), kind,
                     a.containsKey(IFLA_MTU) ? Netlink.u32(a.get(IFLA_MTU)) : 0, mac(a.get(IFLA_ADDRESS)),
-                    (b.getInt(8) & IFF_UP) != 0, a.containsKey(IFLA_MASTER) ? Netlink.u32(a.get(IFLA_MASTER)) : 0, stats));
+                    (b.getInt(8) & IFF_UP) != 0, a.containsKey(IFLA_MASTER) ? Netlink.u32(a.get(IFLA_MASTER)) : 0,
+                    a.containsKey(IFLA_GROUP) ? Netlink.u32(a.get(IFLA_GROUP)) : 0, stats));
         }
         return out;
     }

@@ -28,6 +28,14 @@ public record NetworkConfig(String natFirstIpv4, String natFirstIpv6, int natCou
         netSysctls = Map.copyOf(netSysctls);
     }
 
+    /** Whether the host device is left alone: its name matches an unmanaged_device mask, or its group is an unmanaged_group. */
+    public boolean unmanaged(porto.ports.net.Network.Link link) {
+        for (String group : unmanagedGroups)
+            if (group.equals(Integer.toString(link.group())) || (group.equals("default") && link.group() == 0))
+                return true;
+        return unmanaged(link.name());
+    }
+
     /** Whether the host device {@code name} is left alone. */
     public boolean unmanaged(String name) {
         for (String mask : unmanagedDevices)

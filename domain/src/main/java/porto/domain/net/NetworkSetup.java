@@ -202,7 +202,7 @@ public final class NetworkSetup {
         try {
             for (Network.Link link : net.links(ns)) {
                 String name = link.name();
-                if (name.equals("lo") || (!own && (config.unmanaged(name) || name.startsWith("L3-") || name.startsWith("pv"))))
+                if (name.equals("lo") || (!own && (config.unmanaged(link) || name.startsWith("L3-") || name.startsWith("pv"))))
                     continue;
                 Network.Stats st = link.stats();
                 Long value = switch (counter) {
@@ -296,7 +296,7 @@ public final class NetworkSetup {
             return out;
         for (Network.Link link : net.links(null)) {
             String name = link.name();
-            if (name.equals("lo") || name.startsWith("L3-") || config.unmanaged(name))
+            if (name.equals("lo") || name.startsWith("L3-") || config.unmanaged(link))
                 continue;
             for (Address a : net.addresses(null, name))
                 if (a.prefix() < a.ip().getAddress().length * 8 && IpSpec.contains(a.ip(), a.prefix(), ip)) {
@@ -325,7 +325,7 @@ public final class NetworkSetup {
         try {
             for (IpSpec.Entry e : ips)
                 for (Network.Link link : net.links(null))
-                    if (!link.name().startsWith("L3-") && !config.unmanaged(link.name())
+                    if (!link.name().startsWith("L3-") && !config.unmanaged(link)
                             && net.proxyNeighbours(null, link.name()).contains(e.ip()))
                         net.deleteProxyNeighbour(null, link.name(), e.ip());
         } catch (KernelException e) {

@@ -10,8 +10,8 @@ import porto.ports.KernelException;
  * {@code null} is the daemon's "host" namespace. Every call fails with the kernel's errno.
  */
 public interface Network {
-    /** A link as the kernel shows it; {@code kind} is "veth", "bridge", ... or "" when it has none. */
-    record Link(int index, String name, String kind, int mtu, String mac, boolean up, int master, Stats stats) {}
+    /** A link as the kernel shows it; {@code kind} is "veth", "bridge", ... or "" when it has none; group 0 is "default". */
+    record Link(int index, String name, String kind, int mtu, String mac, boolean up, int master, int group, Stats stats) {}
 
     /** Device counters (rtnl_link_stats64). */
     record Stats(long rxBytes, long rxPackets, long rxDrops, long txBytes, long txPackets, long txDrops) {
