@@ -27,4 +27,12 @@ class NetworkConfigTest {
         assertTrue(byDefault.unmanaged(link("up0", 0)));
         assertFalse(byDefault.unmanaged(link("up0", 3)));
     }
+
+    @Test
+    void ipv6AddressesAreShownShort() throws Exception {
+        for (String[] c : new String[][] {{"2001:db8:2:0:0:0:0:1", "2001:db8:2::1"}, {"::", "::"}, {"::1", "::1"},
+                {"2001:db8:0:1:0:0:0:0", "2001:db8:0:1::"}, {"2001:db8:1:2:3:4:5:6", "2001:db8:1:2:3:4:5:6"},
+                {"198.51.100.7", "198.51.100.7"}})
+            org.junit.jupiter.api.Assertions.assertEquals(c[1], porto.domain.net.IpSpec.text(java.net.InetAddress.getByName(c[0])), c[0]);
+    }
 }

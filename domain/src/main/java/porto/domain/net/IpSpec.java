@@ -22,7 +22,7 @@ public final class IpSpec {
 
         @Override
         public String toString() {
-            return device + " " + ip.getHostAddress() + "/" + prefix;
+            return device + " " + text(ip) + "/" + prefix;
         }
     }
 
@@ -87,8 +87,32 @@ public final class IpSpec {
     public static String format(List<Entry> entries, boolean prefixes) {
         List<String> parts = new ArrayList<>();
         for (Entry e : entries)
-            parts.add(e.device + " " + e.ip.getHostAddress() + (prefixes && e.prefix != e.ip.getAddress().length * 8 ? "/" + e.prefix : ""));
+            parts.add(e.device + " " + text(e.ip) + (prefixes && e.prefix != e.ip.getAddress().length * 8 ? "/" + e.prefix : ""));
         return String.join("; ", parts);
+    }
+
+    /** An address as people write it: IPv6 with its longest run of zero groups as "::" (RFC 5952). */
+    public static String text(InetAddress ip) {
+        String full = ip.getHostAddress();
+        if (ip.getAddress().length == 4)
+            return full;
+        String[] groups = full.split(":");
+        int bestStart = -1, bestLength = 1;
+        for (int i = 0; i < groups.length; ) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0"))
+                j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestStart < 0)
+            return full;
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     /** Whether {@code ip} lies in {@code network/prefix}. */
