@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import porto.domain.net.IpSpec;
-import porto.domain.net.NetworkSetup.Counter;
+import porto.domain.net.NetworkCounters.Counter;
 import porto.domain.net.Shaping;
 import porto.domain.net.NetSpec;
 import porto.domain.net.NetworkSetup;
@@ -83,7 +83,7 @@ final class NetworkProperties {
         counter(p, "net_tx_drops", "device tx drops: <interface>: <packets>; ...", Counter.TX_DROPS);
         p.add(Property.readOnly("net_class_id", "traffic class: <interface>: major:minor (hex)", (s, c) -> {
             Properties.requireRuntime(c, "net_class_id");
-            return Values.formatMap(s.networking().classIds(c.id, ownNamespace(c)));
+            return Values.formatMap(s.networking().counters().classIds(c.id, ownNamespace(c)));
         }, true));
     }
 
@@ -91,7 +91,7 @@ final class NetworkProperties {
         p.add(Property.readOnly(name, description, (s, c) -> {
             Properties.requireRuntime(c, name);
             Map<String, String> text = new TreeMap<>();
-            s.networking().counters(c.id, ownNamespace(c), counter).forEach((k, v) -> text.put(k, Long.toString(v)));
+            s.networking().counters().read(c.id, ownNamespace(c), counter).forEach((k, v) -> text.put(k, Long.toString(v)));
             return Values.formatMap(text);
         }, true));
     }
