@@ -9,6 +9,11 @@ if ! command -v mkfs.ext4 >/dev/null || ! command -v resize2fs >/dev/null || ! c
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q e2fsprogs mount
 fi
 
+# Run-time packages of the daemon: nft(8) for the masquerade of net=NAT containers.
+if ! command -v nft >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nftables
+fi
+
 mvn -B -q package -DskipTests
 bash scripts/install.sh
 # The Python client, where upstream's python3-portopy puts it (the Go module and the C++ library are

@@ -123,6 +123,8 @@ public final class NativeLauncher implements TaskLauncher {
         if (ns.joinOf() > 0)
             for (String n : new String[] {"ipc", "uts", "net", "pid", "mnt"})
                 r.add("setns", "/proc/" + ns.joinOf() + "/ns/" + n);
+        if (ns.netnsPath() != null)
+            r.add("setns", ns.netnsPath()); // the namespace the daemon built for the container
         List<String> unshare = new ArrayList<>();
         if (ns.isolate())
             unshare.addAll(List.of("pid", "ipc", "uts"));

@@ -86,7 +86,8 @@ public final class LinuxModule {
         String ulimit = file.defaultUlimit() != null ? file.defaultUlimit() : defaultUlimit();
         DomainConfig config = new DomainConfig(paths.placeRoot(), d.hostCores(), d.hostHardLimits(), ulimit, d.hostname(),
                 file.containerStopTimeoutMs(), Release.TAG, java.util.List.of(paths.nativeBinary().resolveSibling("portoinit").toString()),
-                host, file.containerDefaults());
+                host, file.containerDefaults())
+                .withNetwork(NetworkSettings.from(System.getenv(), file.network()));
         logClampedUlimits(config);
         return config;
     }
@@ -143,7 +144,9 @@ public final class LinuxModule {
                 new SystemClock(),
                 new FileStateStore(paths.stateDir(), Log::info),
                 new LinuxUsers(),
-                new LinuxFiles(paths.placeRoot()));
+                new LinuxFiles(paths.placeRoot()),
+                // namespaces beside the state directory: a test daemon has its own, and they outlive a restart
+                new porto.linux.net.LinuxNetwork(paths.stateDir().resolveSibling("netns"), null));
         return new ContainerService(kernel, config);
     }
 }

@@ -41,10 +41,17 @@ public final class ContainerService {
     private volatile ContainerVolumes volumes = ContainerVolumes.NONE;
     private final LabelRequests labels;
     private final ProcessAttach attach;
+    private final porto.domain.net.NetworkSetup networking;
 
     /** The ports this service drives, bundled so they are passed around as one. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
-                         Clock clock, StateStore store, Users users, ContainerFiles files) {}
+                         Clock clock, StateStore store, Users users, ContainerFiles files, porto.ports.net.Network network) {
+        /** Without a network adapter: {@code net} options that need one answer NotSupported. */
+        public Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
+                      Clock clock, StateStore store, Users users, ContainerFiles files) {
+            this(cgroups, launcher, processes, exits, clock, store, users, files, null);
+        }
+    }
 
     public ContainerService(Kernel kernel, DomainConfig config) {
         this.kernel = kernel;
@@ -62,6 +69,7 @@ public final class ContainerService {
         this.waiting = new Waiting(tree);
         this.labels = new LabelRequests(this, tree);
         this.attach = new ProcessAttach(this, tree);
+        this.networking = new porto.domain.net.NetworkSetup(kernel.network(), config.network());
     }
 
     // ---- wiring and facts used by properties ----
@@ -95,6 +103,15 @@ public final class ContainerService {
 
     Clock clock() {
         return kernel.clock();
+    }
+
+    /** The containers by name, for a net=container lookup (the caller holds the tree lock). */
+    java.util.Map<String, Container> containersByName() {
+        return tree.containers();
+    }
+
+    porto.domain.net.NetworkSetup networking() {
+        return networking;
     }
 
     ResourceControl resources() {

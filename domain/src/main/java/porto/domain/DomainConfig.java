@@ -15,17 +15,33 @@ import java.util.Map;
  * @param initArgv       the program that holds a meta container's namespaces (pid 1 there)
  * @param host           memory and cpus to share out, for guarantees and cpu sets
  * @param containers     defaults of new containers from the daemon's configuration
+ * @param network        NAT range, unmanaged devices and network defaults (portod.conf's network section)
  */
 public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
                            String defaultUlimit, String hostname, long stopTimeoutMs, String version,
-                           java.util.List<String> initArgv, HostResources host, ContainerDefaults containers) {
+                           java.util.List<String> initArgv, HostResources host, ContainerDefaults containers,
+                           porto.domain.net.NetworkConfig network) {
 
-    /** A configuration with upstream's built-in container defaults. */
+    /** A configuration with upstream's built-in container and network defaults. */
     public DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
                         String defaultUlimit, String hostname, long stopTimeoutMs, String version,
                         java.util.List<String> initArgv, HostResources host) {
         this(placeRoot, hostCores, hostHardLimits, defaultUlimit, hostname, stopTimeoutMs, version, initArgv, host,
                 ContainerDefaults.BUILT_IN);
+    }
+
+    /** A configuration with these container defaults and upstream's network defaults. */
+    public DomainConfig(String placeRoot, int hostCores, Map<String, Long> hostHardLimits,
+                        String defaultUlimit, String hostname, long stopTimeoutMs, String version,
+                        java.util.List<String> initArgv, HostResources host, ContainerDefaults containers) {
+        this(placeRoot, hostCores, hostHardLimits, defaultUlimit, hostname, stopTimeoutMs, version, initArgv, host,
+                containers, porto.domain.net.NetworkConfig.DEFAULT);
+    }
+
+    /** The same with these network settings. */
+    public DomainConfig withNetwork(porto.domain.net.NetworkConfig network) {
+        return new DomainConfig(placeRoot, hostCores, hostHardLimits, defaultUlimit, hostname, stopTimeoutMs, version, initArgv,
+                host, containers, network);
     }
 
     /** Memory of the simulated host that {@link #defaults} describes. */

@@ -23,6 +23,7 @@ final class Housekeeping {
     /** Everything a restored daemon owes its containers; called once the exits are subscribed. */
     void afterRestore(List<String> lost) {
         destroyOrphanedWeak();
+        removeStaleNetworks();
         // Off the start's critical path: the scan reads the whole cgroup tree.
         s.kernel.clock().schedule(0, this::removeLeftovers);
         tree.lock();
@@ -38,6 +39,27 @@ final class Housekeeping {
         // gone and still unreported after that has been lost with its status.
         if (!lost.isEmpty())
             s.kernel.clock().schedule(LOST_TASK_GRACE_MS, () -> buryLost(lost));
+    }
+
+    /** Namespaces of containers that no longer run (stopped or destroyed while no daemon ran, or a start cut short). */
+    private void removeStaleNetworks() {
+        Set<Long> holders = new HashSet<>();
+        tree.lock();
+        try {
+            for (Container c : tree.containers().values()) {
+                try {
+                    if (c.state() != State.STOPPED && NetworkProperties.ownNamespace(c)) {
+                        holders.add(c.id);
+                        NetworkProperties.restore(s, c);
+                    }
+                } catch (PortoException e) {
+                    // a value that does not parse built nothing
+                }
+            }
+        } finally {
+            tree.unlock();
+        }
+        s.networking().removeStale(holders);
     }
 
     static final long LOST_TASK_GRACE_MS = 3_000;

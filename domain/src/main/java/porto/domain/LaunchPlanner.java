@@ -78,7 +78,9 @@ final class LaunchPlanner {
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
         VirtModes.checkNamespaces(c, newMount, hostname);
-        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, os && isolate, newMount, hostname);
+        String netns = NetworkProperties.namespacePath(s, c);
+        boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).inherited() : os && isolate);
+        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, emptyNet, newMount, hostname, netns);
 
         List<String> stored = new ArrayList<>();
         var stdio = new LaunchSpec.Stdio(stream(c, "stdin", workDir, caller, stored),

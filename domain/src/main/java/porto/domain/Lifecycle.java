@@ -74,10 +74,13 @@ final class Lifecycle {
         tree.bindPid(c, 0);
         Set<String> controllers = c.controllers;
         String cwd = s.defaultCwd(c);
+        Runnable network = NetworkProperties.stop(s, c);
         tree.outsideLock(() -> {
+            network.run();
             removeRun(c.name, controllers, cwd);
             return null;
         });
+        NetworkProperties.freed(s, c);
         c.controllers = Set.of();
         c.transition(StateMachine.Event.STOP);
         s.persistence().save(c);
@@ -152,6 +155,7 @@ final class Lifecycle {
             c.afterDeath = null;
         }
         tree.bindPid(c, 0);
+        NetworkProperties.tearDown(s, c);
         removeRun(c.name, c.controllers, s.defaultCwd(c));
         c.controllers = Set.of();
     }

@@ -22,6 +22,7 @@ public final class Properties {
         UnsupportedProperties.register(this);
         KnobStatistics.register(this);
         CpuTotals.register(this);
+        NetworkProperties.register(this);
     }
 
     public Property find(String name) {

@@ -74,9 +74,12 @@ final class Starter {
         boolean holdsNamespaces = meta && ContextProperties.ISOLATE.value(c);
         // Validate everything before touching the kernel.
         VirtModes.checkStart(c, caller, tree.containers());
+        NetworkProperties.checkStart(c, caller);
         List<Cgroups.DeviceRule> devices = planner.deviceRules(c);
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);
+        // Last of the checks: a NAT address is held from here, and freed by the stop (or a failed start).
+        NetworkProperties.Start network = NetworkProperties.start(s, c);
         if (devices != null)
             c.controllers = union(c.controllers, "devices");
         c.transition(StateMachine.Event.START);
@@ -87,7 +90,7 @@ final class Starter {
         try {
             Launch outcome;
             try {
-                outcome = tree.outsideLock(() -> kernelWork(c, devices, plan));
+                outcome = tree.outsideLock(() -> kernelWork(c, devices, plan, network));
             } finally {
                 c.busy = wasBusy;
             }
@@ -132,7 +135,8 @@ final class Starter {
     private record Launch(LaunchResult started, PortoException failure, Integer launchErrno) {}
 
     /** Cgroups, limits, files and the launch: no tree lock held, the container busy. */
-    private Launch kernelWork(Container c, List<Cgroups.DeviceRule> devices, LaunchPlanner.LaunchPlan plan) {
+    private Launch kernelWork(Container c, List<Cgroups.DeviceRule> devices, LaunchPlanner.LaunchPlan plan,
+                              NetworkProperties.Start network) {
         LaunchSpec spec;
         try {
             // Resources of siblings are allocated one container at a time (cpus held exclusively).
@@ -149,6 +153,15 @@ final class Starter {
             return new Launch(null, e, null);
         } catch (RuntimeException e) {
             return new Launch(null, unexpected(c, e), null); // never left in starting for good
+        }
+        if (network != null) {
+            try {
+                network.run(s); // before the task: it starts in a namespace that is ready
+            } catch (PortoException e) {
+                return new Launch(null, e, null);
+            } catch (RuntimeException e) {
+                return new Launch(null, unexpected(c, e), null);
+            }
         }
         if (plan == null)
             return new Launch(null, null, null);

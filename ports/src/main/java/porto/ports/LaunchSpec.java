@@ -82,8 +82,13 @@ public record LaunchSpec(
      * @param newNet    then create a new, empty network namespace
      * @param newMount  create a new mount namespace even without isolate (for binds)
      * @param hostname  hostname to set, or empty; a new uts namespace is made for it even without isolate
+     * @param netnsPath a network namespace (a bind-mounted nsfs file) to enter after joinOf's, or null
      */
-    public record Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname) {}
+    public record Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath) {
+        public Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname) {
+            this(joinOf, isolate, newNet, newMount, hostname, null);
+        }
+    }
 
     /**
      * @param root        directory that becomes "/" (pivot_root), or null to keep the current one

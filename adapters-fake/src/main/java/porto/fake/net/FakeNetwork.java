@@ -1,0 +1,313 @@
+package porto.fake.net;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import porto.ports.KernelException;
+import porto.ports.net.Network;
+
+/**
+ * A simulated network stack with the kernel's errors: names per namespace, veth pairs that go as
+ * one, routes and addresses that need their device. "Host" is the key {@code ""}. The state lives in
+ * a {@link World}, so a second adapter over the same world is a restarted daemon.
+ */
+public final class FakeNetwork implements Network {
+    private static final int ENOENT = 2, ESRCH = 3, EEXIST = 17, ENODEV = 19;
+    private static final String HOST = "";
+
+    /** The simulated kernel's network objects. */
+    public static final class World {
+        final Map<String, Space> spaces = new TreeMap<>();
+        int nextIndex = 100;
+        final List<InetAddress> masqueraded = new ArrayList<>();
+
+        public World() {
+            spaces.put(HOST, new Space());
+        }
+
+        /** Every device of every namespace, as "ns/name", for leak checks. */
+        public synchronized List<String> devices() {
+            List<String> out = new ArrayList<>();
+            spaces.forEach((ns, s) -> s.links.keySet().forEach(n -> out.add(ns + "/" + n)));
+            return out;
+        }
+    }
+
+    static final class Space {
+        final Map<String, FakeLink> links = new LinkedHashMap<>();
+        final List<Route> routes = new ArrayList<>();
+        final Map<String, String> sysctls = new HashMap<>();
+    }
+
+    static final class FakeLink {
+        final int index;
+        final String kind;
+        int mtu = 1500;
+        String mac;
+        boolean up;
+        String peerNs, peerName;
+        int master;
+        long[] shaping; // rate, ceil
+        final List<Address> addresses = new ArrayList<>();
+        final List<InetAddress> proxies = new ArrayList<>();
+
+        FakeLink(int index, String kind) {
+            this.index = index;
+            this.kind = kind;
+            this.mac = String.format("02:00:00:00:%02x:%02x", (index >> 8) & 0xff, index & 0xff);
+        }
+    }
+
+    private final World world;
+
+    public FakeNetwork(World world) {
+        this.world = world;
+    }
+
+    private static String key(String ns) {
+        return ns == null ? HOST : ns;
+    }
+
+    private Space space(String ns) throws KernelException {
+        Space s = world.spaces.get(key(ns));
+        if (s == null)
+            throw new KernelException(ENOENT, "no network namespace " + ns);
+        return s;
+    }
+
+    private FakeLink link(String ns, String name) throws KernelException {
+        FakeLink l = space(ns).links.get(name);
+        if (l == null)
+            throw new KernelException(ENODEV, "no link " + name + " in " + (ns == null ? "host" : ns));
+        return l;
+    }
+
+    @Override
+    public synchronized void createNamespace(String name) throws KernelException {
+        if (world.spaces.containsKey(name))
+            throw new KernelException(EEXIST, "network namespace " + name + " exists");
+        Space s = new Space();
+        FakeLink lo = new FakeLink(1, "");
+        lo.mtu = 65536;
+        lo.up = true;
+        s.links.put("lo", lo);
+        world.spaces.put(name, s);
+    }
+
+    @Override
+    public synchronized void deleteNamespace(String name) throws KernelException {
+        Space s = world.spaces.get(name);
+        if (s == null || name.equals(HOST))
+            return;
+        for (var e : List.copyOf(s.links.entrySet()))
+            removePeer(e.getValue());
+        world.spaces.remove(name);
+    }
+
+    private void removePeer(FakeLink l) {
+        if (l.peerName == null)
+            return;
+        Space peer = world.spaces.get(l.peerNs);
+        if (peer != null) {
+            peer.links.remove(l.peerName);
+            peer.routes.removeIf(r -> l.peerName.equals(r.device()));
+        }
+    }
+
+    @Override
+    public synchronized List<String> namespaces() {
+        return world.spaces.keySet().stream().filter(n -> !n.equals(HOST)).toList();
+    }
+
+    @Override
+    public String namespacePath(String name) {
+        return "/run/fake-netns/" + name;
+    }
+
+    @Override
+    public synchronized List<Link> links(String ns) throws KernelException {
+        List<Link> out = new ArrayList<>();
+        for (var e : space(ns).links.entrySet()) {
+            FakeLink l = e.getValue();
+            out.add(new Link(l.index, e.getKey(), l.kind, l.mtu, l.mac, l.up, l.master, 0, Stats.ZERO));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void createVeth(String ns, String name, String peerNs, String peer, int mtu) throws KernelException {
+        Space a = space(ns), b = space(peerNs);
+        if (a.links.containsKey(name) || b.links.containsKey(peer) || (Objects.equals(ns, peerNs) && name.equals(peer)))
+            throw new KernelException(EEXIST, "a link named " + name + " or " + peer + " exists");
+        FakeLink one = new FakeLink(world.nextIndex++, "veth"), two = new FakeLink(world.nextIndex++, "veth");
+        if (mtu > 0)
+            one.mtu = two.mtu = mtu;
+        one.peerNs = key(peerNs);
+        one.peerName = peer;
+        two.peerNs = key(ns);
+        two.peerName = name;
+        a.links.put(name, one);
+        b.links.put(peer, two);
+    }
+
+    @Override
+    public synchronized void deleteLink(String ns, String name) throws KernelException {
+        FakeLink l = link(ns, name);
+        space(ns).links.remove(name);
+        space(ns).routes.removeIf(r -> name.equals(r.device()));
+        removePeer(l);
+    }
+
+    /** The kinds this simulated kernel has drivers for, as this machine's: no ipvlan, no ip6tnl. */
+    private static final java.util.Set<String> KINDS = java.util.Set.of("macvlan", "bridge");
+
+    @Override
+    public synchronized void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException {
+        link(null, hostParent);
+        if (!KINDS.contains(kind))
+            throw new KernelException(95, "Unknown device type");
+        if (space(ns).links.containsKey(name))
+            throw new KernelException(EEXIST, "a link named " + name + " exists");
+        space(ns).links.put(name, new FakeLink(world.nextIndex++, kind));
+    }
+
+    @Override
+    public synchronized void setMaster(String ns, String name, String master) throws KernelException {
+        link(ns, name).master = link(ns, master).index;
+    }
+
+    @Override
+    public synchronized void moveLink(String ns, String name, String targetNs) throws KernelException {
+        FakeLink l = link(ns, name);
+        Space target = space(targetNs);
+        if (target.links.containsKey(name))
+            throw new KernelException(EEXIST, "a link named " + name + " exists in the target");
+        space(ns).links.remove(name);
+        space(ns).routes.removeIf(r -> name.equals(r.device()));
+        target.links.put(name, l);
+        if (l.peerName != null) { // the peer's note of where this end lives
+            FakeLink peer = world.spaces.get(l.peerNs).links.get(l.peerName);
+            if (peer != null)
+                peer.peerNs = key(targetNs);
+        }
+    }
+
+    @Override
+    public synchronized void setUp(String ns, String name, int mtu, String mac) throws KernelException {
+        FakeLink l = link(ns, name);
+        l.up = true;
+        if (mtu > 0)
+            l.mtu = mtu;
+        if (!mac.isEmpty())
+            l.mac = mac.toLowerCase();
+    }
+
+    @Override
+    public synchronized void addAddress(String ns, String link, Address address) throws KernelException {
+        FakeLink l = link(ns, link);
+        if (l.addresses.contains(address))
+            throw new KernelException(EEXIST, "address " + address + " exists on " + link);
+        l.addresses.add(address);
+    }
+
+    @Override
+    public synchronized List<Address> addresses(String ns, String link) throws KernelException {
+        return List.copyOf(link(ns, link).addresses);
+    }
+
+    @Override
+    public synchronized void addRoute(String ns, Route route) throws KernelException {
+        if (route.device() != null)
+            link(ns, route.device());
+        Space s = space(ns);
+        if (s.routes.contains(route))
+            throw new KernelException(EEXIST, "route exists");
+        s.routes.add(route);
+    }
+
+    @Override
+    public synchronized void deleteRoute(String ns, Route route) throws KernelException {
+        if (!space(ns).routes.remove(route))
+            throw new KernelException(ESRCH, "no such route");
+    }
+
+    @Override
+    public synchronized List<Route> routes(String ns) throws KernelException {
+        return List.copyOf(space(ns).routes);
+    }
+
+    @Override
+    public synchronized void addProxyNeighbour(String ns, String link, InetAddress ip) throws KernelException {
+        FakeLink l = link(ns, link);
+        if (!l.proxies.contains(ip))
+            l.proxies.add(ip);
+    }
+
+    @Override
+    public synchronized void deleteProxyNeighbour(String ns, String link, InetAddress ip) throws KernelException {
+        if (!link(ns, link).proxies.remove(ip))
+            throw new KernelException(ENOENT, "no proxy entry " + ip.getHostAddress());
+    }
+
+    @Override
+    public synchronized List<InetAddress> proxyNeighbours(String ns, String link) throws KernelException {
+        return List.copyOf(link(ns, link).proxies);
+    }
+
+    @Override
+    public synchronized void setSysctl(String ns, String key, String value) throws KernelException {
+        space(ns).sysctls.put(key, value);
+    }
+
+    @Override
+    public synchronized String sysctl(String ns, String key) throws KernelException {
+        return space(ns).sysctls.getOrDefault(key, "0");
+    }
+
+    /** Commands of net=ip, as "ns: args"; this kernel runs none of them. */
+    public final List<String> ipCommands = new ArrayList<>();
+
+    @Override
+    public synchronized void runIp(String ns, List<String> args) throws KernelException {
+        space(ns);
+        ipCommands.add(key(ns) + ": " + String.join(" ", args));
+    }
+
+    @Override
+    public synchronized void addMasquerade(InetAddress source) {
+        if (!world.masqueraded.contains(source))
+            world.masqueraded.add(source);
+    }
+
+    @Override
+    public synchronized void removeMasquerade(InetAddress source) {
+        world.masqueraded.remove(source);
+    }
+
+    @Override
+    public synchronized List<InetAddress> masqueraded() {
+        return List.copyOf(world.masqueraded);
+    }
+
+    @Override
+    public synchronized void shape(String ns, String device, long rate, long ceil) throws KernelException {
+        if (rate <= 0 || ceil < rate)
+            throw new KernelException(22, "bad rate " + rate + " / ceil " + ceil);
+        link(ns, device).shaping = new long[] {rate, ceil};
+    }
+
+    @Override
+    public synchronized void unshape(String ns, String device) throws KernelException {
+        link(ns, device).shaping = null;
+    }
+
+    @Override
+    public synchronized ClassStats shapingStats(String ns, String device) throws KernelException {
+        return link(ns, device).shaping == null ? null : new ClassStats(0, 0, 0, 0);
+    }
+}

@@ -1,0 +1,44 @@
+package porto.daemon;
+
+import java.util.List;
+import java.util.Map;
+import porto.domain.net.NetworkConfig;
+
+/**
+ * The network settings: portod.conf's {@code network} section, each overridden by an environment
+ * variable (or a system property of the same name) when one is set, as the other settings are; the
+ * tests use them to mark devices unmanaged and choose a NAT range. PORTO_NET_UNMANAGED_DEVICES and
+ * PORTO_NET_UNMANAGED_GROUPS are lists split at spaces or commas; groups are numbers or "default"
+ * (names of /etc/iproute2/group are not looked up yet).
+ */
+final class NetworkSettings {
+    private NetworkSettings() {}
+
+    static NetworkConfig from(Map<String, String> env) {
+        return from(env, null);
+    }
+
+    static NetworkConfig from(Map<String, String> env, porto.daemon.config.NetworkConfig file) {
+        NetworkConfig d = file == null ? NetworkConfig.DEFAULT
+                : new NetworkConfig(file.natFirstIpv4(), file.natFirstIpv6(), file.natCount(), file.unmanagedDevice(),
+                        file.unmanagedGroup(), file.proxyNdp(), Map.of(), NetworkConfig.DEFAULT.defaultResolvConf());
+        return new NetworkConfig(get(env, "PORTO_NET_NAT_FIRST_IPV4", d.natFirstIpv4()),
+                get(env, "PORTO_NET_NAT_FIRST_IPV6", d.natFirstIpv6()),
+                Integer.parseInt(get(env, "PORTO_NET_NAT_COUNT", Integer.toString(d.natCount()))),
+                listOr(get(env, "PORTO_NET_UNMANAGED_DEVICES", null), d.unmanagedDevices()),
+                listOr(get(env, "PORTO_NET_UNMANAGED_GROUPS", null), d.unmanagedGroups()),
+                Boolean.parseBoolean(get(env, "PORTO_NET_PROXY_NDP", Boolean.toString(d.proxyNdp()))), d.netSysctls(),
+                get(env, "PORTO_NET_RESOLV_CONF", d.defaultResolvConf()));
+    }
+
+    private static String get(Map<String, String> env, String name, String otherwise) {
+        String v = env.get(name);
+        return v != null ? v : System.getProperty(name, otherwise);
+    }
+
+    private static List<String> listOr(String text, List<String> otherwise) {
+        if (text == null)
+            return otherwise;
+        return text.isBlank() ? List.of() : List.of(text.trim().split("[\\s,]+"));
+    }
+}

@@ -1,0 +1,46 @@
+package porto.domain.net;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's network settings, with upstream's meanings (portod.conf's {@code network} and
+ * {@code container} sections).
+ *
+ * @param natFirstIpv4      first address NAT containers get ("" for none)
+ * @param natFirstIpv6      first IPv6 address NAT containers get ("" for none)
+ * @param natCount          how many addresses of each family the NAT range holds
+ * @param unmanagedDevices  host devices (masks '?' and '*') the daemon never configures or proxies on
+ * @param unmanagedGroups   device groups (names or numbers) likewise left alone
+ * @param proxyNdp          whether L3 adds proxy neighbour entries on the host's interfaces
+ * @param netSysctls        default network sysctls of a new namespace
+ * @param defaultResolvConf resolv_conf of containers with a root that set none
+ */
+public record NetworkConfig(String natFirstIpv4, String natFirstIpv6, int natCount, List<String> unmanagedDevices,
+                            List<String> unmanagedGroups, boolean proxyNdp, Map<String, String> netSysctls,
+                            String defaultResolvConf) {
+    /** Upstream's defaults: no NAT range, every device managed, proxy entries on. */
+    public static final NetworkConfig DEFAULT = new NetworkConfig("", "", 0, List.of(), List.of(), true, Map.of(), "");
+
+    public NetworkConfig {
+        unmanagedDevices = List.copyOf(unmanagedDevices);
+        unmanagedGroups = List.copyOf(unmanagedGroups);
+        netSysctls = Map.copyOf(netSysctls);
+    }
+
+    /** Whether the host device is left alone: its name matches an unmanaged_device mask, or its group is an unmanaged_group. */
+    public boolean unmanaged(porto.ports.net.Network.Link link) {
+        for (String group : unmanagedGroups)
+            if (group.equals(Integer.toString(link.group())) || (group.equals("default") && link.group() == 0))
+                return true;
+        return unmanaged(link.name());
+    }
+
+    /** Whether the host device {@code name} is left alone. */
+    public boolean unmanaged(String name) {
+        for (String mask : unmanagedDevices)
+            if (NetMasks.matches(mask, name))
+                return true;
+        return false;
+    }
+}

@@ -1,0 +1,115 @@
+package porto.ports.net;
+
+import java.net.InetAddress;
+import java.util.List;
+import porto.ports.KernelException;
+
+/**
+ * The kernel's network objects a container needs: namespaces, links, addresses, routes and proxy
+ * neighbour entries. A namespace is named by the adapter's own names ({@link #createNamespace});
+ * {@code null} is the daemon's "host" namespace. Every call fails with the kernel's errno.
+ */
+public interface Network {
+    /** A link as the kernel shows it; {@code kind} is "veth", "bridge", ... or "" when it has none; group 0 is "default". */
+    record Link(int index, String name, String kind, int mtu, String mac, boolean up, int master, int group, Stats stats) {}
+
+    /** Device counters (rtnl_link_stats64). */
+    record Stats(long rxBytes, long rxPackets, long rxDrops, long txBytes, long txPackets, long txDrops) {
+        public static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0);
+    }
+
+    /** Counters of a traffic class. */
+    record ClassStats(long bytes, long packets, long drops, long overlimits) {}
+
+    /** An address on a link, with its prefix length. */
+    record Address(InetAddress ip, int prefix) {
+        @Override
+        public String toString() {
+            return ip.getHostAddress() + "/" + prefix;
+        }
+    }
+
+    /** A route of the main table: {@code destination/prefix} through {@code device}, via {@code gateway} if set. */
+    record Route(InetAddress destination, int prefix, String device, InetAddress gateway) {}
+
+    /** Creates a new, empty network namespace (its loopback up) that lives until {@link #deleteNamespace}. */
+    void createNamespace(String name) throws KernelException;
+
+    /** Removes it; the links in it go with it. No error if it is gone already. */
+    void deleteNamespace(String name) throws KernelException;
+
+    /** The names of the namespaces this adapter holds (after a restart too). */
+    List<String> namespaces() throws KernelException;
+
+    /** A file that setns(2) enters for that namespace, for the launcher. */
+    String namespacePath(String name);
+
+    List<Link> links(String ns) throws KernelException;
+
+    /** A veth pair: {@code name} in {@code ns}, {@code peer} in {@code peerNs}; mtu 0 keeps the default. */
+    void createVeth(String ns, String name, String peerNs, String peer, int mtu) throws KernelException;
+
+    void deleteLink(String ns, String name) throws KernelException;
+
+    /**
+     * A device of {@code kind} ("macvlan", "ipvlan", ...) named {@code name} in {@code ns}, on the
+     * host's device {@code hostParent}, in {@code mode} (the kind's word: "bridge", "l2", ...; "" for
+     * its default). A kind the kernel lacks fails with EOPNOTSUPP.
+     */
+    void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException;
+
+    /** Attaches {@code name} to the bridge {@code master} (both in {@code ns}). */
+    void setMaster(String ns, String name, String master) throws KernelException;
+
+    /** Moves a device to another namespace, keeping its name. */
+    void moveLink(String ns, String name, String targetNs) throws KernelException;
+
+    /** Sets a link up, with this mtu (0: as it is) and mac ("" as it is). */
+    void setUp(String ns, String name, int mtu, String mac) throws KernelException;
+
+    void addAddress(String ns, String link, Address address) throws KernelException;
+
+    List<Address> addresses(String ns, String link) throws KernelException;
+
+    void addRoute(String ns, Route route) throws KernelException;
+
+    void deleteRoute(String ns, Route route) throws KernelException;
+
+    /** The main table's routes (unicast, IPv4 and IPv6). */
+    List<Route> routes(String ns) throws KernelException;
+
+    /** A proxy ARP/NDP entry: {@code link} answers for {@code ip}. */
+    void addProxyNeighbour(String ns, String link, InetAddress ip) throws KernelException;
+
+    void deleteProxyNeighbour(String ns, String link, InetAddress ip) throws KernelException;
+
+    List<InetAddress> proxyNeighbours(String ns, String link) throws KernelException;
+
+    /** Writes a per-namespace sysctl such as "net.ipv4.conf.eth0.proxy_arp". */
+    void setSysctl(String ns, String key, String value) throws KernelException;
+
+    String sysctl(String ns, String key) throws KernelException;
+
+    /** Runs ip(8) with these arguments inside {@code ns} (the manual's "net=ip"), failing with its words. */
+    void runIp(String ns, List<String> args) throws KernelException;
+
+    /** NAT: traffic from {@code source} that leaves the host gets the host's address. */
+    void addMasquerade(InetAddress source) throws KernelException;
+
+    /** Stops masquerading {@code source}; no error if it was not. */
+    void removeMasquerade(InetAddress source) throws KernelException;
+
+    List<InetAddress> masqueraded() throws KernelException;
+
+    /**
+     * Shapes what {@code device} in {@code ns} sends: one class that takes every packet, at
+     * {@code rate} bytes/s, borrowing up to {@code ceil}. Replaces a shaping set before.
+     */
+    void shape(String ns, String device, long rate, long ceil) throws KernelException;
+
+    /** Removes the shaping of the device; no error if there is none. */
+    void unshape(String ns, String device) throws KernelException;
+
+    /** The counters of the device's class, or null when it is not shaped. */
+    ClassStats shapingStats(String ns, String device) throws KernelException;
+}
