@@ -239,7 +239,7 @@ func runUpstreamProgram(t *testing.T, example string, args ...string) string {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	run := exec.Command("unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c",
+	run := exec.Command("unshare", append([]string{"--mount", "--propagation", "slave", "sh", "-c",
 		`mount --bind "$0" /run && shift && exec "$@"`, filepath.Dir(socket), "-", program}, args...)...)
 	var stderr strings.Builder
 	run.Stderr = &stderr

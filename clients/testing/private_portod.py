@@ -39,12 +39,15 @@ class Portod(object):
         self.log = os.path.join(self.run_dir, 'portod.log')
         self.cgroup_root = 'porto-test-' + self.id
         self.place = '/place/porto-test-' + self.id
+        # Its own volume place: a daemon tears down the volumes of its place that it has no record of.
+        self.volume_place = self.place + '-volumes'
         self.native = os.path.join(REPO, 'adapters-linux/target/native/portod-native')
         self.env = dict(os.environ,
                         PORTO_SOCKET=self.socket,
                         PORTO_STATE_DIR=os.path.join(self.run_dir, 'kvs'),
                         PORTO_CGROUP_ROOT=self.cgroup_root,
                         PORTO_PLACE=self.place,
+                        PORTO_VOLUME_PLACE=self.volume_place,
                         PORTO_NATIVE=self.native,
                         PORTO_LOG=self.log,
                         PORTO_MASTER_PIDFILE=os.path.join(self.run_dir, 'portoloop.pid'),
@@ -60,6 +63,12 @@ class Portod(object):
             raise StartFailure('build the daemon first: mvn -B package -pl app-daemon -am -DskipTests')
         java = os.path.join(os.environ['JAVA_HOME'], 'bin/java') if 'JAVA_HOME' in os.environ else 'java'
         os.makedirs(self.run_dir)
+        # The volume place is a shared mount of its own, so that a client program run in a mount
+        # namespace of its own (--propagation slave, to find the socket at /run/portod.socket as
+        # upstream's clients do) sees the volumes the daemon mounts after that namespace was made.
+        os.makedirs(self.volume_place, exist_ok=True)
+        subprocess.check_call(['mount', '--bind', self.volume_place, self.volume_place])
+        subprocess.check_call(['mount', '--make-shared', self.volume_place])
         command = [self.native, 'master', '--socket', self.socket,
                    '--pidfile', self.env['PORTO_MASTER_PIDFILE'], '--daemon-pidfile', self.env['PORTO_PIDFILE'],
                    '--log', self.log, '--',
@@ -97,8 +106,27 @@ class Portod(object):
                 # cgroup directories go bottom-up with rmdir; their files cannot be unlinked.
                 for directory, _, _ in sorted(os.walk(root), key=lambda w: -w[0].count('/')):
                     os.rmdir(directory)
+        self.release_volumes()
         shutil.rmtree(self.place, ignore_errors=True)
+        shutil.rmtree(self.volume_place, ignore_errors=True)
         shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    def release_volumes(self):
+        """Volumes outlive their daemon: what a failed test left is unmounted and detached here, deepest
+        first, before the directories go (removing files through a bind mount would reach its source)."""
+        prefix = self.volume_place + '/'
+        with open('/proc/self/mountinfo') as f:
+            targets = [line.split()[4] for line in f]
+        for target in sorted((t for t in targets if t.startswith(prefix)), key=lambda t: -t.count('/')):
+            subprocess.call(['umount', '-l', target], stderr=subprocess.DEVNULL)
+        if self.volume_place in targets:
+            subprocess.call(['umount', '-l', self.volume_place], stderr=subprocess.DEVNULL)
+        listing = subprocess.run(['losetup', '-n', '-O', 'NAME,BACK-FILE', '-l'], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, universal_newlines=True).stdout
+        for line in listing.splitlines():
+            parts = line.split(None, 1)
+            if len(parts) == 2 and parts[1].strip().startswith(prefix):
+                subprocess.call(['losetup', '-d', parts[0]], stderr=subprocess.DEVNULL)
 
 
 def main(argv):

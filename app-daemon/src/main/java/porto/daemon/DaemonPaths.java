@@ -20,9 +20,22 @@ public record DaemonPaths(Path socket, Path stateDir, String cgroupRoot, String 
         return stateDir.resolveSibling("portod.starts");
     }
 
-    /** The default place of volumes, layers and storage: $PORTO_VOLUME_PLACE, upstream's /place by default. */
+    /**
+     * The default place of volumes, layers and storage: $PORTO_VOLUME_PLACE, upstream's /place by
+     * default. A daemon given its own PORTO_PLACE but no volume place (a test's or a benchmark's) gets
+     * "PORTO_PLACE-volumes": at start a daemon tears down the volumes of its place that it has no record
+     * of, so two daemons must never share one, and the installed daemon's is /place.
+     */
     public String volumePlace() {
-        return System.getenv().getOrDefault("PORTO_VOLUME_PLACE", "/place");
+        return volumePlace(System.getenv());
+    }
+
+    static String volumePlace(Map<String, String> env) {
+        String place = env.get("PORTO_VOLUME_PLACE");
+        if (place != null)
+            return place;
+        String containers = env.get("PORTO_PLACE");
+        return containers != null ? containers + "-volumes" : "/place";
     }
 
     /** Volume records, beside the containers' (/run/porto/vkvs). */
