@@ -9,9 +9,6 @@ source scripts/env.sh
 # Everything a test runs comes from scripts/test-packages.txt (TestPackagesListTest keeps it complete).
 need_listed_packages scripts/test-packages.txt
 mvn -B verify
-# Labels and volumes in the clients' tests and the scenario need the daemon's label and volume requests:
-# PORTO_SCENARIO_FULL=1 runs them (and they are reported as skipped without it).
-export PORTO_SCENARIO_FULL=${PORTO_SCENARIO_FULL:-1}
 # pytest-3 is Debian's, so it sees Debian's python3-protobuf whatever python3 is first on PATH.
 bash clients/python/build.sh
 status=0

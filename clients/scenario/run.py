@@ -2,8 +2,7 @@
 compares each transcript with the expected one (README.md).  Build first: clients/go/build.sh,
 clients/cpp/build.sh, clients/python/build.sh and the Maven build (proto jar, protobuf-java).
 
-PORTO_SCENARIO_FULL=1 adds the label and volume steps.  Exit 0 when every client printed the
-expected transcript.
+Exit 0 when every client printed the expected transcript.
 """
 
 import difflib
@@ -36,9 +35,6 @@ list scn-*: scn-a scn-b
 list scn: scn
 missing: ContainerDoesNotExist
 bad value: InvalidValue
-"""
-
-EXPECTED_FULL = """\
 set label: ok
 find label: scn TEST.step=one
 inc label: 2
@@ -49,9 +45,6 @@ volume layers: scn-layer
 destroy volume: ok
 remove layer: ok
 missing layer: LayerNotFound
-"""
-
-EXPECTED_END = """\
 destroy: ok
 after destroy: ContainerDoesNotExist
 """
@@ -80,26 +73,23 @@ def make_tarball(directory):
     return path
 
 
-def clean_up(conn, full):
+def clean_up(conn):
     """Removes what a client that failed half-way left, so the next one starts from nothing.
     A failure here is reported and the run goes on: the next client's transcript shows its effect."""
     try:
         for name in ('scn', 'scn-a', 'scn-b'):
             if name in conn.List(name):
                 conn.Destroy(name)
-        if full:
-            for volume in conn.ListVolumes():
-                if 'scn-layer' in volume.properties.get('layers', '').split(';'):
-                    conn.DestroyVolume(volume.path)
-            if conn.ListLayers(mask='scn-layer'):
-                conn.RemoveLayer('scn-layer')
+        for volume in conn.ListVolumes():
+            if 'scn-layer' in volume.properties.get('layers', '').split(';'):
+                conn.DestroyVolume(volume.path)
+        if conn.ListLayers(mask='scn-layer'):
+            conn.RemoveLayer('scn-layer')
     except porto.exceptions.PortoException as e:
         print('scenario clean-up: {}'.format(e))
 
 
 def main():
-    full = os.environ.get('PORTO_SCENARIO_FULL') == '1'
-    expected = EXPECTED + (EXPECTED_FULL if full else '') + EXPECTED_END
     conn = porto.Connection(socket_path=os.environ['PORTO_SOCKET'], timeout=60)
     passed, failed = 0, 0
     with tempfile.TemporaryDirectory(prefix='porto-scenario-') as directory:
@@ -107,16 +97,16 @@ def main():
         for client, command, cwd in commands():
             result = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     universal_newlines=True, timeout=600)
-            if result.returncode == 0 and result.stdout == expected:
+            if result.returncode == 0 and result.stdout == EXPECTED:
                 print('scenario {}: same transcript'.format(client))
                 passed += 1
             else:
                 failed += 1
                 print('scenario {}: exit {}, transcript differs:'.format(client, result.returncode))
-                sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), result.stdout.splitlines(True),
+                sys.stdout.writelines(difflib.unified_diff(EXPECTED.splitlines(True), result.stdout.splitlines(True),
                                                            'expected', client))
                 print(result.stderr[-4000:])
-            clean_up(conn, full)
+            clean_up(conn)
     print('{} passed, {} failed'.format(passed, failed))
     return 0 if failed == 0 and passed == 4 else 1
 

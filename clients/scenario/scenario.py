@@ -18,7 +18,6 @@ def error_name(call):
 
 
 def main():
-    full = os.environ.get('PORTO_SCENARIO_FULL') == '1'
     conn = porto.Connection(socket_path=os.environ['PORTO_SOCKET'], timeout=60)
     conn.Version()
     print('version: ok')
@@ -39,25 +38,24 @@ def main():
     print('list scn:', ' '.join(conn.List('scn')))
     print('missing:', error_name(lambda: conn.GetProperty('scn-missing', 'state')))
     print('bad value:', error_name(lambda: conn.SetProperty('scn', 'memory_limit', 'plenty')))
-    if full:
-        conn.SetLabel('scn', 'TEST.step', 'one')
-        print('set label: ok')
-        print('find label:', ' '.join('{name} {label}={value}'.format(**entry)
-                                      for entry in conn.FindLabel('TEST.step', mask='scn*')))
-        print('inc label:', conn.IncLabel('scn', 'TEST.count', 2))
-        selected = conn.ListContainersBy([{'name': 'scn*', 'labels': {'TEST.step': 'one'}}], ['state'])
-        print('list by label:', ' '.join(c.spec.name for c in selected))
-        conn.ImportLayer('scn-layer', os.environ['PORTO_SCENARIO_TARBALL'])
-        print('import layer: ok')
-        volume = conn.CreateVolume(layers=['scn-layer'], backend='overlay')
-        with open(os.path.join(volume.path, 'greeting')) as f:
-            print('volume greeting:', f.readline().rstrip('\n'))
-        print('volume layers:', conn.FindVolume(volume.path).properties['layers'])
-        conn.DestroyVolume(volume.path)
-        print('destroy volume: ok')
-        conn.RemoveLayer('scn-layer')
-        print('remove layer: ok')
-        print('missing layer:', error_name(lambda: conn.RemoveLayer('scn-layer')))
+    conn.SetLabel('scn', 'TEST.step', 'one')
+    print('set label: ok')
+    print('find label:', ' '.join('{name} {label}={value}'.format(**entry)
+                                  for entry in conn.FindLabel('TEST.step', mask='scn*')))
+    print('inc label:', conn.IncLabel('scn', 'TEST.count', 2))
+    selected = conn.ListContainersBy([{'name': 'scn*', 'labels': {'TEST.step': 'one'}}], ['state'])
+    print('list by label:', ' '.join(c.spec.name for c in selected))
+    conn.ImportLayer('scn-layer', os.environ['PORTO_SCENARIO_TARBALL'])
+    print('import layer: ok')
+    volume = conn.CreateVolume(layers=['scn-layer'], backend='overlay')
+    with open(os.path.join(volume.path, 'greeting')) as f:
+        print('volume greeting:', f.readline().rstrip('\n'))
+    print('volume layers:', conn.FindVolume(volume.path).properties['layers'])
+    conn.DestroyVolume(volume.path)
+    print('destroy volume: ok')
+    conn.RemoveLayer('scn-layer')
+    print('remove layer: ok')
+    print('missing layer:', error_name(lambda: conn.RemoveLayer('scn-layer')))
     for name in ('scn', 'scn-a', 'scn-b'):
         conn.Destroy(name)
     print('destroy: ok')

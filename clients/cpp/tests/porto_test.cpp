@@ -1,6 +1,5 @@
 // libporto against a real portod: PORTO_SOCKET names its socket. One test case per run, named by the
-// first argument (CMakeLists.txt lists them for ctest). Exit 0: passed, 1: failed, 77: skipped (the
-// labels and volume cases until PORTO_SCENARIO_FULL=1 says the daemon serves them).
+// first argument (CMakeLists.txt lists them for ctest). Exit 0: passed, 1: failed.
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -24,8 +23,6 @@ struct Failure : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-struct Skipped {};
-
 #define CHECK(condition)                                                                         \
     do {                                                                                         \
         if (!(condition))                                                                        \
@@ -47,14 +44,6 @@ std::string SocketPath() {
     if (!socket || !*socket)
         throw Failure("PORTO_SOCKET names no daemon: run the tests through clients/testing/private_portod.py");
     return socket;
-}
-
-void RequireFull() {
-    const char *full = std::getenv("PORTO_SCENARIO_FULL");
-    if (!full || std::string(full) != "1") {
-        std::cout << "skipped: labels, volumes and layers run with PORTO_SCENARIO_FULL=1 once the daemon serves them\n";
-        throw Skipped();
-    }
 }
 
 // A container destroyed at the end of the test case, whatever happens.
@@ -202,7 +191,6 @@ void AsyncWait(Porto::Connection &api) {
 }
 
 void Labels(Porto::Connection &api) {
-    RequireFull();
     Scoped a(api, "cpp-label-a"), b(api, "cpp-label-b");
     OK(api.SetLabel("cpp-label-a", "TEST.color", "blue"));
     OK(api.SetLabel("cpp-label-b", "TEST.color", "red"));
@@ -226,7 +214,6 @@ void Labels(Porto::Connection &api) {
 }
 
 void VolumeWithLayer(Porto::Connection &api) {
-    RequireFull();
     std::string dir = "/tmp/cpp-layer-" + std::to_string(getpid());
     CHECK(mkdir(dir.c_str(), 0755) == 0);
     std::ofstream(dir + "/greeting") << "hello from a layer\n";
@@ -284,8 +271,6 @@ int main(int argc, char **argv) {
         Porto::Connection api(SocketPath());
         api.SetTimeout(60);
         CASES.at(argv[1])(api);
-    } catch (const Skipped &) {
-        return 77;
     } catch (const std::exception &e) {
         std::cerr << argv[1] << " failed: " << e.what() << "\n";
         return 1;

@@ -1,9 +1,4 @@
-"""Volumes, layers, storages, labels and ListContainersBy through the porto package.
-
-This daemon serves them once the volume and label work is merged: PORTO_SCENARIO_FULL=1 (set by
-scripts/test.sh from then on) runs the tests that use them; until then the first test checks that
-each request reaches the daemon well-formed and is answered InvalidMethod.
-"""
+"""Volumes, layers, storages, labels and ListContainersBy through the porto package."""
 
 import io
 import os
@@ -16,27 +11,6 @@ import pytest
 import porto
 from porto import exceptions
 
-FULL = os.environ.get('PORTO_SCENARIO_FULL') == '1'
-served = pytest.mark.skipif(not FULL, reason='labels, volumes and layers: PORTO_SCENARIO_FULL=1 once the daemon serves them')
-
-
-@pytest.mark.skipif(FULL, reason='PORTO_SCENARIO_FULL=1: the daemon serves these requests')
-def test_requests_not_served_yet_reach_the_daemon_and_raise_invalid_method(conn):
-    conn.Create('py-unserved')
-    calls = [
-        lambda: conn.CreateVolume(backend='plain'),
-        lambda: conn.ListVolumes(),
-        lambda: conn.LinkVolume('/tmp', 'py-unserved'),
-        lambda: conn.UnlinkVolume('/tmp', target='/x'),
-        lambda: conn.FindLabel('TEST.*'),
-        lambda: conn.SetLabel('py-unserved', 'TEST.a', 'b'),
-        lambda: conn.IncLabel('py-unserved', 'TEST.n'),
-        lambda: conn.GetContainersSpecs(['py-unserved']),
-    ]
-    for call in calls:
-        with pytest.raises(exceptions.InvalidMethod):
-            call()
-
 
 def layer_tarball(directory, content):
     path = os.path.join(str(directory), 'layer.tar')
@@ -48,7 +22,6 @@ def layer_tarball(directory, content):
     return path
 
 
-@served
 def test_labels_set_find_increment_and_select(conn):
     a = conn.Create('py-label-a')
     conn.Create('py-label-b')
@@ -68,7 +41,6 @@ def test_labels_set_find_increment_and_select(conn):
     assert a.Dump().status.state == 'stopped'
 
 
-@served
 def test_a_volume_with_a_layer(conn, tmp_path):
     layer = conn.ImportLayer('py-layer', layer_tarball(tmp_path, 'hello from a layer\n'))
     try:
@@ -97,7 +69,6 @@ def test_a_volume_with_a_layer(conn, tmp_path):
         conn.FindLayer('py-layer')
 
 
-@served
 def test_a_script_written_for_upstreams_api_uses_labels_layers_and_volumes_unchanged(portod, tmp_path):
     # As the container script's test: /run is the test daemon's run directory in its mount namespace.
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'upstream_volumes_script.py')

@@ -72,9 +72,7 @@ func main() {
 	_, err = api.GetProperty("scn-missing", "state")
 	fmt.Println("missing:", errorName(err))
 	fmt.Println("bad value:", errorName(api.SetProperty("scn", "memory_limit", "plenty")))
-	if os.Getenv("PORTO_SCENARIO_FULL") == "1" {
-		fullSteps(api)
-	}
+	labelAndVolumeSteps(api)
 	for _, name := range []string{"scn", "scn-a", "scn-b"} {
 		check(api.Destroy(name))
 	}
@@ -83,7 +81,7 @@ func main() {
 	fmt.Println("after destroy:", errorName(err))
 }
 
-func fullSteps(api porto.API) {
+func labelAndVolumeSteps(api porto.API) {
 	check(api.SetLabel("scn", "TEST.step", "one", ""))
 	fmt.Println("set label: ok")
 	entries, err := api.FindLabel("scn*", "TEST.step", "", "")

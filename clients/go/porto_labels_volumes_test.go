@@ -1,8 +1,6 @@
 package porto
 
-// Labels, volumes and layers: this daemon serves them once the volume and label work is merged;
-// PORTO_SCENARIO_FULL=1 (set by scripts/test.sh from then on) runs these tests, and without it they
-// are reported as skipped, naming the switch.
+// Labels, volumes and layers through the client, against the private portod.
 
 import (
 	"archive/tar"
@@ -16,15 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-func requireFull(t *testing.T) {
-	t.Helper()
-	if os.Getenv("PORTO_SCENARIO_FULL") != "1" {
-		t.Skip("labels, volumes and layers: run with PORTO_SCENARIO_FULL=1 once the daemon serves them")
-	}
-}
-
 func TestLabelsSetFindIncrementAndFilterListContainersBy(t *testing.T) {
-	requireFull(t)
 	api := connect(t)
 	create(t, api, "go-label-a")
 	create(t, api, "go-label-b")
@@ -71,7 +61,6 @@ func writeTarball(t *testing.T, name, content string) string {
 }
 
 func TestVolumeWithALayer(t *testing.T) {
-	requireFull(t)
 	api := connect(t)
 	must(t, api.ImportLayer("go-layer", writeTarball(t, "greeting", "hello from a layer\n"), false))
 	t.Cleanup(func() { _ = api.RemoveLayer("go-layer") })
@@ -102,7 +91,6 @@ func TestVolumeWithALayer(t *testing.T) {
 }
 
 func TestAProgramWrittenForUpstreamsAPIUsesLayersAndVolumesUnchanged(t *testing.T) {
-	requireFull(t)
 	out := runUpstreamProgram(t, "upstream-volumes", writeTarball(t, "greeting", "hello from a layer\n"))
 	want := "layer listed\ngreeting: hello from a layer\nlinked volumes: 1\nafter unlink: VolumeNotFound\n" +
 		"remove again: LayerNotFound\n"
