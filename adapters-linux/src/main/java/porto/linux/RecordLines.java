@@ -86,8 +86,21 @@ final class RecordLines {
         }
         if (key == null)
             return false;
-        out.put(key, text.toString());
+        out.put(canonical(key), text.toString());
         return true;
+    }
+
+    /** Field names, one instance each: every record repeats the same few dozen. */
+    private static final Map<String, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_NAMES = 4096;
+
+    private static String canonical(String key) {
+        String known = NAMES.get(key);
+        if (known != null)
+            return known;
+        if (NAMES.size() < MAX_NAMES)
+            NAMES.putIfAbsent(key, key);
+        return key;
     }
 
     /** The full rules of {@link Properties#load}. */
