@@ -1,7 +1,6 @@
 package porto.domain;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -150,59 +149,74 @@ final class Persistence {
 
     /** Rebuilds the tree; returns names of running containers whose task was not found. */
     List<String> restore() {
-        List<Map<String, String>> records = new ArrayList<>(s.kernel.store().loadAll().values());
-        records.removeIf(r -> r.get("name") == null || r.get("id") == null);
-        records.sort(Comparator.comparingInt(r -> ContainerName.level(r.get("name"))));
+        // Parents before children: bucket the records by level (one pass, no sort).
+        List<List<Map<String, String>>> byLevel = new ArrayList<>();
+        for (Map<String, String> r : s.kernel.store().loadAll().values()) {
+            String name = r.get("name");
+            if (name == null || r.get("id") == null)
+                continue;
+            // Deeper than allowed: one bucket past the limit, where validate() refuses it.
+            int level = Math.min(ContainerName.level(name), ContainerName.MAX_LEVELS + 1);
+            while (byLevel.size() <= level)
+                byLevel.add(new ArrayList<>());
+            byLevel.get(level).add(r);
+        }
         List<String> lost = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Map<String, String> r : records) {
-            String name = r.get("name");
-            try {
-                ContainerName.validate(name);
-                if (!seen.add(name))
-                    continue;
-                Container parent = tree.find(ContainerName.parent(name));
-                Container c = new Container(name, parent, Long.parseLong(r.get("id")));
-                tree.reserveId(c.id);
-                c.restore(parseState(r.get("state")));
-                c.ownerUid = Integer.parseInt(r.getOrDefault("owner_uid", "0"));
-                c.ownerGid = Integer.parseInt(r.getOrDefault("owner_gid", "0"));
-                c.creationTime = Long.parseLong(r.getOrDefault("creation_time", "0"));
-                c.weak = Boolean.parseBoolean(r.getOrDefault("weak", "false"));
-                c.rootStartTime = Long.parseLong(r.getOrDefault("root_start", "0"));
-                c.startTime = Long.parseLong(r.getOrDefault("start_time", "0"));
-                c.deathTime = Long.parseLong(r.getOrDefault("death_time", "0"));
-                c.exitStatus = Integer.parseInt(r.getOrDefault("exit_status", "0"));
-                c.oomKilled = Boolean.parseBoolean(r.getOrDefault("oom_killed", "false"));
-                c.startErrno = Integer.parseInt(r.getOrDefault("start_errno", "-1"));
-                c.startError = r.getOrDefault("start_error", "");
-                c.changeTime = Long.parseLong(r.getOrDefault("change_time", r.getOrDefault("creation_time", "0")));
-                c.respawnCount = Integer.parseInt(r.getOrDefault("respawn_count", "0"));
-                c.stdoutOffset = Long.parseLong(r.getOrDefault("stdout_offset", "0"));
-                c.stderrOffset = Long.parseLong(r.getOrDefault("stderr_offset", "0"));
-                String ctl = r.getOrDefault("controllers", "");
-                c.controllers = ctl.isEmpty() ? Set.of() : Set.of(ctl.split(","));
-                c.cpuAffinity = r.getOrDefault("cpu_affinity", "");
-                c.exclusiveCpus = r.getOrDefault("cpu_exclusive", "");
-                for (var e : r.entrySet())
-                    if (e.getKey().startsWith(PROP))
-                        c.config.put(e.getKey().substring(PROP.length()), e.getValue());
-                tree.add(c);
-                int pid = Integer.parseInt(r.getOrDefault("root_pid", "0"));
-                if (pid > 0 && c.state() != State.DEAD && c.state() != State.STOPPED) {
-                    tree.bindPid(c, pid);
-                    if (!s.kernel.processes().isAlive(pid, c.rootStartTime))
-                        lost.add(name);
-                }
-            } catch (PortoException | RuntimeException e) {
-                lastError = "skipped damaged record of " + name + ": " + e.getMessage();
-            }
-        }
+        for (List<Map<String, String>> level : byLevel)
+            for (Map<String, String> r : level)
+                restoreOne(r, seen, lost);
         return lost;
     }
 
+    private void restoreOne(Map<String, String> r, Set<String> seen, List<String> lost) {
+        String name = r.get("name");
+        try {
+            ContainerName.validate(name);
+            if (!seen.add(name))
+                return;
+            Container parent = tree.find(ContainerName.parent(name));
+            Container c = new Container(name, parent, Long.parseLong(r.get("id")));
+            tree.reserveId(c.id);
+            c.restore(parseState(r.get("state")));
+            c.ownerUid = Integer.parseInt(r.getOrDefault("owner_uid", "0"));
+            c.ownerGid = Integer.parseInt(r.getOrDefault("owner_gid", "0"));
+            c.creationTime = Long.parseLong(r.getOrDefault("creation_time", "0"));
+            c.weak = Boolean.parseBoolean(r.getOrDefault("weak", "false"));
+            c.rootStartTime = Long.parseLong(r.getOrDefault("root_start", "0"));
+            c.startTime = Long.parseLong(r.getOrDefault("start_time", "0"));
+            c.deathTime = Long.parseLong(r.getOrDefault("death_time", "0"));
+            c.exitStatus = Integer.parseInt(r.getOrDefault("exit_status", "0"));
+            c.oomKilled = Boolean.parseBoolean(r.getOrDefault("oom_killed", "false"));
+            c.startErrno = Integer.parseInt(r.getOrDefault("start_errno", "-1"));
+            c.startError = r.getOrDefault("start_error", "");
+            c.changeTime = Long.parseLong(r.getOrDefault("change_time", r.getOrDefault("creation_time", "0")));
+            c.respawnCount = Integer.parseInt(r.getOrDefault("respawn_count", "0"));
+            c.stdoutOffset = Long.parseLong(r.getOrDefault("stdout_offset", "0"));
+            c.stderrOffset = Long.parseLong(r.getOrDefault("stderr_offset", "0"));
+            String ctl = r.getOrDefault("controllers", "");
+            c.controllers = ctl.isEmpty() ? Set.of() : Set.of(ctl.split(","));
+            c.cpuAffinity = r.getOrDefault("cpu_affinity", "");
+            c.exclusiveCpus = r.getOrDefault("cpu_exclusive", "");
+            for (var e : r.entrySet())
+                if (e.getKey().startsWith(PROP))
+                    c.config.put(e.getKey().substring(PROP.length()), e.getValue());
+            tree.add(c);
+            int pid = Integer.parseInt(r.getOrDefault("root_pid", "0"));
+            if (pid > 0 && c.state() != State.DEAD && c.state() != State.STOPPED) {
+                tree.bindPid(c, pid);
+                if (!s.kernel.processes().isAlive(pid, c.rootStartTime))
+                    lost.add(name);
+            }
+        } catch (PortoException | RuntimeException e) {
+            lastError = "skipped damaged record of " + name + ": " + e.getMessage();
+        }
+    }
+
+    private static final State[] STATES = State.values();
+
     private static State parseState(String text) throws PortoException {
-        for (State st : State.values())
+        for (State st : STATES)
             if (st.text().equals(text))
                 return st;
         throw new PortoException(ErrorCode.InvalidData, "unknown state " + text);

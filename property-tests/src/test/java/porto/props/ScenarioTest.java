@@ -229,6 +229,29 @@ class ScenarioTest {
     }
 
     @Test
+    void aRestartRestoresParentsBeforeChildrenAndSkipsANameTooDeep() throws Exception {
+        String deep = "a";
+        for (int level = 2; level <= 16; level++)
+            deep += "/c" + level;
+        String name = "";
+        for (String part : deep.split("/")) {
+            name = name.isEmpty() ? part : name + "/" + part;
+            w.service.create(World.ROOT, name, false);
+        }
+        w.service.create(World.ROOT, "b", false);
+        var tooDeep = new java.util.HashMap<>(w.kernel.store().record(w.get("b", "id")));
+        tooDeep.put("name", deep + "/c17");
+        tooDeep.put("id", "999");
+        w.kernel.store().putRaw("999", tooDeep);
+        w.restartDaemon(() -> { });
+        assertEquals(17, w.service.list(null).size()); // 16 levels and b
+        assertEquals(deep, w.service.list(null).stream().filter(n -> n.endsWith("/c16")).findFirst().orElseThrow());
+        assertTrue(w.service.persistenceError().contains(deep + "/c17"), w.service.persistenceError());
+        w.kernel.store().remove("999"); // a skipped record stays in the store, as a damaged one does
+        Invariants.check(w);
+    }
+
+    @Test
     void aCorruptRecordIsLeftOutOnRestart() throws Exception {
         w.service.create(World.ROOT, "a", false);
         w.service.create(World.ROOT, "b", false);
