@@ -25,7 +25,7 @@ need_listed_packages() {
         [ "$status" = "install ok installed" ] || missing+=("$pkg")
     done <"$list"
     if [ ${#missing[@]} -gt 0 ]; then
-        echo "installing for the tests: ${missing[*]}"
+        echo "installing: ${missing[*]}"
         DEBIAN_FRONTEND=noninteractive apt-get update -q
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
     fi

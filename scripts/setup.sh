@@ -3,16 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-# Volumes at run time: loop images are made, checked and grown by e2fsprogs, attached by losetup.
-if ! command -v mkfs.ext4 >/dev/null || ! command -v resize2fs >/dev/null || ! command -v losetup >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q e2fsprogs mount
-fi
-
-# Run-time packages of the daemon: nft(8) for the masquerade of net=NAT containers.
-if ! command -v nft >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nftables
-fi
+# What the daemon runs (loop volumes, NAT) and the shell's completion loader.
+need_listed_packages scripts/runtime-packages.txt
 
 mvn -B -q package -DskipTests
 bash scripts/install.sh
