@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -229,5 +231,32 @@ class LayersTest extends LayerTestBase {
         }
         ok("layer", "-R", "base");
         assertEquals(List.of(), names(layers));
+    }
+
+    @Test
+    void aWeakLayerGoesWithItsLastVolumeAndUseRestartsLastUsage() throws Exception {
+        Path archive = work.resolve("weak.tar");
+        Tars.write(archive, t -> t.dir("etc/").file("etc/motd", "weak\n"));
+        ok("layer", "-I", "_weak_base", archive.toString());
+        ok("layer", "-I", "kept", archive.toString());
+        Path privateFile = layers.resolve("_private__weak_base");
+        FileTime longAgo = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(privateFile, longAgo);
+        String first = ok("vcreate", "-A", "layers=_weak_base").line();
+        String second;
+        try {
+            assertTrue(Files.getLastModifiedTime(privateFile).compareTo(longAgo) > 0, "creating a volume uses the layer");
+            second = ok("vcreate", "-A", "layers=kept;_weak_base").line();
+        } finally {
+            ok("vunlink", "-A", first);
+        }
+        try {
+            assertTrue(Files.isDirectory(layers.resolve("_weak_base")), "still used by " + second);
+            assertEquals("weak\n", Files.readString(Path.of(second, "etc/motd")));
+        } finally {
+            ok("vunlink", "-A", second);
+        }
+        assertEquals(List.of("_private_kept", "kept"), names(layers), "the weak layer went with its last volume");
+        ok("layer", "-R", "kept");
     }
 }

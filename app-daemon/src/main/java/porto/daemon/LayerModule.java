@@ -7,6 +7,8 @@ import porto.domain.PortoException;
 import porto.domain.layer.LayerService;
 import porto.domain.layer.LayerUsers;
 import porto.domain.layer.Places;
+import porto.domain.layer.StorageRef;
+import porto.domain.volume.LayerUse;
 import porto.domain.volume.Volume;
 import porto.domain.volume.VolumeService;
 import porto.linux.LinuxUsers;
@@ -40,6 +42,17 @@ final class LayerModule {
                     // no volume list: nothing known to use it
                 }
                 return null;
+            }
+        });
+        volumes.setLayerUse(new LayerUse() {
+            @Override
+            public void used(String place, String name) {
+                layers.touch(StorageRef.Kind.LAYER, place, name);
+            }
+
+            @Override
+            public void released(String place, String name) {
+                layers.layerReleased(place, name);
             }
         });
         return layers;
