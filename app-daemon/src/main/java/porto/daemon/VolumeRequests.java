@@ -129,6 +129,17 @@ final class VolumeRequests {
         }
     }
 
+    /** CreateFromSpec's volumes: each made as NewVolume makes it, with a link to the new container added unless it has one. */
+    void createLinkedTo(ClientScope scope, String container, java.util.List<porto.rpc.Rpc.TVolumeSpec> specs) throws PortoException {
+        ClientPaths paths = new ClientPaths(containers, scope);
+        for (porto.rpc.Rpc.TVolumeSpec spec : specs) {
+            boolean linked = spec.getLinksList().stream().anyMatch(l -> l.getContainer().equals(container));
+            if (!linked)
+                spec = spec.toBuilder().addLinks(porto.rpc.Rpc.TVolumeLink.newBuilder().setContainer(container)).build();
+            VolumeSpecs.create(this::create, volumes, scope, paths, spec);
+        }
+    }
+
     /** A create with the client's container's place policy and place limits applied. */
     Volume create(ClientScope scope, String path, Map<String, String> given) throws PortoException {
         String self = scope.caller().container();
