@@ -129,4 +129,27 @@ class VolumeApiTest extends PortodTest {
         fails("ContainerDoesNotExist", "get", "api", "state");
         assertEquals("", ok("vlist", "-1").out().strip());
     }
+
+    @Test
+    void getSystemCountsVolumesTheirLinksAndCreations() throws Exception {
+        var before = system();
+        String v = ok("vcreate", "-A", "backend=plain").line();
+        fails("NotSupported", "vcreate", "-A", "backend=nosuch");
+        ok("create", "api");
+        ok("vlink", v, "api");
+        var linked = system();
+        assertEquals(before.getVolumeCount() + 1, linked.getVolumeCount());
+        assertEquals(before.getVolumeLinks() + 2, linked.getVolumeLinks());
+        assertEquals(before.getVolumeCreated() + 1, linked.getVolumeCreated());
+        assertEquals(before.getVolumeFailed() + 1, linked.getVolumeFailed());
+        ok("destroy", "api");
+        assertEquals(before.getVolumeLinks() + 1, system().getVolumeLinks());
+        ok("vunlink", "-A", v);
+        assertEquals(before.getVolumeCount(), system().getVolumeCount());
+        assertEquals(before.getVolumeLinks(), system().getVolumeLinks());
+    }
+
+    private static Rpc.TGetSystemResponse system() {
+        return call(Rpc.TContainerRequest.newBuilder().setGetSystem(Rpc.TGetSystemRequest.getDefaultInstance())).getGetSystem();
+    }
 }

@@ -262,6 +262,15 @@ public final class VolumeService {
         }
     }
 
+    /** How many volumes there are, and how many links they have (GetSystem's volume_count, volume_links). */
+    public long count() {
+        return VolumeQueries.count(this, false);
+    }
+
+    public long linkCount() {
+        return VolumeQueries.count(this, true);
+    }
+
     /** Upstream's properties of a volume, with usage read from the kernel. */
     public Map<String, String> describe(Volume v) {
         VolumeStorage.Usage[] usage = v.state == Volume.State.READY ? builder.usage(v) : new VolumeStorage.Usage[2];
