@@ -259,4 +259,31 @@ class LayersTest extends LayerTestBase {
         assertEquals(List.of("_private_kept", "kept"), names(layers), "the weak layer went with its last volume");
         ok("layer", "-R", "kept");
     }
+
+    @Test
+    void aClientInAContainerImportsAndRemovesOnlyInItsPlaces() throws Exception {
+        Path archive = work.resolve("small.tar");
+        Tars.write(archive, t -> t.file("f", "x"));
+        ok("layer", "-I", "kept", archive.toString());
+        Path allowed = base.resolve("allowed");
+        Files.createDirectories(allowed.resolve("porto_layers"));
+        String portoctl = PortodProcess.portoctlScript(work).toString();
+        String sh = portoctl + " layer -P " + place + " -I mine " + archive + "; echo \"= $?\"; "
+                + portoctl + " layer -P " + place + " -R kept; echo \"= $?\"; "
+                + portoctl + " layer -I mine " + archive + "; echo \"= $?\"; "
+                + "test -d " + allowed + "/porto_layers/mine; echo \"= $?\"; "
+                + portoctl + " layer -P " + allowed + " -R mine; echo \"= $?\"";
+        try {
+            ok("run", "box", "command=sh -c '" + sh + "'", "env=PORTO_SOCKET=" + portod.socket, "place=" + allowed);
+            ok("wait", "box");
+            assertEquals("= 11\n= 11\n= 0\n= 0\n= 0\n", ok("get", "box", "stdout").out(),
+                    "Permission outside the place, the policy's first place by default: " + ok("get", "box", "stderr").out());
+            assertEquals(List.of("_private_kept", "kept"), names(layers), "nothing imported or removed in the daemon's place");
+            assertFalse(Files.exists(allowed.resolve("porto_layers/mine")));
+        } finally {
+            portod.portoctl("destroy", "box");
+            sh("rm", "-rf", "--one-file-system", allowed.toString());
+        }
+        ok("layer", "-R", "kept");
+    }
 }

@@ -3,6 +3,7 @@ package porto.daemon;
 import dagger.Module;
 import dagger.Provides;
 import javax.inject.Singleton;
+import porto.domain.ContainerService;
 import porto.domain.PortoException;
 import porto.domain.layer.LayerService;
 import porto.domain.layer.LayerUsers;
@@ -60,7 +61,7 @@ final class LayerModule {
 
     @Provides
     @Singleton
-    static LayerRequests requests(LayerService layers) {
-        return new LayerRequests(layers, new LinuxUsers());
+    static LayerRequests requests(LayerService layers, ContainerService service, VolumeService volumes) {
+        return new LayerRequests(layers, new LinuxUsers(), new PlacePolicy(service, volumes)::place);
     }
 }
