@@ -2,6 +2,7 @@ package porto.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,18 @@ final class RootVolume {
 
     /** Makes the volume, gives it to the container and makes it the root; the volume's path. */
     String make(PortoClient client, String container) {
-        if (config.containsKey("layers"))
-            config.put("layers", layers(client, config.get("layers")));
-        var req = Rpc.TVolumeCreateRequest.newBuilder();
-        config.forEach((k, v) -> req.addPropertiesBuilder().setName(k).setValue(v));
-        String path = client.call(Rpc.TContainerRequest.newBuilder().setCreateVolume(req).build()).getVolumeDescription().getPath();
+        List<String> imported = new ArrayList<>();
+        String path;
+        try {
+            if (config.containsKey("layers"))
+                config.put("layers", layers(client, config.get("layers"), imported));
+            var req = Rpc.TVolumeCreateRequest.newBuilder();
+            config.forEach((k, v) -> req.addPropertiesBuilder().setName(k).setValue(v));
+            path = client.call(Rpc.TContainerRequest.newBuilder().setCreateVolume(req).build()).getVolumeDescription().getPath();
+        } catch (RuntimeException e) {
+            removeQuietly(client, imported); // no volume uses them: they would stay for good
+            throw e;
+        }
         try {
             client.call(Rpc.TContainerRequest.newBuilder().setLinkVolumeTarget(
                     Rpc.TVolumeLinkRequest.newBuilder().setPath(path).setContainer(container)).build());
@@ -58,8 +66,24 @@ final class RootVolume {
         return path;
     }
 
-    /** Layer names stay; a directory is used by its path; a tarball is imported as a weak layer. */
-    private String layers(PortoClient client, String text) {
+    private void removeQuietly(PortoClient client, List<String> layers) {
+        for (String layer : layers) {
+            var remove = Rpc.TLayerRemoveRequest.newBuilder().setLayer(layer);
+            if (config.containsKey("place"))
+                remove.setPlace(config.get("place"));
+            try {
+                client.call(Rpc.TContainerRequest.newBuilder().setRemoveLayer(remove).build());
+            } catch (RuntimeException ignored) {
+                // already gone: the error that matters is the one being thrown
+            }
+        }
+    }
+
+    /**
+     * Layer names stay; a directory is used by its path; a tarball is imported as a weak layer
+     * (named as upstream's launcher names it), which goes with the last volume that uses it.
+     */
+    private String layers(PortoClient client, String text, List<String> imported) {
         StringBuilder out = new StringBuilder();
         int n = 0;
         for (String layer : text.split(";")) {
@@ -70,12 +94,14 @@ final class RootVolume {
             if (Files.isDirectory(p)) {
                 use = p.toAbsolutePath().normalize().toString();
             } else if (Files.isRegularFile(p) && !"squash".equals(config.get("backend"))) {
-                use = "_weak_portoctl-" + ProcessHandle.current().pid() + "-" + n++;
+                use = "_weak_portoctl-" + ProcessHandle.current().pid() + "-" + n++ + "-"
+                        + p.getFileName().toString().replaceAll("[^A-Za-z0-9_@:.-]", "_");
                 var imp = Rpc.TLayerImportRequest.newBuilder().setLayer(use).setTarball(p.toAbsolutePath().normalize().toString())
                         .setMerge(false);
                 if (config.containsKey("place"))
                     imp.setPlace(config.get("place"));
                 client.call(Rpc.TContainerRequest.newBuilder().setImportLayer(imp).build());
+                imported.add(use);
             } else if (Files.isRegularFile(p)) {
                 use = p.toAbsolutePath().normalize().toString();
             }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -229,5 +231,59 @@ class LayersTest extends LayerTestBase {
         }
         ok("layer", "-R", "base");
         assertEquals(List.of(), names(layers));
+    }
+
+    @Test
+    void aWeakLayerGoesWithItsLastVolumeAndUseRestartsLastUsage() throws Exception {
+        Path archive = work.resolve("weak.tar");
+        Tars.write(archive, t -> t.dir("etc/").file("etc/motd", "weak\n"));
+        ok("layer", "-I", "_weak_base", archive.toString());
+        ok("layer", "-I", "kept", archive.toString());
+        Path privateFile = layers.resolve("_private__weak_base");
+        FileTime longAgo = FileTime.from(Instant.parse("2001-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(privateFile, longAgo);
+        String first = ok("vcreate", "-A", "layers=_weak_base").line();
+        String second;
+        try {
+            assertTrue(Files.getLastModifiedTime(privateFile).compareTo(longAgo) > 0, "creating a volume uses the layer");
+            second = ok("vcreate", "-A", "layers=kept;_weak_base").line();
+        } finally {
+            ok("vunlink", "-A", first);
+        }
+        try {
+            assertTrue(Files.isDirectory(layers.resolve("_weak_base")), "still used by " + second);
+            assertEquals("weak\n", Files.readString(Path.of(second, "etc/motd")));
+        } finally {
+            ok("vunlink", "-A", second);
+        }
+        assertEquals(List.of("_private_kept", "kept"), names(layers), "the weak layer went with its last volume");
+        ok("layer", "-R", "kept");
+    }
+
+    @Test
+    void aClientInAContainerImportsAndRemovesOnlyInItsPlaces() throws Exception {
+        Path archive = work.resolve("small.tar");
+        Tars.write(archive, t -> t.file("f", "x"));
+        ok("layer", "-I", "kept", archive.toString());
+        Path allowed = base.resolve("allowed");
+        Files.createDirectories(allowed.resolve("porto_layers"));
+        String portoctl = PortodProcess.portoctlScript(work).toString();
+        String sh = portoctl + " layer -P " + place + " -I mine " + archive + "; echo \"= $?\"; "
+                + portoctl + " layer -P " + place + " -R kept; echo \"= $?\"; "
+                + portoctl + " layer -I mine " + archive + "; echo \"= $?\"; "
+                + "test -d " + allowed + "/porto_layers/mine; echo \"= $?\"; "
+                + portoctl + " layer -P " + allowed + " -R mine; echo \"= $?\"";
+        try {
+            ok("run", "box", "command=sh -c '" + sh + "'", "env=PORTO_SOCKET=" + portod.socket, "place=" + allowed);
+            ok("wait", "box");
+            assertEquals("= 11\n= 11\n= 0\n= 0\n= 0\n", ok("get", "box", "stdout").out(),
+                    "Permission outside the place, the policy's first place by default: " + ok("get", "box", "stderr").out());
+            assertEquals(List.of("_private_kept", "kept"), names(layers), "nothing imported or removed in the daemon's place");
+            assertFalse(Files.exists(allowed.resolve("porto_layers/mine")));
+        } finally {
+            portod.portoctl("destroy", "box");
+            sh("rm", "-rf", "--one-file-system", allowed.toString());
+        }
+        ok("layer", "-R", "kept");
     }
 }

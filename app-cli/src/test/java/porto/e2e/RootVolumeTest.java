@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,57 @@ class RootVolumeTest extends PortodTest {
         ok("destroy", "vm");
         assertFalse(HostMounts.under(Path.of(volume)).contains(volume), "the root volume goes with its container");
         fails("VolumeNotFound", "vlist", volume);
+    }
+
+    @Test
+    void theManualsRunAsWrittenImportsTheTarballAsAWeakLayerThatGoesWithTheContainer() throws Exception {
+        // portoctl run vm layers=template.tgz space_limit=1G virt_mode=os hostname=vm memory_limit=1G cpu_limit=2c
+        Files.createDirectories(root.dir.resolve("etc"));
+        Files.writeString(root.dir.resolve("etc/from-template"), "template content\n");
+        Files.writeString(root.dir.resolve("sbin/init"),
+                "#!/bin/sh\nhostname > /hostname.txt\ncat /etc/from-template > /seen\nexec sleep 1000\n");
+        Path tarball = root.dir.getParent().resolve("template.tgz");
+        Path place = portod.volumePlace;
+        try {
+            HostMounts.run("tar", "-czf", tarball.toString(), "-C", root.dir.toString(), ".");
+            PortodProcess.Run run = ok("run", "vm", "layers=" + tarball, "space_limit=1G", "virt_mode=os", "hostname=vm",
+                    "memory_limit=1G", "cpu_limit=2c");
+            String volume = get("vm", "root");
+            String layers = ok("vlist", "-v", volume).out();
+            assertTrue(layers.contains("\n  layers               _weak_portoctl-"), layers);
+            assertTrue(weakLayers(place).size() == 1, "imported as one weak layer: " + run.out());
+            Await.until("init read its root", Duration.ofSeconds(30), () -> Files.exists(Path.of(volume, "seen")));
+            assertEquals("template content", Files.readString(Path.of(volume, "seen")).strip(), "its root is the layer's content");
+            Await.until("init wrote its hostname", Duration.ofSeconds(30), () -> Files.exists(Path.of(volume, "hostname.txt")));
+            assertEquals("vm", Files.readString(Path.of(volume, "hostname.txt")).strip());
+            assertEquals("running", get("vm", "state"));
+            ok("destroy", "vm");
+            assertEquals("", ok("vlist", "-1").out().strip(), "no volume remains");
+            assertEquals(List.of(), HostMounts.under(place), "no mount remains");
+            assertEquals(List.of(), HostMounts.loopsUnder(place), "no loop device remains");
+            assertEquals(List.of(), weakLayers(place), "the weak layer went with its volume");
+        } finally {
+            Files.deleteIfExists(tarball);
+        }
+    }
+
+    @Test
+    void aFailedRunRemovesTheLayerItImported() throws Exception {
+        Path tarball = root.dir.getParent().resolve("template.tgz");
+        try {
+            HostMounts.run("tar", "-czf", tarball.toString(), "-C", root.dir.toString(), ".");
+            fails("NotSupported", "run", "vm", "layers=" + tarball, "backend=nosuch");
+            assertEquals(List.of(), weakLayers(portod.volumePlace));
+            assertEquals("", ok("vlist", "-1").out().strip());
+        } finally {
+            Files.deleteIfExists(tarball);
+        }
+    }
+
+    private static List<String> weakLayers(Path place) throws Exception {
+        try (var list = Files.list(place.resolve("porto_layers"))) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("_weak_")).sorted().toList();
+        }
     }
 
     @Test

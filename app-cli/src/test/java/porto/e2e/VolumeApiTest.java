@@ -90,4 +90,66 @@ class VolumeApiTest extends PortodTest {
                 Rpc.TContainerRequest.newBuilder().setCheckVolume(Rpc.TVolumeCheckRequest.newBuilder().setPath(scratch + "/none"))));
         assertEquals(Rpc.EError.VolumeNotFound_VALUE, e.code());
     }
+
+    @Test
+    void createFromSpecMakesItsVolumesLinkedToTheNewContainerBeforeItStarts() throws Exception {
+        Path target = scratch.resolve("data");
+        Rpc.TVolumeSpec mounted = Rpc.TVolumeSpec.newBuilder().setBackend("tmpfs")
+                .setSpace(Rpc.TVolumeResource.newBuilder().setLimit(1 << 20))
+                .addLinks(Rpc.TVolumeLink.newBuilder().setContainer("api").setTarget(target.toString())).build();
+        Rpc.TVolumeSpec unlinked = Rpc.TVolumeSpec.newBuilder().setBackend("plain").build();
+        client.createFromSpec(Rpc.TContainerSpec.newBuilder().setName("api")
+                .setCommand("/bin/sh -c 'echo from spec > " + target + "/f'").build(), java.util.List.of(mounted, unlinked), true);
+        portod.awaitState("api", "dead", java.time.Duration.ofSeconds(30));
+        assertEquals("0", get("api", "exit_code"));
+        var volumes = call(Rpc.TContainerRequest.newBuilder().setListVolumes(Rpc.TVolumeListRequest.newBuilder().setContainer("api")))
+                .getVolumeList().getVolumesList();
+        assertEquals(2, volumes.size(), volumes.toString());
+        String data = null;
+        for (var v : volumes) {
+            var props = new java.util.HashMap<String, String>();
+            v.getPropertiesList().forEach(p -> props.put(p.getName(), p.getValue()));
+            assertEquals("api", props.get("containers"), "linked to the new container alone: " + props);
+            if (props.get("backend").equals("tmpfs"))
+                data = v.getPath();
+        }
+        assertEquals("from spec\n", Files.readString(Path.of(data, "f")), "mounted before the container ran");
+        ok("destroy", "api");
+        assertEquals("", ok("vlist", "-1").out().strip(), "its volumes go with it");
+        assertFalse(HostMounts.under(target).contains(target.toString()));
+    }
+
+    @Test
+    void createFromSpecWithAVolumeThatCannotBeMadeLeavesNothing() throws Exception {
+        Rpc.TVolumeSpec good = Rpc.TVolumeSpec.newBuilder().setBackend("plain").build();
+        Rpc.TVolumeSpec bad = Rpc.TVolumeSpec.newBuilder().setBackend("nosuch").build();
+        PortoClientException e = org.junit.jupiter.api.Assertions.assertThrows(PortoClientException.class, () -> client.createFromSpec(
+                Rpc.TContainerSpec.newBuilder().setName("api").setCommand("true").build(), java.util.List.of(good, bad), true));
+        assertEquals(Rpc.EError.NotSupported_VALUE, e.code(), e.getMessage());
+        fails("ContainerDoesNotExist", "get", "api", "state");
+        assertEquals("", ok("vlist", "-1").out().strip());
+    }
+
+    @Test
+    void getSystemCountsVolumesTheirLinksAndCreations() throws Exception {
+        var before = system();
+        String v = ok("vcreate", "-A", "backend=plain").line();
+        fails("NotSupported", "vcreate", "-A", "backend=nosuch");
+        ok("create", "api");
+        ok("vlink", v, "api");
+        var linked = system();
+        assertEquals(before.getVolumeCount() + 1, linked.getVolumeCount());
+        assertEquals(before.getVolumeLinks() + 2, linked.getVolumeLinks());
+        assertEquals(before.getVolumeCreated() + 1, linked.getVolumeCreated());
+        assertEquals(before.getVolumeFailed() + 1, linked.getVolumeFailed());
+        ok("destroy", "api");
+        assertEquals(before.getVolumeLinks() + 1, system().getVolumeLinks());
+        ok("vunlink", "-A", v);
+        assertEquals(before.getVolumeCount(), system().getVolumeCount());
+        assertEquals(before.getVolumeLinks(), system().getVolumeLinks());
+    }
+
+    private static Rpc.TGetSystemResponse system() {
+        return call(Rpc.TContainerRequest.newBuilder().setGetSystem(Rpc.TGetSystemRequest.getDefaultInstance())).getGetSystem();
+    }
 }

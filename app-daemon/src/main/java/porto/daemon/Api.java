@@ -206,7 +206,7 @@ public final class Api {
         } else if (req.hasStopAsyncWait()) {
             session.stopAsyncWait();
         } else if (req.hasCreateFromSpec()) {
-            Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session);
+            Specs.createFromSpec(service, scope, req.getCreateFromSpec(), session, volumes::createLinkedTo);
         } else if (VolumeRequests.handles(req)) {
             volumes.handle(req, scope, rsp);
         } else if (req.hasUpdateFromSpec()) {

@@ -17,6 +17,8 @@ public interface DaemonComponent {
 
     VolumeRequests volumeRequests();
 
+    porto.domain.layer.LayerService layers();
+
     DaemonStats stats();
 
     @Component.Factory

@@ -31,6 +31,8 @@ public final class DaemonStats {
             "spec_requests_completed", "spec_requests_failed", "clients"};
 
     private final Map<String, AtomicLong> counters = new LinkedHashMap<>();
+    /** Values read when asked (e.g. "volumes" from the volume side), under upstream's names. */
+    private final Map<String, java.util.function.LongSupplier> gauges = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong portoStarted = new AtomicLong(System.currentTimeMillis());
     private volatile boolean frozen;
 
@@ -48,7 +50,15 @@ public final class DaemonStats {
         return c;
     }
 
+    /** Registers a value read when asked, such as the number of volumes. */
+    void gauge(String name, java.util.function.LongSupplier value) {
+        gauges.put(name, value);
+    }
+
     long get(String name) {
+        var gauge = gauges.get(name);
+        if (gauge != null)
+            return gauge.getAsLong();
         return switch (name) {
             case "errors" -> counter(name).get() + Log.errors();
             case "log_lines" -> Log.lines();

@@ -3,10 +3,13 @@ package porto.daemon;
 import dagger.Module;
 import dagger.Provides;
 import javax.inject.Singleton;
+import porto.domain.ContainerService;
 import porto.domain.PortoException;
 import porto.domain.layer.LayerService;
 import porto.domain.layer.LayerUsers;
 import porto.domain.layer.Places;
+import porto.domain.layer.StorageRef;
+import porto.domain.volume.LayerUse;
 import porto.domain.volume.Volume;
 import porto.domain.volume.VolumeService;
 import porto.linux.LinuxUsers;
@@ -42,12 +45,23 @@ final class LayerModule {
                 return null;
             }
         });
+        volumes.setLayerUse(new LayerUse() {
+            @Override
+            public void used(String place, String name) {
+                layers.touch(StorageRef.Kind.LAYER, place, name);
+            }
+
+            @Override
+            public void released(String place, String name) {
+                layers.layerReleased(place, name);
+            }
+        });
         return layers;
     }
 
     @Provides
     @Singleton
-    static LayerRequests requests(LayerService layers) {
-        return new LayerRequests(layers, new LinuxUsers());
+    static LayerRequests requests(LayerService layers, ContainerService service, VolumeService volumes) {
+        return new LayerRequests(layers, new LinuxUsers(), new PlacePolicy(service, volumes)::place);
     }
 }

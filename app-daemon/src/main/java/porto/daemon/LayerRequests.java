@@ -30,9 +30,24 @@ final class LayerRequests {
     private final LayerService layers;
     private final Users users;
 
-    LayerRequests(LayerService layers, Users users) {
+    /** The place a client's container may use: the one asked for, or its policy's default; Permission when not allowed. */
+    interface AllowedPlaces {
+        String place(String container, String asked) throws PortoException;
+
+        AllowedPlaces ANY = (container, asked) -> asked;
+    }
+
+    private final AllowedPlaces places;
+
+    LayerRequests(LayerService layers, Users users, AllowedPlaces places) {
         this.layers = layers;
         this.users = users;
+        this.places = places;
+    }
+
+    /** The request's place, checked against the container property {@code place} of the client's container, as upstream. */
+    private String place(ClientScope scope, boolean has, String value) throws PortoException {
+        return places.place(scope.caller().container(), has && !value.isEmpty() ? value : null);
     }
 
     LayerService service() {
@@ -56,7 +71,7 @@ final class LayerRequests {
     }
 
     void importLayer(ClientScope scope, TLayerImportRequest r) throws PortoException {
-        layers.importArchive(client(scope), Kind.LAYER, opt(r.hasPlace(), r.getPlace()), r.getLayer(), r.getTarball(),
+        layers.importArchive(client(scope), Kind.LAYER, place(scope, r.hasPlace(), r.getPlace()), r.getLayer(), r.getTarball(),
                 r.getMerge(), opt(r.hasPrivateValue(), r.getPrivateValue()), opt(r.hasCompress(), r.getCompress()));
     }
 
@@ -64,12 +79,12 @@ final class LayerRequests {
         if (!r.hasLayer())
             throw new PortoException(porto.domain.ErrorCode.NotSupported, "export of volume " + r.getVolume()
                     + ": volumes are not served by this daemon yet; name a layer");
-        layers.exportArchive(client(scope), Kind.LAYER, opt(r.hasPlace(), r.getPlace()), r.getLayer(), r.getTarball(),
+        layers.exportArchive(client(scope), Kind.LAYER, place(scope, r.hasPlace(), r.getPlace()), r.getLayer(), r.getTarball(),
                 opt(r.hasCompress(), r.getCompress()));
     }
 
     void removeLayer(ClientScope scope, TLayerRemoveRequest r) throws PortoException {
-        layers.remove(client(scope), Kind.LAYER, opt(r.hasPlace(), r.getPlace()), r.getLayer());
+        layers.remove(client(scope), Kind.LAYER, place(scope, r.hasPlace(), r.getPlace()), r.getLayer());
     }
 
     TLayerListResponse listLayers(TLayerListRequest r) throws PortoException {
@@ -95,7 +110,7 @@ final class LayerRequests {
     }
 
     void setPrivate(ClientScope scope, TLayerSetPrivateRequest r) throws PortoException {
-        layers.setPrivate(client(scope), Kind.LAYER, opt(r.hasPlace(), r.getPlace()), r.getLayer(), r.getPrivateValue());
+        layers.setPrivate(client(scope), Kind.LAYER, place(scope, r.hasPlace(), r.getPlace()), r.getLayer(), r.getPrivateValue());
     }
 
     TStorageListResponse listStorage(TStorageListRequest r) throws PortoException {
@@ -113,30 +128,30 @@ final class LayerRequests {
     }
 
     void removeStorage(ClientScope scope, TStorageRemoveRequest r) throws PortoException {
-        layers.remove(client(scope), Kind.STORAGE, opt(r.hasPlace(), r.getPlace()), r.getName());
+        layers.remove(client(scope), Kind.STORAGE, place(scope, r.hasPlace(), r.getPlace()), r.getName());
     }
 
     void importStorage(ClientScope scope, TStorageImportRequest r) throws PortoException {
-        layers.importArchive(client(scope), Kind.STORAGE, opt(r.hasPlace(), r.getPlace()), r.getName(), r.getTarball(), false,
+        layers.importArchive(client(scope), Kind.STORAGE, place(scope, r.hasPlace(), r.getPlace()), r.getName(), r.getTarball(), false,
                 opt(r.hasPrivateValue(), r.getPrivateValue()), opt(r.hasCompress(), r.getCompress()));
     }
 
     void exportStorage(ClientScope scope, TStorageExportRequest r) throws PortoException {
-        layers.exportArchive(client(scope), Kind.STORAGE, opt(r.hasPlace(), r.getPlace()), r.getName(), r.getTarball(),
+        layers.exportArchive(client(scope), Kind.STORAGE, place(scope, r.hasPlace(), r.getPlace()), r.getName(), r.getTarball(),
                 opt(r.hasCompress(), r.getCompress()));
     }
 
     void createMeta(ClientScope scope, TMetaStorage r) throws PortoException {
-        layers.createMeta(client(scope), opt(r.hasPlace(), r.getPlace()), r.getName(), opt(r.hasPrivateValue(), r.getPrivateValue()),
+        layers.createMeta(client(scope), place(scope, r.hasPlace(), r.getPlace()), r.getName(), opt(r.hasPrivateValue(), r.getPrivateValue()),
                 r.getSpaceLimit(), r.getInodeLimit());
     }
 
     void resizeMeta(ClientScope scope, TMetaStorage r) throws PortoException {
-        layers.resizeMeta(client(scope), opt(r.hasPlace(), r.getPlace()), r.getName(), opt(r.hasPrivateValue(), r.getPrivateValue()),
+        layers.resizeMeta(client(scope), place(scope, r.hasPlace(), r.getPlace()), r.getName(), opt(r.hasPrivateValue(), r.getPrivateValue()),
                 r.hasSpaceLimit() ? r.getSpaceLimit() : null, r.hasInodeLimit() ? r.getInodeLimit() : null);
     }
 
     void removeMeta(ClientScope scope, TMetaStorage r) throws PortoException {
-        layers.remove(client(scope), Kind.META, opt(r.hasPlace(), r.getPlace()), r.getName());
+        layers.remove(client(scope), Kind.META, place(scope, r.hasPlace(), r.getPlace()), r.getName());
     }
 }

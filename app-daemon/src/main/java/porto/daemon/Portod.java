@@ -221,6 +221,7 @@ public final class Portod {
         Files.createDirectories(Path.of(paths.placeRoot()));
         service.start();
         component.volumeRequests(); // volumes learn of containers before they are restored
+        component.layers(); // and layers hear of the volumes a restore tears down (weak layers go)
         component.volumes().restore(Log::info);
         if (service.persistenceError() != null)
             Log.info(service.persistenceError());

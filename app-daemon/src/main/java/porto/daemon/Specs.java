@@ -13,8 +13,13 @@ import porto.rpc.Rpc.TCreateFromSpecRequest;
 final class Specs {
     private Specs() {}
 
-    static void createFromSpec(ContainerService service, ClientScope scope, TCreateFromSpecRequest req, Api.Session session)
-            throws PortoException {
+    /** Makes the request's volumes, each linked to the new container (named as the client wrote it). */
+    interface SpecVolumes {
+        void create(ClientScope scope, String container, java.util.List<porto.rpc.Rpc.TVolumeSpec> specs) throws PortoException;
+    }
+
+    static void createFromSpec(ContainerService service, ClientScope scope, TCreateFromSpecRequest req, Api.Session session,
+            SpecVolumes volumes) throws PortoException {
         Caller who = scope.caller();
         TContainerSpec spec = req.getContainer();
         String name = Api.checkedName(scope, spec.getName());
@@ -24,6 +29,7 @@ final class Specs {
             session.createdWeak(name);
         try {
             apply(service, who, name, spec);
+            volumes.create(scope, spec.getName(), req.getVolumesList()); // a failure below destroys the container and so them
             if (req.hasStart() && req.getStart())
                 service.start(who, name);
         } catch (PortoException e) {

@@ -29,9 +29,14 @@ final class VolumeRequests {
     private final ContainerView containers;
     private final PlacePolicy places;
 
+    private final DaemonStats stats;
+
     @Inject
-    VolumeRequests(VolumeService volumes, ContainerService service) {
+    VolumeRequests(VolumeService volumes, ContainerService service, DaemonStats stats) {
         this.volumes = volumes;
+        this.stats = stats;
+        stats.gauge("volumes", volumes::count);
+        stats.gauge("volume_links", volumes::linkCount);
         this.containers = new ContainerView(service);
         this.places = new PlacePolicy(service, volumes);
         volumes.setContainers(containers);
@@ -129,6 +134,17 @@ final class VolumeRequests {
         }
     }
 
+    /** CreateFromSpec's volumes: each made as NewVolume makes it, with a link to the new container added unless it has one. */
+    void createLinkedTo(ClientScope scope, String container, java.util.List<porto.rpc.Rpc.TVolumeSpec> specs) throws PortoException {
+        ClientPaths paths = new ClientPaths(containers, scope);
+        for (porto.rpc.Rpc.TVolumeSpec spec : specs) {
+            boolean linked = spec.getLinksList().stream().anyMatch(l -> l.getContainer().equals(container));
+            if (!linked)
+                spec = spec.toBuilder().addLinks(porto.rpc.Rpc.TVolumeLink.newBuilder().setContainer(container)).build();
+            VolumeSpecs.create(this::create, volumes, scope, paths, spec);
+        }
+    }
+
     /** A create with the client's container's place policy and place limits applied. */
     Volume create(ClientScope scope, String path, Map<String, String> given) throws PortoException {
         String self = scope.caller().container();
@@ -136,8 +152,15 @@ final class VolumeRequests {
         String place = places.place(self, given.get("place"));
         if (place != null && !place.isEmpty())
             given.put("place", place);
-        places.claim(owner, given.get("backend"), place, size(given.getOrDefault("space_limit", "0")), 0);
-        return volumes.create(scope.caller(), scope::resolve, path, given);
+        try {
+            places.claim(owner, given.get("backend"), place, size(given.getOrDefault("space_limit", "0")), 0);
+            Volume v = volumes.create(scope.caller(), scope::resolve, path, given);
+            stats.counter("volumes_created").incrementAndGet();
+            return v;
+        } catch (PortoException e) {
+            stats.counter("volumes_failed").incrementAndGet();
+            throw e;
+        }
     }
 
     private static long size(String text) throws PortoException {

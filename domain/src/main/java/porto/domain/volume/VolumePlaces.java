@@ -66,6 +66,18 @@ final class VolumePlaces {
         return dirs;
     }
 
+    /** The volume's layers that are layers of its place (by name or by their path there), by name. */
+    static List<String> placeLayers(Volume v) {
+        String dir = v.place + "/" + VolumeService.LAYERS_DIR + "/";
+        List<String> names = new ArrayList<>();
+        for (String layer : v.layers) {
+            String name = layer.startsWith(dir) ? layer.substring(dir.length()) : layer;
+            if (!name.startsWith("/") && !name.isEmpty() && !name.contains("/"))
+                names.add(name);
+        }
+        return names;
+    }
+
     static void checkVolumePath(VolumeService s, String path) throws PortoException {
         if (isSystemPath(path))
             throw new PortoException(ErrorCode.InvalidPath, "Volume path " + path + " in system directory");

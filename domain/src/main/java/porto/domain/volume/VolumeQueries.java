@@ -27,6 +27,16 @@ final class VolumeQueries {
     }
 
 
+    /** The number of volumes, or of their links. */
+    static long count(VolumeService s, boolean links) {
+        s.lock().lock();
+        try {
+            return links ? s.byPath().values().stream().mapToLong(v -> v.links.size()).sum() : s.byPath().size();
+        } finally {
+            s.lock().unlock();
+        }
+    }
+
     /** Paths of the volumes {@code container} owns. */
     static List<String> owned(VolumeService s, String container) {
         s.lock().lock();

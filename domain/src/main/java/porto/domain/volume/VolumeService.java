@@ -39,6 +39,7 @@ public final class VolumeService {
     final Clock clock;
     private final String defaultPlace;
     private Containers containers = Containers.HOST_ONLY;
+    private LayerUse layerUse = LayerUse.NONE;
     private long lastId;
 
     public VolumeService(VolumeStorage storage, StateStore store, Users users, Clock clock, String defaultPlace) {
@@ -53,6 +54,11 @@ public final class VolumeService {
     /** Wires the container side (done once, before requests). */
     public void setContainers(Containers containers) {
         this.containers = containers;
+    }
+
+    /** Wires the layer side (done once, before requests). */
+    public void setLayerUse(LayerUse layerUse) {
+        this.layerUse = layerUse;
     }
 
     public String defaultPlace() {
@@ -146,7 +152,15 @@ public final class VolumeService {
         } finally {
             lock.unlock();
         }
+        for (String name : VolumePlaces.placeLayers(v))
+            layerUse.used(v.place, name);
         return v;
+    }
+
+    /** The volume is gone: its layers are released (a weak one unused now goes). */
+    private void releaseLayers(Volume v) {
+        for (String name : VolumePlaces.placeLayers(v))
+            layerUse.released(v.place, name);
     }
 
     String requireContainer(String name) throws PortoException {
@@ -184,6 +198,7 @@ public final class VolumeService {
         } finally {
             lock.unlock();
         }
+        releaseLayers(v);
     }
 
     // ---- link and unlink (VolumeLinks) ----
@@ -221,6 +236,7 @@ public final class VolumeService {
         } finally {
             lock.unlock();
         }
+        releaseLayers(v);
         if (failed != null)
             throw kernelError("Cannot destroy volume " + v.path, failed);
     }
@@ -244,6 +260,15 @@ public final class VolumeService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How many volumes there are, and how many links they have (GetSystem's volume_count, volume_links). */
+    public long count() {
+        return VolumeQueries.count(this, false);
+    }
+
+    public long linkCount() {
+        return VolumeQueries.count(this, true);
     }
 
     /** Upstream's properties of a volume, with usage read from the kernel. */
