@@ -62,14 +62,14 @@ class ProtocolTest extends PortodTest {
 
     @Test
     void unknownMethodIsInvalidMethod() throws Exception {
-        // Field 104 is upstream's createVolume: declared in rpc.proto but without a handler here.
+        // Field 304 is upstream's listDockerImages: declared in rpc.proto but without a handler here.
         UnknownFieldSet unknown = UnknownFieldSet.newBuilder()
-                .addField(104, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.EMPTY).build()).build();
+                .addField(304, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.EMPTY).build()).build();
         byte[] body = TContainerRequest.newBuilder().setUnknownFields(unknown).build().toByteArray();
         try (SocketChannel ch = connect()) {
             TContainerResponse rsp = exchange(ch, body);
             assertEquals(EError.InvalidMethod, rsp.getError());
-            assertTrue(rsp.getErrorMsg().contains("createVolume (104)"), rsp.getErrorMsg());
+            assertTrue(rsp.getErrorMsg().contains("listDockerImages (304)"), rsp.getErrorMsg());
         }
         assertStillServing();
     }
