@@ -19,6 +19,7 @@ public final class Properties {
         Labels.register(this);
         InfoProperties.register(this);
         OwnerContainers.register(this);
+        Symlinks.register(this);
         SecretEnv.register(this);
         UnsupportedProperties.register(this);
         KnobStatistics.register(this);
