@@ -90,9 +90,9 @@ final class RootedSymlinks {
             return fd < 0 ? fail(failed, "open " + dir, fd) : fd;
         StringBuilder prefix = new StringBuilder();
         int parent = Native.openat2(rootFd, "/", O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
+        if (parent < 0)
+            return fail(failed, "open the root", parent);
         for (Path part : Path.of(dir)) {
-            if (parent < 0)
-                return parent;
             prefix.append('/').append(part);
             int next = Native.openat2(rootFd, prefix.toString(), O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
             if (next == -ENOENT) {
