@@ -71,6 +71,23 @@ class SymlinkTest extends PortodTest {
     }
 
     @Test
+    void specsCarryTheLinks() throws Exception {
+        Rpc.TContainerSpec spec = Rpc.TContainerSpec.newBuilder().setName("spec-ln")
+                .setSymlink(Rpc.TStringMap.newBuilder().addMap(Rpc.TStringMap.TStringMapEntry.newBuilder()
+                        .setKey("/etc/alt").setVal("/usr/share")))
+                .setOwnerContainers("self").build();
+        Rpc.TContainerResponse rsp = client.request(Rpc.TContainerRequest.newBuilder()
+                .setCreateFromSpec(Rpc.TCreateFromSpecRequest.newBuilder().setContainer(spec)).build());
+        try {
+            assertEquals(Rpc.EError.Success, rsp.getError(), rsp.getErrorMsg());
+            assertEquals("/usr/share", get("spec-ln", "symlink[/etc/alt]"));
+            assertEquals("/", get("spec-ln", "owner_containers"), "self of a host client is the host");
+        } finally {
+            portod.portoctl("destroy", "spec-ln");
+        }
+    }
+
+    @Test
     void badPathsAreRefused() throws Exception {
         ok("create", "bad");
         try {
