@@ -49,7 +49,7 @@ public final class FakeCgroups implements Cgroups {
             Limit.ANON_LIMIT, "fake kernel: no anon limit",
             Limit.DIRTY_LIMIT, "fake kernel: no dirty limit",
             Limit.RECHARGE_ON_PGFAULT, "fake kernel: no recharge on page fault",
-            Limit.OOM_GROUP, "fake kernel: no memory.oom.group"));
+            Limit.OOM_GROUP, "fake kernel: no memory.oom.group", Limit.HUGETLB_LIMIT, "fake kernel: no hugetlb"));
     private final Map<Stat, String> unsupportedStats = new EnumMap<>(Map.of(
             Stat.HUGETLB_USAGE, "fake kernel: no hugetlb", Stat.MAX_RSS, "fake kernel: no max_rss"));
     /** disk name or mount point -> "major:minor" */
@@ -665,6 +665,7 @@ public final class FakeCgroups implements Cgroups {
             case CPU_LIMIT, CPU_PERIOD, CPU_SHARES -> "cpu";
             case THREAD_LIMIT -> "pids";
             case IO_WEIGHT -> "blkio";
+            case HUGETLB_LIMIT -> "hugetlb";
         };
     }
 

@@ -193,6 +193,9 @@ public final class CgroupV1 implements Cgroups {
 
     // ---- limits ----
 
+    static final String HUGE_2MB = "hugetlb.2MB.";
+    static final String HUGE_1GB = "hugetlb.1GB.";
+
     @Override
     public String unsupported(Limit limit) {
         return switch (limit) {
@@ -210,6 +213,8 @@ public final class CgroupV1 implements Cgroups {
             case IO_WEIGHT -> !mounts.containsKey("blkio") ? "the blkio controller is not mounted"
                     : hostHas("blkio", "blkio.weight") || hostHas("blkio", "blkio.bfq.io_service_bytes") ? null
                     : "blkio has neither the cfq nor the bfq weight on this kernel";
+            case HUGETLB_LIMIT -> mounts.containsKey("hugetlb") ? missing("hugetlb", HUGE_2MB + "limit_in_bytes")
+                    : "the hugetlb controller is not mounted in cgroup v1 (a hybrid host may have bound it to cgroup2)";
         };
     }
 
@@ -261,6 +266,11 @@ public final class CgroupV1 implements Cgroups {
             }
             case CPU_SHARES -> write("cpu", path, "cpu.shares", Long.toString(Math.clamp(value, 2, 262_144)));
             case THREAD_LIMIT -> write("pids", path, "pids.max", value == 0 ? "max" : Long.toString(value));
+            case HUGETLB_LIMIT -> {
+                write("hugetlb", path, HUGE_2MB + "limit_in_bytes", value == 0 ? "-1" : Long.toString(value));
+                if (hostHas("hugetlb", HUGE_1GB + "limit_in_bytes"))
+                    write("hugetlb", path, HUGE_1GB + "limit_in_bytes", value == 0 ? "-1" : "0");
+            }
             case IO_WEIGHT -> {
                 // cfq counts 10..1000 around 500, bfq 1..1000 around 100; the value is relative to the default.
                 Path d = dir("blkio", path);

@@ -183,6 +183,7 @@ public final class CgroupV2 implements Cgroups {
             case CPU_LIMIT, CPU_PERIOD, CPU_SHARES -> need("cpu");
             case THREAD_LIMIT -> need("pids");
             case IO_WEIGHT -> need("io");
+            case HUGETLB_LIMIT -> need("hugetlb");
         };
     }
 
@@ -209,6 +210,11 @@ public final class CgroupV2 implements Cgroups {
             case CPU_SHARES -> CgroupFiles.write(d.resolve("cpu.weight"),
                     Long.toString(1 + (Math.clamp(value, 2L, 262_144L) - 2) * 9999 / 262_142));
             case THREAD_LIMIT -> CgroupFiles.write(d.resolve("pids.max"), value == 0 ? "max" : Long.toString(value));
+            case HUGETLB_LIMIT -> {
+                CgroupFiles.write(d.resolve(CgroupV1.HUGE_2MB + "max"), value == 0 ? "max" : Long.toString(value));
+                if (Files.exists(d.resolve(CgroupV1.HUGE_1GB + "max")))
+                    CgroupFiles.write(d.resolve(CgroupV1.HUGE_1GB + "max"), value == 0 ? "max" : "0");
+            }
             case IO_WEIGHT -> {
                 if (Files.exists(d.resolve("io.weight")))
                     CgroupFiles.write(d.resolve("io.weight"), "default " + Math.clamp(value * 100 / 1000, 1, 10_000));

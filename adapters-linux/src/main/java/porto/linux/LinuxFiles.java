@@ -339,6 +339,11 @@ public final class LinuxFiles implements ContainerFiles {
         RootedFiles.checkAccess(root, path, want, as);
     }
 
+    @Override
+    public void setSymlink(String root, String path, String target, LaunchSpec.Cred as, int uid, int gid) throws KernelException {
+        RootedSymlinks.set(root, path, target, as, uid, gid);
+    }
+
     private static void chown(Path p, int uid, int gid) throws IOException {
         Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
         Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);

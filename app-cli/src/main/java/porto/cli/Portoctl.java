@@ -52,11 +52,12 @@ public final class Portoctl {
         {"help", "0", "[command]", "print help message for command", ""},
         {"kill", "1", "<container> [signal]", "send signal to container", ""},
         {"layer", "0", LayerCommands.LAYER_USAGE, "Manage overlayfs layers in internal storage", LayerCommands.LAYER_HELP},
-        {"list", "0", "[-1] [-f] [-r] [-t] [pattern]", "list containers",
+        {"list", "0", "[-1] [-f] [-r] [-t] [-L label[=value]] [pattern]", "list containers",
             "    -1        only names\n"
             + "    -f        forest\n"
             + "    -r        only running\n"
             + "    -t        only toplevel\n"
+            + "    -L        only with label\n"
             + "\n"
             + "patterns:\n"
             + " \"***\"        all containres\n"

@@ -14,6 +14,7 @@ import porto.client.GetOption;
 import porto.client.PortoClientException;
 import porto.client.PropertyDescription;
 import porto.client.ValueOrError;
+import porto.rpc.Rpc;
 import porto.rpc.Rpc.EError;
 
 /** The commands that read containers and print what they found: get, pget, dget and list. */
@@ -131,14 +132,16 @@ final class ReadCommands extends CommandGroup {
     // ------------------------------------------------------------------ list
 
     int list(List<String> args, int need) throws Getopt.UsageException {
-        Getopt g = options(args, "1ftr", need, false);
+        Getopt g = options(args, "1ftrL:", need, false);
         boolean details = true;
         boolean forest = false;
         boolean toplevel = false;
         boolean running = false;
+        String label = null;
         for (Getopt.Opt o : g.options) {
             switch (o.key()) {
                 case '1' -> details = false;
+                case 'L' -> label = o.arg();
                 case 'f' -> forest = true;
                 case 't' -> toplevel = true;
                 default -> running = true;
@@ -147,7 +150,7 @@ final class ReadCommands extends CommandGroup {
         String mask = g.rest.isEmpty() ? null : g.rest.get(0);
         List<String> names;
         try {
-            names = client().list(mask);
+            names = label == null ? client().list(mask) : withLabel(label);
         } catch (PortoClientException e) {
             return fail("Can't list containers", e);
         }
@@ -201,5 +204,24 @@ final class ReadCommands extends CommandGroup {
             io.println(Format.listLine(display.get(i), nameWidth, stateText, timeText));
         }
         return EXIT_SUCCESS;
+    }
+
+    /**
+     * {@code list -L label[=value]}: the containers the daemon's FindLabel names, as upstream's
+     * portoctl asks it (a pattern is then not used).
+     */
+    private List<String> withLabel(String label) {
+        int sep = label.indexOf('=');
+        Rpc.TFindLabelRequest.Builder find = Rpc.TFindLabelRequest.newBuilder()
+                .setLabel(sep < 0 ? label : label.substring(0, sep));
+        if (sep >= 0) {
+            find.setValue(label.substring(sep + 1));
+        }
+        Rpc.TContainerResponse rsp = client().call(Rpc.TContainerRequest.newBuilder().setFindLabel(find).build());
+        List<String> names = new ArrayList<>();
+        for (Rpc.TFindLabelResponse.TFindLabelEntry e : rsp.getFindLabel().getListList()) {
+            names.add(e.getName());
+        }
+        return names;
     }
 }

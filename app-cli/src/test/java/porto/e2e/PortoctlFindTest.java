@@ -1,6 +1,7 @@
 package porto.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,29 @@ class PortoctlFindTest extends PortodTest {
         assertEquals(1, portod.portoctl("attach", "somewhere").code(), "a pid is needed");
         // whatever the daemon answers (no such container, or a daemon without attachProcess), upstream's words
         fails("Cannot attach: ", "attach", "no-such-container", Long.toString(ProcessHandle.current().pid()));
+    }
+
+    @Test
+    void attachMovesAProcessStartedOutsideIntoTheContainersCgroups() throws Exception {
+        ok("run", "host-for", "command=sleep 1000", "isolate=false"); // a pid namespace of its own may not be joined from outside
+        Process outside = new ProcessBuilder("sleep", "1000").start();
+        try {
+            String pid = Long.toString(outside.pid());
+            assertEquals("/", ok("find", pid).line(), "it starts on the host");
+            fails("InvalidValue", "attach", "host-for", pid, "not-sleep");
+            fails("Busy", "attach", "host-for", get("host-for", "root_pid"));
+            ok("attach", "host-for", pid);
+            assertEquals("host-for", ok("find", pid).line(), "locateProcess finds it in the container");
+            String cgroups = Files.readString(Path.of("/proc/" + pid + "/cgroup"));
+            String freezer = cgroups.lines().filter(l -> l.contains(":freezer:")).findFirst().orElse(cgroups);
+            assertTrue(freezer.endsWith("/host-for"), "moved into the container's cgroup: " + freezer);
+            assertEquals("2", get("host-for", "process_count"), "the container counts it");
+            ok("destroy", "host-for");
+            assertTrue(outside.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "killed with the container it joined");
+        } finally {
+            outside.destroyForcibly();
+            portod.portoctl("destroy", "host-for");
+        }
     }
 
     /** The first child of {@code pid}, or null while it has none. */

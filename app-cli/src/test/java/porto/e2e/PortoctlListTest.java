@@ -29,6 +29,13 @@ class PortoctlListTest extends PortodTest {
             assertTrue(lines[2].startsWith("la/b/c    " + "   running"), lines[2]);
             assertEquals(10 + 10 + 12, lines[2].length(), "a running container shows its time: [" + lines[2] + "]");
             assertEquals("lz        " + "   stopped", lines[3], "a stopped one shows no time");
+
+            ok("set", "la/b", "labels", "TEST.tier: gold");
+            ok("set", "lz", "labels", "TEST.tier: silver");
+            assertEquals("la/b\nlz\n", ok("list", "-1", "-L", "TEST.tier").out(), "-L: the containers with the label");
+            assertEquals("lz\n", ok("list", "-1", "-L", "TEST.tier=silver").out(), "-L label=value");
+            assertEquals("", ok("list", "-1", "-L", "TEST.none").out());
+            assertTrue(ok("list", "-L", "TEST.tier=gold").out().startsWith("la/b"), "with the columns");
         } finally {
             ok("destroy", "la");
             ok("destroy", "lz");

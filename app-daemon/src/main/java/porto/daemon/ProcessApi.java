@@ -51,6 +51,7 @@ final class ProcessApi {
         int pid = req.getPid();
         if (pid <= 0)
             throw new PortoException(ErrorCode.InvalidValue, "invalid pid " + Integer.toUnsignedString(pid));
+        pid = PidTranslation.toHost(scope.caller().pid(), pid);
         String comm;
         try {
             comm = Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
@@ -71,6 +72,7 @@ final class ProcessApi {
         int pid = req.getPid();
         if (pid <= 0)
             throw new PortoException(ErrorCode.InvalidValue, "wrong pid " + Integer.toUnsignedString(pid));
+        pid = PidTranslation.toHost(scope.caller().pid(), pid);
         String comm;
         try {
             comm = Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();

@@ -28,6 +28,9 @@ final class MemoryProperties {
     static final TypedProperty<Boolean> RECHARGE_ON_PGFAULT = TypedProperty.bool("recharge_on_pgfault",
             "move page cache to the faulting container (offstream kernel feature)", ANY_STATE, false)
             .needs(Limit.RECHARGE_ON_PGFAULT, on -> on);
+    static final TypedProperty<Long> HUGETLB_LIMIT = TypedProperty.size("hugetlb_limit",
+            "limit of 2MB huge pages, bytes (0: unlimited); a limit forbids 1GB pages", ANY_STATE, Values::parseSize)
+            .needs(Limit.HUGETLB_LIMIT, bytes -> bytes != 0);
     static final TypedProperty<Boolean> OOM_IS_FATAL = TypedProperty.bool("oom_is_fatal",
             "kill the whole container when the OOM killer kills one of its processes", ANY_STATE, true);
 
@@ -38,6 +41,7 @@ final class MemoryProperties {
         p.add(DIRTY_LIMIT.entry());
         p.add(RECHARGE_ON_PGFAULT.entry());
         p.add(OOM_IS_FATAL.entry());
+        p.add(HUGETLB_LIMIT.entry());
 
         p.add(Property.readOnly("memory_limit_total", "memory limit in force: the smallest on the way to the top, bytes",
                 (s, c) -> {

@@ -14,6 +14,7 @@ final class Permissions {
 
     static void checkCreate(ContainerService s, Caller caller, Container parent) throws PortoException {
         ClientScope.of(s, caller).checkWriteScope(parent, true);
+        OwnerContainers.check(caller, parent);
         if (caller.isRoot())
             return;
         requirePortoGroup(s, caller);
@@ -23,6 +24,7 @@ final class Permissions {
 
     static void checkWrite(ContainerService s, Caller caller, Container c) throws PortoException {
         ClientScope.of(s, caller).checkWriteScope(c, false);
+        OwnerContainers.check(caller, c);
         if (caller.isRoot())
             return;
         requirePortoGroup(s, caller);

@@ -18,6 +18,8 @@ public final class Properties {
         ContainerVolumeProperties.register(this);
         Labels.register(this);
         InfoProperties.register(this);
+        OwnerContainers.register(this);
+        Symlinks.register(this);
         SecretEnv.register(this);
         UnsupportedProperties.register(this);
         KnobStatistics.register(this);

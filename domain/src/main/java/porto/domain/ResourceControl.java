@@ -25,7 +25,8 @@ final class ResourceControl {
             Map.entry("cpu_limit", "cpu"), Map.entry("cpu_guarantee", "cpu"), Map.entry("cpu_period", "cpu"),
             Map.entry("cpu_weight", "cpu"), Map.entry("cpu_policy", "cpu"), Map.entry("cpu_set", "cpuset"),
             Map.entry("io_limit", "blkio"), Map.entry("io_ops_limit", "blkio"), Map.entry("io_weight", "blkio"),
-            Map.entry("io_policy", "blkio"), Map.entry("thread_limit", "pids"));
+            Map.entry("io_policy", "blkio"), Map.entry("thread_limit", "pids"),
+            Map.entry("hugetlb_limit", "hugetlb"));
     /**
      * Properties that act on the tasks themselves (scheduling, the OOM watch) and use a cgroup only
      * when the container has one: they neither enable a controller nor need one.
@@ -124,7 +125,7 @@ final class ResourceControl {
     void applyAll(Container c) throws KernelException, PortoException {
         cpuSets.allocate(c);
         for (String p : List.of("memory_limit", "memory_guarantee", "anon_limit", "dirty_limit", "recharge_on_pgfault",
-                "oom_is_fatal", "cpu_guarantee", "thread_limit", "io_limit", "io_weight"))
+                "oom_is_fatal", "cpu_guarantee", "thread_limit", "io_limit", "io_weight", "hugetlb_limit"))
             apply(c, p);
         applyCpuLimit(c);
         watchOom(c);
@@ -182,6 +183,7 @@ final class ResourceControl {
                     cgroups().setLimit(c.name, Limit.OOM_GROUP, flag(MemoryProperties.OOM_IS_FATAL.value(c)));
             }
             case "cpu_guarantee", "cpu_weight", "cpu_policy" -> write(c, Limit.CPU_SHARES, cpuShares(c), property);
+            case "hugetlb_limit" -> write(c, Limit.HUGETLB_LIMIT, MemoryProperties.HUGETLB_LIMIT.value(c), property);
             case "thread_limit" -> write(c, Limit.THREAD_LIMIT, ResourceProperties.THREAD_LIMIT.value(c), property);
             case "io_limit", "io_ops_limit" -> {
                 List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(s, c, value(c, "io_limit"), false));

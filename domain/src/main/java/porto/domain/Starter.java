@@ -167,11 +167,14 @@ final class Starter {
             return new Launch(null, null, null);
         try {
             prepareFiles(plan);
+            Symlinks.createAtStart(s, c);
             return new Launch(s.kernel.launcher().launch(spec), null, null);
         } catch (KernelException e) {
             // EACCES: a path the client named, opened with the client's rights.
             return new Launch(null, new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown,
                     e.getMessage(), e.errno()), e.errno());
+        } catch (PortoException e) {
+            return new Launch(null, e, null);
         } catch (RuntimeException e) {
             return new Launch(null, unexpected(c, e), null);
         }

@@ -33,16 +33,6 @@ final class UnsupportedProperties {
                     "this portod does not lower memory soft limits of dead containers (memory.soft_limit_in_bytes is not written)"));
 
     static void register(Properties p) {
-        p.add(Property.settable("hugetlb_limit", "limit of huge pages, bytes (0: unlimited; only 0 is supported)", ANY_STATE,
-                (s, c) -> "0", (s, c, who, text) -> {
-                    long limit = Values.parseSize(text);
-                    if (limit != 0)
-                        throw new PortoException(ErrorCode.NotSupported, "hugetlb_limit is not supported: "
-                                + (s.kernel.cgroups().available().contains("hugetlb")
-                                ? "this portod does not write hugetlb limits yet"
-                                : "the hugetlb controller is not in the cgroup hierarchy this portod uses (on a hybrid host it is bound to cgroup2)"));
-                    return "0";
-                }, false));
         p.add(USERNS.entry());
         p.add(UNSHARE_ON_EXEC.entry());
         p.add(CGROUPFS.entry());

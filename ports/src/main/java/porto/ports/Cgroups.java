@@ -168,6 +168,8 @@ public interface Cgroups {
         THREAD_LIMIT,
         /** disk time weight in thousandths of the default (1000 = default) */
         IO_WEIGHT,
+        /** bytes of 2MB huge pages; 0 means unlimited. A limit also forbids 1GB pages, as upstream. */
+        HUGETLB_LIMIT,
     }
 
     enum Stat {

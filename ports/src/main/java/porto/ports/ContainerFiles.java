@@ -65,6 +65,17 @@ public interface ContainerFiles {
      */
     void checkAccess(String root, String path, Access want, LaunchSpec.Cred as) throws KernelException;
 
+    /**
+     * Makes {@code path} (absolute, normal) inside {@code root} a symbolic link to {@code target}
+     * (absolute, normal; written relative to the link's directory), replacing another link there
+     * atomically; a null target removes the link. Missing directories on the way are made, mode
+     * 0775, owned by uid:gid. Every lookup stays inside the root; with {@code as} non-null they and
+     * the changes are made with that user's rights. EEXIST when something other than a link is there.
+     */
+    default void setSymlink(String root, String path, String target, LaunchSpec.Cred as, int uid, int gid) throws KernelException {
+        throw new KernelException(95, "symbolic links in containers are not simulated");
+    }
+
     /** A file's type, owner and permission bits; device numbers for device nodes. */
     record FileFacts(Kind kind, int uid, int gid, int mode, int major, int minor) {
         public enum Kind { DIRECTORY, REGULAR, CHAR_DEVICE, BLOCK_DEVICE, OTHER }

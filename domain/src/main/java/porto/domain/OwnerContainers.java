@@ -1,0 +1,51 @@
+package porto.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * owner_containers, as upstream: a ';' list of containers whose clients may change this one. A
+ * client inside a container may write only when its container is one of them or below one; an
+ * empty list (the default) restricts nothing, and clients on the host are never restricted.
+ * Names are resolved as the setting client names them ("self", relative to its namespace) and
+ * kept host-relative.
+ */
+final class OwnerContainers {
+    private OwnerContainers() {}
+
+    static final String NAME = "owner_containers";
+
+    static void register(Properties p) {
+        p.add(Property.settable(NAME, "containers whose clients have write access to this one: <name>;...", Property.ANY_STATE,
+                (s, c) -> "", OwnerContainers::canonical, false));
+    }
+
+    private static String canonical(ContainerService s, Container c, Caller caller, String text) throws PortoException {
+        ClientScope scope = ClientScope.of(s, caller);
+        List<String> names = new ArrayList<>();
+        for (String name : Values.splitList(text, ';')) {
+            String trimmed = name.trim();
+            if (trimmed.isEmpty())
+                continue;
+            String resolved = scope.resolve(trimmed);
+            if (resolved.isEmpty())
+                throw Values.invalid("owner_containers: empty container name");
+            names.add(Values.escape(resolved));
+        }
+        return String.join(";", names);
+    }
+
+    /** Permission unless the client's container is allowed by {@code target}'s owner_containers. */
+    static void check(Caller caller, Container target) throws PortoException {
+        if (!caller.inContainer())
+            return;
+        String value = target.config.getOrDefault(NAME, "");
+        if (value.isEmpty())
+            return;
+        for (String allowed : Values.splitList(value, ';'))
+            if (ContainerName.isWithin(caller.container(), allowed))
+                return;
+        throw new PortoException(ErrorCode.Permission, "write access denied: client container "
+                + caller.container() + " is not allowed by owner_containers of " + target.name);
+    }
+}
