@@ -196,6 +196,21 @@ public abstract class NetworkConformance {
     }
 
     @Test
+    void aTapIsMadeUpOnTheHostOnceAndDeleted() throws Exception {
+        net.createTap("ptap0", 0, 0);
+        Link tap = link(null, "ptap0").orElseThrow();
+        assertEquals("tun", tap.kind());
+        assertTrue(tap.up());
+        assertEquals(EEXIST, assertThrows(KernelException.class, () -> net.createTap("ptap0", 0, 0)).errno(),
+                "a second tap of the same name is a clash, not a share");
+        net.createVeth(null, "par0", null, "par1", 0);
+        assertThrows(KernelException.class, () -> net.createTap("par0", 0, 0));
+        net.deleteLink(null, "ptap0");
+        net.deleteLink(null, "par0");
+        assertTrue(link(null, "ptap0").isEmpty());
+    }
+
+    @Test
     void aDeviceMovesIntoANamespaceAndBack() throws Exception {
         net.createNamespace("c1");
         net.createVeth(null, "st0", null, "st1", 0);

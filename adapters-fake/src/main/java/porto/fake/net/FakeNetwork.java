@@ -177,6 +177,17 @@ public final class FakeNetwork implements Network {
     }
 
     @Override
+    public synchronized void createTap(String name, int uid, int gid) throws KernelException {
+        if (name.length() > 15)
+            throw new KernelException(22, "tap name " + name + " is longer than 15 characters");
+        if (space(null).links.containsKey(name))
+            throw new KernelException(EEXIST, "a link named " + name + " exists");
+        FakeLink tap = new FakeLink(world.nextIndex++, "tun");
+        tap.up = true;
+        space(null).links.put(name, tap);
+    }
+
+    @Override
     public synchronized void setMaster(String ns, String name, String master) throws KernelException {
         link(ns, name).master = link(ns, master).index;
     }

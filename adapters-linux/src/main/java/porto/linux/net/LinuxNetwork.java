@@ -32,7 +32,7 @@ public final class LinuxNetwork implements Network {
     /** A gateway on the link even where no address of the container covers it (an L3 /32). */
     private static final int RTNH_F_ONLINK = 4;
     private static final int NDA_DST = 1, NTF_PROXY = 0x08, NUD_PERMANENT = 0x80;
-    private static final int ENOENT = 2, ENODEV = 19, ESRCH = 3;
+    private static final int ENOENT = 2, ENODEV = 19, ESRCH = 3, EEXIST = 17;
 
     private final Path netnsDir;
     private final String hostNs;
@@ -242,6 +242,42 @@ public final class LinuxNetwork implements Network {
         } finally {
             NetNative.close(fd);
         }
+    }
+
+    @Override
+    public void createTap(String name, int uid, int gid) throws KernelException {
+        if (name.length() > 15)
+            throw new KernelException(22, "tap name " + name + " is longer than 15 characters");
+        Namespaces.Work<Void> make = () -> {
+            int fd = NetNative.open("/dev/net/tun", NetNative.O_RDWR);
+            if (fd < 0)
+                throw new KernelException(-fd, "open(/dev/net/tun)");
+            try {
+                // Exclusive: an existing tap of that name is someone else's, not one to share.
+                int rc = NetNative.tunSetIff(fd, name, (short) (NetNative.IFF_TAP | NetNative.IFF_NO_PI | NetNative.IFF_TUN_EXCL));
+                if (rc == -16)
+                    throw new KernelException(EEXIST, "create tap " + name + ": a tap of that name exists");
+                check(rc, "create tap " + name);
+                check(NetNative.ioctl(fd, NetNative.TUNSETOWNER, uid), "set the owner of tap " + name);
+                check(NetNative.ioctl(fd, NetNative.TUNSETGROUP, gid), "set the group of tap " + name);
+                check(NetNative.ioctl(fd, NetNative.TUNSETPERSIST, 1), "make tap " + name + " persistent");
+            } finally {
+                NetNative.close(fd); // persistent: the device outlives the file
+            }
+            return null;
+        };
+        // The device is made in the namespace of the thread that asks: the daemon's host one.
+        String host = path(null);
+        if (host == null)
+            make.run();
+        else
+            Namespaces.inside(host, make);
+        setUp(null, name, 0, "");
+    }
+
+    private static void check(int rc, String what) throws KernelException {
+        if (rc < 0)
+            throw new KernelException(-rc, what);
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class NetworkSetup {
 
     /** Whether this spec gives the container a namespace of its own that the daemon makes. */
     public static boolean ownNamespace(NetSpec spec) {
-        return !spec.inherited() && spec.first("container") == null && spec.first("netns") == null;
+        return !spec.sharesHost() && spec.first("container") == null && spec.first("netns") == null;
     }
 
     public String namespacePath(long id) {
@@ -151,6 +151,49 @@ public final class NetworkSetup {
             tearDown(id, spec, ips);
             throw error("network setup of container " + id + " failed", e);
         }
+    }
+
+    /**
+     * net=tap: persistent tap devices in the host's namespace owned by the task's user, with routes
+     * and proxy entries for their addresses; on failure none of them is left.
+     */
+    public void setUpTaps(long id, NetSpec spec, List<IpSpec.Entry> ips, int uid, int gid) throws PortoException {
+        if (net == null)
+            throw new PortoException(ErrorCode.NotSupported, "this daemon has no network adapter");
+        List<String> made = new ArrayList<>();
+        try {
+            for (NetSpec.Option o : spec.options()) {
+                String name = o.args().get(0);
+                net.createTap(name, uid, gid);
+                made.add(name);
+                for (IpSpec.Entry e : ips)
+                    if (NetMasks.matches(e.device(), name)) {
+                        net.addRoute(null, new Route(e.ip(), e.ip().getAddress().length * 8, name, null));
+                        for (String uplink : uplinksFor(e.ip()))
+                            net.addProxyNeighbour(null, uplink, e.ip());
+                    }
+            }
+        } catch (KernelException e) {
+            tearDownTaps(spec, ips, made);
+            throw error("cannot set up net=tap of container " + id, e);
+        }
+    }
+
+    /** Removes the taps (their routes go with them) and the proxy entries of their addresses. */
+    public void tearDownTaps(NetSpec spec, List<IpSpec.Entry> ips) {
+        tearDownTaps(spec, ips, spec.options().stream().map(o -> o.args().get(0)).toList());
+    }
+
+    private void tearDownTaps(NetSpec spec, List<IpSpec.Entry> ips, List<String> taps) {
+        if (net == null)
+            return;
+        removeProxyEntries(ips);
+        for (String tap : taps)
+            try {
+                net.deleteLink(null, tap);
+            } catch (KernelException e) {
+                // gone already
+            }
     }
 
     /**
@@ -274,15 +317,7 @@ public final class NetworkSetup {
         } catch (KernelException e) {
             // the rest goes all the same
         }
-        try {
-            for (IpSpec.Entry e : ips)
-                for (Network.Link link : net.links(null))
-                    if (!link.name().startsWith("L3-") && !config.unmanaged(link)
-                            && net.proxyNeighbours(null, link.name()).contains(e.ip()))
-                        net.deleteProxyNeighbour(null, link.name(), e.ip());
-        } catch (KernelException e) {
-            // the namespace goes all the same
-        }
+        removeProxyEntries(ips);
         for (NetSpec.Option o : spec.options())
             if (o.kind().equals("steal"))
                 try {
@@ -294,6 +329,18 @@ public final class NetworkSetup {
             net.deleteNamespace(namespaceOf(id));
         } catch (KernelException e) {
             // left for the cleanup after the next restart
+        }
+    }
+
+    private void removeProxyEntries(List<IpSpec.Entry> ips) {
+        try {
+            for (IpSpec.Entry e : ips)
+                for (Network.Link link : net.links(null))
+                    if (!link.name().startsWith("L3-") && !config.unmanaged(link)
+                            && net.proxyNeighbours(null, link.name()).contains(e.ip()))
+                        net.deleteProxyNeighbour(null, link.name(), e.ip());
+        } catch (KernelException e) {
+            // the rest goes all the same
         }
     }
 

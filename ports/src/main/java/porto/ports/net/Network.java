@@ -58,6 +58,12 @@ public interface Network {
      */
     void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException;
 
+    /**
+     * A persistent tap device {@code name} in the host namespace, owned by {@code uid}/{@code gid}
+     * (they may open it without privileges), up.
+     */
+    void createTap(String name, int uid, int gid) throws KernelException;
+
     /** Attaches {@code name} to the bridge {@code master} (both in {@code ns}). */
     void setMaster(String ns, String name, String master) throws KernelException;
 
