@@ -191,6 +191,9 @@ public abstract class NetworkConformance {
         assertEquals(ENODEV, assertThrows(KernelException.class, () -> net.createLink("c1", "mv1", "macvlan", "nosuch", "")).errno());
         KernelException ipvlan = assertThrows(KernelException.class, () -> net.createLink("c1", "iv0", "ipvlan", "par0", "l2"));
         assertEquals(95, ipvlan.errno(), "this kernel has no ipvlan driver: " + ipvlan.getMessage());
+        KernelException ipip6 = assertThrows(KernelException.class,
+                () -> net.createIpip6("c1", "tnl0", ip("2001:db8:2::2"), ip("2001:db8:2::1")));
+        assertEquals(95, ipip6.errno(), "this kernel has no ip6_tunnel driver: " + ipip6.getMessage());
         net.deleteNamespace("c1");
         net.deleteLink(null, "par0");
     }

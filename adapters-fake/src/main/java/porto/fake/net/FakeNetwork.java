@@ -177,6 +177,13 @@ public final class FakeNetwork implements Network {
     }
 
     @Override
+    public synchronized void createIpip6(String ns, String name, java.net.InetAddress remote, java.net.InetAddress local)
+            throws KernelException {
+        space(ns);
+        throw new KernelException(95, "Unknown device type"); // as this machine: no ip6_tunnel driver
+    }
+
+    @Override
     public synchronized void createTap(String name, int uid, int gid) throws KernelException {
         if (name.length() > 15)
             throw new KernelException(22, "tap name " + name + " is longer than 15 characters");

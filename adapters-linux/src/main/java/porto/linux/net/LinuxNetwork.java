@@ -244,6 +244,21 @@ public final class LinuxNetwork implements Network {
         }
     }
 
+    private static final int IFLA_IPTUN_LOCAL = 2, IFLA_IPTUN_REMOTE = 3, IFLA_IPTUN_PROTO = 9, IPPROTO_IPIP = 4;
+
+    @Override
+    public void createIpip6(String ns, String name, java.net.InetAddress remote, java.net.InetAddress local) throws KernelException {
+        var r = new Netlink.Request(Netlink.RTM_NEWLINK, Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
+                .bytes(new byte[16]).attrString(IFLA_IFNAME, name);
+        r.begin(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "ip6tnl").begin(IFLA_INFO_DATA)
+                .attr(IFLA_IPTUN_LOCAL, local.getAddress()).attr(IFLA_IPTUN_REMOTE, remote.getAddress())
+                .attr(IFLA_IPTUN_PROTO, new byte[] {IPPROTO_IPIP}).end().end();
+        in(ns, s -> {
+            s.change(r, "create ip6tnl " + name + " in " + where(ns));
+            return null;
+        });
+    }
+
     @Override
     public void createTap(String name, int uid, int gid) throws KernelException {
         if (name.length() > 15)

@@ -81,6 +81,11 @@ public record NetSpec(List<Option> options) {
                     throw invalid("ipvlan mode '" + o.args.get(2) + "' is neither l2 nor l3");
                 if (o.args.size() > 3) mtu(o.args.get(3));
             }
+            case "ipip6" -> {
+                for (String end : o.args.subList(1, 3))
+                    if (IpSpec.literal(end).getAddress().length != 16)
+                        throw invalid("ipip6 tunnel end '" + end + "' is not an IPv6 address");
+            }
             case "tap" -> {
                 if (o.args.get(0).length() > 15 || o.args.get(0).contains("/"))
                     throw invalid("tap name '" + o.args.get(0) + "' is not a device name (at most 15 characters, no '/')");

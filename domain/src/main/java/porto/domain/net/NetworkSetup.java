@@ -109,6 +109,10 @@ public final class NetworkSetup {
                                 o.args().size() > 4 ? NetSpec.mac(o.args().get(4)) : "");
                     }
                     case "ipvlan" -> net.createLink(ns, o.args().get(1), "ipvlan", o.args().get(0), o.arg(2, "l2"));
+                    case "ipip6" -> { // asked of the kernel: one without ip6_tunnel says so
+                        net.createIpip6(ns, o.args().get(0), IpSpec.literal(o.args().get(1)), IpSpec.literal(o.args().get(2)));
+                        net.setUp(ns, o.args().get(0), 0, "");
+                    }
                     case "steal" -> {
                         net.moveLink(null, o.args().get(0), ns);
                         net.setUp(ns, o.args().get(0), 0, "");

@@ -59,6 +59,12 @@ public interface Network {
     void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException;
 
     /**
+     * An IPv4-in-IPv6 tunnel {@code name} in {@code ns} from {@code local} to {@code remote}; a
+     * kernel without the ip6_tunnel driver fails with EOPNOTSUPP.
+     */
+    void createIpip6(String ns, String name, InetAddress remote, InetAddress local) throws KernelException;
+
+    /**
      * A persistent tap device {@code name} in the host namespace, owned by {@code uid}/{@code gid}
      * (they may open it without privileges), up.
      */
