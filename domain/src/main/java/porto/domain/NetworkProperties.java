@@ -1,6 +1,7 @@
 package porto.domain;
 
 import static porto.domain.Property.STOPPED_ONLY;
+import static porto.domain.Property.ANY_STATE;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +42,7 @@ final class NetworkProperties {
     static final TypedProperty<Map<String, Long>> NET_RX_LIMIT = rates("net_rx_limit", "maximum ingress bandwidth");
 
     private static TypedProperty<Map<String, Long>> rates(String name, String what) {
-        return TypedProperty.of(name, what + ": <interface>|default: <Bps>; ... (applied at start)", STOPPED_ONLY,
+        return TypedProperty.of(name, what + ": <interface>|default: <Bps>; ... (applied at once when running)", ANY_STATE,
                 NetworkProperties::parseRates, NetworkProperties::formatRates, Map.<String, Long>of()).keyed();
     }
 
@@ -222,6 +223,19 @@ final class NetworkProperties {
         if (nat != null && IP.value(c).isEmpty()) // NAT hands out an address, shown in ip until the stop
             c.config.put("ip", IpSpec.format(s.networking().allocateNat(c.id, nat.arg(0, "eth0")), true));
         return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c), sysctls(s, c), 0, 0);
+    }
+
+    /** A shaping property set on a started container takes effect at once; a shared namespace cannot be shaped. */
+    static void applyDynamic(ContainerService s, Container c, String property) throws PortoException {
+        if (!List.of("net_guarantee", "net_limit", "net_rx_limit").contains(property) || c.state() == State.STOPPED)
+            return;
+        if (!ownNamespace(c)) {
+            if (shaping(c).any())
+                throw new PortoException(ErrorCode.NotSupported, property + " needs a network namespace of the container's own"
+                        + " (net=L3, NAT, veth, ...): this kernel lacks tc's cgroup classifier (CONFIG_NET_CLS_CGROUP)");
+            return;
+        }
+        s.networking().retune(c.id, NET.value(c), shaping(c));
     }
 
     /** After a restart: a running NAT container holds its addresses again, and its tc classes are there. */

@@ -218,6 +218,37 @@ public final class NetworkSetup {
         }
     }
 
+    /**
+     * A running container's shaping changed: each device gets its new class, or loses the one it
+     * had when it is no longer shaped.
+     */
+    public void retune(long id, NetSpec spec, Shaping shaping) throws PortoException {
+        if (net == null)
+            return;
+        String ns = namespaceOf(id);
+        try {
+            for (Network.Link link : net.links(ns)) {
+                if (link.name().equals("lo"))
+                    continue;
+                long[] egress = shaping.egress(link.name());
+                if (egress != null)
+                    net.shape(ns, link.name(), egress[0], egress[1]);
+                else
+                    net.unshape(ns, link.name());
+            }
+            for (NetSpec.Option o : spec.options())
+                if (o.kind().equals("L3") || o.kind().equals("NAT")) {
+                    long rx = Shaping.of(shaping.rxLimit(), o.arg(0, "eth0"));
+                    if (rx > 0)
+                        net.shape(null, hostDevice(id), rx, rx);
+                    else
+                        net.unshape(null, hostDevice(id));
+                }
+        } catch (KernelException e) {
+            throw error("cannot change the shaping of container " + id, e);
+        }
+    }
+
     private void shape(long id, String ns, List<String> routed, Shaping shaping) throws KernelException {
         if (!shaping.any())
             return;
