@@ -102,6 +102,26 @@ class NetworkShapingTest {
     }
 
     @Test
+    void topShowsTheRateAContainerSends() throws Exception {
+        Process sink = world.spawn(world.outside, "timeout", "60", "python3", world.sink.toString(), "7002", NetWorld.OUTSIDE_ADDRESS);
+        ok("run", "busy", "net=L3 eth0", "ip=eth0 198.51.100.23", "net_limit=default: " + RATE,
+                "command=timeout 30 python3 " + world.sender + " " + NetWorld.OUTSIDE_ADDRESS + " 7002 " + BYTES);
+        Await.until("the transfer runs", java.time.Duration.ofSeconds(20),
+                () -> portod.portoctl("get", "busy", "net_tx_bytes").line().matches("eth0: \\d{6,}"));
+        PortodProcess.Run top = ok("top", "-d", "0.5", "busy");
+        String[] lines = top.out().split("\n");
+        assertTrue(lines[0].matches("container +state +cpu% +cpu +memory +threads +read +write +net-rx +net-tx +time *"), lines[0]);
+        String[] cells = lines[1].trim().split(" +");
+        assertEquals("busy", cells[0], top.out());
+        String tx = cells[9];
+        assertTrue(tx.endsWith("/s") && !tx.startsWith("0"), "net-tx of a sender at 10 Mbit/s: " + top.out());
+        assertTrue(cells[8].endsWith("/s"), "net-rx (its acknowledgements): " + top.out());
+        ok("wait", "busy");
+        assertTrue(sink.waitFor(30, TimeUnit.SECONDS));
+        ok("destroy", "busy");
+    }
+
+    @Test
     void countersOfAnUnshapedContainerGrowWithItsTraffic() throws Exception {
         ok("run", "plain", "net=L3 eth0", "ip=eth0 198.51.100.21",
                 "command=python3 " + world.server + " 8080 1 plain 198.51.100.21");
