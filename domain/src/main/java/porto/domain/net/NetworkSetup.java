@@ -119,15 +119,13 @@ public final class NetworkSetup {
                     }
                     case "ip" -> net.runIp(ns, o.args());
                     case "L3" -> {
-                        if (o.args().size() > 1)
-                            throw new PortoException(ErrorCode.NotSupported, "net=L3 with a master device is not supported by this daemon yet");
                         routed.add(o.arg(0, "eth0"));
-                        l3(id, ns, o.arg(0, "eth0"), ips, gateways);
+                        l3(id, ns, o.arg(0, "eth0"), o.arg(1, null), ips, gateways);
                     }
                     case "NAT" -> {
                         String device = o.arg(0, "eth0");
                         routed.add(device);
-                        l3(id, ns, device, ips, gateways);
+                        l3(id, ns, device, null, ips, gateways);
                         for (IpSpec.Entry e : ips)
                             if (NetMasks.matches(e.device(), device))
                                 net.addMasquerade(e.ip());
@@ -157,47 +155,13 @@ public final class NetworkSetup {
         }
     }
 
-    /**
-     * net=tap: persistent tap devices in the host's namespace owned by the task's user, with routes
-     * and proxy entries for their addresses; on failure none of them is left.
-     */
+    /** net=tap: see {@link Taps}. */
     public void setUpTaps(long id, NetSpec spec, List<IpSpec.Entry> ips, int uid, int gid) throws PortoException {
-        if (net == null)
-            throw new PortoException(ErrorCode.NotSupported, "this daemon has no network adapter");
-        List<String> made = new ArrayList<>();
-        try {
-            for (NetSpec.Option o : spec.options()) {
-                String name = o.args().get(0);
-                net.createTap(name, uid, gid);
-                made.add(name);
-                for (IpSpec.Entry e : ips)
-                    if (NetMasks.matches(e.device(), name)) {
-                        net.addRoute(null, new Route(e.ip(), e.ip().getAddress().length * 8, name, null));
-                        for (String uplink : uplinksFor(e.ip()))
-                            net.addProxyNeighbour(null, uplink, e.ip());
-                    }
-            }
-        } catch (KernelException e) {
-            tearDownTaps(spec, ips, made);
-            throw error("cannot set up net=tap of container " + id, e);
-        }
+        new Taps(this, net).setUp(id, spec, ips, uid, gid);
     }
 
-    /** Removes the taps (their routes go with them) and the proxy entries of their addresses. */
     public void tearDownTaps(NetSpec spec, List<IpSpec.Entry> ips) {
-        tearDownTaps(spec, ips, spec.options().stream().map(o -> o.args().get(0)).toList());
-    }
-
-    private void tearDownTaps(NetSpec spec, List<IpSpec.Entry> ips, List<String> taps) {
-        if (net == null)
-            return;
-        removeProxyEntries(ips);
-        for (String tap : taps)
-            try {
-                net.deleteLink(null, tap);
-            } catch (KernelException e) {
-                // gone already
-            }
+        new Taps(this, net).tearDown(spec, ips);
     }
 
     /**
@@ -269,7 +233,8 @@ public final class NetworkSetup {
         return new NetworkCounters(net, config);
     }
 
-    private void l3(long id, String ns, String device, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways)
+    /** {@code master}: the mask of the host devices that answer for the addresses, or null for those of their network. */
+    private void l3(long id, String ns, String device, String master, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways)
             throws KernelException, PortoException {
         String host = hostDevice(id);
         requireHostSysctls(ips, device);
@@ -285,7 +250,7 @@ public final class NetworkSetup {
         for (IpSpec.Entry e : mine) {
             net.addAddress(ns, device, new Address(e.ip(), e.prefix()));
             net.addRoute(null, new Route(e.ip(), e.ip().getAddress().length * 8, host, null));
-            for (String uplink : uplinksFor(e.ip()))
+            for (String uplink : master == null ? uplinksFor(e.ip()) : managedMatching(master))
                 net.addProxyNeighbour(null, uplink, e.ip());
         }
         boolean v4 = mine.stream().anyMatch(e -> !e.v6());
@@ -319,8 +284,18 @@ public final class NetworkSetup {
         return gateways.stream().filter(g -> NetMasks.matches(g.device(), device) && g.v6() == v6).findFirst().orElse(null);
     }
 
+    /** The managed host devices whose names match {@code mask} (net=L3 <name> <master>). */
+    private List<String> managedMatching(String mask) throws KernelException {
+        List<String> out = new ArrayList<>();
+        for (Network.Link link : net.links(null))
+            if (!link.name().equals("lo") && !link.name().startsWith("L3-") && !config.unmanaged(link)
+                    && NetMasks.matches(mask, link.name()))
+                out.add(link.name());
+        return out;
+    }
+
     /** The managed host devices with an address of the same network as {@code ip}: they answer for it. */
-    private List<String> uplinksFor(InetAddress ip) throws KernelException {
+    List<String> uplinksFor(InetAddress ip) throws KernelException {
         List<String> out = new ArrayList<>();
         if (!config.proxyNdp() && ip.getAddress().length == 16)
             return out;
@@ -367,7 +342,7 @@ public final class NetworkSetup {
         }
     }
 
-    private void removeProxyEntries(List<IpSpec.Entry> ips) {
+    void removeProxyEntries(List<IpSpec.Entry> ips) {
         try {
             for (IpSpec.Entry e : ips)
                 for (Network.Link link : net.links(null))
