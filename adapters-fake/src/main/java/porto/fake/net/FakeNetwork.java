@@ -184,6 +184,14 @@ public final class FakeNetwork implements Network {
     }
 
     @Override
+    public synchronized void awaitAutoconf(String ns, String link, long timeoutMillis) throws KernelException {
+        for (Address a : addresses(ns, link))
+            if (a.ip() instanceof java.net.Inet6Address v6 && !v6.isLinkLocalAddress())
+                return;
+        throw new KernelException(110, "no SLAAC address on " + link + ": this simulated link has no router");
+    }
+
+    @Override
     public synchronized void createTap(String name, int uid, int gid) throws KernelException {
         if (name.length() > 15)
             throw new KernelException(22, "tap name " + name + " is longer than 15 characters");

@@ -260,6 +260,25 @@ public final class LinuxNetwork implements Network {
     }
 
     @Override
+    public void awaitAutoconf(String ns, String link, long timeoutMillis) throws KernelException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (true) {
+            for (Address a : addresses(ns, link))
+                if (a.ip() instanceof java.net.Inet6Address v6 && !v6.isLinkLocalAddress())
+                    return;
+            if (System.nanoTime() - deadline > 0)
+                throw new KernelException(110, "no SLAAC address on " + link + " in " + where(ns) + " after "
+                        + timeoutMillis / 1000 + " s (autoconf_timeout_s)");
+            try {
+                Thread.sleep(50); // a router advertisement comes when it comes: the kernel's address is polled
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KernelException(4, "interrupted while waiting for a SLAAC address on " + link);
+            }
+        }
+    }
+
+    @Override
     public void createTap(String name, int uid, int gid) throws KernelException {
         if (name.length() > 15)
             throw new KernelException(22, "tap name " + name + " is longer than 15 characters");

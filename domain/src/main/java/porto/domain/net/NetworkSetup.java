@@ -95,7 +95,7 @@ public final class NetworkSetup {
             for (NetSpec.Option o : spec.options()) {
                 index++;
                 switch (o.kind()) {
-                    case "none", "MTU", "MAC" -> { }
+                    case "none", "MTU", "MAC", "autoconf" -> { }
                     case "veth" -> {
                         String host = "pv" + id + "-" + index;
                         net.createVeth(null, host, ns, o.args().get(0), o.args().size() > 2 ? NetSpec.mtu(o.args().get(2)) : 0);
@@ -145,6 +145,9 @@ public final class NetworkSetup {
                 if (o.kind().equals("MAC"))
                     net.setUp(ns, o.args().get(0), 0, NetSpec.mac(o.args().get(1)));
             }
+            for (NetSpec.Option o : spec.options()) // the task starts once its addresses are there
+                if (o.kind().equals("autoconf"))
+                    net.awaitAutoconf(ns, o.args().get(0), config.autoconfTimeoutS() * 1000L);
             shape(id, ns, routed, shaping);
         } catch (PortoException | RuntimeException e) {
             tearDown(id, spec, ips);

@@ -83,6 +83,12 @@ public interface Network {
 
     List<Address> addresses(String ns, String link) throws KernelException;
 
+    /**
+     * Waits until {@code link} in {@code ns} has a global IPv6 address (SLAAC), at most
+     * {@code timeoutMillis}; fails with ETIMEDOUT when none came.
+     */
+    void awaitAutoconf(String ns, String link, long timeoutMillis) throws KernelException;
+
     void addRoute(String ns, Route route) throws KernelException;
 
     void deleteRoute(String ns, Route route) throws KernelException;
