@@ -147,12 +147,16 @@ static void join_cgroups(void)
  * true then. */
 static bool enter_namespaces(void)
 {
-	int fd;
+	int fds[spec.setns.n + 1];
 
+	/* Every file is opened before the first setns: once in a parent's mount namespace, a
+	 * namespace file the daemon bind-mounted later (net=L3 below a started parent) is an
+	 * empty file there. */
+	for (size_t i = 0; i < spec.setns.n; i++)
+		TRY(fds[i] = open(spec.setns.v[i], O_RDONLY | O_CLOEXEC), "open(%s)", spec.setns.v[i]);
 	for (size_t i = 0; i < spec.setns.n; i++) {
-		TRY(fd = open(spec.setns.v[i], O_RDONLY | O_CLOEXEC), "open(%s)", spec.setns.v[i]);
-		TRY(setns(fd, 0), "setns(%s)", spec.setns.v[i]);
-		close(fd);
+		TRY(setns(fds[i], 0), "setns(%s)", spec.setns.v[i]);
+		close(fds[i]);
 	}
 	bool nested = spec.setns.n && (spec.ns_flags & CLONE_NEWPID);
 	int here = spec.ns_flags & ~(nested ? CLONE_NEWPID : 0);

@@ -22,7 +22,7 @@ final class UsageCommands {
     static final String TOP_HELP = "    -n <count>    samples to show (default: 1 without a terminal, endless with one)\n"
             + "    -d <seconds>  time between samples, over which rates are measured (default 1)\n";
     private static final List<String> TOP_PROPERTIES = List.of("state", "cpu_usage", "memory_usage", "thread_count",
-            "io_read[hw]", "io_write[hw]", "time");
+            "io_read[hw]", "io_write[hw]", "net_rx_bytes", "net_tx_bytes", "time");
 
     private final Supplier<PortoClient> client;
     private final Console io;
@@ -190,6 +190,10 @@ final class UsageCommands {
                 double r = rate(before, now, name, io, seconds);
                 cells.add(rates && r >= 0 ? Format.size(Math.round(r)) + "/s" : "-");
             }
+            for (String net : List.of("net_rx_bytes", "net_tx_bytes")) { // all devices together
+                long a = deviceTotal(before, name, net), b = deviceTotal(now, name, net);
+                cells.add(rates && a >= 0 && b >= a ? Format.size(Math.round((b - a) / seconds)) + "/s" : "-");
+            }
             String time = value(now.data(), name, "time");
             cells.add(time.isEmpty() ? "-" : Format.humanValue("time", time));
             lines.add(new Line(name, rates ? cpuRate : cpu, memory, cells));
@@ -197,7 +201,7 @@ final class UsageCommands {
         lines.sort(Comparator.comparingDouble((Line l) -> -l.cpu()).thenComparingLong(l -> -l.memory())
                 .thenComparing(Line::name));
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("container", "state", "cpu%", "cpu", "memory", "threads", "read", "write", "time"));
+        rows.add(List.of("container", "state", "cpu%", "cpu", "memory", "threads", "read", "write", "net-rx", "net-tx", "time"));
         for (Line l : lines)
             rows.add(l.cells());
         return table(rows, 16);
@@ -206,6 +210,22 @@ final class UsageCommands {
     private static long counter(Sample s, String name, String key) {
         Long n = number(value(s.data(), name, key));
         return n == null ? -1 : n;
+    }
+
+    /** The sum of a "device: count; ..." counter, or -1 when it has no device or cannot be read. */
+    private static long deviceTotal(Sample s, String name, String key) {
+        String text = value(s.data(), name, key);
+        if (text.isBlank())
+            return -1;
+        long total = 0;
+        for (String part : text.split(";")) {
+            int colon = part.lastIndexOf(':');
+            Long n = colon < 0 ? null : number(part.substring(colon + 1));
+            if (n == null)
+                return -1;
+            total += n;
+        }
+        return total;
     }
 
     /** Per second over the interval; -1 when either reading is missing or the counter went back. */

@@ -134,6 +134,10 @@ class NetworkDevicesTest {
             assertTrue(r.code() != 0 && r.err().contains("NotSupported") && r.err().contains("ipvlan"), r.err());
         }
         assertFalse(hostLinks().contains("iv0"), hostLinks());
+        PortodProcess.Run ipip6 = portod.portoctl("run", "tn", "net=ipip6 tnl0 2001:db8:2::2 2001:db8:2::1", "command=true");
+        assertTrue(ipip6.code() != 0 && ipip6.err().contains("NotSupported") && ipip6.err().contains("ip6tnl"), ipip6.err());
+        PortodProcess.Run v4End = portod.portoctl("run", "tn", "net=ipip6 tnl0 198.51.100.9 2001:db8:2::1", "command=true");
+        assertTrue(v4End.code() != 0 && v4End.err().contains("InvalidValue") && v4End.err().contains("IPv6"), v4End.err());
         PortodProcess.Run missing = portod.portoctl("run", "nobr", "net=veth eth1 no-bridge", "command=true");
         assertTrue(missing.code() != 0 && missing.err().contains("no-bridge"), missing.err());
         assertFalse(hostLinks().contains("pv"), "a failed setup leaves no device: " + hostLinks());

@@ -190,7 +190,7 @@ class ResourcesTest extends PortodTest {
         assertEquals(0, top.code(), top.err());
         System.out.print("portoctl top -d 0.5:\n" + top.out());
         String[] lines = top.out().split("\n");
-        assertTrue(lines[0].matches("container +state +cpu% +cpu +memory +threads +read +write +time *"), lines[0]);
+        assertTrue(lines[0].matches("container +state +cpu% +cpu +memory +threads +read +write +net-rx +net-tx +time *"), lines[0]);
         assertTrue(lines[1].startsWith("spin ") && lines[2].startsWith("nap "), top.out());
         double percent = Double.parseDouble(lines[1].trim().split(" +")[2]);
         assertTrue(percent > 25 && percent < 75, "spin runs at half a core: " + lines[1]);

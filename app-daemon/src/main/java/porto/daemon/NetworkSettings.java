@@ -21,14 +21,16 @@ final class NetworkSettings {
     static NetworkConfig from(Map<String, String> env, porto.daemon.config.NetworkConfig file) {
         NetworkConfig d = file == null ? NetworkConfig.DEFAULT
                 : new NetworkConfig(file.natFirstIpv4(), file.natFirstIpv6(), file.natCount(), file.unmanagedDevice(),
-                        file.unmanagedGroup(), file.proxyNdp(), Map.of(), NetworkConfig.DEFAULT.defaultResolvConf());
+                        file.unmanagedGroup(), file.proxyNdp(), Map.of(), NetworkConfig.DEFAULT.defaultResolvConf(),
+                        file.autoconfTimeoutS());
         return new NetworkConfig(get(env, "PORTO_NET_NAT_FIRST_IPV4", d.natFirstIpv4()),
                 get(env, "PORTO_NET_NAT_FIRST_IPV6", d.natFirstIpv6()),
                 Integer.parseInt(get(env, "PORTO_NET_NAT_COUNT", Integer.toString(d.natCount()))),
                 listOr(get(env, "PORTO_NET_UNMANAGED_DEVICES", null), d.unmanagedDevices()),
                 listOr(get(env, "PORTO_NET_UNMANAGED_GROUPS", null), d.unmanagedGroups()),
                 Boolean.parseBoolean(get(env, "PORTO_NET_PROXY_NDP", Boolean.toString(d.proxyNdp()))), d.netSysctls(),
-                get(env, "PORTO_NET_RESOLV_CONF", d.defaultResolvConf()));
+                get(env, "PORTO_NET_RESOLV_CONF", d.defaultResolvConf()),
+                Integer.parseInt(get(env, "PORTO_NET_AUTOCONF_TIMEOUT_S", Integer.toString(d.autoconfTimeoutS()))));
     }
 
     private static String get(Map<String, String> env, String name, String otherwise) {

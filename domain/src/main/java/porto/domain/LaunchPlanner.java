@@ -79,7 +79,7 @@ final class LaunchPlanner {
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
         VirtModes.checkNamespaces(c, newMount, hostname);
         String netns = NetworkProperties.namespacePath(s, c);
-        boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).inherited() : os && isolate);
+        boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).sharesHost() : os && isolate);
         var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, emptyNet, newMount, hostname, netns);
 
         List<String> stored = new ArrayList<>();

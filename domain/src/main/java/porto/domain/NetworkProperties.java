@@ -1,6 +1,7 @@
 package porto.domain;
 
 import static porto.domain.Property.STOPPED_ONLY;
+import static porto.domain.Property.ANY_STATE;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +42,7 @@ final class NetworkProperties {
     static final TypedProperty<Map<String, Long>> NET_RX_LIMIT = rates("net_rx_limit", "maximum ingress bandwidth");
 
     private static TypedProperty<Map<String, Long>> rates(String name, String what) {
-        return TypedProperty.of(name, what + ": <interface>|default: <Bps>; ... (applied at start)", STOPPED_ONLY,
+        return TypedProperty.of(name, what + ": <interface>|default: <Bps>; ... (applied at once when running)", ANY_STATE,
                 NetworkProperties::parseRates, NetworkProperties::formatRates, Map.<String, Long>of()).keyed();
     }
 
@@ -182,9 +183,12 @@ final class NetworkProperties {
 
     /** The network part of a start, read with the tree lock held and carried out without it. */
     record Start(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping,
-                 Map<String, String> sysctls) {
+                 Map<String, String> sysctls, int uid, int gid) {
         void run(ContainerService s) throws PortoException {
-            s.networking().setUp(id, spec, ips, gateways, shaping, sysctls);
+            if (spec.tapOnly())
+                s.networking().setUpTaps(id, spec, ips, uid, gid);
+            else
+                s.networking().setUp(id, spec, ips, gateways, shaping, sysctls);
         }
     }
 
@@ -209,13 +213,29 @@ final class NetworkProperties {
                 throw new PortoException(ErrorCode.NotSupported, "net_guarantee, net_limit and net_rx_limit need a network namespace"
                         + " of the container's own (net=L3, NAT, veth, ...): shaping a shared one needs tc's cgroup classifier,"
                         + " which this kernel lacks (CONFIG_NET_CLS_CGROUP)");
+            if (c.config.containsKey("net") && NET.value(c).tapOnly()) // the task's user may open its taps
+                return new Start(c.id, NET.value(c), IP.value(c), List.of(), shaping(c), Map.of(),
+                        s.resolveUid(s.properties().find("user").read(s, c)), s.resolveGid(s.properties().find("group").read(s, c)));
             return null;
         }
         NetSpec spec = NET.value(c);
         NetSpec.Option nat = spec.first("NAT");
         if (nat != null && IP.value(c).isEmpty()) // NAT hands out an address, shown in ip until the stop
             c.config.put("ip", IpSpec.format(s.networking().allocateNat(c.id, nat.arg(0, "eth0")), true));
-        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c), sysctls(s, c));
+        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c), sysctls(s, c), 0, 0);
+    }
+
+    /** A shaping property set on a started container takes effect at once; a shared namespace cannot be shaped. */
+    static void applyDynamic(ContainerService s, Container c, String property) throws PortoException {
+        if (!List.of("net_guarantee", "net_limit", "net_rx_limit").contains(property) || c.state() == State.STOPPED)
+            return;
+        if (!ownNamespace(c)) {
+            if (shaping(c).any())
+                throw new PortoException(ErrorCode.NotSupported, property + " needs a network namespace of the container's own"
+                        + " (net=L3, NAT, veth, ...): this kernel lacks tc's cgroup classifier (CONFIG_NET_CLS_CGROUP)");
+            return;
+        }
+        s.networking().retune(c.id, NET.value(c), shaping(c));
     }
 
     /** After a restart: a running NAT container holds its addresses again, and its tc classes are there. */
@@ -237,6 +257,11 @@ final class NetworkProperties {
     /** The kernel work of a stop, read with the lock held, to run without it. */
     static Runnable stop(ContainerService s, Container c) {
         try {
+            if (c.config.containsKey("net") && NET.value(c).tapOnly()) {
+                NetSpec taps = NET.value(c);
+                List<IpSpec.Entry> tapIps = IP.value(c);
+                return () -> s.networking().tearDownTaps(taps, tapIps);
+            }
             if (!ownNamespace(c))
                 return () -> { };
             long id = c.id;

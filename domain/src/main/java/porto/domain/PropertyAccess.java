@@ -124,6 +124,7 @@ final class PropertyAccess {
         String previous = c.config.put(propName, canonical);
         try {
             s.resources().applyDynamic(c, propName, previous);
+            NetworkProperties.applyDynamic(s, c, propName);
         } catch (PortoException e) {
             if (previous == null)
                 c.config.remove(propName);

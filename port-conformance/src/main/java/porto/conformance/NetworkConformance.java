@@ -191,8 +191,26 @@ public abstract class NetworkConformance {
         assertEquals(ENODEV, assertThrows(KernelException.class, () -> net.createLink("c1", "mv1", "macvlan", "nosuch", "")).errno());
         KernelException ipvlan = assertThrows(KernelException.class, () -> net.createLink("c1", "iv0", "ipvlan", "par0", "l2"));
         assertEquals(95, ipvlan.errno(), "this kernel has no ipvlan driver: " + ipvlan.getMessage());
+        KernelException ipip6 = assertThrows(KernelException.class,
+                () -> net.createIpip6("c1", "tnl0", ip("2001:db8:2::2"), ip("2001:db8:2::1")));
+        assertEquals(95, ipip6.errno(), "this kernel has no ip6_tunnel driver: " + ipip6.getMessage());
         net.deleteNamespace("c1");
         net.deleteLink(null, "par0");
+    }
+
+    @Test
+    void aTapIsMadeUpOnTheHostOnceAndDeleted() throws Exception {
+        net.createTap("ptap0", 0, 0);
+        Link tap = link(null, "ptap0").orElseThrow();
+        assertEquals("tun", tap.kind());
+        assertTrue(tap.up());
+        assertEquals(EEXIST, assertThrows(KernelException.class, () -> net.createTap("ptap0", 0, 0)).errno(),
+                "a second tap of the same name is a clash, not a share");
+        net.createVeth(null, "par0", null, "par1", 0);
+        assertThrows(KernelException.class, () -> net.createTap("par0", 0, 0));
+        net.deleteLink(null, "ptap0");
+        net.deleteLink(null, "par0");
+        assertTrue(link(null, "ptap0").isEmpty());
     }
 
     @Test

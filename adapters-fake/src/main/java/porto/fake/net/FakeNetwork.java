@@ -177,6 +177,32 @@ public final class FakeNetwork implements Network {
     }
 
     @Override
+    public synchronized void createIpip6(String ns, String name, java.net.InetAddress remote, java.net.InetAddress local)
+            throws KernelException {
+        space(ns);
+        throw new KernelException(95, "Unknown device type"); // as this machine: no ip6_tunnel driver
+    }
+
+    @Override
+    public synchronized void awaitAutoconf(String ns, String link, long timeoutMillis) throws KernelException {
+        for (Address a : addresses(ns, link))
+            if (a.ip() instanceof java.net.Inet6Address v6 && !v6.isLinkLocalAddress())
+                return;
+        throw new KernelException(110, "no SLAAC address on " + link + ": this simulated link has no router");
+    }
+
+    @Override
+    public synchronized void createTap(String name, int uid, int gid) throws KernelException {
+        if (name.length() > 15)
+            throw new KernelException(22, "tap name " + name + " is longer than 15 characters");
+        if (space(null).links.containsKey(name))
+            throw new KernelException(EEXIST, "a link named " + name + " exists");
+        FakeLink tap = new FakeLink(world.nextIndex++, "tun");
+        tap.up = true;
+        space(null).links.put(name, tap);
+    }
+
+    @Override
     public synchronized void setMaster(String ns, String name, String master) throws KernelException {
         link(ns, name).master = link(ns, master).index;
     }

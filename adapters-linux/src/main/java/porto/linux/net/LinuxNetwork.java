@@ -32,7 +32,7 @@ public final class LinuxNetwork implements Network {
     /** A gateway on the link even where no address of the container covers it (an L3 /32). */
     private static final int RTNH_F_ONLINK = 4;
     private static final int NDA_DST = 1, NTF_PROXY = 0x08, NUD_PERMANENT = 0x80;
-    private static final int ENOENT = 2, ENODEV = 19, ESRCH = 3;
+    private static final int ENOENT = 2, ENODEV = 19, ESRCH = 3, EEXIST = 17;
 
     private final Path netnsDir;
     private final String hostNs;
@@ -242,6 +242,76 @@ public final class LinuxNetwork implements Network {
         } finally {
             NetNative.close(fd);
         }
+    }
+
+    private static final int IFLA_IPTUN_LOCAL = 2, IFLA_IPTUN_REMOTE = 3, IFLA_IPTUN_PROTO = 9, IPPROTO_IPIP = 4;
+
+    @Override
+    public void createIpip6(String ns, String name, java.net.InetAddress remote, java.net.InetAddress local) throws KernelException {
+        var r = new Netlink.Request(Netlink.RTM_NEWLINK, Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
+                .bytes(new byte[16]).attrString(IFLA_IFNAME, name);
+        r.begin(IFLA_LINKINFO).attrString(IFLA_INFO_KIND, "ip6tnl").begin(IFLA_INFO_DATA)
+                .attr(IFLA_IPTUN_LOCAL, local.getAddress()).attr(IFLA_IPTUN_REMOTE, remote.getAddress())
+                .attr(IFLA_IPTUN_PROTO, new byte[] {IPPROTO_IPIP}).end().end();
+        in(ns, s -> {
+            s.change(r, "create ip6tnl " + name + " in " + where(ns));
+            return null;
+        });
+    }
+
+    @Override
+    public void awaitAutoconf(String ns, String link, long timeoutMillis) throws KernelException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (true) {
+            for (Address a : addresses(ns, link))
+                if (a.ip() instanceof java.net.Inet6Address v6 && !v6.isLinkLocalAddress())
+                    return;
+            if (System.nanoTime() - deadline > 0)
+                throw new KernelException(110, "no SLAAC address on " + link + " in " + where(ns) + " after "
+                        + timeoutMillis / 1000 + " s (autoconf_timeout_s)");
+            try {
+                Thread.sleep(50); // a router advertisement comes when it comes: the kernel's address is polled
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KernelException(4, "interrupted while waiting for a SLAAC address on " + link);
+            }
+        }
+    }
+
+    @Override
+    public void createTap(String name, int uid, int gid) throws KernelException {
+        if (name.length() > 15)
+            throw new KernelException(22, "tap name " + name + " is longer than 15 characters");
+        Namespaces.Work<Void> make = () -> {
+            int fd = NetNative.open("/dev/net/tun", NetNative.O_RDWR);
+            if (fd < 0)
+                throw new KernelException(-fd, "open(/dev/net/tun)");
+            try {
+                // Exclusive: an existing tap of that name is someone else's, not one to share.
+                int rc = NetNative.tunSetIff(fd, name, (short) (NetNative.IFF_TAP | NetNative.IFF_NO_PI | NetNative.IFF_TUN_EXCL));
+                if (rc == -16)
+                    throw new KernelException(EEXIST, "create tap " + name + ": a tap of that name exists");
+                check(rc, "create tap " + name);
+                check(NetNative.ioctl(fd, NetNative.TUNSETOWNER, uid), "set the owner of tap " + name);
+                check(NetNative.ioctl(fd, NetNative.TUNSETGROUP, gid), "set the group of tap " + name);
+                check(NetNative.ioctl(fd, NetNative.TUNSETPERSIST, 1), "make tap " + name + " persistent");
+            } finally {
+                NetNative.close(fd); // persistent: the device outlives the file
+            }
+            return null;
+        };
+        // The device is made in the namespace of the thread that asks: the daemon's host one.
+        String host = path(null);
+        if (host == null)
+            make.run();
+        else
+            Namespaces.inside(host, make);
+        setUp(null, name, 0, "");
+    }
+
+    private static void check(int rc, String what) throws KernelException {
+        if (rc < 0)
+            throw new KernelException(-rc, what);
     }
 
     @Override

@@ -45,6 +45,41 @@ final class NetNative {
     private static final MethodHandle UNSHARE = function("unshare", FunctionDescriptor.of(I, I));
     private static final MethodHandle MOUNT = function("mount", FunctionDescriptor.of(I, P, P, P, L, P));
     private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(I, P, I));
+    // ioctl(2) is variadic: its third argument is a pointer for some requests, a number for others.
+    private static final MethodHandle IOCTL_POINTER = variadic("ioctl", FunctionDescriptor.of(I, I, L, P));
+    private static final MethodHandle IOCTL_NUMBER = variadic("ioctl", FunctionDescriptor.of(I, I, L, L));
+    static final int O_RDWR = 2;
+    static final long TUNSETIFF = 0x400454caL, TUNSETPERSIST = 0x400454cbL, TUNSETOWNER = 0x400454ccL, TUNSETGROUP = 0x400454ceL;
+    static final short IFF_TAP = 0x0002, IFF_NO_PI = 0x1000, IFF_TUN_EXCL = (short) 0x8000;
+
+    private static MethodHandle variadic(String name, FunctionDescriptor d) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), d,
+                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
+    }
+
+    /** TUNSETIFF with a struct ifreq (40 bytes: the name, then the flags as a short). */
+    static int tunSetIff(int fd, String name, short flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            MemorySegment ifr = a.allocate(40);
+            byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            MemorySegment.copy(bytes, 0, ifr, ValueLayout.JAVA_BYTE, 0, Math.min(bytes.length, 15));
+            ifr.set(ValueLayout.JAVA_SHORT, 16, flags);
+            return rc((int) IOCTL_POINTER.invokeExact(s, fd, TUNSETIFF, ifr), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** An ioctl whose argument is a number (TUNSETOWNER, TUNSETGROUP, TUNSETPERSIST). */
+    static int ioctl(int fd, long request, long value) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return rc((int) IOCTL_NUMBER.invokeExact(s, fd, request, value), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
 
     private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);

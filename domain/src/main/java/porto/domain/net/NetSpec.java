@@ -56,6 +56,9 @@ public record NetSpec(List<Option> options) {
         boolean alone = out.stream().anyMatch(o -> o.kind.equals("inherited") || o.kind.equals("container") || o.kind.equals("netns"));
         if (alone && out.size() > 1)
             throw invalid("net=inherited, container and netns take no other option: '" + text + "'");
+        boolean tap = out.stream().anyMatch(o -> o.kind.equals("tap"));
+        if (tap && out.stream().anyMatch(o -> !o.kind.equals("tap")))
+            throw invalid("net=tap shares the host's network and takes only other tap options: '" + text + "'");
         return new NetSpec(List.copyOf(out));
     }
 
@@ -77,6 +80,15 @@ public record NetSpec(List<Option> options) {
                 if (o.args.size() > 2 && !List.of("l2", "l3").contains(o.args.get(2)))
                     throw invalid("ipvlan mode '" + o.args.get(2) + "' is neither l2 nor l3");
                 if (o.args.size() > 3) mtu(o.args.get(3));
+            }
+            case "ipip6" -> {
+                for (String end : o.args.subList(1, 3))
+                    if (IpSpec.literal(end).getAddress().length != 16)
+                        throw invalid("ipip6 tunnel end '" + end + "' is not an IPv6 address");
+            }
+            case "tap" -> {
+                if (o.args.get(0).length() > 15 || o.args.get(0).contains("/"))
+                    throw invalid("tap name '" + o.args.get(0) + "' is not a device name (at most 15 characters, no '/')");
             }
             case "ip" -> {
                 for (String a : o.args)
@@ -114,6 +126,16 @@ public record NetSpec(List<Option> options) {
 
     public boolean inherited() {
         return options.size() == 1 && options.get(0).kind.equals("inherited");
+    }
+
+    /** Only tap devices: the container shares the host's network, where the taps are made. */
+    public boolean tapOnly() {
+        return options.stream().allMatch(o -> o.kind.equals("tap"));
+    }
+
+    /** Whether the container's task runs in the host's network namespace. */
+    public boolean sharesHost() {
+        return inherited() || tapOnly();
     }
 
     /** The first option of this kind, or null. */

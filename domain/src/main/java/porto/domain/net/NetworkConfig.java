@@ -15,12 +15,19 @@ import java.util.Map;
  * @param proxyNdp          whether L3 adds proxy neighbour entries on the host's interfaces
  * @param netSysctls        default network sysctls of a new namespace
  * @param defaultResolvConf resolv_conf of containers with a root that set none
+ * @param autoconfTimeoutS  how long net=autoconf waits for a SLAAC address at start, seconds
  */
 public record NetworkConfig(String natFirstIpv4, String natFirstIpv6, int natCount, List<String> unmanagedDevices,
                             List<String> unmanagedGroups, boolean proxyNdp, Map<String, String> netSysctls,
-                            String defaultResolvConf) {
-    /** Upstream's defaults: no NAT range, every device managed, proxy entries on. */
+                            String defaultResolvConf, int autoconfTimeoutS) {
+    /** Upstream's defaults: no NAT range, every device managed, proxy entries on, autoconf waits 120 s. */
     public static final NetworkConfig DEFAULT = new NetworkConfig("", "", 0, List.of(), List.of(), true, Map.of(), "");
+
+    /** With upstream's autoconf_timeout_s, 120. */
+    public NetworkConfig(String natFirstIpv4, String natFirstIpv6, int natCount, List<String> unmanagedDevices,
+                         List<String> unmanagedGroups, boolean proxyNdp, Map<String, String> netSysctls, String defaultResolvConf) {
+        this(natFirstIpv4, natFirstIpv6, natCount, unmanagedDevices, unmanagedGroups, proxyNdp, netSysctls, defaultResolvConf, 120);
+    }
 
     public NetworkConfig {
         unmanagedDevices = List.copyOf(unmanagedDevices);

@@ -69,7 +69,7 @@ public final class NetworkSetup {
 
     /** Whether this spec gives the container a namespace of its own that the daemon makes. */
     public static boolean ownNamespace(NetSpec spec) {
-        return !spec.inherited() && spec.first("container") == null && spec.first("netns") == null;
+        return !spec.sharesHost() && spec.first("container") == null && spec.first("netns") == null;
     }
 
     public String namespacePath(long id) {
@@ -95,7 +95,7 @@ public final class NetworkSetup {
             for (NetSpec.Option o : spec.options()) {
                 index++;
                 switch (o.kind()) {
-                    case "none", "MTU", "MAC" -> { }
+                    case "none", "MTU", "MAC", "autoconf" -> { }
                     case "veth" -> {
                         String host = "pv" + id + "-" + index;
                         net.createVeth(null, host, ns, o.args().get(0), o.args().size() > 2 ? NetSpec.mtu(o.args().get(2)) : 0);
@@ -109,21 +109,23 @@ public final class NetworkSetup {
                                 o.args().size() > 4 ? NetSpec.mac(o.args().get(4)) : "");
                     }
                     case "ipvlan" -> net.createLink(ns, o.args().get(1), "ipvlan", o.args().get(0), o.arg(2, "l2"));
+                    case "ipip6" -> { // asked of the kernel: one without ip6_tunnel says so
+                        net.createIpip6(ns, o.args().get(0), IpSpec.literal(o.args().get(1)), IpSpec.literal(o.args().get(2)));
+                        net.setUp(ns, o.args().get(0), 0, "");
+                    }
                     case "steal" -> {
                         net.moveLink(null, o.args().get(0), ns);
                         net.setUp(ns, o.args().get(0), 0, "");
                     }
                     case "ip" -> net.runIp(ns, o.args());
                     case "L3" -> {
-                        if (o.args().size() > 1)
-                            throw new PortoException(ErrorCode.NotSupported, "net=L3 with a master device is not supported by this daemon yet");
                         routed.add(o.arg(0, "eth0"));
-                        l3(id, ns, o.arg(0, "eth0"), ips, gateways);
+                        l3(id, ns, o.arg(0, "eth0"), o.arg(1, null), ips, gateways);
                     }
                     case "NAT" -> {
                         String device = o.arg(0, "eth0");
                         routed.add(device);
-                        l3(id, ns, device, ips, gateways);
+                        l3(id, ns, device, null, ips, gateways);
                         for (IpSpec.Entry e : ips)
                             if (NetMasks.matches(e.device(), device))
                                 net.addMasquerade(e.ip());
@@ -143,6 +145,9 @@ public final class NetworkSetup {
                 if (o.kind().equals("MAC"))
                     net.setUp(ns, o.args().get(0), 0, NetSpec.mac(o.args().get(1)));
             }
+            for (NetSpec.Option o : spec.options()) // the task starts once its addresses are there
+                if (o.kind().equals("autoconf"))
+                    net.awaitAutoconf(ns, o.args().get(0), config.autoconfTimeoutS() * 1000L);
             shape(id, ns, routed, shaping);
         } catch (PortoException | RuntimeException e) {
             tearDown(id, spec, ips);
@@ -151,6 +156,15 @@ public final class NetworkSetup {
             tearDown(id, spec, ips);
             throw error("network setup of container " + id + " failed", e);
         }
+    }
+
+    /** net=tap: see {@link Taps}. */
+    public void setUpTaps(long id, NetSpec spec, List<IpSpec.Entry> ips, int uid, int gid) throws PortoException {
+        new Taps(this, net).setUp(id, spec, ips, uid, gid);
+    }
+
+    public void tearDownTaps(NetSpec spec, List<IpSpec.Entry> ips) {
+        new Taps(this, net).tearDown(spec, ips);
     }
 
     /**
@@ -168,6 +182,37 @@ public final class NetworkSetup {
             shape(id, namespaceOf(id), routed, shaping);
         } catch (KernelException e) {
             throw error("cannot shape the traffic of container " + id + " again", e);
+        }
+    }
+
+    /**
+     * A running container's shaping changed: each device gets its new class, or loses the one it
+     * had when it is no longer shaped.
+     */
+    public void retune(long id, NetSpec spec, Shaping shaping) throws PortoException {
+        if (net == null)
+            return;
+        String ns = namespaceOf(id);
+        try {
+            for (Network.Link link : net.links(ns)) {
+                if (link.name().equals("lo"))
+                    continue;
+                long[] egress = shaping.egress(link.name());
+                if (egress != null)
+                    net.shape(ns, link.name(), egress[0], egress[1]);
+                else
+                    net.unshape(ns, link.name());
+            }
+            for (NetSpec.Option o : spec.options())
+                if (o.kind().equals("L3") || o.kind().equals("NAT")) {
+                    long rx = Shaping.of(shaping.rxLimit(), o.arg(0, "eth0"));
+                    if (rx > 0)
+                        net.shape(null, hostDevice(id), rx, rx);
+                    else
+                        net.unshape(null, hostDevice(id));
+                }
+        } catch (KernelException e) {
+            throw error("cannot change the shaping of container " + id, e);
         }
     }
 
@@ -191,7 +236,8 @@ public final class NetworkSetup {
         return new NetworkCounters(net, config);
     }
 
-    private void l3(long id, String ns, String device, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways)
+    /** {@code master}: the mask of the host devices that answer for the addresses, or null for those of their network. */
+    private void l3(long id, String ns, String device, String master, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways)
             throws KernelException, PortoException {
         String host = hostDevice(id);
         requireHostSysctls(ips, device);
@@ -207,7 +253,7 @@ public final class NetworkSetup {
         for (IpSpec.Entry e : mine) {
             net.addAddress(ns, device, new Address(e.ip(), e.prefix()));
             net.addRoute(null, new Route(e.ip(), e.ip().getAddress().length * 8, host, null));
-            for (String uplink : uplinksFor(e.ip()))
+            for (String uplink : master == null ? uplinksFor(e.ip()) : managedMatching(master))
                 net.addProxyNeighbour(null, uplink, e.ip());
         }
         boolean v4 = mine.stream().anyMatch(e -> !e.v6());
@@ -241,8 +287,18 @@ public final class NetworkSetup {
         return gateways.stream().filter(g -> NetMasks.matches(g.device(), device) && g.v6() == v6).findFirst().orElse(null);
     }
 
+    /** The managed host devices whose names match {@code mask} (net=L3 <name> <master>). */
+    private List<String> managedMatching(String mask) throws KernelException {
+        List<String> out = new ArrayList<>();
+        for (Network.Link link : net.links(null))
+            if (!link.name().equals("lo") && !link.name().startsWith("L3-") && !config.unmanaged(link)
+                    && NetMasks.matches(mask, link.name()))
+                out.add(link.name());
+        return out;
+    }
+
     /** The managed host devices with an address of the same network as {@code ip}: they answer for it. */
-    private List<String> uplinksFor(InetAddress ip) throws KernelException {
+    List<String> uplinksFor(InetAddress ip) throws KernelException {
         List<String> out = new ArrayList<>();
         if (!config.proxyNdp() && ip.getAddress().length == 16)
             return out;
@@ -274,15 +330,7 @@ public final class NetworkSetup {
         } catch (KernelException e) {
             // the rest goes all the same
         }
-        try {
-            for (IpSpec.Entry e : ips)
-                for (Network.Link link : net.links(null))
-                    if (!link.name().startsWith("L3-") && !config.unmanaged(link)
-                            && net.proxyNeighbours(null, link.name()).contains(e.ip()))
-                        net.deleteProxyNeighbour(null, link.name(), e.ip());
-        } catch (KernelException e) {
-            // the namespace goes all the same
-        }
+        removeProxyEntries(ips);
         for (NetSpec.Option o : spec.options())
             if (o.kind().equals("steal"))
                 try {
@@ -294,6 +342,18 @@ public final class NetworkSetup {
             net.deleteNamespace(namespaceOf(id));
         } catch (KernelException e) {
             // left for the cleanup after the next restart
+        }
+    }
+
+    void removeProxyEntries(List<IpSpec.Entry> ips) {
+        try {
+            for (IpSpec.Entry e : ips)
+                for (Network.Link link : net.links(null))
+                    if (!link.name().startsWith("L3-") && !config.unmanaged(link)
+                            && net.proxyNeighbours(null, link.name()).contains(e.ip()))
+                        net.deleteProxyNeighbour(null, link.name(), e.ip());
+        } catch (KernelException e) {
+            // the rest goes all the same
         }
     }
 

@@ -58,6 +58,18 @@ public interface Network {
      */
     void createLink(String ns, String name, String kind, String hostParent, String mode) throws KernelException;
 
+    /**
+     * An IPv4-in-IPv6 tunnel {@code name} in {@code ns} from {@code local} to {@code remote}; a
+     * kernel without the ip6_tunnel driver fails with EOPNOTSUPP.
+     */
+    void createIpip6(String ns, String name, InetAddress remote, InetAddress local) throws KernelException;
+
+    /**
+     * A persistent tap device {@code name} in the host namespace, owned by {@code uid}/{@code gid}
+     * (they may open it without privileges), up.
+     */
+    void createTap(String name, int uid, int gid) throws KernelException;
+
     /** Attaches {@code name} to the bridge {@code master} (both in {@code ns}). */
     void setMaster(String ns, String name, String master) throws KernelException;
 
@@ -70,6 +82,12 @@ public interface Network {
     void addAddress(String ns, String link, Address address) throws KernelException;
 
     List<Address> addresses(String ns, String link) throws KernelException;
+
+    /**
+     * Waits until {@code link} in {@code ns} has a global IPv6 address (SLAAC), at most
+     * {@code timeoutMillis}; fails with ETIMEDOUT when none came.
+     */
+    void awaitAutoconf(String ns, String link, long timeoutMillis) throws KernelException;
 
     void addRoute(String ns, Route route) throws KernelException;
 
