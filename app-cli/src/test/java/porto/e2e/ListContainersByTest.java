@@ -104,13 +104,74 @@ class ListContainersByTest {
                     .setLabels(labels("APP.extra", "x").toBuilder().setMerge(true)).build());
             assertEquals(String.valueOf(32L << 20), c.getProperty("spec-a", "memory_limit"));
             assertEquals("APP.extra: x; APP.name: a; APP.tier: web", c.getProperty("spec-a", "labels"));
-            // A spec field this daemon cannot take is refused whole, naming it.
-            String why = Errors.expect("NotSupported", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-a")
-                    .setPlace(Rpc.TContainerPlaceConfig.newBuilder().addCfg(Rpc.TContainerPlace.newBuilder().setPlace("/place"))).build()));
-            assertTrue(why.contains("place"), why);
             Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-a").setCpuPolicy("bogus").build()));
         } finally {
             c.destroy("spec-a");
+        }
+    }
+
+    private static Rpc.TUintMap rates(String key, long value) {
+        return Rpc.TUintMap.newBuilder().addMap(Rpc.TUintMap.TUintMapEntry.newBuilder().setKey(key).setVal(value)).build();
+    }
+
+    private static Rpc.TContainerIpConfig ips(String dev, String ip) {
+        return Rpc.TContainerIpConfig.newBuilder().addCfg(Rpc.TContainerIpConfig.TContainerIp.newBuilder().setDev(dev).setIp(ip)).build();
+    }
+
+    @Test
+    void networkPlaceAndVolumeMessagesGoInAndComeBackOut() {
+        Rpc.TContainerSpec spec = Rpc.TContainerSpec.newBuilder().setName("spec-net")
+                .setNet(Rpc.TContainerNetConfig.newBuilder().addCfg(Rpc.TContainerNetOption.newBuilder().setOpt("L3").addArg("eth0")))
+                .setIp(ips("eth0", "192.0.2.5/24")).setDefaultGw(ips("eth0", "192.0.2.1"))
+                .setIpLimit(Rpc.TContainerIpLimit.newBuilder().setPolicy("some").addIp("192.0.2.0/24"))
+                .setPlace(Rpc.TContainerPlaceConfig.newBuilder().addCfg(Rpc.TContainerPlace.newBuilder().setPlace("/place"))
+                        .addCfg(Rpc.TContainerPlace.newBuilder().setPlace("***")))
+                .setVolumesRequired(Rpc.TContainerVolumes.newBuilder().addVolume("/tmp/spec-vol"))
+                .setBind(Rpc.TContainerBindMounts.newBuilder().addBind(Rpc.TContainerBindMount.newBuilder().setSource("/tmp").setTarget("/mnt").addFlag("ro")))
+                .setSysctl(labels("net.core.somaxconn", "512"))
+                .setNetLimit(rates("default", 1_000_000)).setNetGuarantee(rates("default", 1000)).setNetRxLimit(rates("default", 2_000_000))
+                .build();
+        c.createFromSpec(spec, false);
+        try {
+            assertEquals("L3 eth0", c.getProperty("spec-net", "net"));
+            assertEquals("/place;***", c.getProperty("spec-net", "place"));
+            assertEquals("/tmp/spec-vol", c.getProperty("spec-net", "volumes_required"));
+            assertEquals("192.0.2.0/24", c.getProperty("spec-net", "ip_limit"));
+            assertTrue(c.getProperty("spec-net", "ip").startsWith("eth0 192.0.2.5"), c.getProperty("spec-net", "ip"));
+            assertEquals("eth0 192.0.2.1", c.getProperty("spec-net", "default_gw"));
+            assertEquals("net.core.somaxconn: 512", c.getProperty("spec-net", "sysctl"));
+            assertEquals("default: 1000000", c.getProperty("spec-net", "net_limit"));
+
+            Rpc.TContainerSpec back = list(List.of(name("spec-net")), List.of()).get(0).getSpec();
+            assertEquals(spec.getNet(), back.getNet());
+            assertEquals(spec.getIp().getCfg(0).getDev(), back.getIp().getCfg(0).getDev());
+            assertTrue(back.getIp().getCfg(0).getIp().startsWith("192.0.2.5"), back.getIp().toString());
+            assertEquals(spec.getDefaultGw(), back.getDefaultGw());
+            assertEquals(spec.getIpLimit(), back.getIpLimit());
+            assertEquals(spec.getPlace(), back.getPlace());
+            assertEquals(spec.getVolumesRequired(), back.getVolumesRequired());
+            assertEquals(spec.getBind(), back.getBind());
+            assertEquals(spec.getSysctl(), back.getSysctl());
+            assertEquals(spec.getNetLimit(), back.getNetLimit());
+            assertEquals(spec.getNetGuarantee(), back.getNetGuarantee());
+            assertEquals(spec.getNetRxLimit(), back.getNetRxLimit());
+
+            // A policy alone, as upstream: no addresses means the policy word.
+            c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+                    .setIpLimit(Rpc.TContainerIpLimit.newBuilder().setPolicy("none")).build());
+            assertEquals("none", c.getProperty("spec-net", "ip_limit"));
+            assertEquals("none", list(List.of(name("spec-net")), List.of("ip_limit")).get(0).getSpec().getIpLimit().getPolicy());
+
+            // Bad values in message fields are refused as the property refuses them, and change nothing.
+            Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+                    .setNet(Rpc.TContainerNetConfig.newBuilder().addCfg(Rpc.TContainerNetOption.newBuilder().setOpt("bogus"))).build()));
+            Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+                    .setIp(ips("eth0", "not-an-address")).build()));
+            Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+                    .setIpLimit(Rpc.TContainerIpLimit.newBuilder().setPolicy("some").addIp("999.1.1.1")).build()));
+            assertEquals("L3 eth0", c.getProperty("spec-net", "net"));
+        } finally {
+            c.destroy("spec-net");
         }
     }
 

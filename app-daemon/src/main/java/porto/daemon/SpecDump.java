@@ -235,7 +235,7 @@ final class SpecDump {
                 yield m.build();
             }
             case Rpc.TError.Builder m -> text.isEmpty() ? null : startError(m, text);
-            default -> null;
+            default -> SpecMessages.fromText(b, text);
         };
     }
 

@@ -202,6 +202,7 @@ final class Specs {
                 if (c.hasGroup() || c.hasGid())
                     p.put(prefix + "group", c.hasGroup() ? c.getGroup() : Integer.toUnsignedString(c.getGid()));
             }
+            case com.google.protobuf.Message m when SpecMessages.toText(m) != null -> p.put(name, SpecMessages.toText(m));
             default -> throw new PortoException(porto.domain.ErrorCode.NotSupported,
                     "the spec field " + name + " is not supported by this portod yet");
         }
