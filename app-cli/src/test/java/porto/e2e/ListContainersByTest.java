@@ -143,7 +143,8 @@ class ListContainersByTest {
             assertEquals("default: 1000000", c.getProperty("spec-net", "net_limit"));
 
             Rpc.TContainerSpec back = list(List.of(name("spec-net")), List.of()).get(0).getSpec();
-            assertEquals(spec.getNet(), back.getNet());
+            assertEquals(spec.getNet().getCfgList(), back.getNet().getCfgList());
+            assertTrue(back.getNet().hasInherited() && !back.getNet().getInherited(), back.getNet().toString());
             assertEquals(spec.getIp().getCfg(0).getDev(), back.getIp().getCfg(0).getDev());
             assertTrue(back.getIp().getCfg(0).getIp().startsWith("192.0.2.5"), back.getIp().toString());
             assertEquals(spec.getDefaultGw(), back.getDefaultGw());
@@ -170,6 +171,12 @@ class ListContainersByTest {
             Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
                     .setIpLimit(Rpc.TContainerIpLimit.newBuilder().setPolicy("some").addIp("999.1.1.1")).build()));
             assertEquals("L3 eth0", c.getProperty("spec-net", "net"));
+
+            // inherited alone, as upstream's flag.
+            c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+                    .setNet(Rpc.TContainerNetConfig.newBuilder().setInherited(true)).build());
+            assertEquals("inherited", c.getProperty("spec-net", "net"));
+            assertTrue(list(List.of(name("spec-net")), List.of("net")).get(0).getSpec().getNet().getInherited());
         } finally {
             c.destroy("spec-net");
         }

@@ -52,11 +52,10 @@ final class SpecMessages {
     static Message fromText(Message.Builder builder, String text) {
         return switch (builder) {
             case Rpc.TContainerNetConfig.Builder m -> {
-                for (List<String> words : lines(text)) {
+                for (List<String> words : lines(text)) // as upstream: the flag is told whenever there is a line
                     m.addCfgBuilder().setOpt(words.get(0)).addAllArg(words.subList(1, words.size()));
-                    if (words.get(0).equals("inherited"))
-                        m.setInherited(true);
-                }
+                if (m.getCfgCount() > 0)
+                    m.setInherited(m.getCfgCount() == 1 && m.getCfg(0).getOpt().equals("inherited"));
                 yield m.build();
             }
             case Rpc.TContainerIpConfig.Builder m -> {
