@@ -2,14 +2,16 @@ package porto.daemon;
 
 import java.util.List;
 import java.util.Map;
+import porto.daemon.config.ConfigException;
+import porto.daemon.config.DeviceGroups;
 import porto.domain.net.NetworkConfig;
 
 /**
  * The network settings: portod.conf's {@code network} section, each overridden by an environment
  * variable (or a system property of the same name) when one is set, as the other settings are; the
  * tests use them to mark devices unmanaged and choose a NAT range. PORTO_NET_UNMANAGED_DEVICES and
- * PORTO_NET_UNMANAGED_GROUPS are lists split at spaces or commas; groups are numbers or "default"
- * (names of /etc/iproute2/group are not looked up yet).
+ * PORTO_NET_UNMANAGED_GROUPS are lists split at spaces or commas; groups are numbers or names of
+ * /etc/iproute2/group (or /usr/share/iproute2/group), handed to the domain as numbers.
  */
 final class NetworkSettings {
     private NetworkSettings() {}
@@ -27,10 +29,21 @@ final class NetworkSettings {
                 get(env, "PORTO_NET_NAT_FIRST_IPV6", d.natFirstIpv6()),
                 Integer.parseInt(get(env, "PORTO_NET_NAT_COUNT", Integer.toString(d.natCount()))),
                 listOr(get(env, "PORTO_NET_UNMANAGED_DEVICES", null), d.unmanagedDevices()),
-                listOr(get(env, "PORTO_NET_UNMANAGED_GROUPS", null), d.unmanagedGroups()),
+                groupNumbers(listOr(get(env, "PORTO_NET_UNMANAGED_GROUPS", null), d.unmanagedGroups())),
                 Boolean.parseBoolean(get(env, "PORTO_NET_PROXY_NDP", Boolean.toString(d.proxyNdp()))), d.netSysctls(),
                 get(env, "PORTO_NET_RESOLV_CONF", d.defaultResolvConf()),
                 Integer.parseInt(get(env, "PORTO_NET_AUTOCONF_TIMEOUT_S", Integer.toString(d.autoconfTimeoutS()))));
+    }
+
+    /** Group names of /etc/iproute2/group as numbers, which the domain compares with a link's group. */
+    private static List<String> groupNumbers(List<String> groups) {
+        if (groups.isEmpty())
+            return groups;
+        try {
+            return DeviceGroups.host().numbers(groups);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static String get(Map<String, String> env, String name, String otherwise) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param natFirstIpv6      first IPv6 address NAT containers get ("" for none)
  * @param natCount          how many addresses of each family the NAT range holds
  * @param unmanagedDevices  host devices (masks '?' and '*') the daemon never configures or proxies on
- * @param unmanagedGroups   device groups (names or numbers) likewise left alone
+ * @param unmanagedGroups   device groups likewise left alone, by number (the daemon resolves names) or "default"
  * @param proxyNdp          whether L3 adds proxy neighbour entries on the host's interfaces
  * @param netSysctls        default network sysctls of a new namespace
  * @param defaultResolvConf resolv_conf of containers with a root that set none
