@@ -153,6 +153,12 @@ class PortodConfigTest {
             assertTrue(r.err().contains(conf + ":3:") && r.err().contains("network.unmanaged_group")
                     && r.err().contains("unknown network device group \"no-such-group\""), r.err());
 
+            Files.writeString(conf, "network {\n  addrlabel { prefix: \"2001:db8::/32\" label: 7 }\n  addrlabel { prefix: \"198.51.100.0/24\" label: 3 }\n}\n");
+            r = p.portodCommand("start");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains(conf + ":3:") && r.err().contains("network.addrlabel")
+                    && r.err().contains("not an IPv6 prefix"), r.err());
+
             // Fixed, it starts; "portod reload" with a spoilt file is refused and the daemon keeps running.
             Files.writeString(conf, "container { default_aging_time_s: 5 }\n");
             assertEquals(0, p.portodCommand("start").code(), p.logText());

@@ -3,7 +3,9 @@ package porto.daemon;
 import java.util.List;
 import java.util.Map;
 import porto.daemon.config.ConfigException;
+import porto.daemon.config.AddrLabels;
 import porto.daemon.config.DeviceGroups;
+import porto.ports.net.Network;
 import porto.domain.net.NetworkConfig;
 
 /**
@@ -24,7 +26,7 @@ final class NetworkSettings {
         NetworkConfig d = file == null ? NetworkConfig.DEFAULT
                 : new NetworkConfig(file.natFirstIpv4(), file.natFirstIpv6(), file.natCount(), file.unmanagedDevice(),
                         file.unmanagedGroup(), file.proxyNdp(), Map.of(), NetworkConfig.DEFAULT.defaultResolvConf(),
-                        file.autoconfTimeoutS());
+                        file.autoconfTimeoutS(), addrLabels(file.addrLabels()));
         return new NetworkConfig(get(env, "PORTO_NET_NAT_FIRST_IPV4", d.natFirstIpv4()),
                 get(env, "PORTO_NET_NAT_FIRST_IPV6", d.natFirstIpv6()),
                 Integer.parseInt(get(env, "PORTO_NET_NAT_COUNT", Integer.toString(d.natCount()))),
@@ -32,7 +34,13 @@ final class NetworkSettings {
                 groupNumbers(listOr(get(env, "PORTO_NET_UNMANAGED_GROUPS", null), d.unmanagedGroups())),
                 Boolean.parseBoolean(get(env, "PORTO_NET_PROXY_NDP", Boolean.toString(d.proxyNdp()))), d.netSysctls(),
                 get(env, "PORTO_NET_RESOLV_CONF", d.defaultResolvConf()),
-                Integer.parseInt(get(env, "PORTO_NET_AUTOCONF_TIMEOUT_S", Integer.toString(d.autoconfTimeoutS()))));
+                Integer.parseInt(get(env, "PORTO_NET_AUTOCONF_TIMEOUT_S", Integer.toString(d.autoconfTimeoutS()))),
+                d.addrLabels());
+    }
+
+    /** portod.conf's addrlabel entries as the port's labels (DaemonConfig checked the prefixes). */
+    private static List<Network.AddrLabel> addrLabels(List<porto.daemon.config.NetworkConfig.AddrLabel> labels) {
+        return labels.stream().map(l -> new Network.AddrLabel(AddrLabels.prefix(l.prefix()), l.label())).toList();
     }
 
     /** Group names of /etc/iproute2/group as numbers, which the domain compares with a link's group. */

@@ -107,6 +107,13 @@ public final class DaemonConfig {
                     throw located(file, where, "network", "unmanaged_group", i, DeviceGroups.unknown(g).getMessage());
             }
         }
+        for (int i = 0; c.hasNetwork() && i < c.getNetwork().getAddrlabelCount(); i++) {
+            try {
+                AddrLabels.prefix(c.getNetwork().getAddrlabel(i).getPrefix());
+            } catch (IllegalArgumentException e) {
+                throw located(file, where, "network", "addrlabel", i, e.getMessage());
+            }
+        }
         if (!c.hasContainer())
             return;
         TConfig.TContainerCfg ct = c.getContainer();
