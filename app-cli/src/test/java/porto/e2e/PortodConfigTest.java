@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 import porto.daemon.config.ConfigException;
 import porto.daemon.config.DaemonConfig;
+import porto.daemon.config.DeviceGroups;
 import porto.daemon.config.NetworkConfig;
 
 /**
@@ -146,6 +147,18 @@ class PortodConfigTest {
             assertEquals(1, r.code(), r.out() + r.err());
             assertTrue(r.err().contains(conf + ":2:") && r.err().contains("memory_limit cannot be an extra property"), r.err());
 
+            Files.writeString(conf, "network {\n  unmanaged_group: \"default\"\n  unmanaged_group: \"no-such-group\"\n}\n");
+            r = p.portodCommand("start");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains(conf + ":3:") && r.err().contains("network.unmanaged_group")
+                    && r.err().contains("unknown network device group \"no-such-group\""), r.err());
+
+            Files.writeString(conf, "network {\n  addrlabel { prefix: \"2001:db8::/32\" label: 7 }\n  addrlabel { prefix: \"198.51.100.0/24\" label: 3 }\n}\n");
+            r = p.portodCommand("start");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains(conf + ":3:") && r.err().contains("network.addrlabel")
+                    && r.err().contains("not an IPv6 prefix"), r.err());
+
             // Fixed, it starts; "portod reload" with a spoilt file is refused and the daemon keeps running.
             Files.writeString(conf, "container { default_aging_time_s: 5 }\n");
             assertEquals(0, p.portodCommand("start").code(), p.logText());
@@ -184,6 +197,28 @@ class PortodConfigTest {
     }
 
     @Test
+    void deviceGroupNamesAreResolvedAsIpDoes() throws Exception {
+        Path etc = write("# names of this host\n0\tdefault\n10 uplinks  # the uplinks\n0x20 backbone\nbad line\n");
+        Path usr = write("10 shadowed\n11 uplinks\n12 vendor\n");
+        try {
+            DeviceGroups groups = DeviceGroups.read(List.of(etc, usr, etc.resolveSibling("missing")));
+            assertEquals(10, groups.resolve("uplinks").orElseThrow(), "/etc wins over /usr/share");
+            assertEquals(32, groups.resolve("backbone").orElseThrow());
+            assertEquals(12, groups.resolve("vendor").orElseThrow());
+            assertEquals(0, groups.resolve("default").orElseThrow());
+            assertEquals(42, groups.resolve("42").orElseThrow(), "a number is taken as it is");
+            assertTrue(groups.resolve("bad").isEmpty());
+            assertEquals(List.of("10", "0", "42"), groups.numbers(List.of("uplinks", "default", "42")));
+            ConfigException e = assertThrows(ConfigException.class, () -> groups.numbers(List.of("uplinks", "nowhere")));
+            assertTrue(e.getMessage().contains("unknown network device group \"nowhere\""), e.getMessage());
+            assertEquals(0, DeviceGroups.read(List.of()).resolve("default").orElseThrow(), "0 is default without a file");
+        } finally {
+            remove(etc);
+            remove(usr);
+        }
+    }
+
+    @Test
     void theNetworkSectionIsParsedForTheNetworkingCode() throws Exception {
         Path conf = write("""
                 network {
@@ -192,7 +227,8 @@ class PortodConfigTest {
                     nat_count: 16
                     unmanaged_device: "eth0"
                     unmanaged_device: "lo"
-                    unmanaged_group: "uplinks"
+                    unmanaged_group: "default"
+                    unmanaged_group: "7"
                     proxy_ndp: false
                     addrlabel { prefix: "2001:db8::/32" label: 7 }
                 }
@@ -203,7 +239,7 @@ class PortodConfigTest {
             assertEquals("2001:db8::10", n.natFirstIpv6());
             assertEquals(16, n.natCount());
             assertEquals(List.of("eth0", "lo"), n.unmanagedDevice());
-            assertEquals(List.of("uplinks"), n.unmanagedGroup());
+            assertEquals(List.of("default", "7"), n.unmanagedGroup());
             assertFalse(n.proxyNdp());
             assertEquals(List.of(new NetworkConfig.AddrLabel("2001:db8::/32", 7)), n.addrLabels());
             NetworkConfig defaults = DaemonConfig.defaults().network();

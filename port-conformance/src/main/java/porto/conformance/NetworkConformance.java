@@ -243,4 +243,17 @@ public abstract class NetworkConformance {
         net.unshape("c1", "eth0"); // none: no error
         net.deleteNamespace("c1");
     }
+
+    @Test
+    void anAddressLabelIsAddedOnceInItsNamespace() throws Exception {
+        net.createNamespace("c1");
+        Network.AddrLabel label = new Network.AddrLabel(new Address(ip("2001:db8::"), 32), 7);
+        net.addAddrLabel("c1", label);
+        assertTrue(net.addrLabels("c1").contains(label), String.valueOf(net.addrLabels("c1")));
+        assertFalse(net.addrLabels(null).contains(label), "only in that namespace");
+        KernelException twice = assertThrows(KernelException.class, () -> net.addAddrLabel("c1", label));
+        assertEquals(EEXIST, twice.errno());
+        assertThrows(KernelException.class, () -> net.addAddrLabel("c1", new Network.AddrLabel(new Address(ip("198.51.100.0"), 24), 3)));
+        net.deleteNamespace("c1");
+    }
 }

@@ -42,6 +42,7 @@ public final class FakeNetwork implements Network {
         final Map<String, FakeLink> links = new LinkedHashMap<>();
         final List<Route> routes = new ArrayList<>();
         final Map<String, String> sysctls = new HashMap<>();
+        final List<AddrLabel> addrLabels = new ArrayList<>();
     }
 
     static final class FakeLink {
@@ -283,6 +284,22 @@ public final class FakeNetwork implements Network {
     @Override
     public synchronized List<InetAddress> proxyNeighbours(String ns, String link) throws KernelException {
         return List.copyOf(link(ns, link).proxies);
+    }
+
+    @Override
+    public synchronized void addAddrLabel(String ns, AddrLabel label) throws KernelException {
+        Space s = space(ns);
+        if (!(label.prefix().ip() instanceof java.net.Inet6Address))
+            throw new KernelException(22, "address label " + label.prefix() + ": not an IPv6 prefix");
+        if (s.addrLabels.stream().anyMatch(l -> l.prefix().equals(label.prefix())))
+            throw new KernelException(EEXIST, "address label for " + label.prefix() + " exists");
+        s.addrLabels.add(label);
+    }
+
+    /** Only the labels added: this kernel has no defaults. */
+    @Override
+    public synchronized List<AddrLabel> addrLabels(String ns) throws KernelException {
+        return List.copyOf(space(ns).addrLabels);
     }
 
     @Override

@@ -525,6 +525,31 @@ public final class LinuxNetwork implements Network {
 
     // ---- sysctls ----
 
+    @Override
+    public void addAddrLabel(String ns, AddrLabel label) throws KernelException {
+        byte[] prefix = label.prefix().ip().getAddress();
+        if (prefix.length != 16)
+            throw new KernelException(22, "address label " + label.prefix() + ": not an IPv6 prefix");
+        in(ns, s -> {
+            s.change(Netlink.addrLabel(prefix, label.prefix().prefix(), label.label()),
+                    "add address label " + label.prefix() + " " + label.label() + " in " + where(ns));
+            return null;
+        });
+    }
+
+    @Override
+    public List<AddrLabel> addrLabels(String ns) throws KernelException {
+        return in(ns, s -> {
+            List<AddrLabel> out = new ArrayList<>();
+            for (Netlink.Message m : s.dump(Netlink.addrLabelDump(), "list address labels in " + where(ns))) {
+                Netlink.AddrLabelEntry e = Netlink.addrLabel(m);
+                if (e != null)
+                    out.add(new AddrLabel(new Address(address(e.prefix()), e.length()), e.label()));
+            }
+            return out;
+        });
+    }
+
     private static Path sysctlPath(String key) {
         return Path.of("/proc/sys", key.replace('.', '/'));
     }

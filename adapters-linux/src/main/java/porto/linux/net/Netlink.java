@@ -22,6 +22,9 @@ public final class Netlink {
     public static final int RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
     public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
     public static final int RTM_NEWNEIGH = 28, RTM_DELNEIGH = 29, RTM_GETNEIGH = 30;
+    public static final int RTM_NEWADDRLABEL = 72, RTM_DELADDRLABEL = 73, RTM_GETADDRLABEL = 74;
+    /** struct ifaddrlblmsg (family, reserved, prefixlen, flags, index, seq) and its attributes. */
+    public static final int IFADDRLBLMSG = 12, IFAL_ADDRESS = 1, IFAL_LABEL = 2;
     // flags
     public static final int NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_ACK = 4, NLM_F_DUMP = 0x300;
     public static final int NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
@@ -112,6 +115,30 @@ public final class Netlink {
 
     public static long u64(byte[] value, int at) {
         return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong(at);
+    }
+
+    /** RTM_NEWADDRLABEL for an IPv6 prefix (16 bytes, network order) of {@code length} bits, created, not replaced. */
+    public static Request addrLabel(byte[] prefix, int length, int label) {
+        return new Request(RTM_NEWADDRLABEL, NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE)
+                .u8(10).u8(0).u8(length).u8(0).u32(0).u32(0) // AF_INET6, any interface
+                .attrU32(IFAL_LABEL, label).attr(IFAL_ADDRESS, prefix);
+    }
+
+    /** The dump of a namespace's address labels. */
+    public static Request addrLabelDump() {
+        return new Request(RTM_GETADDRLABEL, NLM_F_DUMP).u8(10).u8(0).u8(0).u8(0).u32(0).u32(0);
+    }
+
+    /** One label of a dump: the prefix bytes, its length and the label; null for another message. */
+    public record AddrLabelEntry(byte[] prefix, int length, int label) {}
+
+    public static AddrLabelEntry addrLabel(Message m) {
+        if (m.type() != RTM_NEWADDRLABEL || m.payload().length < IFADDRLBLMSG)
+            return null;
+        Map<Integer, byte[]> a = m.attributes(IFADDRLBLMSG);
+        if (a.get(IFAL_ADDRESS) == null || a.get(IFAL_LABEL) == null)
+            return null;
+        return new AddrLabelEntry(a.get(IFAL_ADDRESS), m.payload()[2] & 0xff, u32(a.get(IFAL_LABEL)));
     }
 
     /** A request being built: header, fixed part, attributes (nests opened and closed in order). */

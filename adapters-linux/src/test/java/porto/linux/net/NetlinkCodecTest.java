@@ -113,4 +113,30 @@ class NetlinkCodecTest {
         assertThrows(IllegalArgumentException.class, () -> Netlink.parse(cut, cut.length));
         assertArrayEquals(whole, recorded("link-dump").get(1));
     }
+
+    @Test
+    void anAddressLabelRequestIsTheOneIpSends() {
+        // strace -e write=3 of "ip addrlabel add prefix 2001:db8::/32 label 7" (its sequence number kept)
+        byte[] ip = HexFormat.of().parseHex("38000000" + "48000506" + "bde00b6b" + "00000000" // header: RTM_NEWADDRLABEL, ACK|EXCL|CREATE
+                + "0a002000" + "00000000" + "00000000" // ifaddrlblmsg: AF_INET6, /32, any interface
+                + "08000200" + "07000000" + "14000100" + "20010db8000000000000000000000000"); // IFAL_LABEL, IFAL_ADDRESS
+        byte[] prefix = HexFormat.of().parseHex("20010db8000000000000000000000000");
+        assertArrayEquals(ip, Netlink.addrLabel(prefix, 32, 7).build(0x6b0be0bd));
+    }
+
+    @Test
+    void anAddressLabelDumpListsTheKernelsDefaultsAndOurs() throws IOException {
+        List<Netlink.Message> dump = parse(recorded("addrlabel-dump").get(0));
+        assertEquals(12, dump.size(), "eleven labels and done");
+        assertEquals(Netlink.NLMSG_DONE, dump.get(11).type());
+        assertEquals(null, Netlink.addrLabel(dump.get(11)));
+        Netlink.AddrLabelEntry loopback = Netlink.addrLabel(dump.get(0));
+        assertEquals(128, loopback.length());
+        assertEquals(0, loopback.label());
+        assertArrayEquals(HexFormat.of().parseHex("00000000000000000000000000000001"), loopback.prefix());
+        Netlink.AddrLabelEntry ours = Netlink.addrLabel(dump.get(3));
+        assertEquals(32, ours.length());
+        assertEquals(7, ours.label());
+        assertArrayEquals(HexFormat.of().parseHex("20010db8000000000000000000000000"), ours.prefix());
+    }
 }

@@ -99,6 +99,21 @@ public final class DaemonConfig {
 
     /** Values the daemon could not use, refused now rather than at the first container that needs them. */
     private static void check(Path file, TConfig c, TextFormatParseInfoTree where) throws ConfigException {
+        if (c.hasNetwork() && c.getNetwork().getUnmanagedGroupCount() > 0) {
+            DeviceGroups groups = DeviceGroups.host();
+            for (int i = 0; i < c.getNetwork().getUnmanagedGroupCount(); i++) {
+                String g = c.getNetwork().getUnmanagedGroup(i);
+                if (groups.resolve(g).isEmpty())
+                    throw located(file, where, "network", "unmanaged_group", i, DeviceGroups.unknown(g).getMessage());
+            }
+        }
+        for (int i = 0; c.hasNetwork() && i < c.getNetwork().getAddrlabelCount(); i++) {
+            try {
+                AddrLabels.prefix(c.getNetwork().getAddrlabel(i).getPrefix());
+            } catch (IllegalArgumentException e) {
+                throw located(file, where, "network", "addrlabel", i, e.getMessage());
+            }
+        }
         if (!c.hasContainer())
             return;
         TConfig.TContainerCfg ct = c.getContainer();

@@ -88,6 +88,8 @@ public final class NetworkSetup {
             throw error("cannot create the network namespace of container " + id, e);
         }
         try {
+            for (Network.AddrLabel label : config.addrLabels()) // portod.conf's addrlabel, in every namespace made, as upstream
+                net.addAddrLabel(ns, label);
             for (var e : sysctls.entrySet()) // before the devices: their defaults follow the "default" tree
                 net.setSysctl(ns, e.getKey(), e.getValue());
             List<String> routed = new ArrayList<>(); // devices L3 and NAT configure themselves

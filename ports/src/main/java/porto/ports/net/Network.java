@@ -29,6 +29,9 @@ public interface Network {
         }
     }
 
+    /** An IPv6 address label (ip-addrlabel(8)): addresses in {@code prefix} get {@code label} in source selection. */
+    record AddrLabel(Address prefix, int label) {}
+
     /** A route of the main table: {@code destination/prefix} through {@code device}, via {@code gateway} if set. */
     record Route(InetAddress destination, int prefix, String device, InetAddress gateway) {}
 
@@ -102,6 +105,12 @@ public interface Network {
     void deleteProxyNeighbour(String ns, String link, InetAddress ip) throws KernelException;
 
     List<InetAddress> proxyNeighbours(String ns, String link) throws KernelException;
+
+    /** Adds an IPv6 address label in {@code ns}; EEXIST when the prefix has one already. */
+    void addAddrLabel(String ns, AddrLabel label) throws KernelException;
+
+    /** The namespace's address labels, the kernel's defaults included. */
+    List<AddrLabel> addrLabels(String ns) throws KernelException;
 
     /** Writes a per-namespace sysctl such as "net.ipv4.conf.eth0.proxy_arp". */
     void setSysctl(String ns, String key, String value) throws KernelException;
