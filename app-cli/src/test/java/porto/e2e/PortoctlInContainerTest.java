@@ -31,7 +31,7 @@ class PortoctlInContainerTest extends PortodTest {
         StringBuilder script = new StringBuilder("#!/bin/sh\nexec '").append(ProcessHandle.current().info().command().orElse("java")).append('\'');
         for (String option : installedOptions())
             script.append(" '").append(option).append('\'');
-        script.append(" -cp '").append(System.getProperty("java.class.path")).append("' porto.cli.Portoctl \"$@\"\n");
+        script.append(" -cp '").append(classPathOutsideTmp(tools.resolve("cp"))).append("' porto.cli.Portoctl \"$@\"\n");
         Path portoctl = tools.resolve("portoctl");
         Files.writeString(portoctl, script.toString());
         Files.setPosixFilePermissions(portoctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -46,6 +46,37 @@ class PortoctlInContainerTest extends PortodTest {
             assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "portoctl left files in the container's /tmp");
         }
         ok("destroy", "inner");
+    }
+
+    /**
+     * The tests' class path, with the entries under /tmp (a clone checked out there) copied into
+     * {@code into}: the container's /tmp is a directory of its own, which hides the host's.
+     */
+    private static String classPathOutsideTmp(Path into) throws java.io.IOException {
+        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> entries = new java.util.ArrayList<>();
+        int copied = 0;
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            Path source = Path.of(entry).toAbsolutePath();
+            if (entry.isEmpty() || !Files.exists(source))
+                continue;
+            if (!source.startsWith("/tmp")) {
+                entries.add(source.toString());
+                continue;
+            }
+            Path copy = into.resolve(Integer.toString(copied++));
+            try (var tree = Files.walk(source)) {
+                for (Path p : (Iterable<Path>) tree::iterator) {
+                    Path target = copy.resolve(source.relativize(p).toString());
+                    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        Files.createDirectories(target);
+                    else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        Files.copy(p, target);
+                }
+            }
+            entries.add(copy.toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private static String get0(String name, String property) {
