@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import porto.client.PortoClient;
 import porto.rpc.Rpc;
 import porto.rpc.Rpc.TContainerRequest;
 
@@ -16,29 +13,12 @@ import porto.rpc.Rpc.TContainerRequest;
  * ListContainersBy with its filters and field selection, and the full TContainerSpec through
  * CreateFromSpec/UpdateFromSpec: what goes in comes back out.
  */
-class ListContainersByTest {
-    private static PortodProcess portod;
-    private static PortoClient c;
-
-    @BeforeAll
-    static void start() throws Exception {
-        portod = PortodProcess.start();
-        c = portod.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (c != null)
-            c.close();
-        if (portod != null)
-            portod.close();
-    }
-
+class ListContainersByTest extends PortodTest {
     private static List<Rpc.TContainer> list(List<Rpc.TListContainersFilter> filters, List<String> properties) {
         var req = Rpc.TListContainersRequest.newBuilder().addAllFilters(filters);
         if (!properties.isEmpty())
             req.getFieldOptionsBuilder().addAllProperties(properties);
-        return c.call(TContainerRequest.newBuilder().setListContainersBy(req).build()).getListContainersBy().getContainersList();
+        return client.call(TContainerRequest.newBuilder().setListContainersBy(req).build()).getListContainersBy().getContainersList();
     }
 
     private static Rpc.TListContainersFilter name(String mask) {
@@ -65,7 +45,7 @@ class ListContainersByTest {
                 .setCapabilities(Rpc.TCapabilities.newBuilder().addCap("CHOWN").addCap("KILL"))
                 .setControllers(Rpc.TContainerControllers.newBuilder().addController("memory"))
                 .build();
-        c.createFromSpec(spec, false);
+        client.createFromSpec(spec, false);
         try {
             List<Rpc.TContainer> got = list(List.of(name("spec-a")), List.of());
             assertEquals(1, got.size());
@@ -100,13 +80,13 @@ class ListContainersByTest {
             assertFalse(status.hasRootPid(), "no root_pid while stopped, as upstream");
 
             // UpdateFromSpec changes what it names; TStringMap with merge adds to the labels.
-            c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-a").setMemoryLimit(32L << 20)
+            client.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-a").setMemoryLimit(32L << 20)
                     .setLabels(labels("APP.extra", "x").toBuilder().setMerge(true)).build());
-            assertEquals(String.valueOf(32L << 20), c.getProperty("spec-a", "memory_limit"));
-            assertEquals("APP.extra: x; APP.name: a; APP.tier: web", c.getProperty("spec-a", "labels"));
-            Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-a").setCpuPolicy("bogus").build()));
+            assertEquals(String.valueOf(32L << 20), client.getProperty("spec-a", "memory_limit"));
+            assertEquals("APP.extra: x; APP.name: a; APP.tier: web", client.getProperty("spec-a", "labels"));
+            Errors.expect("InvalidValue", () -> client.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-a").setCpuPolicy("bogus").build()));
         } finally {
-            c.destroy("spec-a");
+            client.destroy("spec-a");
         }
     }
 
@@ -131,16 +111,16 @@ class ListContainersByTest {
                 .setSysctl(labels("net.core.somaxconn", "512"))
                 .setNetLimit(rates("default", 1_000_000)).setNetGuarantee(rates("default", 1000)).setNetRxLimit(rates("default", 2_000_000))
                 .build();
-        c.createFromSpec(spec, false);
+        client.createFromSpec(spec, false);
         try {
-            assertEquals("L3 eth0", c.getProperty("spec-net", "net"));
-            assertEquals("/place;***", c.getProperty("spec-net", "place"));
-            assertEquals("/tmp/spec-vol", c.getProperty("spec-net", "volumes_required"));
-            assertEquals("192.0.2.0/24", c.getProperty("spec-net", "ip_limit"));
-            assertTrue(c.getProperty("spec-net", "ip").startsWith("eth0 192.0.2.5"), c.getProperty("spec-net", "ip"));
-            assertEquals("eth0 192.0.2.1", c.getProperty("spec-net", "default_gw"));
-            assertEquals("net.core.somaxconn: 512", c.getProperty("spec-net", "sysctl"));
-            assertEquals("default: 1000000", c.getProperty("spec-net", "net_limit"));
+            assertEquals("L3 eth0", client.getProperty("spec-net", "net"));
+            assertEquals("/place;***", client.getProperty("spec-net", "place"));
+            assertEquals("/tmp/spec-vol", client.getProperty("spec-net", "volumes_required"));
+            assertEquals("192.0.2.0/24", client.getProperty("spec-net", "ip_limit"));
+            assertTrue(client.getProperty("spec-net", "ip").startsWith("eth0 192.0.2.5"), client.getProperty("spec-net", "ip"));
+            assertEquals("eth0 192.0.2.1", client.getProperty("spec-net", "default_gw"));
+            assertEquals("net.core.somaxconn: 512", client.getProperty("spec-net", "sysctl"));
+            assertEquals("default: 1000000", client.getProperty("spec-net", "net_limit"));
 
             Rpc.TContainerSpec back = list(List.of(name("spec-net")), List.of()).get(0).getSpec();
             assertEquals(spec.getNet().getCfgList(), back.getNet().getCfgList());
@@ -158,42 +138,42 @@ class ListContainersByTest {
             assertEquals(spec.getNetRxLimit(), back.getNetRxLimit());
 
             // A policy alone, as upstream: no addresses means the policy word.
-            c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+            client.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
                     .setIpLimit(Rpc.TContainerIpLimit.newBuilder().setPolicy("none")).build());
-            assertEquals("none", c.getProperty("spec-net", "ip_limit"));
+            assertEquals("none", client.getProperty("spec-net", "ip_limit"));
             assertEquals("none", list(List.of(name("spec-net")), List.of("ip_limit")).get(0).getSpec().getIpLimit().getPolicy());
 
             // Bad values in message fields are refused as the property refuses them, and change nothing.
-            Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+            Errors.expect("InvalidValue", () -> client.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
                     .setNet(Rpc.TContainerNetConfig.newBuilder().addCfg(Rpc.TContainerNetOption.newBuilder().setOpt("bogus"))).build()));
-            Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+            Errors.expect("InvalidValue", () -> client.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
                     .setIp(ips("eth0", "not-an-address")).build()));
-            Errors.expect("InvalidValue", () -> c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+            Errors.expect("InvalidValue", () -> client.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
                     .setIpLimit(Rpc.TContainerIpLimit.newBuilder().setPolicy("some").addIp("999.1.1.1")).build()));
-            assertEquals("L3 eth0", c.getProperty("spec-net", "net"));
+            assertEquals("L3 eth0", client.getProperty("spec-net", "net"));
 
             // inherited alone, as upstream's flag.
-            c.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
+            client.updateFromSpec(Rpc.TContainerSpec.newBuilder().setName("spec-net")
                     .setNet(Rpc.TContainerNetConfig.newBuilder().setInherited(true)).build());
-            assertEquals("inherited", c.getProperty("spec-net", "net"));
+            assertEquals("inherited", client.getProperty("spec-net", "net"));
             assertTrue(list(List.of(name("spec-net")), List.of("net")).get(0).getSpec().getNet().getInherited());
         } finally {
-            c.destroy("spec-net");
+            client.destroy("spec-net");
         }
     }
 
     @Test
     void filtersByMaskAndLabelsAndSelectsFields() throws Exception {
-        c.create("lb-a");
-        c.create("lb-b");
-        c.create("lb-a/in");
-        c.create("other");
+        client.create("lb-a");
+        client.create("lb-b");
+        client.create("lb-a/in");
+        client.create("other");
         try {
-            c.setProperty("lb-a", "labels", "ROLE.kind: web; ROLE.zone: a");
-            c.setProperty("lb-b", "labels", "ROLE.kind: db");
-            c.setProperty("lb-a/in", "ROLE.kind", "web");
-            c.setProperty("lb-b", "command", "sleep 1000");
-            c.start("lb-b");
+            client.setProperty("lb-a", "labels", "ROLE.kind: web; ROLE.zone: a");
+            client.setProperty("lb-b", "labels", "ROLE.kind: db");
+            client.setProperty("lb-a/in", "ROLE.kind", "web");
+            client.setProperty("lb-b", "command", "sleep 1000");
+            client.start("lb-b");
 
             List<Rpc.TContainer> got = list(List.of(name("lb-*")), List.of("state", "labels"));
             assertEquals(List.of("lb-a", "lb-b"), got.stream().map(t -> t.getSpec().getName()).toList());
@@ -219,15 +199,15 @@ class ListContainersByTest {
             assertEquals(Rpc.EError.InvalidProperty, got.get(0).getStatus().getError(0).getError());
 
             // changed_since: a container not changed since then is reported with no_changes.
-            long now = Long.parseLong(c.getProperty("lb-a", "change_time[raw]"));
+            long now = Long.parseLong(client.getProperty("lb-a", "change_time[raw]"));
             var since = Rpc.TListContainersFilter.newBuilder().setName("lb-a").setChangedSince(now + 3600).build();
             got = list(List.of(since), List.of());
             assertTrue(got.get(0).getStatus().getNoChanges());
             assertFalse(got.get(0).getSpec().hasLabels());
         } finally {
-            c.destroy("lb-b");
-            c.destroy("lb-a");
-            c.destroy("other");
+            client.destroy("lb-b");
+            client.destroy("lb-a");
+            client.destroy("other");
         }
     }
 }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,31 +12,7 @@ import org.junit.jupiter.api.Test;
  * macvlan on a test parent, a stolen device (given back at stop), MTU and MAC, net=ip, another
  * container's namespace, an ip-netns(8) namespace, and the drivers this kernel lacks.
  */
-class NetworkDevicesTest {
-    private NetWorld world;
-    private PortodProcess portod;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        world = new NetWorld();
-        portod = world.startDaemon(Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (portod != null)
-                portod.close();
-        } finally {
-            world.close();
-        }
-    }
-
-    private PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
-    }
+class NetworkDevicesTest extends NetWorldTest {
 
     /** Runs a container to its end and returns its stdout. */
     private String output(String name, String... props) throws Exception {

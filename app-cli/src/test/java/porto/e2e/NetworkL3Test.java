@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import porto.client.PortoClient;
 
@@ -18,32 +15,8 @@ import porto.client.PortoClient;
  * the host's uplink; stop, a failed setup and a daemon restart leave nothing behind and keep what
  * runs. Addresses: 198.51.100.0/24 only; every transfer is a line of text.
  */
-class NetworkL3Test {
+class NetworkL3Test extends NetWorldTest {
     private static final String ADDRESS = "198.51.100.10";
-    private NetWorld world;
-    private PortodProcess portod;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        world = new NetWorld();
-        portod = world.startDaemon(Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (portod != null)
-                portod.close();
-        } finally {
-            world.close();
-        }
-    }
-
-    private PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
-    }
 
     private String hostLinks() throws Exception {
         return NetWorld.ip("-n", world.host, "-o", "link");

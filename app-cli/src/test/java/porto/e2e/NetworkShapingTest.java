@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,33 +12,9 @@ import org.junit.jupiter.api.Test;
  * 3 MB (at most 30 s) to a sink in the "outside" namespace, which measures the rate; the class and
  * device counters grow with that traffic. Shaping a shared namespace is refused with the reason.
  */
-class NetworkShapingTest {
+class NetworkShapingTest extends NetWorldTest {
     private static final long RATE = 1_250_000; // 10 Mbit/s in bytes/s
     private static final long BYTES = 3_000_000;
-    private NetWorld world;
-    private PortodProcess portod;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        world = new NetWorld();
-        portod = world.startDaemon(Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (portod != null)
-                portod.close();
-        } finally {
-            world.close();
-        }
-    }
-
-    private PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
-    }
 
     private static long value(String text, String device) {
         for (String part : text.split(";")) {
