@@ -27,21 +27,9 @@ final class ContainerView implements Containers {
         }
     }
 
-    /** Each level's root is relative to its parent's: the host path is their concatenation. */
+    /** The container's root as a host path: its read-only property root_path (roots compose). */
     @Override
     public String hostRoot(String name) throws PortoException {
-        if (name.equals(ContainerName.HOST))
-            return "/";
-        String root = "";
-        StringBuilder prefix = new StringBuilder();
-        for (String part : name.split("/")) {
-            if (prefix.length() > 0)
-                prefix.append('/');
-            prefix.append(part);
-            String own = service.get(Caller.ROOT, prefix.toString(), "root");
-            if (!own.isEmpty() && !own.equals("/"))
-                root = root + (own.startsWith("/") ? own : "/" + own);
-        }
-        return root.isEmpty() ? "/" : root;
+        return name.equals(ContainerName.HOST) ? "/" : service.get(Caller.ROOT, name, "root_path");
     }
 }

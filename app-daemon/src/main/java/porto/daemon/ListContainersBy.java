@@ -40,10 +40,11 @@ final class ListContainersBy {
                 if (f.hasLabels() && !hasLabels(service, scope, absolute, f.getLabels()))
                     continue;
                 matched.add(f.getName());
-                if (f.hasChangedSince() && changeTime(service, scope, absolute) < f.getChangedSince()) {
+                long changed = f.hasChangedSince() ? changeTime(service, scope, absolute) : 0;
+                if (f.hasChangedSince() && changed < f.getChangedSince()) {
                     out.addContainersBuilder().getSpecBuilder().setName(name);
                     out.getContainersBuilder(out.getContainersCount() - 1).getStatusBuilder().setNoChanges(true)
-                            .setChangeTime(changeTime(service, scope, absolute));
+                            .setChangeTime(changed);
                 } else {
                     out.addContainers(SpecDump.dump(service, scope.caller(), absolute, name, only, stdout, stderr));
                 }

@@ -15,11 +15,13 @@ import porto.domain.PortoException;
 final class PidTranslation {
     private PidTranslation() {}
 
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
+
     static int toHost(int clientPid, int pid) throws PortoException {
         String clientNs = namespace(clientPid);
-        if (clientNs == null || clientNs.equals(namespace((int) ProcessHandle.current().pid())))
+        if (clientNs == null || clientNs.equals(OwnNamespace.VALUE))
             return pid;
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(Path.of("/proc"), p -> DIGITS.matcher(p.getFileName().toString()).matches())) {
             for (Path p : all) {
                 int host = Integer.parseInt(p.getFileName().toString());
                 long[] ns = nsPids(host);
@@ -49,5 +51,10 @@ final class PidTranslation {
             // gone meanwhile
         }
         return new long[0];
+    }
+
+    /** The daemon's own pid namespace, read once (lazily, on the first translation). */
+    private static final class OwnNamespace {
+        static final String VALUE = namespace((int) ProcessHandle.current().pid());
     }
 }

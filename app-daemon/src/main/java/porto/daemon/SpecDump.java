@@ -32,6 +32,10 @@ import porto.rpc.Rpc.TContainerStatus;
  * upstream's dump does. Fields whose property this daemon lacks stay unset.
  */
 final class SpecDump {
+    /** An env_secret item as the property shows it: "NAME=<secret salt=S md5=H>". */
+    private static final java.util.regex.Pattern SECRET =
+            java.util.regex.Pattern.compile("\\s*([^=]+)=<secret salt=(\\S+) md5=(\\S+)>\\s*");
+
     private SpecDump() {}
 
     /** Status fields read from a property of another name. */
@@ -162,7 +166,7 @@ final class SpecDump {
                 if (field.equals("env_secret")) {
                     // "NAME=<secret salt=S md5=H>": the name, salt and hash, never the value.
                     for (String item : Values.splitList(text, ';')) {
-                        var v = java.util.regex.Pattern.compile("\\s*([^=]+)=<secret salt=(\\S+) md5=(\\S+)>\\s*").matcher(item);
+                        var v = SECRET.matcher(item);
                         if (v.matches())
                             m.addVarBuilder().setName(v.group(1)).setSalt(v.group(2)).setHash(v.group(3));
                     }

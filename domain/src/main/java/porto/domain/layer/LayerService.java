@@ -30,7 +30,8 @@ public final class LayerService {
     private final LongSupplier nowSeconds;
     private final java.util.function.IntSupplier portoGid;
     private volatile LayerUsers users = LayerUsers.NONE;
-    private volatile MetaQuota quota = MetaQuota.NONE;
+    /** No project quota on places yet: limits of meta storages are refused (NotSupported). */
+    private final MetaQuota quota = MetaQuota.NONE;
     /** Paths an import or removal works on; a second request on one answers Busy. */
     private final Set<String> active = new HashSet<>();
     private final AtomicLong removals = new AtomicLong();
@@ -45,10 +46,6 @@ public final class LayerService {
     /** Who uses layers and storages (the volumes), once they exist. */
     public void setUsers(LayerUsers users) {
         this.users = users;
-    }
-
-    public void setQuota(MetaQuota quota) {
-        this.quota = quota;
     }
 
     public Places places() {

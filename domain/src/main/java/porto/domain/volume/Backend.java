@@ -33,11 +33,6 @@ public enum Backend {
         throw new PortoException(ErrorCode.NotSupported, "Unknown volume backend: " + text);
     }
 
-    /** Whether the volume keeps data in a storage directory of its own (internal or given). */
-    boolean usesStorageDirectory() {
-        return this == PLAIN || this == BIND || this == NATIVE || this == OVERLAY || this == SQUASH || this == LOOP;
-    }
-
     /** Whether limits are enforced by project quota on the storage directory. */
     boolean limitsByProjectQuota() {
         return this == QUOTA || this == NATIVE || this == OVERLAY || this == SQUASH;
