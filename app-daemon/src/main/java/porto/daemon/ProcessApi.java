@@ -43,23 +43,31 @@ final class ProcessApi {
     }
 
     /**
+     * The host's pid of the process the client names (from its own pid namespace), which must
+     * exist and, with {@code comm} given, be named so: a guard against a pid that was reused.
+     */
+    private static int hostPid(ClientScope scope, int pid, String comm) throws PortoException {
+        if (pid <= 0)
+            throw new PortoException(ErrorCode.InvalidValue, "invalid pid " + Integer.toUnsignedString(pid));
+        int host = PidTranslation.toHost(scope.caller().pid(), pid);
+        String actual;
+        try {
+            actual = Files.readString(Path.of("/proc", Integer.toString(host), "comm")).strip();
+        } catch (IOException e) {
+            throw new PortoException(ErrorCode.InvalidValue, "task " + host + " not found");
+        }
+        if (!comm.isEmpty() && !comm.equals(actual))
+            throw new PortoException(ErrorCode.InvalidValue, "wrong comm: task " + host + " is " + actual + ", not " + comm);
+        return host;
+    }
+
+    /**
      * attachProcess / AttachThread: with {@code comm} given, the task must be named so (a guard
      * against a reused pid); see {@link porto.domain.ProcessAttach} for the rules.
      */
     static void attach(ContainerService service, ClientScope scope, porto.rpc.Rpc.TAttachProcessRequest req, boolean thread)
             throws PortoException {
-        int pid = req.getPid();
-        if (pid <= 0)
-            throw new PortoException(ErrorCode.InvalidValue, "invalid pid " + Integer.toUnsignedString(pid));
-        pid = PidTranslation.toHost(scope.caller().pid(), pid);
-        String comm;
-        try {
-            comm = Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
-        } catch (IOException e) {
-            throw new PortoException(ErrorCode.InvalidValue, "task " + pid + " not found");
-        }
-        if (!req.getComm().isEmpty() && !req.getComm().equals(comm))
-            throw new PortoException(ErrorCode.InvalidValue, "wrong task comm for pid " + pid + ": " + comm + ", not " + req.getComm());
+        int pid = hostPid(scope, req.getPid(), req.getComm());
         service.attach().attach(scope.caller(), pid, scope.resolve(req.getName()), thread);
     }
 
@@ -69,18 +77,7 @@ final class ProcessApi {
      * guard against a pid that was reused).
      */
     static TLocateProcessResponse locate(ContainerService service, ClientScope scope, TLocateProcessRequest req) throws PortoException {
-        int pid = req.getPid();
-        if (pid <= 0)
-            throw new PortoException(ErrorCode.InvalidValue, "wrong pid " + Integer.toUnsignedString(pid));
-        pid = PidTranslation.toHost(scope.caller().pid(), pid);
-        String comm;
-        try {
-            comm = Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
-        } catch (IOException e) {
-            throw new PortoException(ErrorCode.InvalidValue, "task " + pid + " not found");
-        }
-        if (!req.getComm().isEmpty() && !req.getComm().equals(comm))
-            throw new PortoException(ErrorCode.InvalidValue, "wrong comm: task " + pid + " is " + comm + ", not " + req.getComm());
+        int pid = hostPid(scope, req.getPid(), req.getComm());
         String name = service.containerOf(pid);
         String shown;
         if (name.equals("/"))
