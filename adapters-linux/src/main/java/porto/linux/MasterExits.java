@@ -90,7 +90,11 @@ public final class MasterExits implements TaskExits {
         }
     }
 
-    /** Called while {@link Listener#exited} handles the exit of {@code pid} (in the handling thread). */
+    /**
+     * Called once the exit of {@code pid} is handled and its outcome recorded: from the handling
+     * thread, or later from the thread of the start that claimed an exit which came before its pid
+     * was bound.
+     */
     @Override
     public void acknowledge(int pid) {
         Long start = handling.remove(pid);

@@ -61,6 +61,7 @@ public final class ContainerService {
         this.resources = new ResourceControl(this);
         this.persistence = new Persistence(this, tree);
         tree.afterRelease(persistence::flush);
+        tree.acknowledgeExitsWith(pid -> kernel.exits().acknowledge(pid));
         this.output = new OutputStore(this);
         this.housekeeping = new Housekeeping(this, tree);
         this.lifecycle = new Lifecycle(this, tree);

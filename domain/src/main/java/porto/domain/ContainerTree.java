@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import porto.ports.Clock;
 
 /**
@@ -33,6 +34,12 @@ final class ContainerTree {
     private long nextId = 1;
     /** Runs whenever a thread lets the lock go entirely: it writes the records it took. */
     private Runnable afterRelease = () -> { };
+    /**
+     * Task exits this thread handled under the lock, acknowledged to the kernel only after its
+     * records are written: a daemon killed in between gets the exit again instead of losing it.
+     */
+    private final ThreadLocal<List<Integer>> exitsToAcknowledge = ThreadLocal.withInitial(ArrayList::new);
+    private IntConsumer acknowledgeExit = pid -> { };
 
     ContainerTree(Clock clock) {
         this.clock = clock;
@@ -40,6 +47,17 @@ final class ContainerTree {
 
     void afterRelease(Runnable work) {
         this.afterRelease = work;
+    }
+
+    void acknowledgeExitsWith(IntConsumer acknowledge) {
+        this.acknowledgeExit = acknowledge;
+    }
+
+    /** The exit of {@code pid} is handled: acknowledge it once this thread's records are written. */
+    void acknowledgeAfterRelease(int pid) {
+        exitsToAcknowledge.get().add(pid);
+        if (!lock.isHeldByCurrentThread())
+            releaseWork();
     }
 
     // ---- the lock ----
@@ -55,7 +73,18 @@ final class ContainerTree {
     void unlock() {
         lock.unlock();
         if (lock.getHoldCount() == 0)
-            afterRelease.run();
+            releaseWork();
+    }
+
+    private void releaseWork() {
+        afterRelease.run();
+        List<Integer> exits = exitsToAcknowledge.get();
+        if (exits.isEmpty())
+            return;
+        List<Integer> handled = List.copyOf(exits);
+        exits.clear();
+        for (int pid : handled)
+            acknowledgeExit.accept(pid);
     }
 
     /** Runs {@code work} with the lock held. */
@@ -238,24 +267,40 @@ final class ContainerTree {
     }
 
     void launchEnds() {
-        if (--launchesInFlight == 0)
+        if (--launchesInFlight == 0) {
+            // No start claimed them: they belong to nothing, and may be acknowledged.
+            for (int pid : earlyExits.keySet())
+                acknowledgeAfterRelease(pid);
             earlyExits.clear();
+        }
     }
 
     boolean launching() {
         return launchesInFlight > 0;
     }
 
-    /** An exit no container claims; kept while a start may yet bind its pid. */
+    /**
+     * An exit no container claims: kept while a start may yet bind its pid, and acknowledged only
+     * when that start has recorded the death (or no start claimed it); else acknowledged at once.
+     */
     void unclaimedExit(int pid, int status, long startTime) {
         if (launchesInFlight > 0)
             earlyExits.put(pid, new long[] {startTime, status});
+        else
+            acknowledgeAfterRelease(pid);
     }
 
-    /** The status of {@code pid} if it exited before its start bound it, else null. */
+    /**
+     * The status of {@code pid} if it exited before its start bound it, else null. A claimed exit
+     * is acknowledged after the claiming thread's records (the death) are written.
+     */
     Integer takeEarlyExit(int pid, long startTime) {
-        long[] exit = earlyExits.remove(pid);
-        return exit != null && exit[0] == startTime ? (int) exit[1] : null;
+        long[] exit = earlyExits.get(pid);
+        if (exit == null || exit[0] != startTime)
+            return null;
+        earlyExits.remove(pid);
+        acknowledgeAfterRelease(pid);
+        return (int) exit[1];
     }
 
     Map<Integer, String> pids() {

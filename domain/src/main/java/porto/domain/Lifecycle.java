@@ -175,21 +175,26 @@ final class Lifecycle {
     /** The kernel reports that task {@code pid} exited: whose it was decides what dies. */
     void taskExited(int pid, int status, long startTime) {
         tree.lock();
+        boolean kept = false;
         try {
             Container c = tree.byPid(pid);
             if (c != null && c.rootStartTime == startTime && c.rootPid == pid) {
                 died(c, status);
             } else {
                 Container buried = tree.unburyPid(pid);
-                if (buried != null && buried.rootStartTime == startTime && buried.state() == State.DEAD)
+                if (buried != null && buried.rootStartTime == startTime && buried.state() == State.DEAD) {
                     died(buried, status);
-                else if (buried == null)
-                    tree.unclaimedExit(pid, status, startTime);
+                } else if (buried == null) {
+                    tree.unclaimedExit(pid, status, startTime); // acknowledged when claimed or dropped
+                    kept = true;
+                }
             }
         } finally {
+            // Acknowledged even when handling failed (a replay would fail the same way forever),
+            // but only after the death is written: the unlock writes this thread's records.
+            if (!kept)
+                tree.acknowledgeAfterRelease(pid);
             tree.unlock();
-            // Acknowledged even when handling failed: a replay would fail the same way forever.
-            s.kernel.exits().acknowledge(pid);
         }
     }
 

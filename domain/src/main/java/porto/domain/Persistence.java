@@ -3,6 +3,7 @@ package porto.domain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,9 +78,16 @@ final class Persistence {
         List<Write> writes = pending.get();
         if (writes.isEmpty())
             return;
-        List<Write> mine = List.copyOf(writes);
+        // Only the last record of each container counts: a start whose task died at once takes
+        // "running" then "dead", and writing just the second leaves no moment when the first is
+        // on disk alone.
+        Map<Long, Write> last = new LinkedHashMap<>();
+        for (Write w : writes) {
+            if (last.put(w.id, w) != null)
+                written(); // superseded before it was written
+        }
         writes.clear();
-        for (Write w : mine)
+        for (Write w : last.values())
             write(w);
     }
 
@@ -101,6 +109,10 @@ final class Persistence {
                 }
             }
         }
+        written();
+    }
+
+    private void written() {
         // With nothing left to write anywhere, no older record can come: forget the numbers.
         if (unwritten.decrementAndGet() == 0)
             lastWritten.clear();

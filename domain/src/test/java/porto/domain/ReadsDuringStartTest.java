@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import porto.fake.FakeKernel;
 import porto.fake.Program;
+import porto.ports.TaskExits;
 import porto.ports.TaskLauncher;
 
 /** A start whose launch is held up holds up nothing else: reads, and changes of other containers, go on. */
@@ -24,6 +25,8 @@ class ReadsDuringStartTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final ContainerService service;
+    /** For each acknowledged exit, the states the store held for its container at that moment. */
+    private final List<String> storedAtAcknowledgement = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ReadsDuringStartTest() {
         kernel.launcher().define("slow", Program.forever());
@@ -47,8 +50,22 @@ class ReadsDuringStartTest {
             }
             return started;
         };
+        // Notes what a restarted daemon would read if this one died right after an acknowledgement.
+        TaskExits exits = new TaskExits() {
+            @Override
+            public void start(Listener listener) {
+                kernel.exits().start(listener);
+            }
+
+            @Override
+            public void acknowledge(int pid) {
+                for (Map<String, String> r : kernel.store().loadAll().values())
+                    storedAtAcknowledgement.add(r.get("name") + "=" + r.get("state"));
+                kernel.exits().acknowledge(pid);
+            }
+        };
         service = new ContainerService(new ContainerService.Kernel(kernel.cgroups(), held, kernel.processes(),
-                kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), kernel.files()),
+                exits, kernel.clock(), kernel.store(), kernel.users(), kernel.files()),
                 DomainConfig.defaults(2, Map.of(), "host"));
         service.start();
     }
@@ -111,5 +128,8 @@ class ReadsDuringStartTest {
         service.start(Caller.ROOT, "brief");
         assertEquals("dead", service.get("brief", "state"));
         assertEquals("9", service.get("brief", "exit_status"));
+        // The exit came while the start ran; it was acknowledged only once the death was on disk,
+        // so a daemon killed at any moment either finds it dead or gets the exit again.
+        assertEquals(List.of("brief=dead"), storedAtAcknowledgement);
     }
 }
