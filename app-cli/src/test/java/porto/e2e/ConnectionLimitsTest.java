@@ -55,6 +55,30 @@ class ConnectionLimitsTest {
                         refused += 1
                     socks.append(s)
                 print(refused, flush=True)
+            elif mode == 'flood':
+                # One admitted connection, then COUNT that ask nothing until the daemon has closed
+                # CLOSED of them (at most 60 s: a guard, not a pause); then each one still open asks.
+                import select, time
+                version, closed_wanted = bytes.fromhex(sys.argv[4]), int(sys.argv[5])
+                first = socket.socket(socket.AF_UNIX); first.connect(path); send(first, version); receive(first)
+                socks = []
+                for i in range(count):
+                    s = socket.socket(socket.AF_UNIX); s.connect(path); socks.append(s)
+                index = {s.fileno(): i for i, s in enumerate(socks)}
+                poller, closed = select.poll(), set()
+                for s in socks: poller.register(s, select.POLLIN)
+                give_up = time.monotonic() + 60
+                while len(closed) < closed_wanted and time.monotonic() < give_up:
+                    for fd, ev in poller.poll(1000):
+                        closed.add(index[fd]); poller.unregister(fd)
+                print('closed', len(closed), flush=True)
+                for i, s in enumerate(socks):
+                    if i in closed: continue
+                    try:
+                        send(s, version); r = receive(s)
+                    except OSError:
+                        r = None
+                    print('asked', r.hex() if r is not None else 'closed', flush=True)
             """;
     private static final String VERSION = HexFormat.of().formatHex(TContainerRequest.newBuilder()
             .setVersion(porto.rpc.Rpc.TVersionRequest.getDefaultInstance()).build().toByteArray());
@@ -148,6 +172,34 @@ class ConnectionLimitsTest {
                 assertEquals(EError.Success, error(r));
             assertTrue(d.logText().contains("dropping a client of user " + Users.uid(Users.ALICE)), d.logText());
         }
+    }
+
+    @Test
+    void refusedClientsWaitingForTheirAnswerAreBounded() throws Exception {
+        int flood = ClientLimitsBound.WAITING + 200;
+        // A refused client would wait for its answer for ten minutes: only the bound closes any.
+        try (PortodProcess d = PortodProcess.start(Map.of("PORTO_MAX_CLIENTS_IN_CONTAINER", "1",
+                "PORTO_CLIENT_IDLE_TIMEOUT", "3600", "PORTO_REFUSAL_WAIT_MS", "600000"))) {
+            PortodProcess.Run r = Users.run(Users.ALICE, List.of("/usr/bin/python3", script.toString(), "flood",
+                    d.socket.toString(), Integer.toString(flood), VERSION, "200"), Map.of());
+            assertEquals(0, r.code(), r.err());
+            List<String> lines = r.out().lines().toList();
+            assertEquals("closed 200", lines.get(0), "refused connections beyond the bound are closed at once");
+            assertEquals(ClientLimitsBound.WAITING, lines.size() - 1);
+            for (String line : lines.subList(1, lines.size())) {
+                String hex = line.substring("asked ".length());
+                assertTrue(!hex.equals("closed"), "a refusal within the bound is answered");
+                assertEquals(EError.ResourceNotAvailable, TContainerResponse.parseFrom(HexFormat.of().parseHex(hex)).getError());
+            }
+            try (PortoClient root = d.client()) {
+                root.version(); // and the daemon still serves
+            }
+        }
+    }
+
+    /** The daemon's bound on refused clients that wait for their answer (ClientLimits.MAX_WAITING_REFUSALS). */
+    private static final class ClientLimitsBound {
+        static final int WAITING = 100;
     }
 
     @Test

@@ -19,13 +19,24 @@ final class ClientLimits {
     /** Upstream's NR_SUPERUSER_CLIENTS: root keeps a way in when users have taken every slot. */
     static final int SUPERUSER_EXTRA = 100;
 
-    record Settings(int maxClients, int maxPerOwner, long idleTimeoutNanos) {
-        /** portod.conf's daemon section, each value overridden by its environment variable when set. */
+    /**
+     * Refused clients kept open at once, each waiting (at most {@code refusalWaitMillis}) for the
+     * request its refusal answers; beyond them a refused connection is closed at once, so a flood
+     * of connects cannot use up the daemon's descriptors.
+     */
+    static final int MAX_WAITING_REFUSALS = 100;
+
+    record Settings(int maxClients, int maxPerOwner, long idleTimeoutNanos, long refusalWaitMillis) {
+        /**
+         * portod.conf's daemon section, each value overridden by its environment variable when set;
+         * PORTO_REFUSAL_WAIT_MS (not upstream's) is how long a refused client may take to ask.
+         */
         static Settings from(Map<String, String> env, porto.daemon.config.DaemonConfig config) {
             return new Settings(Integer.parseInt(env.getOrDefault("PORTO_MAX_CLIENTS", String.valueOf(config.maxClients()))),
                     Integer.parseInt(env.getOrDefault("PORTO_MAX_CLIENTS_IN_CONTAINER", String.valueOf(config.maxClientsInContainer()))),
                     TimeUnit.SECONDS.toNanos(Long.parseLong(env.getOrDefault("PORTO_CLIENT_IDLE_TIMEOUT",
-                            String.valueOf(config.clientIdleTimeoutS())))));
+                            String.valueOf(config.clientIdleTimeoutS())))),
+                    Long.parseLong(env.getOrDefault("PORTO_REFUSAL_WAIT_MS", "5000")));
         }
     }
 
@@ -63,6 +74,38 @@ final class ClientLimits {
                     + ") and none has been idle for " + seconds() + " s";
         clients.add(client);
         return null;
+    }
+
+    private int waitingRefusals;
+    /** Refused connections closed at once since the last refusal that was logged. */
+    private long closedUnanswered;
+
+    /**
+     * A refused client may wait for its answer: true while fewer than {@link #MAX_WAITING_REFUSALS}
+     * do, and then {@link #refusalAnswered} must follow; false means close it at once.
+     */
+    synchronized boolean mayWaitForRefusal() {
+        if (waitingRefusals >= MAX_WAITING_REFUSALS) {
+            closedUnanswered++;
+            return false;
+        }
+        waitingRefusals++;
+        return true;
+    }
+
+    synchronized void refusalAnswered() {
+        waitingRefusals--;
+    }
+
+    /** Refused connections closed unanswered since the last call (for the log). */
+    synchronized long takeClosedUnanswered() {
+        long n = closedUnanswered;
+        closedUnanswered = 0;
+        return n;
+    }
+
+    long refusalWaitMillis() {
+        return settings.refusalWaitMillis();
     }
 
     synchronized void leave(Client client) {

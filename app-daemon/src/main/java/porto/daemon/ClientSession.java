@@ -128,15 +128,27 @@ final class ClientSession implements Api.Session, ClientLimits.Client {
         }
     }
 
-    /** How long a refused client has to send the request that is answered with the refusal. */
-    private static final long REFUSAL_WAIT_MS = 5_000;
-
-    /** Answers the client's first request with ResourceNotAvailable and closes the connection. */
+    /**
+     * Answers the client's first request with ResourceNotAvailable and closes the connection; when
+     * too many refused clients already wait for theirs, closes it at once without an answer.
+     */
     private void refuse(String why) {
-        Log.info("client pid " + caller.pid() + " refused: " + why);
+        if (!limits.mayWaitForRefusal())
+            return; // the caller's try-with-resources closes the channel
+        try {
+            long closedMeanwhile = limits.takeClosedUnanswered();
+            Log.info("client pid " + caller.pid() + " refused: " + why
+                    + (closedMeanwhile > 0 ? " (" + closedMeanwhile + " refused connections closed unanswered before it)" : ""));
+            answerRefusal(why);
+        } finally {
+            limits.refusalAnswered();
+        }
+    }
+
+    private void answerRefusal(String why) {
         Thread closer = Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(REFUSAL_WAIT_MS);
+                Thread.sleep(limits.refusalWaitMillis());
                 drop();
             } catch (InterruptedException e) {
                 // answered in time
