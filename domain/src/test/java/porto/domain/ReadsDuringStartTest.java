@@ -47,7 +47,7 @@ class ReadsDuringStartTest {
             }
             return started;
         };
-        service = new ContainerService(new ContainerService.Kernel(kernel.cgroups(), held, kernel.processes(),
+        service = DomainWiring.build(new ContainerService.Kernel(kernel.cgroups(), held, kernel.processes(),
                 kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), kernel.files()),
                 DomainConfig.defaults(2, Map.of(), "host"));
         service.start();
