@@ -192,7 +192,7 @@ public final class ContainerService {
         tree.lock();
         try {
             Container c = tree.find(name);
-            requireNotHost(c);
+            Permissions.requireNotHost(c);
             Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             tree.requireIdle(c);
             c.busy = true;
@@ -355,11 +355,6 @@ public final class ContainerService {
         } finally {
             tree.unlock();
         }
-    }
-
-    static void requireNotHost(Container c) throws PortoException {
-        if (c.isHost())
-            throw new PortoException(ErrorCode.Permission, "the host container cannot be changed");
     }
 
     /** The container whose cgroup holds {@code pid} (the deepest such), "/" for the host's processes. */

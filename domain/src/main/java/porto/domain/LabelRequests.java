@@ -86,7 +86,7 @@ public final class LabelRequests {
         tree.lock();
         try {
             Container c = tree.find(name);
-            ContainerService.requireNotHost(c);
+            Permissions.requireNotHost(c);
             Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             // A start in progress reads the config without the lock: wait until it is done.
             if (c.busy)

@@ -12,6 +12,11 @@ import java.util.OptionalInt;
 final class Permissions {
     private Permissions() {}
 
+    static void requireNotHost(Container c) throws PortoException {
+        if (c.isHost())
+            throw new PortoException(ErrorCode.Permission, "the host container cannot be changed");
+    }
+
     static void checkCreate(ClientScope scope, UserDatabase users, Caller caller, Container parent) throws PortoException {
         scope.checkWriteScope(parent, true);
         OwnerContainers.check(caller, parent);

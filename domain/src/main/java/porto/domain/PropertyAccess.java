@@ -77,7 +77,7 @@ final class PropertyAccess {
         tree.lock();
         try {
             Container c = tree.find(name);
-            ContainerService.requireNotHost(c);
+            Permissions.requireNotHost(c);
             Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             tree.requireIdle(c);
             String key = null;
