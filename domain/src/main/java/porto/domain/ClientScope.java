@@ -12,7 +12,7 @@ import java.util.List;
  * "self" is its own container and "." the parent of its namespace. It may always look at the host,
  * its own container, the ancestors of it and everything in its namespace or below its container.
  *
- * <p>Built under the service lock from the tree as it is at that moment.
+ * <p>Built under the tree lock from the tree as it is at that moment.
  */
 public final class ClientScope {
     private final Caller caller;
