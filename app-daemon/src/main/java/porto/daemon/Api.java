@@ -239,7 +239,7 @@ public final class Api {
         } else if (req.hasAttachThread()) {
             ProcessApi.attach(service, scope, req.getAttachThread(), true);
         } else if (req.hasSetSymlink()) {
-            porto.domain.Symlinks.set(service, who, scope.resolve(req.getSetSymlink().getContainer()), req.getSetSymlink().getSymlink(), req.getSetSymlink().getTarget());
+            service.set(who, scope.resolve(req.getSetSymlink().getContainer()), porto.domain.Symlinks.property(req.getSetSymlink().getSymlink()), req.getSetSymlink().getTarget());
         } else if (req.hasLocateProcess()) {
             rsp.setLocateProcess(ProcessApi.locate(service, scope, req.getLocateProcess()));
         } else { // declared in rpc.proto (upstream has it) but not served yet

@@ -147,6 +147,6 @@ public final class LinuxModule {
                 new LinuxFiles(paths.placeRoot()),
                 // namespaces beside the state directory: a test daemon has its own, and they outlive a restart
                 new porto.linux.net.LinuxNetwork(paths.stateDir().resolveSibling("netns"), null));
-        return new ContainerService(kernel, config);
+        return porto.domain.DomainWiring.build(kernel, config);
     }
 }

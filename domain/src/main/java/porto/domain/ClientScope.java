@@ -12,7 +12,7 @@ import java.util.List;
  * "self" is its own container and "." the parent of its namespace. It may always look at the host,
  * its own container, the ancestors of it and everything in its namespace or below its container.
  *
- * <p>Built under the service lock from the tree as it is at that moment.
+ * <p>Built under the tree lock from the tree as it is at that moment.
  */
 public final class ClientScope {
     private final Caller caller;
@@ -28,10 +28,10 @@ public final class ClientScope {
     }
 
     /** The scope of an identified caller (see {@link ContainerService#identify}). */
-    static ClientScope of(ContainerService s, Caller caller) throws PortoException {
+    static ClientScope of(ContainerTree tree, Properties properties, Caller caller) throws PortoException {
         if (!caller.inContainer())
             return new ClientScope(caller, AccessLevel.FULL, "", "");
-        Container ct = s.tree().containers().get(caller.container());
+        Container ct = tree.containers().get(caller.container());
         if (ct == null)
             throw new PortoException(ErrorCode.Permission, "the client's container " + caller.container() + " no longer exists");
         if (ct.state() != State.RUNNING && ct.state() != State.META)
@@ -40,13 +40,13 @@ public final class ClientScope {
         caller = new Caller(caller.pid(), ct.ownerUid, ct.ownerGid, ct.name, caller.startTime());
         AccessLevel level = AccessLevel.FULL;
         for (Container p = ct; !p.isHost(); p = p.parent) {
-            AccessLevel own = accessLevel(s, p);
+            AccessLevel own = accessLevel(properties, p);
             if (own.compareTo(level) < 0)
                 level = own;
         }
         if (level == AccessLevel.NONE)
             throw new PortoException(ErrorCode.Permission, "porto is disabled in container " + ct.name + " (enable_porto=false)");
-        return new ClientScope(caller, level, namespaceOf(s, ct, false), namespaceOf(s, ct, true));
+        return new ClientScope(caller, level, namespaceOf(properties, ct, false), namespaceOf(properties, ct, true));
     }
 
     /** The deepest of {@code names} that is {@code cgroupPath} or a prefix of it; the host when none is. */
@@ -57,18 +57,18 @@ public final class ClientScope {
         return ContainerName.HOST;
     }
 
-    static AccessLevel accessLevel(ContainerService s, Container c) throws PortoException {
-        return AccessLevel.parse(s.properties().find("enable_porto").read(s, c));
+    static AccessLevel accessLevel(Properties properties, Container c) throws PortoException {
+        return AccessLevel.parse(properties.value(c, "enable_porto"));
     }
 
     /**
      * The name prefix a client in {@code c} works in: the porto_namespace values from the nearest
      * isolating ancestor (enable_porto=isolate: that container's own name) down to {@code c}.
      */
-    static String namespaceOf(ContainerService s, Container c, boolean forWrites) throws PortoException {
+    static String namespaceOf(Properties properties, Container c, boolean forWrites) throws PortoException {
         String ns = "";
         for (Container p = c; !p.isHost(); p = p.parent) {
-            AccessLevel own = accessLevel(s, p);
+            AccessLevel own = accessLevel(properties, p);
             if (own.isolatesReads() || (forWrites && own.isolatesWrites()))
                 return p.name + "/" + ns;
             ns = ContextProperties.PORTO_NAMESPACE.value(p) + ns;

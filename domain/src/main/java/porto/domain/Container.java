@@ -61,7 +61,7 @@ public final class Container {
     volatile String cpuAffinity = "";
     /** cpus held exclusively (threads, cores, reserve), which siblings cannot have. */
     volatile String exclusiveCpus = "";
-    /** The configured defaults of new containers: the host's are set by the service, a child takes its parent's. */
+    /** The configured defaults of new containers: the host's are set by DomainWiring, a child takes its parent's. */
     ContainerDefaults defaults;
 
     Container(String name, Container parent, long id) {

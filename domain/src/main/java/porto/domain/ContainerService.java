@@ -1,9 +1,8 @@
 package porto.domain;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import porto.ports.Cgroups;
 import porto.ports.Clock;
 import porto.ports.ContainerFiles;
@@ -15,35 +14,38 @@ import porto.ports.Users;
 
 /**
  * The requests of the API, each checked (permissions, busy marks, states) and handed to the part
- * that does it: {@link ContainerTree} (names, pids, the lock), {@link Lifecycle} (start, stop,
- * death, pause), {@link PropertyAccess} (get, set), {@link Waiting} (Wait), {@link Persistence}
- * and {@link Housekeeping}. The tree's lock is held only for work in memory: a start's kernel
- * work and waiting for processes to die release it, with the containers being changed marked
- * busy, so reads never wait for a launch. Every change is written to the state store before the
- * request is answered.
+ * that does it: {@link Starter} (start), {@link Lifecycle} (stop, death, pause, removal),
+ * {@link PropertyAccess} (get, set), {@link Waiting} (Wait), {@link Persistence} and
+ * {@link Housekeeping}; {@link DomainWiring} builds them all once. The tree's lock is held only
+ * for work in memory: a start's kernel work and waiting for processes to die release it, with the
+ * containers being changed marked busy, so reads never wait for a launch. Every change is written
+ * to the state store before the request is answered.
  */
 public final class ContainerService {
     static final int SIGKILL = 9;
     static final int SIGTERM = 15;
 
-    private final Properties properties = new Properties();
-    final Kernel kernel;
     private final DomainConfig config;
     private final ContainerTree tree;
+    private final Properties properties;
+    private final UserDatabase users;
+    private final Clients clients;
+    private final Persistence persistence;
     private final ResourceControl resources;
     private final Lifecycle lifecycle;
     private final Starter starter;
-    private final Persistence persistence;
-    private final OutputStore output;
     private final Housekeeping housekeeping;
     private final PropertyAccess access;
     private final Waiting waiting;
-    private volatile ContainerVolumes volumes = ContainerVolumes.NONE;
     private final LabelRequests labels;
     private final ProcessAttach attach;
-    private final porto.domain.net.NetworkSetup networking;
+    /** What containers show of volumes: the volume side, once it is wired ({@link #setVolumes}). */
+    private final AtomicReference<ContainerVolumes> volumes;
+    private final Processes processes;
+    private final TaskExits exits;
+    private final Clock clock;
 
-    /** The ports this service drives, bundled so they are passed around as one. */
+    /** The ports the domain drives, as the daemon and the tests hand them to {@link DomainWiring#build}. */
     public record Kernel(Cgroups cgroups, TaskLauncher launcher, Processes processes, TaskExits exits,
                          Clock clock, StateStore store, Users users, ContainerFiles files, porto.ports.net.Network network) {
         /** Without a network adapter: {@code net} options that need one answer NotSupported. */
@@ -53,27 +55,30 @@ public final class ContainerService {
         }
     }
 
-    public ContainerService(Kernel kernel, DomainConfig config) {
-        this.kernel = kernel;
+    ContainerService(DomainConfig config, ContainerTree tree, Properties properties, UserDatabase users, Clients clients,
+                     Persistence persistence, ResourceControl resources, Lifecycle lifecycle, Starter starter,
+                     Housekeeping housekeeping, PropertyAccess access, Waiting waiting, LabelRequests labels,
+                     ProcessAttach attach, AtomicReference<ContainerVolumes> volumes, Processes processes, TaskExits exits,
+                     Clock clock) {
         this.config = config;
-        this.tree = new ContainerTree(kernel.clock());
-        tree.host().defaults = config.containers();
-        this.resources = new ResourceControl(this);
-        this.persistence = new Persistence(this, tree);
-        tree.afterRelease(persistence::flush);
-        tree.acknowledgeExitsWith(pid -> kernel.exits().acknowledge(pid));
-        this.output = new OutputStore(this);
-        this.housekeeping = new Housekeeping(this, tree);
-        this.lifecycle = new Lifecycle(this, tree);
-        this.starter = new Starter(this, tree, lifecycle);
-        this.access = new PropertyAccess(this, tree);
-        this.waiting = new Waiting(tree);
-        this.labels = new LabelRequests(this, tree);
-        this.attach = new ProcessAttach(this, tree);
-        this.networking = new porto.domain.net.NetworkSetup(kernel.network(), config.network());
+        this.tree = tree;
+        this.properties = properties;
+        this.users = users;
+        this.clients = clients;
+        this.persistence = persistence;
+        this.resources = resources;
+        this.lifecycle = lifecycle;
+        this.starter = starter;
+        this.housekeeping = housekeeping;
+        this.access = access;
+        this.waiting = waiting;
+        this.labels = labels;
+        this.attach = attach;
+        this.volumes = volumes;
+        this.processes = processes;
+        this.exits = exits;
+        this.clock = clock;
     }
-
-    // ---- wiring and facts used by properties ----
 
     public DomainConfig config() {
         return config;
@@ -85,11 +90,7 @@ public final class ContainerService {
 
     /** What containers show of volumes; wired once the volume side exists. */
     public void setVolumes(ContainerVolumes volumes) {
-        this.volumes = volumes;
-    }
-
-    ContainerVolumes volumes() {
-        return volumes;
+        this.volumes.set(volumes);
     }
 
     /** attachProcess and AttachThread. */
@@ -100,47 +101,6 @@ public final class ContainerService {
     /** FindLabel, SetLabel and IncLabel. */
     public LabelRequests labels() {
         return labels;
-    }
-
-    Clock clock() {
-        return kernel.clock();
-    }
-
-    /** The containers by name, for a net=container lookup (the caller holds the tree lock). */
-    java.util.Map<String, Container> containersByName() {
-        return tree.containers();
-    }
-
-    porto.domain.net.NetworkSetup networking() {
-        return networking;
-    }
-
-    ResourceControl resources() {
-        return resources;
-    }
-
-    Persistence persistence() {
-        return persistence;
-    }
-
-    Lifecycle lifecycle() {
-        return lifecycle;
-    }
-
-    Starter starter() {
-        return starter;
-    }
-
-    Housekeeping housekeeping() {
-        return housekeeping;
-    }
-
-    OutputStore output() {
-        return output;
-    }
-
-    ContainerTree tree() {
-        return tree;
     }
 
     public void addListener(Events.Listener l) {
@@ -161,7 +121,7 @@ public final class ContainerService {
         } finally {
             tree.unlock();
         }
-        kernel.exits().start(lifecycle::taskExited);
+        exits.start(lifecycle::taskExited);
         housekeeping.afterRestore(lost);
     }
 
@@ -177,19 +137,12 @@ public final class ContainerService {
      * is the deepest container whose cgroup holds it (the host when none does).
      */
     public Caller identify(int pid, int uid, int gid) {
-        long startTime = kernel.processes().startTime(pid);
-        return identify(pid, uid, gid, startTime < 0 ? Caller.GONE : startTime);
+        return clients.identify(pid, uid, gid);
     }
 
     /** As {@link #identify(int, int, int)}, with the start time of the client's process read at connect. */
     public Caller identify(int pid, int uid, int gid, long startTime) {
-        String path = kernel.cgroups().containerPathOf(pid).orElse(null);
-        tree.lock();
-        try {
-            return new Caller(pid, uid, gid, ClientScope.deepestContainer(tree.containers().keySet(), path), startTime);
-        } finally {
-            tree.unlock();
-        }
+        return clients.identify(pid, uid, gid, startTime);
     }
 
     /**
@@ -197,12 +150,7 @@ public final class ContainerService {
      * under; Permission when porto is disabled for it.
      */
     public ClientScope scope(Caller caller) throws PortoException {
-        tree.lock();
-        try {
-            return ClientScope.of(this, caller);
-        } finally {
-            tree.unlock();
-        }
+        return clients.scope(caller);
     }
 
     public void create(Caller caller, String name, boolean weak) throws PortoException {
@@ -216,14 +164,14 @@ public final class ContainerService {
                 throw new PortoException(ErrorCode.ResourceNotAvailable, "number of containers reached its limit ("
                         + config.containers().maxTotal() + ", max_total of portod.conf)");
             Container parent = tree.find(ContainerName.parent(name));
-            Permissions.checkCreate(this, caller, parent);
+            Permissions.checkCreate(ClientScope.of(tree, properties, caller), users, caller, parent);
             for (Container p = parent; p != null; p = p.parent)
                 if (p.busy)
                     throw ContainerTree.busy(p);
             Container c = new Container(name, parent, tree.allocateId());
             c.ownerUid = caller.uid();
             c.ownerGid = caller.gid();
-            c.creationTime = kernel.clock().nowMillis();
+            c.creationTime = clock.nowMillis();
             c.weak = weak;
             tree.add(c);
             persistence.save(c);
@@ -244,8 +192,8 @@ public final class ContainerService {
         tree.lock();
         try {
             Container c = tree.find(name);
-            requireNotHost(c);
-            Permissions.checkWrite(this, caller, c);
+            Permissions.requireNotHost(c);
+            Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             tree.requireIdle(c);
             c.busy = true;
             try {
@@ -266,7 +214,7 @@ public final class ContainerService {
     public void destroy(Caller caller, String name) throws PortoException {
         change(caller, name, c -> {
             lifecycle.stopTree(c, 0);
-            removeTree(c);
+            lifecycle.removeTree(c);
         });
     }
 
@@ -276,7 +224,7 @@ public final class ContainerService {
                 throw wrongState(c, "stopped");
             String required = c.config.getOrDefault("volumes_required", "");
             if (!required.isEmpty()) // as upstream: a container does not start without its required volumes
-                volumes.checkRequired(c.name, Values.splitList(required, ';'));
+                volumes.get().checkRequired(c.name, Values.splitList(required, ';'));
             starter.start(c, caller);
         });
     }
@@ -306,7 +254,7 @@ public final class ContainerService {
                 throw new PortoException(ErrorCode.InvalidValue, "invalid signal " + signal);
             if (c.state() != State.RUNNING || c.rootPid <= 0)
                 throw wrongState(c, "running");
-            kernel.processes().kill(c.rootPid, signal);
+            processes.kill(c.rootPid, signal);
         });
     }
 
@@ -409,89 +357,9 @@ public final class ContainerService {
         }
     }
 
-    // ---- exits, reported by the kernel ----
-
-    // ---- helpers for Lifecycle, Persistence and properties ----
-
-    /** Removes a container and everything below it: their runs released, their records deleted. */
-    void removeTree(Container c) {
-        for (Container child : new ArrayList<>(c.children.values()))
-            removeTree(child);
-        lifecycle.release(c);
-        persistence.remove(c);
-        tree.remove(c);
-    }
-
-    String readStream(Container c, String stream, String range) throws PortoException {
-        return output.read(c, stream, range, Caller.ROOT);
-    }
-
-    static void requireNotHost(Container c) throws PortoException {
-        if (c.isHost())
-            throw new PortoException(ErrorCode.Permission, "the host container cannot be changed");
-    }
-
-    String userName(int uid) {
-        return kernel.users().userName(uid).orElse(Integer.toString(uid));
-    }
-
-    String groupName(int gid) {
-        return kernel.users().groupName(gid).orElse(Integer.toString(gid));
-    }
-
-    /** The host directory that holds the container's stored output (and is its default cwd). */
-    String defaultCwd(Container c) {
-        return config.placeRoot() + "/" + c.name;
-    }
-
-    Map<String, Ulimits.Limit> defaultUlimits() throws PortoException {
-        return Ulimits.defaults(config);
-    }
-
-    long streamOffset(Container c, String stream) {
-        return stream.equals("stdout") ? c.stdoutOffset : c.stderrOffset;
-    }
-
-    Map<String, String> cgroupPaths(Container c) {
-        return kernel.cgroups().paths(c.name, c.controllers);
-    }
-
-    long processCount(Container c) {
-        return c.controllers.isEmpty() ? 0 : kernel.cgroups().pids(c.name).size();
-    }
-
-    long threadCount(Container c) {
-        return c.controllers.isEmpty() ? 0 : kernel.cgroups().threadCount(c.name);
-    }
-
-    int resolveUid(String v) throws PortoException {
-        String t = v.trim();
-        if (t.matches("[0-9]+"))
-            return Integer.parseInt(t);
-        return kernel.users().uid(t).orElseThrow(() -> new PortoException(ErrorCode.InvalidValue, "unknown user '" + v + "'"));
-    }
-
-    int resolveGid(String v) throws PortoException {
-        String t = v.trim();
-        if (t.matches("[0-9]+"))
-            return Integer.parseInt(t);
-        return kernel.users().gid(t).orElseThrow(() -> new PortoException(ErrorCode.InvalidValue, "unknown group '" + v + "'"));
-    }
-
-    /** The OOM killer struck {@code c} and it must die whole (oom_is_fatal). */
-    void oomKilled(Container c) {
-        lifecycle.oomKill(c);
-    }
-
     /** The container whose cgroup holds {@code pid} (the deepest such), "/" for the host's processes. */
     public String containerOf(int pid) {
-        String path = kernel.cgroups().containerPathOf(pid).orElse(null);
-        tree.lock();
-        try {
-            return ClientScope.deepestContainer(tree.containers().keySet(), path);
-        } finally {
-            tree.unlock();
-        }
+        return clients.containerOf(pid);
     }
 
     /** Holds the lock for a caller outside the class (tests and invariant checks). */

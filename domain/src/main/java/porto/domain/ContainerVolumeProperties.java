@@ -11,25 +11,26 @@ import java.util.Map;
 final class ContainerVolumeProperties {
     private ContainerVolumeProperties() {}
 
-    static void register(Properties p) {
+    /** {@code volumes} answers for the volume side, which is wired after the containers' side. */
+    static void register(Properties p, java.util.function.Supplier<ContainerVolumes> volumes) {
         p.add(Property.settable("place", "Places for volumes and layers: [default][;/path...][;***]", Property.ANY_STATE,
-                (s, c) -> defaultPlace(s, c), (s, c, caller, value) -> canonicalPlace(value), false));
+                c -> defaultPlace(volumes.get(), c), (c, caller, value) -> canonicalPlace(value), false));
         p.add(Property.settable("place_limit", "Limits sum of volume space_limit: total|default|/place: bytes;...",
-                Property.ANY_STATE, (s, c) -> "", (s, c, caller, value) -> canonicalLimits(value), false));
+                Property.ANY_STATE, c -> "", (c, caller, value) -> canonicalLimits(value), false));
         p.add(Property.readOnly("place_usage", "Current sum of volume space_limit: total|/place: bytes;...",
-                (s, c) -> format(s.volumes().placeUsage(c.name)), false));
+                c -> format(volumes.get().placeUsage(c.name)), false));
         p.add(Property.readOnly("volumes_owned", "Owned volumes: volume;...",
-                (s, c) -> String.join(";", s.volumes().owned(c.name)), false));
+                c -> String.join(";", volumes.get().owned(c.name)), false));
         p.add(Property.readOnly("volumes_linked", "Linked volumes: volume [target] [ro] [!];...",
-                (s, c) -> String.join(";", s.volumes().linked(c.name)), false));
+                c -> String.join(";", volumes.get().linked(c.name)), false));
         p.add(Property.settable("volumes_required", "Volume links required by container: path;...", Property.ANY_STATE,
-                (s, c) -> "", (s, c, caller, value) -> canonicalPaths(value), false));
+                c -> "", (c, caller, value) -> canonicalPaths(value), false));
     }
 
     /** As upstream: "default;***" lets clients use any place; a container with its own root keeps to the default. */
-    private static String defaultPlace(ContainerService s, Container c) {
+    private static String defaultPlace(ContainerVolumes volumes, Container c) {
         String root = c.config.getOrDefault("root", "/");
-        String place = s.volumes().defaultPlace();
+        String place = volumes.defaultPlace();
         return root.isEmpty() || root.equals("/") ? place + ";***" : place;
     }
 

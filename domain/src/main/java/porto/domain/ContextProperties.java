@@ -92,43 +92,51 @@ final class ContextProperties {
 
     // Setters that need the caller or the user database: only root may name someone else.
 
-    static String canonicalUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int uid = s.resolveUid(v);
-        if (!who.isRoot() && uid != who.uid())
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        return s.userName(uid);
+    private static Property.Setter user(UserDatabase users) {
+        return (c, who, v) -> {
+            int uid = users.resolveUid(v);
+            if (!who.isRoot() && uid != who.uid())
+                throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+            return users.userName(uid);
+        };
     }
 
     /** Any existing group; as upstream, whether the owner may run tasks with it is checked at start. */
-    static String canonicalGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        return s.groupName(s.resolveGid(v));
+    private static Property.Setter group(UserDatabase users) {
+        return (c, who, v) -> users.groupName(users.resolveGid(v));
     }
 
-    static String canonicalOwnerUser(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int uid = s.resolveUid(v);
-        if (!who.isRoot() && uid != who.uid())
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        c.ownerUid = uid;
-        return s.userName(uid);
+    private static Property.Setter ownerUser(UserDatabase users) {
+        return (c, who, v) -> {
+            int uid = users.resolveUid(v);
+            if (!who.isRoot() && uid != who.uid())
+                throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+            c.ownerUid = uid;
+            return users.userName(uid);
+        };
     }
 
-    static String canonicalOwnerGroup(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        int gid = s.resolveGid(v);
-        if (!who.isRoot() && gid != who.gid() && !s.kernel.users().groupsOf(who.uid()).contains(gid))
-            throw new PortoException(ErrorCode.Permission, "Only root can change this property");
-        c.ownerGid = gid;
-        return s.groupName(gid);
+    private static Property.Setter ownerGroup(UserDatabase users) {
+        return (c, who, v) -> {
+            int gid = users.resolveGid(v);
+            if (!who.isRoot() && gid != who.gid() && !users.groupsOf(who.uid()).contains(gid))
+                throw new PortoException(ErrorCode.Permission, "Only root can change this property");
+            c.ownerGid = gid;
+            return users.groupName(gid);
+        };
     }
 
-    private static String canonicalAccess(ContainerService s, Container c, Caller who, String v) throws PortoException {
-        AccessLevel level = AccessLevel.parse(v);
-        // Only root may give a container more access than its ancestors have.
-        if (!who.isRoot())
-            for (Container p = c.parent; !p.isHost(); p = p.parent)
-                if (!AccessLevel.compatible(ClientScope.accessLevel(s, p), level))
-                    throw new PortoException(ErrorCode.Permission, "enable_porto=" + level.text()
-                            + " exceeds the access of parent " + p.name);
-        return level.text();
+    private static Property.Setter access(Properties registry) {
+        return (c, who, v) -> {
+            AccessLevel level = AccessLevel.parse(v);
+            // Only root may give a container more access than its ancestors have.
+            if (!who.isRoot())
+                for (Container p = c.parent; !p.isHost(); p = p.parent)
+                    if (!AccessLevel.compatible(ClientScope.accessLevel(registry, p), level))
+                        throw new PortoException(ErrorCode.Permission, "enable_porto=" + level.text()
+                                + " exceeds the access of parent " + p.name);
+            return level.text();
+        };
     }
 
     private static boolean validPrefix(String name) {
@@ -140,21 +148,22 @@ final class ContextProperties {
         }
     }
 
-    static void register(Properties p) {
+    /** The context family; user, group and the owner's read and check the user database. */
+    static void register(Properties p, UserDatabase users) {
         p.add(COMMAND.entry());
         p.add(COMMAND_ARGV.entry());
         p.add(ENV.entry());
         p.add(Property.settable("user", "uid of container processes", STOPPED_ONLY,
-                (s, c) -> s.userName(c.ownerUid), ContextProperties::canonicalUser, false));
+                c -> users.userName(c.ownerUid), user(users), false));
         p.add(Property.settable("group", "gid of container processes", STOPPED_ONLY,
-                (s, c) -> s.groupName(c.ownerGid), ContextProperties::canonicalGroup, false));
+                c -> users.groupName(c.ownerGid), group(users), false));
         p.add(Property.settable("owner_user", "container owner user", STOPPED_ONLY,
-                (s, c) -> s.userName(c.ownerUid), ContextProperties::canonicalOwnerUser, false));
+                c -> users.userName(c.ownerUid), ownerUser(users), false));
         p.add(Property.settable("owner_group", "container owner group", STOPPED_ONLY,
-                (s, c) -> s.groupName(c.ownerGid), ContextProperties::canonicalOwnerGroup, false));
+                c -> users.groupName(c.ownerGid), ownerGroup(users), false));
         p.add(UMASK.entry());
         // As upstream, ulimit[type] is the container's own entry as "type: soft hard", or empty.
-        p.add(ULIMIT.entry().withKeys((s, c, key) -> {
+        p.add(ULIMIT.entry().withKeys((c, key) -> {
             String type = key.trim().toLowerCase(java.util.Locale.ROOT);
             Ulimits.Limit l = ULIMIT.value(c).get(type);
             return l == null ? "" : Ulimits.format(Map.of(type, l));
@@ -163,7 +172,7 @@ final class ContextProperties {
         p.add(VIRT_MODE.entry());
         p.add(HOSTNAME.entry());
         p.add(Property.settable("enable_porto", "access to porto: false|read-isolate|read-only|isolate|child-only|true",
-                ANY_STATE, (s, c) -> "true", ContextProperties::canonicalAccess, false));
+                ANY_STATE, c -> "true", access(p), false));
         p.add(PORTO_NAMESPACE.entry());
         p.add(OOM_SCORE_ADJ.entry());
         p.add(PRIVATE.entry());

@@ -3,6 +3,7 @@ package porto.domain;
 import static porto.domain.Property.ANY_STATE;
 
 import java.util.Set;
+import porto.ports.Cgroups;
 import porto.ports.Cgroups.Limit;
 import porto.ports.Cgroups.Stat;
 
@@ -26,7 +27,7 @@ final class CpuProperties {
     static final TypedProperty<String> POLICY = TypedProperty.of("cpu_policy",
             "cpu scheduler policy: normal|high|rt|batch|idle", ANY_STATE, CpuProperties::parsePolicy, t -> t, "normal");
 
-    static void register(Properties p) {
+    static void register(Properties p, ResourceControl resources, Cgroups cgroups, DomainConfig config) {
         p.add(LIMIT.entry());
         p.add(GUARANTEE.entry());
         p.add(PERIOD.entry());
@@ -34,21 +35,21 @@ final class CpuProperties {
         p.add(POLICY.entry());
         // cpu_set stays untyped: its meaning depends on the host's cpus and its check on the mounted controllers.
         p.add(Property.settable("cpu_set", "cpu affinity: [N|N-M,]... | node N | reserve N | threads N | cores N", ANY_STATE,
-                (s, c) -> "", (s, c, who, v) -> {
-                    String canonical = CpuSets.canonical(v, s.config().host());
-                    if (!canonical.isEmpty() && !s.kernel.cgroups().available().contains("cpuset"))
+                c -> "", (c, who, v) -> {
+                    String canonical = CpuSets.canonical(v, config.host());
+                    if (!canonical.isEmpty() && !cgroups.available().contains("cpuset"))
                         throw new PortoException(ErrorCode.NotSupported, "cpu_set is not supported: the cpuset controller is not mounted");
                     return canonical;
                 }, false));
         p.add(Property.readOnly("cpu_set_affinity", "resulting cpu affinity: [N,N-M,]...",
-                (s, c) -> CpuSets.format(s.resources().cpuSets.affinity(c)), false));
+                c -> CpuSets.format(resources.cpuSets.affinity(c)), false));
 
         p.add(Property.readOnly("cpu_usage", "cpu time used, nanoseconds",
-                (s, c) -> s.resources().stat(c, Stat.CPU_USAGE_NS, "cpuacct"), false));
+                c -> resources.stat(c, Stat.CPU_USAGE_NS, "cpuacct"), false));
         p.add(Property.readOnly("cpu_usage_system", "kernel cpu time used, nanoseconds",
-                (s, c) -> s.resources().stat(c, Stat.CPU_SYSTEM_NS, "cpuacct"), false));
+                c -> resources.stat(c, Stat.CPU_SYSTEM_NS, "cpuacct"), false));
         p.add(Property.readOnly("cpu_wait", "time spent waiting for a cpu, nanoseconds",
-                (s, c) -> s.resources().stat(c, Stat.CPU_WAIT_NS, "cpuacct"), false));
+                c -> resources.stat(c, Stat.CPU_WAIT_NS, "cpuacct"), false));
     }
 
     /** Cores, given as a percentage of the host's or as "<n>c"; kept as "<n>c", which parses without the host. */

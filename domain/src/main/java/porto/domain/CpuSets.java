@@ -16,10 +16,14 @@ import porto.ports.KernelException;
  * that was already running keeps its cpus until it restarts.
  */
 final class CpuSets {
-    private final ContainerService s;
+    private final DomainConfig config;
+    private final porto.ports.Cgroups cgroups;
+    private final Properties properties;
 
-    CpuSets(ContainerService s) {
-        this.s = s;
+    CpuSets(DomainConfig config, porto.ports.Cgroups cgroups, Properties properties) {
+        this.config = config;
+        this.cgroups = cgroups;
+        this.properties = properties;
     }
 
     /** The parsed form of cpu_set. */
@@ -120,7 +124,7 @@ final class CpuSets {
                 }
             }
         TreeSet<Integer> all = new TreeSet<>();
-        s.config().host().cpus().forEach(cpu -> all.add(cpu.id()));
+        config.host().cpus().forEach(cpu -> all.add(cpu.id()));
         return all;
     }
 
@@ -130,8 +134,8 @@ final class CpuSets {
         c.exclusiveCpus = "";
         if (!c.controllers.contains("cpuset"))
             return;
-        HostResources host = s.config().host();
-        Spec spec = parse(s.properties().find("cpu_set").read(s, c), host);
+        HostResources host = config.host();
+        Spec spec = parse(properties.value(c, "cpu_set"), host);
         TreeSet<Integer> parent = affinity(c.parent);
         TreeSet<Integer> taken = new TreeSet<>();
         for (Container sibling : c.parent.children.values())
@@ -182,7 +186,7 @@ final class CpuSets {
         }
         if (cpus.isEmpty())
             throw unavailable(c, "no cpu is left for it: the parent's cpus " + format(parent) + " are all reserved");
-        s.kernel.cgroups().setCpus(c.name, format(cpus), mems);
+        cgroups.setCpus(c.name, format(cpus), mems);
         c.cpuAffinity = format(cpus);
         c.exclusiveCpus = format(exclusive);
     }

@@ -7,30 +7,30 @@ package porto.domain;
 final class CpuTotals {
     private CpuTotals() {}
 
-    static void register(Properties p) {
+    static void register(Properties p, DomainConfig config) {
         p.add(Property.readOnly("cpu_limit_bound", "cpu limit in force through the ancestors: <cores>c",
-                (s, c) -> Values.formatCpu(limitBound(s, c)), false));
+                c -> Values.formatCpu(limitBound(config, c)), false));
         p.add(Property.readOnly("cpu_guarantee_bound", "largest cpu guarantee along the ancestors: <cores>c",
-                (s, c) -> Values.formatCpu(guaranteeBound(c)), false));
+                c -> Values.formatCpu(guaranteeBound(c)), false));
         p.add(Property.readOnly("cpu_limit_total", "cpu the running container and its running children may use: <cores>c",
-                (s, c) -> Values.formatCpu(limitTotal(s, c)), false));
+                c -> Values.formatCpu(limitTotal(config, c)), false));
         p.add(Property.readOnly("cpu_guarantee_total", "cpu guaranteed to the container or, if more, to its children: <cores>c",
-                (s, c) -> Values.formatCpu(guaranteeTotal(c)), false));
+                c -> Values.formatCpu(guaranteeTotal(c)), false));
         p.add(Property.readOnly("cpu_unconstrained_wait", "cpu wait not caused by the cpu limit, nanoseconds (offstream kernel feature)",
-                (s, c) -> {
+                c -> {
                     throw new PortoException(ErrorCode.NotSupported, "cpu_unconstrained_wait is not available: this kernel's cpu.stat "
                             + "has no h_throttled_time and burst_load (offstream kernel features)");
                 }, false));
     }
 
     /** The limit that applies: its own, else the host's cores. */
-    private static double effective(ContainerService s, Container c) throws PortoException {
+    private static double effective(DomainConfig config, Container c) throws PortoException {
         double limit = CpuProperties.LIMIT.value(c);
-        return limit > 0 ? limit : s.config().hostCores();
+        return limit > 0 ? limit : config.hostCores();
     }
 
-    static double limitBound(ContainerService s, Container c) throws PortoException {
-        double bound = s.config().hostCores();
+    static double limitBound(DomainConfig config, Container c) throws PortoException {
+        double bound = config.hostCores();
         for (Container x : chain(c)) {
             double limit = CpuProperties.LIMIT.value(x);
             if (limit > 0)
@@ -47,13 +47,13 @@ final class CpuTotals {
     }
 
     /** Running tasks count with their limit; a meta child with the lesser of its limit and its own total. */
-    static double limitTotal(ContainerService s, Container c) throws PortoException {
-        double sum = runsTask(c) ? effective(s, c) : 0;
+    static double limitTotal(DomainConfig config, Container c) throws PortoException {
+        double sum = runsTask(c) ? effective(config, c) : 0;
         for (Container child : c.children.values()) {
             if (runsTask(child))
-                sum += effective(s, child);
+                sum += effective(config, child);
             else if (child.state() == State.META)
-                sum += Math.min(effective(s, child), limitTotal(s, child));
+                sum += Math.min(effective(config, child), limitTotal(config, child));
         }
         return sum;
     }

@@ -1,5 +1,7 @@
 package porto.domain;
 
+import porto.ports.ContainerFiles;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +59,7 @@ final class Devices {
      * Parses a user's entries, checking each device on the host: DeviceNotFound for a missing
      * one, Permission when a non-root {@code caller} may not use it as asked.
      */
-    static List<Device> parse(ContainerService s, Caller caller, String text) throws PortoException {
+    static List<Device> parse(ContainerFiles files, UserDatabase users, Caller caller, String text) throws PortoException {
         List<Device> out = new ArrayList<>();
         for (String item : Values.splitList(text, ';')) {
             String entry = item.trim();
@@ -79,16 +81,16 @@ final class Devices {
                             + "': expected letters of r, w, m, or '-'");
                 }
             }
-            FileFacts f = s.kernel.files().facts("/", hostPath);
+            FileFacts f = files.facts("/", hostPath);
             if (f == null || (f.kind() != FileFacts.Kind.CHAR_DEVICE && f.kind() != FileFacts.Kind.BLOCK_DEVICE)) {
                 if (optional)
                     continue;
                 throw new PortoException(ErrorCode.DeviceNotFound, (f == null ? "device " + hostPath + " does not exist"
                         : hostPath + " is not a device node") + " (in '" + entry + "')");
             }
-            List<Integer> groups = s.kernel.users().groupsOf(caller.uid());
+            List<Integer> groups = users.groupsOf(caller.uid());
             if ((read && !f.permits(caller.uid(), groups, 4)) || (write && !f.permits(caller.uid(), groups, 2)))
-                throw new PortoException(ErrorCode.Permission, "user " + s.userName(caller.uid()) + " may not "
+                throw new PortoException(ErrorCode.Permission, "user " + users.userName(caller.uid()) + " may not "
                         + (read ? "read" : "") + (read && write ? " or " : "") + (write ? "write" : "") + " device " + hostPath);
             String path = w.length > 2 ? devicePath(w[2], entry) : hostPath;
             int mode = f.mode() & 0777;
@@ -101,8 +103,8 @@ final class Devices {
                 if (mode < 0 || mode > 0777)
                     throw Values.invalid("invalid device mode '" + w[3] + "' in '" + entry + "': expected octal 0..0777");
             }
-            int uid = w.length > 4 ? s.resolveUid(w[4]) : f.uid();
-            int gid = w.length > 5 ? s.resolveGid(w[5]) : f.gid();
+            int uid = w.length > 4 ? users.resolveUid(w[4]) : f.uid();
+            int gid = w.length > 5 ? users.resolveGid(w[5]) : f.gid();
             boolean changesNode = mode != (f.mode() & 0777) || uid != f.uid() || gid != f.gid();
             if (changesNode && !caller.isRoot() && caller.uid() != f.uid())
                 throw new PortoException(ErrorCode.Permission, "only root or the owner of " + hostPath
@@ -120,11 +122,11 @@ final class Devices {
         return p;
     }
 
-    static String format(List<Device> devices, ContainerService s) {
+    static String format(List<Device> devices, UserDatabase users) {
         List<String> out = new ArrayList<>();
         for (Device d : devices)
             out.add(d.hostPath() + " " + d.access() + " " + d.path() + " " + String.format("%04o", d.mode())
-                    + " " + s.userName(d.uid()) + " " + s.groupName(d.gid()));
+                    + " " + users.userName(d.uid()) + " " + users.groupName(d.gid()));
         return String.join("; ", out);
     }
 
@@ -133,7 +135,7 @@ final class Devices {
      * entry replacing an earlier one for the same path inside. Entries are parsed again (as root:
      * their permissions were checked when set), so device numbers are the host's current ones.
      */
-    static List<Device> effective(ContainerService s, Container c) throws PortoException {
+    static List<Device> effective(ContainerFiles files, UserDatabase users, Container c) throws PortoException {
         List<Container> chain = new ArrayList<>();
         for (Container p = c; !p.isHost(); p = p.parent)
             chain.add(0, p);
@@ -143,7 +145,7 @@ final class Devices {
         for (Container p : chain) {
             String own = p.config.get("devices");
             if (own != null)
-                for (Device d : parse(s, Caller.ROOT, own))
+                for (Device d : parse(files, users, Caller.ROOT, own))
                     byPath.put(d.path(), d);
         }
         return List.copyOf(byPath.values());

@@ -38,6 +38,11 @@ public record DomainConfig(String placeRoot, int hostCores, Map<String, Long> ho
                 containers, porto.domain.net.NetworkConfig.DEFAULT);
     }
 
+    /** The host directory that holds a container's stored output and is its default working directory. */
+    public String workDir(String container) {
+        return placeRoot + "/" + container;
+    }
+
     /** The same with these network settings. */
     public DomainConfig withNetwork(porto.domain.net.NetworkConfig network) {
         return new DomainConfig(placeRoot, hostCores, hostHardLimits, defaultUlimit, hostname, stopTimeoutMs, version, initArgv,

@@ -14,7 +14,7 @@ final class ExtraProperties {
 
     static final String APPLIED = "extra_properties";
 
-    static void apply(ContainerService s, Container c) throws PortoException {
+    static void apply(Properties properties, Container c) throws PortoException {
         for (String earlier : Values.splitList(c.config.getOrDefault(APPLIED, ""), ';'))
             if (!earlier.isBlank())
                 c.config.remove(base(earlier));
@@ -25,16 +25,16 @@ final class ExtraProperties {
                 continue;
             for (var e : extra.properties().entrySet()) {
                 String name = base(e.getKey());
-                Property p = s.properties().find(name);
+                Property p = properties.find(name);
                 if (p == null || p.readOnly || c.config.containsKey(name))
                     continue;
                 String value = e.getValue();
                 if (!name.equals(e.getKey())) {
                     String key = e.getKey().substring(name.length() + 1, e.getKey().length() - 1);
-                    value = p.keySetter != null ? p.keySetter.merge(s, c, key, value) : value;
+                    value = p.keySetter != null ? p.keySetter.merge(c, key, value) : value;
                 }
                 try {
-                    c.config.put(name, p.setter.canonical(s, c, Caller.ROOT, value));
+                    c.config.put(name, p.setter.canonical(c, Caller.ROOT, value));
                 } catch (PortoException err) {
                     throw new PortoException(err.code(), "extra property " + e.getKey() + " of portod.conf: " + err.getMessage());
                 }

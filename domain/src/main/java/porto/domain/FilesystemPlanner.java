@@ -22,21 +22,21 @@ final class FilesystemPlanner {
     /** Where porto shows its socket inside a root; clients look for it there. */
     static final String SOCKET_INSIDE = "/run/portod.socket";
 
-    private final ContainerService s;
+    private final ContainerFiles files;
+    private final UserDatabase users;
+    private final Properties properties;
 
-    FilesystemPlanner(ContainerService s) {
-        this.s = s;
-    }
-
-    private String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
+    FilesystemPlanner(ContainerFiles files, UserDatabase users, Properties properties) {
+        this.files = files;
+        this.users = users;
+        this.properties = properties;
     }
 
     /** What the filesystem part of a launch needs, and the files to write before it. */
     record Plan(LaunchSpec.Filesystem filesystem, Map<String, byte[]> files) {}
 
     /** The nearest ancestor that runs a task when started (a command, or a meta container that isolates). */
-    static Container holder(ContainerService s, Container c) throws PortoException {
+    static Container holder(Container c) throws PortoException {
         for (Container p = c.parent; !p.isHost(); p = p.parent) {
             String command = ContextProperties.COMMAND.value(p);
             if (!command.isEmpty() || ContextProperties.ISOLATE.value(p))
@@ -46,9 +46,9 @@ final class FilesystemPlanner {
     }
 
     /** The container's root as a host path: its holder's root, then its own root within that. */
-    static String hostRoot(ContainerService s, Container c) throws PortoException {
-        Container h = holder(s, c);
-        String base = h == null ? "/" : hostRoot(s, h);
+    static String hostRoot(Container c) throws PortoException {
+        Container h = holder(c);
+        String base = h == null ? "/" : hostRoot(h);
         String own = FilesystemProperties.ROOT.value(c);
         if (own.equals("/"))
             return base;
@@ -56,8 +56,8 @@ final class FilesystemPlanner {
     }
 
     Plan plan(Container c, Caller caller, String workDir) throws PortoException {
-        Container h = holder(s, c);
-        String parentRoot = h == null ? "/" : hostRoot(s, h);
+        Container h = holder(c);
+        String parentRoot = h == null ? "/" : hostRoot(h);
         String root = FilesystemProperties.ROOT.value(c);
         boolean ownRoot = !root.equals("/");
         if (ownRoot)
@@ -71,20 +71,20 @@ final class FilesystemPlanner {
         if (ownRoot) // a task without a root of its own shares its holder's /etc
             etcFiles(c, parentRoot.equals("/"), workDir, binds, files);
         boolean socket = false;
-        if (ownRoot && ClientScope.accessLevel(s, c) != AccessLevel.NONE) {
+        if (ownRoot && ClientScope.accessLevel(properties, c) != AccessLevel.NONE) {
             if (h == null || parentRoot.equals("/"))
                 socket = true; // the daemon's own socket, from the host
             else
                 binds.add(new LaunchSpec.Bind(SOCKET_INSIDE, SOCKET_INSIDE, false, true)); // the parent's
         }
-        List<LaunchSpec.Device> nodes = ownRoot ? Devices.nodes(Devices.effective(s, c)) : List.of();
+        List<LaunchSpec.Device> nodes = ownRoot ? Devices.nodes(Devices.effective(this.files, users, c)) : List.of();
         return new Plan(new LaunchSpec.Filesystem(ownRoot ? root : null, FilesystemProperties.ROOT_READONLY.value(c),
                 binds, nodes, socket), files);
     }
 
     /** True when the container's "/" is not the host's, through its own root or its holder's. */
-    static boolean inChroot(ContainerService s, Container c) throws PortoException {
-        return !hostRoot(s, c).equals("/");
+    static boolean inChroot(Container c) throws PortoException {
+        return !hostRoot(c).equals("/");
     }
 
     /**
@@ -137,9 +137,9 @@ final class FilesystemPlanner {
     }
 
     private void checkRoot(Container c, String parentRoot, String root, Caller caller) throws PortoException {
-        PathAccess.require(s, parentRoot, root, caller, "use " + root + " as a root: it needs write permission there",
+        PathAccess.require(files, users, parentRoot, root, caller, "use " + root + " as a root: it needs write permission there",
                 ContainerFiles.Access.READ, ContainerFiles.Access.WRITE);
-        FileFacts f = s.kernel.files().facts(parentRoot, root);
+        FileFacts f = files.facts(parentRoot, root);
         if (f == null)
             throw new PortoException(ErrorCode.InvalidPath, "root " + root + " of " + c.name + " does not exist");
         if (f.kind() != FileFacts.Kind.DIRECTORY)
@@ -147,28 +147,28 @@ final class FilesystemPlanner {
         // The manual: setting root requires write permission to it. Read access alone would let a
         // user make /etc the root of a task that gets the chroot capabilities (DAC_OVERRIDE, ...).
         if (!f.permits(caller.uid(), groups(caller), 7))
-            throw new PortoException(ErrorCode.Permission, "user " + s.userName(caller.uid()) + " may not use " + root
+            throw new PortoException(ErrorCode.Permission, "user " + users.userName(caller.uid()) + " may not use " + root
                     + " as a root: it needs write permission there");
     }
 
     private void checkBindSource(String parentRoot, Binds.Bind b, Caller caller) throws PortoException {
         String what = "bind " + b.source() + (b.readOnly() ? " read-only" : " read-write");
         if (b.readOnly())
-            PathAccess.require(s, parentRoot, b.source(), caller, what, ContainerFiles.Access.READ);
+            PathAccess.require(files, users, parentRoot, b.source(), caller, what, ContainerFiles.Access.READ);
         else
-            PathAccess.require(s, parentRoot, b.source(), caller, what, ContainerFiles.Access.READ, ContainerFiles.Access.WRITE);
-        FileFacts f = s.kernel.files().facts(parentRoot, b.source());
+            PathAccess.require(files, users, parentRoot, b.source(), caller, what, ContainerFiles.Access.READ, ContainerFiles.Access.WRITE);
+        FileFacts f = files.facts(parentRoot, b.source());
         if (f == null)
             throw new PortoException(ErrorCode.InvalidPath, "bind source " + b.source() + " does not exist");
         // Reading a directory needs search too; a writable bind needs write access to the source.
         int want = (b.readOnly() ? 4 : 6) | (f.kind() == FileFacts.Kind.DIRECTORY ? 1 : 0);
         if (!f.permits(caller.uid(), groups(caller), want))
-            throw new PortoException(ErrorCode.Permission, "user " + s.userName(caller.uid()) + " may not bind "
+            throw new PortoException(ErrorCode.Permission, "user " + users.userName(caller.uid()) + " may not bind "
                     + b.source() + (b.readOnly() ? " read-only" : " read-write"));
     }
 
     private List<Integer> groups(Caller caller) {
-        List<Integer> g = new ArrayList<>(s.kernel.users().groupsOf(caller.uid()));
+        List<Integer> g = new ArrayList<>(users.groupsOf(caller.uid()));
         g.add(caller.gid());
         return g;
     }

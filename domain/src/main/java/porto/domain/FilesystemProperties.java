@@ -3,6 +3,8 @@ package porto.domain;
 import static porto.domain.Property.ANY_STATE;
 import static porto.domain.Property.STOPPED_ONLY;
 
+import porto.ports.ContainerFiles;
+
 /** The manual's "Filesystem" properties: root, binds, working directory and standard streams. */
 final class FilesystemProperties {
     private FilesystemProperties() {}
@@ -59,26 +61,28 @@ final class FilesystemProperties {
     }
 
     /** A stream path the setter may use: the manual wants write permission to the target (read, for stdin). */
-    private static String checkedStream(ContainerService s, Container c, String stream, Caller who, String value)
-            throws PortoException {
-        String path = streamPath(value);
-        PathAccess.checkStream(s, c, stream, path, who);
-        return path;
+    private static Property.Setter checkedStream(ContainerFiles files, UserDatabase users, Properties p, String stream) {
+        return (c, who, value) -> {
+            String path = streamPath(value);
+            PathAccess.checkStream(files, users, p, c, stream, path, who);
+            return path;
+        };
     }
 
-    static void register(Properties p) {
+    /** The stream paths are checked on the host's files as the caller; cwd defaults to the container's directory. */
+    static void register(Properties p, DomainConfig config, ContainerFiles files, UserDatabase users) {
         p.add(Property.settable("cwd", "working directory", STOPPED_ONLY,
-                (s, c) -> FilesystemPlanner.inChroot(s, c) || isOs(c) ? "/" : s.defaultCwd(c),
-                (s, c, who, v) -> Properties.absolutePath(v), false));
+                c -> FilesystemPlanner.inChroot(c) || isOs(c) ? "/" : config.workDir(c.name),
+                (c, who, v) -> Properties.absolutePath(v), false));
         p.add(ROOT.entry());
         p.add(ROOT_READONLY.entry());
         p.add(BIND.entry());
         p.add(Property.settable("stdin_path", "container standard input path", STOPPED_ONLY,
-                (s, c) -> "/dev/null", (s, c, who, v) -> checkedStream(s, c, "stdin", who, v), false));
+                c -> "/dev/null", checkedStream(files, users, p, "stdin"), false));
         p.add(Property.settable("stdout_path", "container standard output path", STOPPED_ONLY,
-                (s, c) -> isOs(c) ? "/dev/null" : "stdout", (s, c, who, v) -> checkedStream(s, c, "stdout", who, v), false));
+                c -> isOs(c) ? "/dev/null" : "stdout", checkedStream(files, users, p, "stdout"), false));
         p.add(Property.settable("stderr_path", "container standard error path", STOPPED_ONLY,
-                (s, c) -> isOs(c) ? "/dev/null" : "stderr", (s, c, who, v) -> checkedStream(s, c, "stderr", who, v), false));
+                c -> isOs(c) ? "/dev/null" : "stderr", checkedStream(files, users, p, "stderr"), false));
         p.add(BIND_DNS.entry());
         p.add(RESOLV_CONF.entry());
         p.add(ETC_HOSTS.entry());

@@ -17,10 +17,12 @@ import java.util.Set;
 final class Guarantees {
     private static final String HOST = "/";
     private static final Set<String> WATCHED = Set.of("memory_guarantee", "memory_limit", "cpu_guarantee", "cpu_limit");
-    private final ContainerService s;
+    private final ContainerTree tree;
+    private final DomainConfig config;
 
-    Guarantees(ContainerService s) {
-        this.s = s;
+    Guarantees(ContainerTree tree, DomainConfig config) {
+        this.tree = tree;
+        this.config = config;
     }
 
     /** Before {@code c} starts: it and its stopped ancestors start with it. */
@@ -66,20 +68,20 @@ final class Guarantees {
     private Map<String, Long> excess(Set<Container> starting) throws PortoException {
         Map<String, Long> out = new HashMap<>();
         long memory = 0;
-        for (Container top : s.tree().host().children.values()) {
+        for (Container top : tree.host().children.values()) {
             memory += memoryTotal(top, starting);
         }
-        HostResources host = s.config().host();
+        HostResources host = config.host();
         out.put("memory " + HOST, Math.max(0, memory + host.memoryGuaranteeReserve() - host.memoryBytes()));
         // Upstream refuses no cpu guarantee for the host's sake (it only logs an overcommit): a
         // guarantee above the cores is kept as asked; a cpu_limit in force still bounds its subtree.
-        for (Container c : s.tree().containers().values()) {
+        for (Container c : tree.containers().values()) {
             if (!counts(c, starting))
                 continue;
             long memoryBound = memoryLimitBound(c);
             if (memoryBound > 0)
                 out.put("memory " + c.name, Math.max(0, memoryTotal(c, starting) - memoryBound));
-            double cpuBound = s.resources().cpuLimitBound(c);
+            double cpuBound = ResourceControl.cpuLimitBound(c);
             if (cpuBound > 0)
                 out.put("cpu " + c.name, Math.max(0, Math.round((cpuTotal(c, starting) - cpuBound) * 1e6)));
         }
@@ -121,21 +123,21 @@ final class Guarantees {
     }
 
     private String describe(String resource, String where, Container changed) throws PortoException {
-        HostResources host = s.config().host();
+        HostResources host = config.host();
         Set<Container> self = Set.of(changed);
         if (resource.equals("memory") && where.equals(HOST)) {
             long all = 0;
-            for (Container top : s.tree().host().children.values())
+            for (Container top : tree.host().children.values())
                 all += memoryTotal(top, changed.state() == State.STOPPED ? self : Set.of());
             return "memory guarantee overcommit: " + Values.formatSize(all) + " guaranteed + "
                     + Values.formatSize(host.memoryGuaranteeReserve()) + " reserved for the host exceeds its "
                     + Values.formatSize(host.memoryBytes());
         }
-        Container c = s.tree().find(where);
+        Container c = tree.find(where);
         if (resource.equals("memory"))
             return "memory guarantee of " + where + " and below (" + Values.formatSize(memoryTotal(c, self))
                     + ") exceeds the memory_limit in force there (" + Values.formatSize(memoryLimitBound(c)) + ")";
         return "cpu guarantee of " + where + " and below (" + Values.formatCpu(cpuTotal(c, self))
-                + ") exceeds the cpu_limit in force there (" + Values.formatCpu(s.resources().cpuLimitBound(c)) + ")";
+                + ") exceeds the cpu_limit in force there (" + Values.formatCpu(ResourceControl.cpuLimitBound(c)) + ")";
     }
 }

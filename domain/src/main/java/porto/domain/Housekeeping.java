@@ -5,6 +5,11 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import porto.domain.net.NetworkSetup;
+import porto.ports.Cgroups;
+import porto.ports.Clock;
+import porto.ports.ContainerFiles;
+import porto.ports.Processes;
 
 /**
  * What the daemon does on its own rather than on request: after a restart it buries lost tasks,
@@ -12,12 +17,32 @@ import java.util.Set;
  * dead containers.
  */
 final class Housekeeping {
-    private final ContainerService s;
     private final ContainerTree tree;
+    private final Lifecycle lifecycle;
+    private final Starter starter;
+    private final Persistence persistence;
+    private final OutputStore output;
+    private final Cgroups cgroups;
+    private final Processes processes;
+    private final ContainerFiles files;
+    private final Clock clock;
+    private final NetworkSetup networking;
+    private final DomainConfig config;
 
-    Housekeeping(ContainerService s, ContainerTree tree) {
-        this.s = s;
+    Housekeeping(ContainerTree tree, Lifecycle lifecycle, Starter starter, Persistence persistence, OutputStore output,
+                 Cgroups cgroups, Processes processes, ContainerFiles files, Clock clock, NetworkSetup networking,
+                 DomainConfig config) {
         this.tree = tree;
+        this.lifecycle = lifecycle;
+        this.starter = starter;
+        this.persistence = persistence;
+        this.output = output;
+        this.cgroups = cgroups;
+        this.processes = processes;
+        this.files = files;
+        this.clock = clock;
+        this.networking = networking;
+        this.config = config;
     }
 
     /** Everything a restored daemon owes its containers; called once the exits are subscribed. */
@@ -25,12 +50,12 @@ final class Housekeeping {
         destroyOrphanedWeak();
         removeStaleNetworks();
         // Off the start's critical path: the scan reads the whole cgroup tree.
-        s.kernel.clock().schedule(0, this::removeLeftovers);
+        clock.schedule(0, this::removeLeftovers);
         tree.lock();
         try {
             for (Container c : tree.containers().values())
                 if (c.state() == State.DEAD)
-                    s.lifecycle().scheduleAfterDeath(c);
+                    lifecycle.scheduleAfterDeath(c);
         } finally {
             tree.unlock();
         }
@@ -38,7 +63,7 @@ final class Housekeeping {
         // Exits that happened while no daemon ran are replayed right after start; a task that is
         // gone and still unreported after that has been lost with its status.
         if (!lost.isEmpty())
-            s.kernel.clock().schedule(LOST_TASK_GRACE_MS, () -> buryLost(lost));
+            clock.schedule(LOST_TASK_GRACE_MS, () -> buryLost(lost));
     }
 
     /** Namespaces of containers that no longer run (stopped or destroyed while no daemon ran, or a start cut short). */
@@ -50,7 +75,7 @@ final class Housekeeping {
                 try {
                     if (c.state() != State.STOPPED && NetworkProperties.ownNamespace(c)) {
                         holders.add(c.id);
-                        NetworkProperties.restore(s, c);
+                        NetworkProperties.restore(networking, c);
                     }
                 } catch (PortoException e) {
                     // a value that does not parse built nothing
@@ -59,7 +84,7 @@ final class Housekeeping {
         } finally {
             tree.unlock();
         }
-        s.networking().removeStale(holders);
+        networking.removeStale(holders);
     }
 
     static final long LOST_TASK_GRACE_MS = 3_000;
@@ -67,13 +92,13 @@ final class Housekeeping {
 
     /** Keeps stored output within stdout_limit, every few seconds. */
     private void scheduleRotation() {
-        s.kernel.clock().schedule(ROTATE_PERIOD_MS, () -> {
+        clock.schedule(ROTATE_PERIOD_MS, () -> {
             tree.lock();
             try {
                 for (Container c : tree.containers().values()) {
                     try {
                         if (c.state() == State.RUNNING || c.state() == State.PAUSED)
-                            s.output().rotate(c);
+                            output.rotate(c);
                     } catch (RuntimeException e) {
                         // One container's trouble must not stop rotation for the others.
                     }
@@ -101,7 +126,7 @@ final class Housekeeping {
             if (c == null || c.state() != State.DEAD || c.deathTime != deathTime)
                 return;
             if (!tree.isIdle(c)) {
-                s.kernel.clock().schedule(1_000, again);
+                clock.schedule(1_000, again);
                 return;
             }
             work.apply(c);
@@ -116,10 +141,10 @@ final class Housekeeping {
     void respawnDead(String name, long deathTime) {
         stillDead(name, deathTime, () -> respawnDead(name, deathTime), c -> {
             try {
-                s.starter().respawn(c);
+                starter.respawn(c);
             } catch (PortoException e) {
                 // Start failed: start_errno says why; the container stays stopped for the user.
-                s.persistence().save(c);
+                persistence.save(c);
             }
         });
     }
@@ -127,8 +152,8 @@ final class Housekeeping {
     /** Timer: destroy a container that has been dead for aging_time. */
     void ageOut(String name, long deathTime) {
         stillDead(name, deathTime, () -> ageOut(name, deathTime), c -> {
-            s.lifecycle().stopTree(c, 0);
-            s.removeTree(c);
+            lifecycle.stopTree(c, 0);
+            lifecycle.removeTree(c);
         });
     }
 
@@ -137,7 +162,7 @@ final class Housekeeping {
      * the kernel work and its record, or a record that was damaged) are removed, processes first.
      */
     private void removeLeftovers() {
-        Set<String> existing = s.kernel.cgroups().containerPaths(); // read without the lock: it is slow
+        Set<String> existing = cgroups.containerPaths(); // read without the lock: it is slow
         tree.lock();
         try {
             Set<String> known = containersAndAncestors();
@@ -148,16 +173,16 @@ final class Housekeeping {
             stale.sort(Comparator.comparingInt(String::length).reversed());
             for (String path : stale) {
                 try {
-                    if (!s.kernel.cgroups().pids(path).isEmpty()) {
-                        s.kernel.cgroups().setFrozen(path, true);
-                        for (int pid : s.kernel.cgroups().pids(path))
-                            s.kernel.processes().kill(pid, ContainerService.SIGKILL);
-                        s.kernel.cgroups().setFrozen(path, false);
+                    if (!cgroups.pids(path).isEmpty()) {
+                        cgroups.setFrozen(path, true);
+                        for (int pid : cgroups.pids(path))
+                            processes.kill(pid, ContainerService.SIGKILL);
+                        cgroups.setFrozen(path, false);
                     }
                     long deadline = tree.deadline(2_000);
-                    while (!s.kernel.cgroups().pids(path).isEmpty() && !tree.passed(deadline))
+                    while (!cgroups.pids(path).isEmpty() && !tree.passed(deadline))
                         tree.awaitChange(Math.min(deadline, tree.deadline(5)));
-                    s.kernel.cgroups().remove(path);
+                    cgroups.remove(path);
                 } catch (porto.ports.KernelException e) {
                     // Left for the next start.
                 }
@@ -183,9 +208,9 @@ final class Housekeeping {
      */
     private void removeStaleDirectories() {
         Set<String> known = containersAndAncestors();
-        for (String sub : s.kernel.files().subdirectories(s.config().placeRoot()))
+        for (String sub : files.subdirectories(config.placeRoot()))
             if (!known.contains(sub))
-                s.kernel.files().removeDirectory(s.config().placeRoot() + "/" + sub);
+                files.removeDirectory(config.placeRoot() + "/" + sub);
     }
 
     /** No client connection survives a daemon restart, so every weak container has lost its client. */
@@ -200,7 +225,7 @@ final class Housekeeping {
             tree.unlock();
         }
         for (String name : weak)
-            s.destroyIfWeak(name);
+            destroyIfWeak(name);
     }
 
     private void buryLost(List<String> names) {
@@ -209,8 +234,8 @@ final class Housekeeping {
             for (String name : names) {
                 Container c = tree.containers().get(name);
                 if (c != null && c.rootPid > 0 && c.state() != State.DEAD
-                        && !s.kernel.processes().isAlive(c.rootPid, c.rootStartTime))
-                    s.lifecycle().died(c, ContainerService.SIGKILL);
+                        && !processes.isAlive(c.rootPid, c.rootStartTime))
+                    lifecycle.died(c, ContainerService.SIGKILL);
             }
         } finally {
             tree.unlock();
@@ -223,10 +248,10 @@ final class Housekeeping {
         try {
             Container c = tree.containers().get(name);
             if (c != null && c.weak && !tree.isIdle(c)) {
-                s.kernel.clock().schedule(1_000, () -> destroyIfWeak(name)); // after the change in progress
+                clock.schedule(1_000, () -> destroyIfWeak(name)); // after the change in progress
             } else if (c != null && c.weak) {
-                s.lifecycle().stopTree(c, 0);
-                s.removeTree(c);
+                lifecycle.stopTree(c, 0);
+                lifecycle.removeTree(c);
             }
         } catch (PortoException e) {
             // It is being changed by someone else; leave it to them.
@@ -245,8 +270,8 @@ final class Housekeeping {
                 tree.awaitChange(deadline);
             for (Container c : new ArrayList<>(tree.host().children.values())) {
                 try {
-                    s.lifecycle().stopTree(c, 0);
-                    s.removeTree(c);
+                    lifecycle.stopTree(c, 0);
+                    lifecycle.removeTree(c);
                 } catch (PortoException e) {
                     // Keep going: the rest must still be cleaned.
                 }

@@ -16,26 +16,24 @@ final class InfoProperties {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    static void register(Properties p) {
+    static void register(Properties p, UserDatabase users) {
         p.add(Property.readOnly("change_time", "time of the last change; change_time[raw]: seconds since the epoch",
-                (s, c) -> TIME.format(Instant.ofEpochMilli(c.changeTime)), true).withKeys((s, c, key) -> {
+                c -> TIME.format(Instant.ofEpochMilli(c.changeTime)), true).withKeys((c, key) -> {
                     if (!key.equals("raw"))
                         throw Values.invalid("change_time has one key, raw; got '" + key + "'");
                     return Long.toString(c.changeTime / 1000);
                 }, null));
         p.add(Property.readOnly("start_error", "error of the last failed start: <Error>: <message>, empty after a good one",
-                (s, c) -> c.startError, false));
-        p.add(Property.readOnly("root_path", "the container's root as a path of the host", (s, c) -> rootPath(c), false));
-        p.add(Property.readOnly("task_cred", "credentials of the container's tasks: <uid> <gid>", (s, c) -> {
-            String user = s.properties().find("user").read(s, c);
-            String group = s.properties().find("group").read(s, c);
-            return s.resolveUid(user) + " " + s.resolveGid(group);
+                c -> c.startError, false));
+        p.add(Property.readOnly("root_path", "the container's root as a path of the host", c -> rootPath(c), false));
+        p.add(Property.readOnly("task_cred", "credentials of the container's tasks: <uid> <gid>", c -> {
+            return users.resolveUid(p.value(c, "user")) + " " + users.resolveGid(p.value(c, "group"));
         }, false));
         p.add(Property.readOnly("owner_cred", "credentials of the container's owner: <uid> <gid>",
-                (s, c) -> c.ownerUid + " " + c.ownerGid, false));
-        p.add(Property.readOnly("taint", "warnings about this container's configuration, ';'-separated", InfoProperties::taint, false));
+                c -> c.ownerUid + " " + c.ownerGid, false));
+        p.add(Property.readOnly("taint", "warnings about this container's configuration, ';'-separated", c -> taint(p, c), false));
         p.add(Property.readOnly("extra_properties", "properties portod.conf's extra_properties set at the last start",
-                (s, c) -> c.config.getOrDefault(ExtraProperties.APPLIED, ""), false));
+                c -> c.config.getOrDefault(ExtraProperties.APPLIED, ""), false));
     }
 
     /** Roots compose: a child's root is inside its parent's. */
@@ -50,7 +48,7 @@ final class InfoProperties {
     }
 
     /** Some of upstream's warnings: configurations that work but are likely mistakes. */
-    private static String taint(ContainerService s, Container c) throws PortoException {
+    private static String taint(Properties p, Container c) throws PortoException {
         List<String> taints = new ArrayList<>();
         if (c.ownerUid == 0 && c.level > 0 && !c.config.containsKey("capabilities"))
             taints.add("Container owned by root has unrestricted capabilities.");
@@ -64,7 +62,7 @@ final class InfoProperties {
             if (!ContextProperties.ISOLATE.value(c))
                 taints.add("First level container without pid namespace.");
         }
-        String access = s.properties().find("enable_porto").read(s, c);
+        String access = p.value(c, "enable_porto");
         if (access.equals("true")) {
             if (!FilesystemProperties.ROOT.value(c).equals("/"))
                 taints.add("Container could escape chroot with enable_porto=true.");

@@ -16,14 +16,14 @@ final class IoLimits {
     private IoLimits() {}
 
     /** Validates a value, resolving every disk now so a typo fails here; returns canonical text. */
-    static String canonical(ContainerService s, Container c, String text, boolean ops) throws PortoException {
+    static String canonical(Cgroups cgroups, Container c, String text, boolean ops) throws PortoException {
         String property = ops ? "io_ops_limit" : "io_limit";
         String t = text.trim();
         if (t.isEmpty())
             return "";
         if (t.indexOf(':') < 0)
             throw fsUnsupported(property);
-        String why = s.kernel.cgroups().ioLimitsUnsupported();
+        String why = cgroups.ioLimitsUnsupported();
         if (why != null)
             throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
         Map<String, String> out = new LinkedHashMap<>();
@@ -31,7 +31,7 @@ final class IoLimits {
             Key key = key(e.getKey(), property);
             if (key.target().equals("fs"))
                 throw fsUnsupported(property);
-            device(s, c, key.target());
+            device(cgroups, c, key.target());
             long value = ops ? Values.parseUnsigned(e.getValue()) : Values.parseSize(e.getValue());
             out.put(key.target() + (key.direction().isEmpty() ? "" : " " + key.direction()), Long.toString(value));
         }
@@ -39,13 +39,13 @@ final class IoLimits {
     }
 
     /** The limits to write, with disks resolved. */
-    static List<Cgroups.IoLimit> resolve(ContainerService s, Container c, String canonical, boolean ops) throws PortoException {
+    static List<Cgroups.IoLimit> resolve(Cgroups cgroups, Container c, String canonical, boolean ops) throws PortoException {
         List<Cgroups.IoLimit> out = new ArrayList<>();
         if (canonical.isBlank())
             return out;
         for (var e : Values.parseMap(canonical, false).entrySet()) {
             Key key = key(e.getKey(), ops ? "io_ops_limit" : "io_limit");
-            String device = device(s, c, key.target());
+            String device = device(cgroups, c, key.target());
             long value = Long.parseLong(e.getValue());
             if (!key.direction().equals("w"))
                 out.add(new Cgroups.IoLimit(device, true, ops, value));
@@ -73,14 +73,14 @@ final class IoLimits {
     }
 
     /** "major:minor" of the disk a key names. */
-    static String device(ContainerService s, Container c, String target) throws PortoException {
+    static String device(Cgroups cgroups, Container c, String target) throws PortoException {
         String where = target;
         if (target.startsWith(".")) {
             String root = FilesystemProperties.ROOT.value(c);
             where = (root.equals("/") ? "" : root) + "/" + target.substring(1).replaceFirst("^/", "");
         }
         try {
-            return s.kernel.cgroups().resolveDisk(where);
+            return cgroups.resolveDisk(where);
         } catch (KernelException e) {
             throw Values.invalid("disk not found for '" + target + "': " + e.getMessage());
         }

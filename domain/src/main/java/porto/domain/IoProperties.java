@@ -21,17 +21,17 @@ final class IoProperties {
             t -> Values.parseWeight(t, "io_weight"), Values::formatNumber, 1.0).needs(Limit.IO_WEIGHT, w -> w != 1);
 
     /** io_limit and io_ops_limit stay untyped: checking one resolves its disks through the kernel and the container's root. */
-    static void register(Properties p) {
+    static void register(Properties p, ResourceControl resources, Cgroups cgroups) {
         p.add(Property.settable("io_limit", "IO bandwidth limit: <disk>|<path> [r|w]: <bytes/s>;...", ANY_STATE,
-                (s, c) -> "", (s, c, who, v) -> IoLimits.canonical(s, c, v, false), true));
+                c -> "", (c, who, v) -> IoLimits.canonical(cgroups, c, v, false), true));
         p.add(Property.settable("io_ops_limit", "IOPS limit: <disk>|<path> [r|w]: <iops>;...", ANY_STATE,
-                (s, c) -> "", (s, c, who, v) -> IoLimits.canonical(s, c, v, true), true));
+                c -> "", (c, who, v) -> IoLimits.canonical(cgroups, c, v, true), true));
         p.add(POLICY.entry());
         p.add(WEIGHT.entry());
 
-        stat(p, "io_read", "bytes read from disk: <disk>: <bytes>;... and hw, all disks", Cgroups.IoStat.READ_BYTES);
-        stat(p, "io_write", "bytes written to disk: <disk>: <bytes>;... and hw, all disks", Cgroups.IoStat.WRITE_BYTES);
-        stat(p, "io_ops", "disk operations: <disk>: <count>;... and hw, all disks", Cgroups.IoStat.OPS);
+        stat(p, resources, cgroups, "io_read", "bytes read from disk: <disk>: <bytes>;... and hw, all disks", Cgroups.IoStat.READ_BYTES);
+        stat(p, resources, cgroups, "io_write", "bytes written to disk: <disk>: <bytes>;... and hw, all disks", Cgroups.IoStat.WRITE_BYTES);
+        stat(p, resources, cgroups, "io_ops", "disk operations: <disk>: <count>;... and hw, all disks", Cgroups.IoStat.OPS);
     }
 
     private static String parsePolicy(String text) throws PortoException {
@@ -41,18 +41,18 @@ final class IoProperties {
         return policy;
     }
 
-    private static void stat(Properties p, String name, String description, Cgroups.IoStat stat) {
-        p.add(Property.readOnly(name, description, (s, c) -> {
+    private static void stat(Properties p, ResourceControl resources, Cgroups cgroups, String name, String description, Cgroups.IoStat stat) {
+        p.add(Property.readOnly(name, description, c -> {
             Map<String, String> out = new TreeMap<>();
-            s.resources().ioStat(c, stat).forEach((disk, v) -> out.put(disk, Long.toString(v)));
+            resources.ioStat(c, stat).forEach((disk, v) -> out.put(disk, Long.toString(v)));
             return Values.formatMap(out);
-        }, true).withKeys((s, c, key) -> {
+        }, true).withKeys((c, key) -> {
             // A disk name or "hw" as listed, else a disk number or a path, resolved to its disk.
-            Map<String, Long> byDisk = s.resources().ioStat(c, stat);
+            Map<String, Long> byDisk = resources.ioStat(c, stat);
             Long v = byDisk.get(key);
             if (v == null) {
-                String device = IoLimits.device(s, c, key);
-                v = byDisk.getOrDefault(s.kernel.cgroups().diskName(device), 0L);
+                String device = IoLimits.device(cgroups, c, key);
+                v = byDisk.getOrDefault(cgroups.diskName(device), 0L);
             }
             return Long.toString(v);
         }, null));

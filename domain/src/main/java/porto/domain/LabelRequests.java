@@ -5,12 +5,16 @@ import java.util.List;
 
 /** FindLabel, SetLabel and IncLabel: the label requests of the API, with upstream's checks (see {@link Labels}). */
 public final class LabelRequests {
-    private final ContainerService s;
     private final ContainerTree tree;
+    private final Properties properties;
+    private final UserDatabase users;
+    private final Persistence persistence;
 
-    LabelRequests(ContainerService s, ContainerTree tree) {
-        this.s = s;
+    LabelRequests(ContainerTree tree, Properties properties, UserDatabase users, Persistence persistence) {
         this.tree = tree;
+        this.properties = properties;
+        this.users = users;
+        this.persistence = persistence;
     }
 
     /** One label of one container, as FindLabel lists it. */
@@ -78,22 +82,22 @@ public final class LabelRequests {
 
     private <T> T change(Caller caller, String name, Change<T> change) throws PortoException {
         T result;
-        s.persistence().beginRequest();
+        persistence.beginRequest();
         tree.lock();
         try {
             Container c = tree.find(name);
-            ContainerService.requireNotHost(c);
-            Permissions.checkWrite(s, caller, c);
+            Permissions.requireNotHost(c);
+            Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             // A start in progress reads the config without the lock: wait until it is done.
             if (c.busy)
                 throw ContainerTree.busy(c);
             result = change.apply(c);
-            s.persistence().save(c);
+            persistence.save(c);
             tree.notifyChange();
         } finally {
             tree.unlock(); // writes the record
         }
-        s.persistence().requireSaved();
+        persistence.requireSaved();
         return result;
     }
 }

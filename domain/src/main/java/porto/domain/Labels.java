@@ -26,9 +26,9 @@ final class Labels {
      */
     static void register(Properties p) {
         p.add(Property.settable(PROPERTY, "user-defined labels: <PREFIX.name>: <value>; ...", Property.ANY_STATE,
-                (s, c) -> "", (s, c, who, text) -> {
+                c -> "", (c, who, text) -> {
                     return format(apply(new TreeMap<>(), Values.parseMap(text, false)));
-                }, true).withKeys((s, c, key) -> get(c, key), (s, c, key, value) -> {
+                }, true).withKeys((c, key) -> get(c, key), (c, key, value) -> {
                     TreeMap<String, String> labels = of(c);
                     validate(key, value.trim());
                     if (value.trim().isEmpty())

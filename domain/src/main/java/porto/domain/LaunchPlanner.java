@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import porto.domain.net.NetworkSetup;
 import porto.ports.Cgroups;
+import porto.ports.ContainerFiles;
 import porto.ports.LaunchSpec;
+import porto.ports.Processes;
 import porto.ports.Scheduling;
 
 /**
@@ -15,16 +18,33 @@ import porto.ports.Scheduling;
 final class LaunchPlanner {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private final ContainerService s;
+    private final DomainConfig config;
+    private final Properties properties;
+    private final UserDatabase users;
+    private final ContainerFiles files;
+    private final Cgroups cgroups;
+    private final Processes processes;
+    private final ResourceControl resources;
+    private final NetworkSetup networking;
+    private final ContainerTree tree;
     private final FilesystemPlanner filesystem;
 
-    LaunchPlanner(ContainerService s) {
-        this.s = s;
-        this.filesystem = new FilesystemPlanner(s);
+    LaunchPlanner(DomainConfig config, Properties properties, UserDatabase users, ContainerFiles files, Cgroups cgroups,
+                  Processes processes, ResourceControl resources, NetworkSetup networking, ContainerTree tree) {
+        this.config = config;
+        this.properties = properties;
+        this.users = users;
+        this.files = files;
+        this.cgroups = cgroups;
+        this.processes = processes;
+        this.resources = resources;
+        this.networking = networking;
+        this.tree = tree;
+        this.filesystem = new FilesystemPlanner(files, users, properties);
     }
 
     private String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
+        return properties.value(c, property);
     }
 
     /**
@@ -58,7 +78,7 @@ final class LaunchPlanner {
         List<String> argv;
         String hostProgram = null;
         if (command == null) {
-            argv = s.config().initArgv();
+            argv = config.initArgv();
             hostProgram = argv.get(0); // it lives on the host, maybe outside the container's root
         } else if (!ContextProperties.COMMAND_ARGV.value(c).isEmpty()) {
             argv = ContextProperties.COMMAND_ARGV.value(c);
@@ -67,10 +87,10 @@ final class LaunchPlanner {
         }
         if (argv.isEmpty())
             throw new PortoException(ErrorCode.InvalidValue, "the command of " + c.name + " has no words");
-        int uid = s.resolveUid(value(c, "user"));
-        int gid = s.resolveGid(value(c, "group"));
+        int uid = users.resolveUid(value(c, "user"));
+        int gid = users.resolveGid(value(c, "group"));
         checkGroup(c, caller, uid, gid);
-        String workDir = s.defaultCwd(c);
+        String workDir = config.workDir(c.name);
         boolean isolate = ContextProperties.ISOLATE.value(c);
         boolean os = FilesystemProperties.isOs(c);
         String hostname = ContextProperties.HOSTNAME.value(c);
@@ -78,7 +98,7 @@ final class LaunchPlanner {
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
         boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
         VirtModes.checkNamespaces(c, newMount, hostname);
-        String netns = NetworkProperties.namespacePath(s, c);
+        String netns = NetworkProperties.namespacePath(networking, tree.containers(), c);
         boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).sharesHost() : os && isolate);
         var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, emptyNet, newMount, hostname, netns);
 
@@ -89,7 +109,7 @@ final class LaunchPlanner {
         int adj = (int) (long) ContextProperties.OOM_SCORE_ADJ.value(c);
         var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"), identity(c, uid, gid),
                 caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
-                stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj, s.resources().scheduling(c));
+                stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj, resources.scheduling(c));
         return new LaunchPlan(spec, workDir, uid, gid, stored, fs.files());
     }
 
@@ -113,8 +133,8 @@ final class LaunchPlanner {
     private List<Integer> groups(int uid, int gid) {
         List<Integer> groups = new ArrayList<>();
         groups.add(gid);
-        if (s.kernel.users().userName(uid).isPresent())
-            for (int g : s.kernel.users().groupsOf(uid))
+        if (users.exists(uid))
+            for (int g : users.groupsOf(uid))
                 if (!groups.contains(g))
                     groups.add(g);
         return groups;
@@ -127,16 +147,16 @@ final class LaunchPlanner {
     private void checkGroup(Container c, Caller caller, int uid, int gid) throws PortoException {
         if (caller.isRoot() || !FilesystemProperties.ROOT.value(c).equals("/"))
             return;
-        if (gid == c.ownerGid || s.kernel.users().groupsOf(c.ownerUid).contains(gid)
-                || s.kernel.users().groupsOf(uid).contains(gid))
+        if (gid == c.ownerGid || users.groupsOf(c.ownerUid).contains(gid)
+                || users.groupsOf(uid).contains(gid))
             return;
         throw new PortoException(ErrorCode.Permission, "Cannot control group " + value(c, "group")
-                + ": neither the owner " + s.userName(c.ownerUid) + " nor the user " + s.userName(uid) + " is in it");
+                + ": neither the owner " + users.userName(c.ownerUid) + " nor the user " + users.userName(uid) + " is in it");
     }
 
     private List<LaunchSpec.Rlimit> rlimits(Container c) throws PortoException {
         List<LaunchSpec.Rlimit> out = new ArrayList<>();
-        for (var e : Ulimits.effective(s, c).entrySet()) {
+        for (var e : Ulimits.effective(config, resources.guarantees, c).entrySet()) {
             long soft = e.getValue().soft() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().soft();
             long hard = e.getValue().hard() == Ulimits.UNLIMITED ? LaunchSpec.Rlimit.INFINITY : e.getValue().hard();
             out.add(new LaunchSpec.Rlimit(Ulimits.resource(e.getKey()), soft, hard));
@@ -155,7 +175,7 @@ final class LaunchPlanner {
         if (path.startsWith("/dev/fd/")) {
             if (caller.pid() <= 0)
                 throw new PortoException(ErrorCode.InvalidValue, name + "_path " + path + " needs a client to start " + c.name);
-            if (caller.startTime() == Caller.GONE || (caller.startTime() > 0 && !s.kernel.processes().isAlive(caller.pid(), caller.startTime())))
+            if (caller.startTime() == Caller.GONE || (caller.startTime() > 0 && !processes.isAlive(caller.pid(), caller.startTime())))
                 throw new PortoException(ErrorCode.InvalidValue, name + "_path " + path + ": the client process "
                         + caller.pid() + " that connected is gone");
             int fd = Integer.parseInt(path.substring("/dev/fd/".length()));
@@ -168,7 +188,7 @@ final class LaunchPlanner {
             stored.add(workDir + "/" + path);
             return LaunchSpec.Stream.host(workDir + "/" + path);
         }
-        PathAccess.checkStream(s, c, name, path, caller); // again: the file system may have changed since it was set
+        PathAccess.checkStream(files, users, properties, c, name, path, caller); // again: the file system may have changed since it was set
         return LaunchSpec.Stream.inside(path);
     }
 
@@ -179,15 +199,15 @@ final class LaunchPlanner {
     List<Cgroups.DeviceRule> deviceRules(Container c) throws PortoException {
         if (!Devices.ownsCgroup(c))
             return null;
-        if (!s.kernel.cgroups().available().contains("devices")) {
+        if (!cgroups.available().contains("devices")) {
             if (c.config.containsKey("devices"))
                 throw new PortoException(ErrorCode.NotSupported, "devices of " + c.name
                         + " cannot be enforced: this host has no devices cgroup (cgroup v2 is not supported for devices)");
             return null;
         }
-        List<Devices.Device> mine = Devices.effective(s, c);
+        List<Devices.Device> mine = Devices.effective(files, users, c);
         if (!c.parent.isHost()) {
-            List<Cgroups.DeviceRule> parents = Devices.rules(Devices.effective(s, c.parent));
+            List<Cgroups.DeviceRule> parents = Devices.rules(Devices.effective(files, users, c.parent));
             for (Cgroups.DeviceRule r : Devices.rules(mine))
                 if (!Devices.covered(r, parents))
                     throw new PortoException(ErrorCode.Permission, "device " + r.type() + " " + r.major() + ":"
@@ -211,12 +231,12 @@ final class LaunchPlanner {
         if (!isolate && !c.parent.isHost()) {
             env.putAll(environment(c.parent));
         } else {
-            int uid = s.resolveUid(value(c, "user"));
+            int uid = users.resolveUid(value(c, "user"));
             env.put("PATH", DEFAULT_PATH);
-            env.put("HOME", FilesystemPlanner.inChroot(s, c) ? "/" : s.kernel.users().home(uid).orElse(s.defaultCwd(c)));
+            env.put("HOME", FilesystemPlanner.inChroot(c) ? "/" : users.home(uid).orElse(config.workDir(c.name)));
             env.put("USER", value(c, "user"));
             env.put("container", "lxc");
-            env.put("PORTO_HOST", s.config().hostname());
+            env.put("PORTO_HOST", config.hostname());
         }
         env.put("PORTO_NAME", c.name);
         env.putAll(ContextProperties.ENV.value(c));

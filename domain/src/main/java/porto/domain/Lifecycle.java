@@ -6,8 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import porto.domain.net.NetworkSetup;
 import porto.ports.Cgroups;
+import porto.ports.Clock;
+import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
+import porto.ports.Processes;
 
 /**
  * Stop, death, pause and resume of containers ({@link Starter} starts them). Called with the tree
@@ -17,14 +21,37 @@ final class Lifecycle {
     /** How long to wait for killed processes to leave their cgroup. */
     private static final long KILL_WAIT_MS = 5_000;
 
-    private final ContainerService s;
     private final ContainerTree tree;
     private final ResourceControl resources;
+    private final Persistence persistence;
+    private final OutputStore output;
+    private final Cgroups cgroups;
+    private final Processes processes;
+    private final ContainerFiles files;
+    private final Clock clock;
+    private final NetworkSetup networking;
+    private final DomainConfig config;
+    /** The timers of a death (respawn, aging); set once when wired, as they in turn stop and start containers. */
+    private Housekeeping housekeeping;
 
-    Lifecycle(ContainerService s, ContainerTree tree) {
-        this.s = s;
+    Lifecycle(ContainerTree tree, ResourceControl resources, Persistence persistence, OutputStore output, Cgroups cgroups,
+              Processes processes, ContainerFiles files, Clock clock, NetworkSetup networking,
+              DomainConfig config) {
         this.tree = tree;
-        this.resources = s.resources();
+        this.resources = resources;
+        this.persistence = persistence;
+        this.output = output;
+        this.cgroups = cgroups;
+        this.processes = processes;
+        this.files = files;
+        this.clock = clock;
+        this.networking = networking;
+        this.config = config;
+    }
+
+    /** Wiring: who runs the timers a death sets. */
+    void timers(Housekeeping housekeeping) {
+        this.housekeeping = housekeeping;
     }
 
     /** A property changed from {@code previous}; a limit of a container with cgroups takes effect at once. */
@@ -64,8 +91,8 @@ final class Lifecycle {
         if (c.state() == State.PAUSED)
             outsideLock(() -> setFrozen(c, false));
         if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
-                && s.kernel.processes().catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
-            s.kernel.processes().kill(c.rootPid, ContainerService.SIGTERM);
+                && processes.catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
+            processes.kill(c.rootPid, ContainerService.SIGTERM);
             long deadline = tree.deadline(timeoutMs);
             while (c.state() == State.RUNNING && !tree.passed(deadline))
                 tree.awaitChange(deadline);
@@ -73,17 +100,17 @@ final class Lifecycle {
         killAllAndWait(c);
         tree.bindPid(c, 0);
         Set<String> controllers = c.controllers;
-        String cwd = s.defaultCwd(c);
-        Runnable network = NetworkProperties.stop(s, c);
+        String cwd = config.workDir(c.name);
+        Runnable network = NetworkProperties.stop(networking, c);
         tree.outsideLock(() -> {
             network.run();
             removeRun(c.name, controllers, cwd);
             return null;
         });
-        NetworkProperties.freed(s, c);
+        NetworkProperties.freed(networking, c);
         c.controllers = Set.of();
         c.transition(StateMachine.Event.STOP);
-        s.persistence().save(c);
+        persistence.save(c);
         tree.notifyState(c);
     }
 
@@ -110,7 +137,7 @@ final class Lifecycle {
         if (c.controllers.isEmpty())
             return;
         String name = c.name;
-        Cgroups cg = s.kernel.cgroups();
+        Cgroups cg = cgroups;
         outsideLock(() -> freezeAndKill(name));
         // Exits are reported, but processes that are not main tasks leave the cgroup unannounced:
         // look again every few milliseconds.
@@ -130,13 +157,13 @@ final class Lifecycle {
 
     /** SIGKILL to every process in the cgroups of {@code name}, frozen first so nothing forks away. */
     private void freezeAndKill(String name) throws PortoException {
-        Cgroups cg = s.kernel.cgroups();
+        Cgroups cg = cgroups;
         if (cg.pids(name).isEmpty())
             return;
         try {
             cg.setFrozen(name, true);
             for (int pid : cg.pids(name))
-                s.kernel.processes().kill(pid, ContainerService.SIGKILL);
+                processes.kill(pid, ContainerService.SIGKILL);
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.Unknown, "cannot freeze " + name + ": " + e.getMessage(), e.errno());
         } finally {
@@ -155,21 +182,30 @@ final class Lifecycle {
             c.afterDeath = null;
         }
         tree.bindPid(c, 0);
-        NetworkProperties.tearDown(s, c);
-        removeRun(c.name, c.controllers, s.defaultCwd(c));
+        NetworkProperties.tearDown(networking, c);
+        removeRun(c.name, c.controllers, config.workDir(c.name));
         c.controllers = Set.of();
+    }
+
+    /** Removes a container and everything below it: their runs released, their records deleted. */
+    void removeTree(Container c) {
+        for (Container child : new ArrayList<>(c.children.values()))
+            removeTree(child);
+        release(c);
+        persistence.remove(c);
+        tree.remove(c);
     }
 
     /** Removes the cgroups and the working directory of a run (kernel work only). */
     private void removeRun(String name, Set<String> controllers, String cwd) {
         if (!controllers.isEmpty()) {
             try {
-                s.kernel.cgroups().remove(name);
+                cgroups.remove(name);
             } catch (KernelException e) {
                 // Left for the next start or the daemon's cleanup of stale cgroups.
             }
         }
-        s.kernel.files().removeDirectory(cwd);
+        files.removeDirectory(cwd);
     }
 
     /** The kernel reports that task {@code pid} exited: whose it was decides what dies. */
@@ -203,14 +239,14 @@ final class Lifecycle {
         if (c.state() == State.DEAD) {
             // Buried with its parent before its own exit arrived: record the true status.
             c.exitStatus = status;
-            s.persistence().save(c);
+            persistence.save(c);
             return;
         }
         c.exitStatus = status;
-        c.deathTime = s.clock().nowMillis();
+        c.deathTime = clock.nowMillis();
         boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
         c.oomKilled = killed && !c.controllers.isEmpty()
-                && s.kernel.cgroups().stat(ResourceControl.cgroupOf(c, "memory"), Cgroups.Stat.OOM_KILLS) > 0;
+                && cgroups.stat(ResourceControl.cgroupOf(c, "memory"), Cgroups.Stat.OOM_KILLS) > 0;
         tree.bindPid(c, 0);
         try {
             killAll(c);
@@ -218,8 +254,8 @@ final class Lifecycle {
             // Children's exits still arrive and are handled one by one.
         }
         c.transition(StateMachine.Event.DEATH);
-        s.output().rotate(c);
-        s.persistence().save(c);
+        output.rotate(c);
+        persistence.save(c);
         tree.notifyState(c);
         // Nothing may go on running below a dead container: its processes were killed above.
         for (Container child : c.children.values())
@@ -234,12 +270,12 @@ final class Lifecycle {
         try {
             long max = LifecycleProperties.MAX_RESPAWNS.value(c);
             if (LifecycleProperties.RESPAWN.value(c) && (max < 0 || c.respawnCount < max)) {
-                c.afterDeath = s.clock().schedule(LifecycleProperties.RESPAWN_DELAY.value(c) / 1_000_000, () -> s.housekeeping().respawnDead(name, died));
+                c.afterDeath = clock.schedule(LifecycleProperties.RESPAWN_DELAY.value(c) / 1_000_000, () -> housekeeping.respawnDead(name, died));
                 return;
             }
             long agingMs = LifecycleProperties.AGING_TIME.value(c) * 1000;
-            long left = Math.max(0, died + agingMs - s.clock().nowMillis());
-            c.afterDeath = s.clock().schedule(left, () -> s.housekeeping().ageOut(name, died));
+            long left = Math.max(0, died + agingMs - clock.nowMillis());
+            c.afterDeath = clock.schedule(left, () -> housekeeping.ageOut(name, died));
         } catch (PortoException | RuntimeException e) {
             // A value damaged in the store: nothing to schedule for it, and nothing else may fail.
         }
@@ -255,7 +291,7 @@ final class Lifecycle {
         c.exitStatus = ContainerService.SIGKILL;
         c.deathTime = when;
         c.transition(StateMachine.Event.DEATH);
-        s.persistence().save(c);
+        persistence.save(c);
         tree.notifyState(c);
         for (Container child : c.children.values())
             buryTree(child, when);
@@ -290,7 +326,7 @@ final class Lifecycle {
         if (c.controllers.isEmpty())
             return;
         try {
-            s.kernel.cgroups().setFrozen(c.name, frozen);
+            cgroups.setFrozen(c.name, frozen);
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.Unknown, (frozen ? "cannot freeze " : "cannot thaw ") + c.name + ": " + e.getMessage(), e.errno());
         }
@@ -307,7 +343,7 @@ final class Lifecycle {
         } else {
             return;
         }
-        s.persistence().save(c);
+        persistence.save(c);
         tree.notifyState(c);
         for (Container child : c.children.values())
             markTree(child, to);

@@ -22,7 +22,7 @@ final class LifecycleProperties {
 
     static void register(Properties p) {
         p.add(Property.settable("weak", "destroy the container when its client disconnects", ANY_STATE,
-                (s, c) -> Values.formatBool(c.weak), (s, c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
+                c -> Values.formatBool(c.weak), (c, who, v) -> Values.formatBool(Values.parseBool(v)), false));
         p.add(RESPAWN.entry());
         p.add(MAX_RESPAWNS.entry());
         p.add(RESPAWN_DELAY.entry());

@@ -34,7 +34,7 @@ final class MemoryProperties {
     static final TypedProperty<Boolean> OOM_IS_FATAL = TypedProperty.bool("oom_is_fatal",
             "kill the whole container when the OOM killer kills one of its processes", ANY_STATE, true);
 
-    static void register(Properties p) {
+    static void register(Properties p, ResourceControl resources, DomainConfig config) {
         p.add(LIMIT.entry());
         p.add(GUARANTEE.entry());
         p.add(ANON_LIMIT.entry());
@@ -44,24 +44,24 @@ final class MemoryProperties {
         p.add(HUGETLB_LIMIT.entry());
 
         p.add(Property.readOnly("memory_limit_total", "memory limit in force: the smallest on the way to the top, bytes",
-                (s, c) -> {
-                    long bound = s.resources().guarantees.memoryLimitBound(c);
-                    return Long.toString(bound > 0 ? bound : s.config().host().memoryBytes());
+                c -> {
+                    long bound = resources.guarantees.memoryLimitBound(c);
+                    return Long.toString(bound > 0 ? bound : config.host().memoryBytes());
                 }, false));
         p.add(Property.readOnly("memory_guarantee_total", "memory guaranteed to the container and its running subtree, bytes",
-                (s, c) -> Long.toString(s.resources().guarantees.memoryTotal(c, Set.of(c))), false));
+                c -> Long.toString(resources.guarantees.memoryTotal(c, Set.of(c))), false));
 
-        usage(p, "memory_usage", "current memory usage: anon + cache, bytes", Stat.MEMORY_USAGE, "memory");
-        usage(p, "anon_usage", "current anonymous memory usage, bytes", Stat.ANON_USAGE, "memory");
-        usage(p, "cache_usage", "current page cache usage, bytes", Stat.CACHE_USAGE, "memory");
-        usage(p, "hugetlb_usage", "current hugetlb memory usage, bytes", Stat.HUGETLB_USAGE, "hugetlb");
-        usage(p, "max_rss", "peak anonymous memory usage, bytes (offstream kernel feature)", Stat.MAX_RSS, "memory");
-        usage(p, "minor_faults", "minor page faults (file cache hits)", Stat.MINOR_FAULTS, "memory");
-        usage(p, "major_faults", "major page faults (reads from disk)", Stat.MAJOR_FAULTS, "memory");
+        usage(p, resources, "memory_usage", "current memory usage: anon + cache, bytes", Stat.MEMORY_USAGE, "memory");
+        usage(p, resources, "anon_usage", "current anonymous memory usage, bytes", Stat.ANON_USAGE, "memory");
+        usage(p, resources, "cache_usage", "current page cache usage, bytes", Stat.CACHE_USAGE, "memory");
+        usage(p, resources, "hugetlb_usage", "current hugetlb memory usage, bytes", Stat.HUGETLB_USAGE, "hugetlb");
+        usage(p, resources, "max_rss", "peak anonymous memory usage, bytes (offstream kernel feature)", Stat.MAX_RSS, "memory");
+        usage(p, resources, "minor_faults", "minor page faults (file cache hits)", Stat.MINOR_FAULTS, "memory");
+        usage(p, resources, "major_faults", "major page faults (reads from disk)", Stat.MAJOR_FAULTS, "memory");
     }
 
-    static void usage(Properties p, String name, String description, Stat stat, String controller) {
-        p.add(Property.readOnly(name, description, (s, c) -> s.resources().stat(c, stat, controller), false));
+    static void usage(Properties p, ResourceControl resources, String name, String description, Stat stat, String controller) {
+        p.add(Property.readOnly(name, description, c -> resources.stat(c, stat, controller), false));
     }
 
     private static long limit(String property, String text) throws PortoException {

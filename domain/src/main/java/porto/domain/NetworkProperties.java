@@ -63,7 +63,8 @@ final class NetworkProperties {
             "network namespace sysctls: <sysctl>: <value>; ... (a whitelist, applied at start)", STOPPED_ONLY,
             porto.domain.net.NetSysctls::parse, porto.domain.net.NetSysctls::format, Map.<String, String>of()).keyed();
 
-    static void register(Properties p) {
+    /** The counters are read through the network setup, which also builds and tears down namespaces. */
+    static void register(Properties p, NetworkSetup networking) {
         p.add(SYSCTL.entry());
         p.add(NET.entry());
         p.add(IP.entry());
@@ -72,27 +73,27 @@ final class NetworkProperties {
         p.add(NET_GUARANTEE.entry());
         p.add(NET_LIMIT.entry());
         p.add(NET_RX_LIMIT.entry());
-        counter(p, "net_bytes", "traffic class counters: <interface>: <bytes>; ...", Counter.BYTES);
-        counter(p, "net_packets", "tc packets: <interface>: <packets>; ...", Counter.PACKETS);
-        counter(p, "net_drops", "tc drops: <interface>: <packets>; ...", Counter.DROPS);
-        counter(p, "net_overlimits", "tc overlimits: <interface>: <packets>; ...", Counter.OVERLIMITS);
-        counter(p, "net_rx_bytes", "device rx bytes: <interface>: <bytes>; ...", Counter.RX_BYTES);
-        counter(p, "net_rx_packets", "device rx packets: <interface>: <packets>; ...", Counter.RX_PACKETS);
-        counter(p, "net_rx_drops", "device rx drops: <interface>: <packets>; ...", Counter.RX_DROPS);
-        counter(p, "net_tx_bytes", "device tx bytes: <interface>: <bytes>; ...", Counter.TX_BYTES);
-        counter(p, "net_tx_packets", "device tx packets: <interface>: <packets>; ...", Counter.TX_PACKETS);
-        counter(p, "net_tx_drops", "device tx drops: <interface>: <packets>; ...", Counter.TX_DROPS);
-        p.add(Property.readOnly("net_class_id", "traffic class: <interface>: major:minor (hex)", (s, c) -> {
+        counter(p, networking, "net_bytes", "traffic class counters: <interface>: <bytes>; ...", Counter.BYTES);
+        counter(p, networking, "net_packets", "tc packets: <interface>: <packets>; ...", Counter.PACKETS);
+        counter(p, networking, "net_drops", "tc drops: <interface>: <packets>; ...", Counter.DROPS);
+        counter(p, networking, "net_overlimits", "tc overlimits: <interface>: <packets>; ...", Counter.OVERLIMITS);
+        counter(p, networking, "net_rx_bytes", "device rx bytes: <interface>: <bytes>; ...", Counter.RX_BYTES);
+        counter(p, networking, "net_rx_packets", "device rx packets: <interface>: <packets>; ...", Counter.RX_PACKETS);
+        counter(p, networking, "net_rx_drops", "device rx drops: <interface>: <packets>; ...", Counter.RX_DROPS);
+        counter(p, networking, "net_tx_bytes", "device tx bytes: <interface>: <bytes>; ...", Counter.TX_BYTES);
+        counter(p, networking, "net_tx_packets", "device tx packets: <interface>: <packets>; ...", Counter.TX_PACKETS);
+        counter(p, networking, "net_tx_drops", "device tx drops: <interface>: <packets>; ...", Counter.TX_DROPS);
+        p.add(Property.readOnly("net_class_id", "traffic class: <interface>: major:minor (hex)", c -> {
             Properties.requireRuntime(c, "net_class_id");
-            return Values.formatMap(s.networking().counters().classIds(c.id, ownNamespace(c)));
+            return Values.formatMap(networking.counters().classIds(c.id, ownNamespace(c)));
         }, true));
     }
 
-    private static void counter(Properties p, String name, String description, Counter counter) {
-        p.add(Property.readOnly(name, description, (s, c) -> {
+    private static void counter(Properties p, NetworkSetup networking, String name, String description, Counter counter) {
+        p.add(Property.readOnly(name, description, c -> {
             Properties.requireRuntime(c, name);
             Map<String, String> text = new TreeMap<>();
-            s.networking().counters().read(c.id, ownNamespace(c), counter).forEach((k, v) -> text.put(k, Long.toString(v)));
+            networking.counters().read(c.id, ownNamespace(c), counter).forEach((k, v) -> text.put(k, Long.toString(v)));
             return Values.formatMap(text);
         }, true));
     }
@@ -153,11 +154,11 @@ final class NetworkProperties {
     }
 
     /** The namespace file the task enters, or null when the launcher decides as before. */
-    static String namespacePath(ContainerService s, Container c) throws PortoException {
+    static String namespacePath(NetworkSetup networking, Map<String, Container> containers, Container c) throws PortoException {
         if (!c.config.containsKey("net"))
             return null;
         if (ownNamespace(c))
-            return s.networking().namespacePath(c.id);
+            return networking.namespacePath(c.id);
         NetSpec spec = NET.value(c);
         NetSpec.Option netns = spec.first("netns");
         if (netns != null) {
@@ -168,7 +169,7 @@ final class NetworkProperties {
         }
         NetSpec.Option other = spec.first("container");
         if (other != null) {
-            Container target = s.containersByName().get(other.args().get(0));
+            Container target = containers.get(other.args().get(0));
             if (target == null)
                 throw new PortoException(ErrorCode.ContainerDoesNotExist, "net=container: no container " + other.args().get(0));
             if (target.rootPid <= 0)
@@ -184,11 +185,11 @@ final class NetworkProperties {
     /** The network part of a start, read with the tree lock held and carried out without it. */
     record Start(long id, NetSpec spec, List<IpSpec.Entry> ips, List<IpSpec.Entry> gateways, Shaping shaping,
                  Map<String, String> sysctls, int uid, int gid) {
-        void run(ContainerService s) throws PortoException {
+        void run(NetworkSetup networking) throws PortoException {
             if (spec.tapOnly())
-                s.networking().setUpTaps(id, spec, ips, uid, gid);
+                networking.setUpTaps(id, spec, ips, uid, gid);
             else
-                s.networking().setUp(id, spec, ips, gateways, shaping, sysctls);
+                networking.setUp(id, spec, ips, gateways, shaping, sysctls);
         }
     }
 
@@ -197,14 +198,15 @@ final class NetworkProperties {
     }
 
     /** The config's default network sysctls, then the container's own. */
-    private static Map<String, String> sysctls(ContainerService s, Container c) throws PortoException {
-        Map<String, String> out = new TreeMap<>(s.config().network().netSysctls());
+    private static Map<String, String> sysctls(porto.domain.net.NetworkConfig config, Container c) throws PortoException {
+        Map<String, String> out = new TreeMap<>(config.netSysctls());
         out.putAll(SYSCTL.value(c));
         return out;
     }
 
     /** What a start of {@code c} must build, or null when the daemon builds no namespace for it. */
-    static Start start(ContainerService s, Container c) throws PortoException {
+    static Start start(NetworkSetup networking, porto.domain.net.NetworkConfig config, UserDatabase users, Properties p,
+                       Container c) throws PortoException {
         if (!ownNamespace(c)) {
             if (!SYSCTL.value(c).isEmpty())
                 throw new PortoException(ErrorCode.InvalidValue, "sysctl needs a network namespace of the container's own"
@@ -215,18 +217,18 @@ final class NetworkProperties {
                         + " which this kernel lacks (CONFIG_NET_CLS_CGROUP)");
             if (c.config.containsKey("net") && NET.value(c).tapOnly()) // the task's user may open its taps
                 return new Start(c.id, NET.value(c), IP.value(c), List.of(), shaping(c), Map.of(),
-                        s.resolveUid(s.properties().find("user").read(s, c)), s.resolveGid(s.properties().find("group").read(s, c)));
+                        users.resolveUid(p.value(c, "user")), users.resolveGid(p.value(c, "group")));
             return null;
         }
         NetSpec spec = NET.value(c);
         NetSpec.Option nat = spec.first("NAT");
         if (nat != null && IP.value(c).isEmpty()) // NAT hands out an address, shown in ip until the stop
-            c.config.put("ip", IpSpec.format(s.networking().allocateNat(c.id, nat.arg(0, "eth0")), true));
-        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c), sysctls(s, c), 0, 0);
+            c.config.put("ip", IpSpec.format(networking.allocateNat(c.id, nat.arg(0, "eth0")), true));
+        return new Start(c.id, spec, IP.value(c), DEFAULT_GW.value(c), shaping(c), sysctls(config, c), 0, 0);
     }
 
     /** A shaping property set on a started container takes effect at once; a shared namespace cannot be shaped. */
-    static void applyDynamic(ContainerService s, Container c, String property) throws PortoException {
+    static void applyDynamic(NetworkSetup networking, Container c, String property) throws PortoException {
         if (!List.of("net_guarantee", "net_limit", "net_rx_limit").contains(property) || c.state() == State.STOPPED)
             return;
         if (!ownNamespace(c)) {
@@ -235,47 +237,47 @@ final class NetworkProperties {
                         + " (net=L3, NAT, veth, ...): this kernel lacks tc's cgroup classifier (CONFIG_NET_CLS_CGROUP)");
             return;
         }
-        s.networking().retune(c.id, NET.value(c), shaping(c));
+        networking.retune(c.id, NET.value(c), shaping(c));
     }
 
     /** After a restart: a running NAT container holds its addresses again, and its tc classes are there. */
-    static void restore(ContainerService s, Container c) throws PortoException {
+    static void restore(NetworkSetup networking, Container c) throws PortoException {
         if (!ownNamespace(c))
             return;
         if (NET.value(c).first("NAT") != null)
-            s.networking().restoreNat(c.id, IP.value(c));
-        s.networking().reshape(c.id, NET.value(c), shaping(c));
+            networking.restoreNat(c.id, IP.value(c));
+        networking.reshape(c.id, NET.value(c), shaping(c));
     }
 
     /** What the setup made goes: the kernel's objects, then the NAT address. */
-    static void tearDown(ContainerService s, Container c) {
-        Runnable kernelWork = stop(s, c);
+    static void tearDown(NetworkSetup networking, Container c) {
+        Runnable kernelWork = stop(networking, c);
         kernelWork.run();
-        freed(s, c);
+        freed(networking, c);
     }
 
     /** The kernel work of a stop, read with the lock held, to run without it. */
-    static Runnable stop(ContainerService s, Container c) {
+    static Runnable stop(NetworkSetup networking, Container c) {
         try {
             if (c.config.containsKey("net") && NET.value(c).tapOnly()) {
                 NetSpec taps = NET.value(c);
                 List<IpSpec.Entry> tapIps = IP.value(c);
-                return () -> s.networking().tearDownTaps(taps, tapIps);
+                return () -> networking.tearDownTaps(taps, tapIps);
             }
             if (!ownNamespace(c))
                 return () -> { };
             long id = c.id;
             NetSpec spec = NET.value(c);
             List<IpSpec.Entry> ips = IP.value(c);
-            return () -> s.networking().tearDown(id, spec, ips);
+            return () -> networking.tearDown(id, spec, ips);
         } catch (PortoException e) {
             return () -> { }; // a stored value that no longer parses: nothing was built from it
         }
     }
 
     /** After the kernel work, with the lock held: the NAT address goes back to the range. */
-    static void freed(ContainerService s, Container c) {
-        if (s.networking().freeNat(c.id))
+    static void freed(NetworkSetup networking, Container c) {
+        if (networking.freeNat(c.id))
             c.config.remove("ip");
     }
 }

@@ -1,6 +1,7 @@
 package porto.domain;
 
 import java.nio.charset.StandardCharsets;
+import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 import porto.ports.LaunchSpec;
 
@@ -11,14 +12,22 @@ import porto.ports.LaunchSpec;
  * {@code stdout_offset} / {@code stderr_offset}.
  */
 final class OutputStore {
-    private final ContainerService s;
+    private final ContainerFiles files;
+    private final UserDatabase users;
+    private final Properties properties;
+    private final DomainConfig config;
+    private final Persistence persistence;
 
-    OutputStore(ContainerService s) {
-        this.s = s;
+    OutputStore(ContainerFiles files, UserDatabase users, Properties properties, DomainConfig config, Persistence persistence) {
+        this.files = files;
+        this.users = users;
+        this.properties = properties;
+        this.config = config;
+        this.persistence = persistence;
     }
 
     private String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
+        return properties.value(c, property);
     }
 
     /**
@@ -32,17 +41,17 @@ final class OutputStore {
         if (configured.startsWith("/dev/fd/"))
             return null;
         if (!c.config.containsKey(stream + "_path"))
-            return new Location("/", s.defaultCwd(c) + "/" + configured, true);
-        return new Location(FilesystemPlanner.hostRoot(s, c), PathAccess.streamInside(s, c, configured), false);
+            return new Location("/", config.workDir(c.name) + "/" + configured, true);
+        return new Location(FilesystemPlanner.hostRoot(c), PathAccess.streamInside(properties, c, configured), false);
     }
 
     private long size(Location at, LaunchSpec.Cred reader) throws KernelException {
-        return at.stored() ? s.kernel.files().size(at.path()) : s.kernel.files().size(at.root(), at.path(), reader);
+        return at.stored() ? files.size(at.path()) : files.size(at.root(), at.path(), reader);
     }
 
     private PortoException readFailure(String stream, Caller reader, KernelException e) {
         if (PathAccess.refused(e))
-            return new PortoException(ErrorCode.Permission, "user " + s.userName(reader.uid()) + " may not read the file of "
+            return new PortoException(ErrorCode.Permission, "user " + users.userName(reader.uid()) + " may not read the file of "
                     + stream + ": " + e.getMessage());
         return new PortoException(ErrorCode.Unknown, "cannot read " + stream + ": " + e.getMessage(), e.errno());
     }
@@ -60,7 +69,7 @@ final class OutputStore {
         Location at = location(c, stream);
         if (at == null)
             throw new PortoException(ErrorCode.InvalidData, stream + " goes to a descriptor of the client and is not stored");
-        LaunchSpec.Cred as = PathAccess.credentials(s, reader);
+        LaunchSpec.Cred as = users.credentials(reader);
         long size;
         try {
             size = size(at, as);
@@ -95,8 +104,8 @@ final class OutputStore {
             return "";
         try {
             int length = (int) Math.min(to - from, Integer.MAX_VALUE - 8);
-            byte[] data = at.stored() ? s.kernel.files().read(at.path(), from - dropped, length)
-                    : s.kernel.files().read(at.root(), at.path(), from - dropped, length, as);
+            byte[] data = at.stored() ? files.read(at.path(), from - dropped, length)
+                    : files.read(at.root(), at.path(), from - dropped, length, as);
             return new String(data, StandardCharsets.UTF_8);
         } catch (KernelException e) {
             throw readFailure(stream, reader, e);
@@ -111,16 +120,16 @@ final class OutputStore {
                 if (at == null || !at.stored())
                     continue; // only our own storage rotates; a user's file is the user's
                 String path = at.path();
-                long size = s.kernel.files().size(path);
+                long size = files.size(path);
                 long limit = FilesystemProperties.STDOUT_LIMIT.value(c);
                 if (size <= limit)
                     continue;
-                long dropped = s.kernel.files().dropHead(path, size - limit);
+                long dropped = files.dropHead(path, size - limit);
                 if (stream.equals("stdout"))
                     c.stdoutOffset += dropped;
                 else
                     c.stderrOffset += dropped;
-                s.persistence().save(c);
+                persistence.save(c);
             } catch (PortoException | KernelException e) {
                 // The next round tries again; reading still works on the longer file.
             }

@@ -15,13 +15,14 @@ final class OwnerContainers {
 
     static final String NAME = "owner_containers";
 
-    static void register(Properties p) {
+    /** Names are resolved in the setting client's scope, which the tree and the registry give. */
+    static void register(Properties p, ContainerTree tree) {
         p.add(Property.settable(NAME, "containers whose clients have write access to this one: <name>;...", Property.ANY_STATE,
-                (s, c) -> "", OwnerContainers::canonical, false));
+                c -> "", (c, caller, text) -> canonical(tree, p, caller, text), false));
     }
 
-    private static String canonical(ContainerService s, Container c, Caller caller, String text) throws PortoException {
-        ClientScope scope = ClientScope.of(s, caller);
+    private static String canonical(ContainerTree tree, Properties p, Caller caller, String text) throws PortoException {
+        ClientScope scope = ClientScope.of(tree, p, caller);
         List<String> names = new ArrayList<>();
         for (String name : Values.splitList(text, ';')) {
             String trimmed = name.trim();

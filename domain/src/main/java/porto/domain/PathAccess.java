@@ -1,7 +1,5 @@
 package porto.domain;
 
-import java.util.ArrayList;
-import java.util.List;
 import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 import porto.ports.LaunchSpec;
@@ -18,28 +16,15 @@ final class PathAccess {
 
     private PathAccess() {}
 
-    /** The credentials files are opened with for {@code who}; null for root, who may open anything. */
-    static LaunchSpec.Cred credentials(ContainerService s, Caller who) {
-        if (who.isRoot())
-            return null;
-        List<Integer> groups = new ArrayList<>();
-        groups.add(who.gid());
-        if (s.kernel.users().userName(who.uid()).isPresent())
-            for (int g : s.kernel.users().groupsOf(who.uid()))
-                if (!groups.contains(g))
-                    groups.add(g);
-        return new LaunchSpec.Cred(who.uid(), who.gid(), groups);
-    }
-
     static boolean refused(KernelException e) {
         return e.errno() == EACCES || e.errno() == EPERM || e.errno() == EROFS;
     }
 
     /** A user-set stream path as a path inside the container's filesystem (relative ones are in cwd). */
-    static String streamInside(ContainerService s, Container c, String configured) throws PortoException {
+    static String streamInside(Properties properties, Container c, String configured) throws PortoException {
         if (configured.startsWith("/"))
             return configured;
-        String cwd = s.properties().find("cwd").read(s, c);
+        String cwd = properties.value(c, "cwd");
         return (cwd.endsWith("/") ? cwd : cwd + "/") + configured;
     }
 
@@ -53,17 +38,17 @@ final class PathAccess {
      * of {@code wants} with {@code path} inside {@code root}, the whole path walked with their
      * rights. A path that does not exist is left to the caller to report.
      */
-    static void require(ContainerService s, String root, String path, Caller who, String what,
+    static void require(ContainerFiles files, UserDatabase users, String root, String path, Caller who, String what,
                         ContainerFiles.Access... wants) throws PortoException {
-        LaunchSpec.Cred as = credentials(s, who);
+        LaunchSpec.Cred as = users.credentials(who);
         if (as == null)
             return;
         try {
             for (ContainerFiles.Access want : wants)
-                s.kernel.files().checkAccess(root, path, want, as);
+                files.checkAccess(root, path, want, as);
         } catch (KernelException e) {
             if (refused(e))
-                throw new PortoException(ErrorCode.Permission, "user " + s.userName(who.uid()) + " may not " + what
+                throw new PortoException(ErrorCode.Permission, "user " + users.userName(who.uid()) + " may not " + what
                         + ": " + e.getMessage());
         }
     }
@@ -74,17 +59,17 @@ final class PathAccess {
      * may change in between. Only a refusal counts: a directory that does not exist yet may be made
      * before the start, and the launcher opens the file as the client anyway.
      */
-    static void checkStream(ContainerService s, Container c, String stream, String path, Caller who) throws PortoException {
-        LaunchSpec.Cred as = credentials(s, who);
+    static void checkStream(ContainerFiles files, UserDatabase users, Properties properties, Container c, String stream, String path, Caller who) throws PortoException {
+        LaunchSpec.Cred as = users.credentials(who);
         if (as == null || !isUserFile(path))
             return;
         ContainerFiles.Access want = stream.equals("stdin") ? ContainerFiles.Access.READ : ContainerFiles.Access.WRITE;
-        String inside = streamInside(s, c, path);
+        String inside = streamInside(properties, c, path);
         try {
-            s.kernel.files().checkAccess(FilesystemPlanner.hostRoot(s, c), inside, want, as);
+            files.checkAccess(FilesystemPlanner.hostRoot(c), inside, want, as);
         } catch (KernelException e) {
             if (refused(e))
-                throw new PortoException(ErrorCode.Permission, "user " + s.userName(who.uid()) + " may not "
+                throw new PortoException(ErrorCode.Permission, "user " + users.userName(who.uid()) + " may not "
                         + (want == ContainerFiles.Access.READ ? "read " : "write ") + inside + " (" + stream + "_path of "
                         + c.name + "): " + e.getMessage());
         }

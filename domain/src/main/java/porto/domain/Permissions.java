@@ -12,43 +12,48 @@ import java.util.OptionalInt;
 final class Permissions {
     private Permissions() {}
 
-    static void checkCreate(ContainerService s, Caller caller, Container parent) throws PortoException {
-        ClientScope.of(s, caller).checkWriteScope(parent, true);
+    static void requireNotHost(Container c) throws PortoException {
+        if (c.isHost())
+            throw new PortoException(ErrorCode.Permission, "the host container cannot be changed");
+    }
+
+    static void checkCreate(ClientScope scope, UserDatabase users, Caller caller, Container parent) throws PortoException {
+        scope.checkWriteScope(parent, true);
         OwnerContainers.check(caller, parent);
         if (caller.isRoot())
             return;
-        requirePortoGroup(s, caller);
+        requirePortoGroup(users, caller);
         if (!parent.isHost())
-            checkOwner(s, caller, parent);
+            checkOwner(users, caller, parent);
     }
 
-    static void checkWrite(ContainerService s, Caller caller, Container c) throws PortoException {
-        ClientScope.of(s, caller).checkWriteScope(c, false);
+    static void checkWrite(ClientScope scope, UserDatabase users, Caller caller, Container c) throws PortoException {
+        scope.checkWriteScope(c, false);
         OwnerContainers.check(caller, c);
         if (caller.isRoot())
             return;
-        requirePortoGroup(s, caller);
-        checkOwner(s, caller, c);
+        requirePortoGroup(users, caller);
+        checkOwner(users, caller, c);
     }
 
-    private static void checkOwner(ContainerService s, Caller caller, Container c) throws PortoException {
+    private static void checkOwner(UserDatabase users, Caller caller, Container c) throws PortoException {
         if (c.ownerUid == caller.uid())
             return;
         if (caller.inContainer() && ContainerName.isWithin(c.name, caller.container()))
             return; // a sub-container of the client's own container
-        List<Integer> ownerGroups = s.kernel.users().groupsOf(c.ownerUid);
-        OptionalInt shared = s.kernel.users().gid("porto-containers");
+        List<Integer> ownerGroups = users.groupsOf(c.ownerUid);
+        OptionalInt shared = users.gid("porto-containers");
         if (shared.isPresent() && ownerGroups.contains(shared.getAsInt()))
             return;
-        OptionalInt personal = s.kernel.users().gid(s.userName(caller.uid()) + "-containers");
+        OptionalInt personal = users.gid(users.userName(caller.uid()) + "-containers");
         if (personal.isPresent() && ownerGroups.contains(personal.getAsInt()))
             return;
         throw new PortoException(ErrorCode.Permission, "Permission error");
     }
 
-    private static void requirePortoGroup(ContainerService s, Caller caller) throws PortoException {
-        OptionalInt porto = s.kernel.users().gid("porto");
-        if (porto.isPresent() && (caller.gid() == porto.getAsInt() || s.kernel.users().groupsOf(caller.uid()).contains(porto.getAsInt())))
+    private static void requirePortoGroup(UserDatabase users, Caller caller) throws PortoException {
+        OptionalInt porto = users.gid("porto");
+        if (porto.isPresent() && (caller.gid() == porto.getAsInt() || users.groupsOf(caller.uid()).contains(porto.getAsInt())))
             return;
         throw new PortoException(ErrorCode.Permission, "Permission error: write access needs root or group porto");
     }

@@ -10,7 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import porto.ports.Clock;
 import porto.ports.KernelException;
+import porto.ports.Processes;
+import porto.ports.StateStore;
 
 /**
  * Saves each container as one record and rebuilds the tree from those records after a restart.
@@ -22,7 +25,9 @@ import porto.ports.KernelException;
  */
 final class Persistence {
     private static final String PROP = "prop.";
-    private final ContainerService s;
+    private final StateStore store;
+    private final Processes processes;
+    private final Clock clock;
     private final ContainerTree tree;
     private volatile String lastError;
     /** Failed writes so far. */
@@ -41,8 +46,10 @@ final class Persistence {
     /** One record to write, or (record null) to delete. */
     private record Write(long id, String name, Map<String, String> record, long seq) {}
 
-    Persistence(ContainerService s, ContainerTree tree) {
-        this.s = s;
+    Persistence(StateStore store, Processes processes, Clock clock, ContainerTree tree) {
+        this.store = store;
+        this.processes = processes;
+        this.clock = clock;
         this.tree = tree;
         for (int i = 0; i < stripes.length; i++)
             stripes[i] = new Object();
@@ -98,9 +105,9 @@ final class Persistence {
                 lastWritten.put(w.id, w.seq);
                 try {
                     if (w.record == null)
-                        s.kernel.store().remove(Long.toString(w.id));
+                        store.remove(Long.toString(w.id));
                     else
-                        s.kernel.store().save(Long.toString(w.id), w.record);
+                        store.save(Long.toString(w.id), w.record);
                     lastError = null;
                 } catch (KernelException e) {
                     lastError = "cannot save container " + w.name + ": " + e.getMessage();
@@ -126,7 +133,7 @@ final class Persistence {
     }
 
     void save(Container c) {
-        c.changeTime = s.clock().nowMillis();
+        c.changeTime = clock.nowMillis();
         Map<String, String> r = new HashMap<>();
         r.put("name", c.name);
         r.put("id", Long.toString(c.id));
@@ -163,7 +170,7 @@ final class Persistence {
     List<String> restore() {
         // Parents before children: bucket the records by level (one pass, no sort).
         List<List<Map<String, String>>> byLevel = new ArrayList<>();
-        for (Map<String, String> r : s.kernel.store().loadAll().values()) {
+        for (Map<String, String> r : store.loadAll().values()) {
             String name = r.get("name");
             if (name == null || r.get("id") == null)
                 continue;
@@ -217,7 +224,7 @@ final class Persistence {
             int pid = Integer.parseInt(r.getOrDefault("root_pid", "0"));
             if (pid > 0 && c.state() != State.DEAD && c.state() != State.STOPPED) {
                 tree.bindPid(c, pid);
-                if (!s.kernel.processes().isAlive(pid, c.rootStartTime))
+                if (!processes.isAlive(pid, c.rootStartTime))
                     lost.add(name);
             }
         } catch (PortoException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package porto.domain;
 
 import java.util.List;
+import porto.ports.Cgroups;
 import porto.ports.KernelException;
 
 /**
@@ -9,18 +10,27 @@ import porto.ports.KernelException;
  * container between them; the main process of a container stays where it is.
  */
 public final class ProcessAttach {
-    private final ContainerService s;
     private final ContainerTree tree;
+    private final Properties properties;
+    private final UserDatabase users;
+    private final ResourceControl resources;
+    private final Cgroups cgroups;
+    private final Clients clients;
 
-    ProcessAttach(ContainerService s, ContainerTree tree) {
-        this.s = s;
+    ProcessAttach(ContainerTree tree, Properties properties, UserDatabase users, ResourceControl resources, Cgroups cgroups,
+                  Clients clients) {
         this.tree = tree;
+        this.properties = properties;
+        this.users = users;
+        this.resources = resources;
+        this.cgroups = cgroups;
+        this.clients = clients;
     }
 
     public void attach(Caller caller, int pid, String target, boolean thread) throws PortoException {
         if (pid <= 0)
             throw new PortoException(ErrorCode.InvalidValue, "invalid pid " + Integer.toUnsignedString(pid));
-        String from = s.containerOf(pid);
+        String from = clients.containerOf(pid);
         List<String> dirs;
         tree.lock();
         try {
@@ -29,7 +39,7 @@ public final class ProcessAttach {
                 if (!caller.isRoot())
                     throw new PortoException(ErrorCode.Permission, "only root may move a process of the host into a container");
             } else {
-                Permissions.checkWrite(s, caller, old);
+                Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, old);
             }
             if (!old.isHost() && pid == old.rootPid)
                 throw new PortoException(ErrorCode.Busy, "cannot move the main process of " + old.name);
@@ -45,12 +55,12 @@ public final class ProcessAttach {
                             + old.name + " (isolate=true)");
             if (into.busy)
                 throw ContainerTree.busy(into);
-            dirs = s.resources().taskDirectories(into);
+            dirs = resources.taskDirectories(into);
         } finally {
             tree.unlock();
         }
         try {
-            s.kernel.cgroups().attach(dirs, pid, thread);
+            cgroups.attach(dirs, pid, thread);
         } catch (KernelException e) {
             throw ResourceControl.kernelError("cannot move " + (thread ? "thread " : "process ") + pid + " into " + target, e);
         }

@@ -3,28 +3,21 @@ package porto.domain;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import porto.ports.Cgroups;
 
-/** Every container property this daemon knows, with its rules. */
+/**
+ * Every container property this daemon knows, with its rules. The registry starts empty and each
+ * family registers its declarations with the collaborators it reads ({@link DomainWiring}); a
+ * typed declaration's setter is bound here to the host's facts and the kernel's features.
+ */
 public final class Properties {
     private final Map<String, Property> all = new LinkedHashMap<>();
+    private final DomainConfig host;
+    private final Cgroups cgroups;
 
-    public Properties() {
-        ContextProperties.register(this);
-        SecurityProperties.register(this);
-        FilesystemProperties.register(this);
-        ResourceProperties.register(this);
-        LifecycleProperties.register(this);
-        StateProperties.register(this);
-        ContainerVolumeProperties.register(this);
-        Labels.register(this);
-        InfoProperties.register(this);
-        OwnerContainers.register(this);
-        Symlinks.register(this);
-        SecretEnv.register(this);
-        UnsupportedProperties.register(this);
-        KnobStatistics.register(this);
-        CpuTotals.register(this);
-        NetworkProperties.register(this);
+    Properties(DomainConfig host, Cgroups cgroups) {
+        this.host = host;
+        this.cgroups = cgroups;
     }
 
     public Property find(String name) {
@@ -36,7 +29,14 @@ public final class Properties {
     }
 
     void add(Property p) {
+        if (p.declaration != null)
+            p.setter = p.declaration.setter(host, cgroups::unsupported);
         all.put(p.name, p);
+    }
+
+    /** The text of property {@code name} of {@code c}: what was set, or its default. */
+    String value(Container c, String name) throws PortoException {
+        return all.get(name).read(c);
     }
 
     /** exit_code from the wait(2) status: the code, minus the signal, or -99 for the OOM killer. */

@@ -15,21 +15,21 @@ public final class Property {
     static final Set<State> ANY_STATE = EnumSet.allOf(State.class);
 
     interface Getter {
-        String get(ContainerService service, Container container) throws PortoException;
+        String get(Container container) throws PortoException;
     }
 
     interface Setter {
-        String canonical(ContainerService service, Container container, Caller caller, String value) throws PortoException;
+        String canonical(Container container, Caller caller, String value) throws PortoException;
     }
 
     /** Reads {@code name[key]} where the generic "key: value" lookup does not fit. */
     interface KeyGetter {
-        String get(ContainerService service, Container container, String key) throws PortoException;
+        String get(Container container, String key) throws PortoException;
     }
 
     /** Turns {@code name[key]=value} into a whole new value for the setter. */
     interface KeySetter {
-        String merge(ContainerService service, Container container, String key, String value) throws PortoException;
+        String merge(Container container, String key, String value) throws PortoException;
     }
 
     final String name;
@@ -37,7 +37,10 @@ public final class Property {
     final Set<State> settableIn;
     final Getter defaultValue;
     final Getter getter;
-    final Setter setter;
+    /** Null for a read-only property; a typed declaration's is bound when it is registered ({@link Properties#add}). */
+    Setter setter;
+    /** The declaration this entry was made from, or null for an untyped one. */
+    TypedProperty<?> declaration;
     /** Holds "key: value; ..." text (or a ';' list of flags), so {@code name[key]} reads or writes one entry. */
     final boolean keyed;
     /** Listed by propertyList but not by dataList (which lists read-only facts). */
@@ -66,7 +69,7 @@ public final class Property {
     /** A settable property whose value is shown through {@code getter} rather than as it is kept (env_secret). */
     static Property settableShown(String name, String description, Set<State> settableIn, Getter getter, Setter setter,
                                   boolean keyed) {
-        return new Property(name, description, settableIn, (s, c) -> "", getter, setter, keyed);
+        return new Property(name, description, settableIn, c -> "", getter, setter, keyed);
     }
 
     static Property readOnly(String name, String description, Getter getter, boolean keyed) {
@@ -82,8 +85,8 @@ public final class Property {
 
     /** A keyed property whose value is a ';' list of names, such as capabilities: {@code name[A]} is "true" or "false". */
     Property asFlags() {
-        return withKeys((s, c, key) -> Values.formatBool(flagSet(read(s, c)).contains(flag(key))), (s, c, key, value) -> {
-            java.util.Set<String> set = flagSet(read(s, c));
+        return withKeys((c, key) -> Values.formatBool(flagSet(read(c)).contains(flag(key))), (c, key, value) -> {
+            java.util.Set<String> set = flagSet(read(c));
             if (Values.parseBool(value))
                 set.add(flag(key));
             else
@@ -105,8 +108,8 @@ public final class Property {
     }
 
     /** The value when nothing was set (for settable properties). */
-    String defaultValue(ContainerService service, Container c) throws PortoException {
-        return defaultValue == null ? null : defaultValue.get(service, c);
+    String defaultValue(Container c) throws PortoException {
+        return defaultValue == null ? null : defaultValue.get(c);
     }
 
     public String name() {
@@ -126,10 +129,10 @@ public final class Property {
         return settableIn.contains(State.RUNNING);
     }
 
-    String read(ContainerService service, Container c) throws PortoException {
+    String read(Container c) throws PortoException {
         if (getter != null)
-            return getter.get(service, c);
+            return getter.get(c);
         String value = c.config.get(name);
-        return value != null ? value : defaultValue.get(service, c);
+        return value != null ? value : defaultValue.get(c);
     }
 }

@@ -7,17 +7,27 @@ import java.util.Map;
 /**
  * Get and set of container properties: "name" or "name[key]", checked against who may write it
  * and in which states, applied to a running container at once, and saved.
- *
- * <p>Property declarations still read their values through the service ({@code (s, c) -> ...});
- * typed properties (issue 9) will give them their own narrower inputs.
  */
 final class PropertyAccess {
-    private final ContainerService s;
     private final ContainerTree tree;
+    private final Properties properties;
+    private final UserDatabase users;
+    private final Persistence persistence;
+    private final ResourceControl resources;
+    private final OutputStore output;
+    private final porto.domain.net.NetworkSetup networking;
+    private final DomainConfig config;
 
-    PropertyAccess(ContainerService s, ContainerTree tree) {
-        this.s = s;
+    PropertyAccess(ContainerTree tree, Properties properties, UserDatabase users, Persistence persistence,
+                   ResourceControl resources, OutputStore output, porto.domain.net.NetworkSetup networking, DomainConfig config) {
         this.tree = tree;
+        this.properties = properties;
+        this.users = users;
+        this.persistence = persistence;
+        this.resources = resources;
+        this.output = output;
+        this.networking = networking;
+        this.config = config;
     }
 
     /** Reads a property or "property[key]" for {@code reader} (stored output is read with their rights). */
@@ -63,12 +73,12 @@ final class PropertyAccess {
         // No property value may hold a NUL: it separates the launcher's records.
         if (value.indexOf('\0') >= 0 || property.indexOf('\0') >= 0)
             throw new PortoException(ErrorCode.InvalidValue, "a NUL character is not allowed in " + property);
-        s.persistence().beginRequest();
+        persistence.beginRequest();
         tree.lock();
         try {
             Container c = tree.find(name);
-            ContainerService.requireNotHost(c);
-            Permissions.checkWrite(s, caller, c);
+            Permissions.requireNotHost(c);
+            Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             tree.requireIdle(c);
             String key = null;
             String propName = property;
@@ -79,10 +89,10 @@ final class PropertyAccess {
                 propName = property.substring(0, bracket);
                 key = property.substring(bracket + 1, property.length() - 1);
             }
-            Property p = s.properties().find(propName);
+            Property p = properties.find(propName);
             if (p == null && key == null && Labels.isLabelName(propName)) {
                 Labels.set(c, Map.of(propName, value.trim()), false); // "A.b" is a label, as upstream
-                s.persistence().save(c);
+                persistence.save(c);
                 tree.notifyLabel(c, propName, value.trim());
             } else if (propName.equals(Labels.PROPERTY)) {
                 Map<String, String> before = Labels.of(c);
@@ -99,7 +109,7 @@ final class PropertyAccess {
         } finally {
             tree.unlock(); // writes the record
         }
-        s.persistence().requireSaved();
+        persistence.requireSaved();
     }
 
     private void setProperty(Container c, Caller caller, Property p, String propName, String key, String value) throws PortoException {
@@ -113,18 +123,18 @@ final class PropertyAccess {
             if (!p.keyed)
                 throw new PortoException(ErrorCode.InvalidProperty, "property " + propName + " has no keys");
             if (p.keySetter != null) {
-                value = p.keySetter.merge(s, c, key, value);
+                value = p.keySetter.merge(c, key, value);
             } else {
-                Map<String, String> map = Values.parseMap(p.read(s, c), propName.equals("env"));
+                Map<String, String> map = Values.parseMap(p.read(c), propName.equals("env"));
                 map.put(key, value);
                 value = Values.formatMap(map);
             }
         }
-        String canonical = p.setter.canonical(s, c, caller, value);
+        String canonical = p.setter.canonical(c, caller, value);
         String previous = c.config.put(propName, canonical);
         try {
-            s.resources().applyDynamic(c, propName, previous);
-            NetworkProperties.applyDynamic(s, c, propName);
+            resources.applyDynamic(c, propName, previous);
+            NetworkProperties.applyDynamic(networking, c, propName);
         } catch (PortoException e) {
             if (previous == null)
                 c.config.remove(propName);
@@ -134,7 +144,7 @@ final class PropertyAccess {
         }
         if (propName.equals("weak"))
             c.weak = Values.parseBool(canonical);
-        s.persistence().save(c);
+        persistence.save(c);
     }
 
     /** Reads a property as root (for the daemon's own use). */
@@ -152,28 +162,28 @@ final class PropertyAccess {
             name = property.substring(0, bracket);
             key = property.substring(bracket + 1, property.length() - 1);
         }
-        Property p = s.properties().find(name);
+        Property p = properties.find(name);
         if (p == null && key == null && Labels.isLabelName(name))
             return Labels.get(c, name); // "A.b" is a label, as upstream
         if (p == null) {
             // "<controller>.<knob>" reads the cgroup file itself, e.g. memory.stat.
             if (key == null && ResourceControl.isKnob(name))
-                return c.isHost() ? StateProperties.host(name) : s.resources().readKnob(c, name);
+                return c.isHost() ? StateProperties.host(name) : resources.readKnob(c, name);
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
         }
         if (c.isHost() && !StateProperties.HOST_STATISTICS.contains(name))
-            return name.equals("ulimit") ? Ulimits.format(s.defaultUlimits()) : StateProperties.host(name);
+            return name.equals("ulimit") ? Ulimits.format(Ulimits.defaults(config)) : StateProperties.host(name);
         if (name.equals("stdout") || name.equals("stderr")) {
             Properties.requireRuntime(c, name);
-            return s.output().read(c, name, key, reader);
+            return output.read(c, name, key, reader);
         }
         if (key == null)
-            return p.read(s, c);
+            return p.read(c);
         if (!p.keyed)
             throw new PortoException(ErrorCode.InvalidProperty, "property " + name + " has no keys");
         if (p.keyGetter != null)
-            return p.keyGetter.get(s, c, key);
-        Map<String, String> map = Values.parseMap(p.read(s, c), name.equals("env"));
+            return p.keyGetter.get(c, key);
+        Map<String, String> map = Values.parseMap(p.read(c), name.equals("env"));
         String v = map.get(key);
         if (v == null)
             throw new PortoException(ErrorCode.InvalidValue, "no key " + key + " in " + name);

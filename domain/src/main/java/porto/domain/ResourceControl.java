@@ -34,30 +34,46 @@ final class ResourceControl {
     static final Set<String> TASK_LEVEL = Set.of("cpu_policy", "io_policy", "oom_is_fatal");
     private static final long OOM_POLL_MS = 1_000;
 
-    private final ContainerService s;
+    private final Cgroups cgroups;
+    private final porto.ports.Processes processes;
+    private final porto.ports.Clock clock;
+    private final ContainerTree tree;
+    private final Properties properties;
     final Guarantees guarantees;
     final CpuSets cpuSets;
+    /** What an OOM kill in a container with oom_is_fatal does (Lifecycle kills it whole); set once when wired. */
+    private java.util.function.Consumer<Container> oomKilled = c -> { };
     /** One chain of OOM polls at a time; a start (lock let go) and a poll (lock held) both look at it. */
     private final java.util.concurrent.atomic.AtomicBoolean oomWatchScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
-    ResourceControl(ContainerService s) {
-        this.s = s;
-        this.guarantees = new Guarantees(s);
-        this.cpuSets = new CpuSets(s);
+    ResourceControl(Cgroups cgroups, porto.ports.Processes processes, porto.ports.Clock clock, ContainerTree tree,
+                    DomainConfig config, Properties properties) {
+        this.cgroups = cgroups;
+        this.processes = processes;
+        this.clock = clock;
+        this.tree = tree;
+        this.properties = properties;
+        this.guarantees = new Guarantees(tree, config);
+        this.cpuSets = new CpuSets(config, cgroups, properties);
+    }
+
+    /** Wiring: {@code action} runs when the OOM killer struck a container that must die whole. */
+    void onFatalOom(java.util.function.Consumer<Container> action) {
+        this.oomKilled = action;
     }
 
     private Cgroups cgroups() {
-        return s.kernel.cgroups();
+        return cgroups;
     }
 
     String value(Container c, String property) throws PortoException {
-        return s.properties().find(property).read(s, c);
+        return properties.value(c, property);
     }
 
     /** True when the property was given a value other than its default. */
     boolean isSet(Container c, String property) throws PortoException {
         String v = c.config.get(property);
-        return v != null && !v.equals(s.properties().find(property).defaultValue(s, c));
+        return v != null && !v.equals(properties.find(property).defaultValue(c));
     }
 
     // ---- controllers ----
@@ -186,8 +202,8 @@ final class ResourceControl {
             case "hugetlb_limit" -> write(c, Limit.HUGETLB_LIMIT, MemoryProperties.HUGETLB_LIMIT.value(c), property);
             case "thread_limit" -> write(c, Limit.THREAD_LIMIT, ResourceProperties.THREAD_LIMIT.value(c), property);
             case "io_limit", "io_ops_limit" -> {
-                List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(s, c, value(c, "io_limit"), false));
-                limits.addAll(IoLimits.resolve(s, c, value(c, "io_ops_limit"), true));
+                List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(cgroups(), c, value(c, "io_limit"), false));
+                limits.addAll(IoLimits.resolve(cgroups(), c, value(c, "io_ops_limit"), true));
                 String why = cgroups().ioLimitsUnsupported();
                 if (why == null)
                     cgroups().setIoLimits(c.name, limits); // an empty list clears earlier limits
@@ -217,7 +233,7 @@ final class ResourceControl {
     // ---- cpu ----
 
     /** The cpu limit in force: the smallest along the path to the top, 0 when none. */
-    double cpuLimitBound(Container c) throws PortoException {
+    static double cpuLimitBound(Container c) throws PortoException {
         double bound = 0;
         for (Container x = c; x != null && !x.isHost(); x = x.parent) {
             double own = CpuProperties.LIMIT.value(x);
@@ -327,7 +343,7 @@ final class ResourceControl {
                 pids.removeAll(cgroups().pids(child.name));
         Scheduling sched = scheduling(c);
         for (int pid : pids)
-            s.kernel.processes().setScheduling(pid, sched);
+            processes.setScheduling(pid, sched);
     }
 
     // ---- io ----
@@ -412,33 +428,33 @@ final class ResourceControl {
         if (cgroups().unsupported(Limit.OOM_GROUP) == null || !c.controllers.contains("memory"))
             return;
         if (oomWatchScheduled.compareAndSet(false, true))
-            s.clock().schedule(OOM_POLL_MS, this::pollOom);
+            clock.schedule(OOM_POLL_MS, this::pollOom);
     }
 
     /** After a daemon restart: keep watching the containers that still run. */
     void restored() {
-        for (Container c : s.tree().containers().values())
+        for (Container c : tree.containers().values())
             if (c.state().isActive())
                 watchOom(c);
     }
 
     private void pollOom() {
-        s.tree().underLock(() -> {
+        tree.underLock(() -> {
             oomWatchScheduled.set(false);
             boolean any = false;
-            for (Container c : List.copyOf(s.tree().containers().values())) {
+            for (Container c : List.copyOf(tree.containers().values())) {
                 if (!c.state().isActive() || !c.controllers.contains("memory"))
                     continue;
                 any = true;
                 try {
                     if (MemoryProperties.OOM_IS_FATAL.value(c) && cgroups().stat(c.name, Cgroups.Stat.OOM_KILLS) > 0)
-                        s.oomKilled(c);
+                        oomKilled.accept(c);
                 } catch (PortoException | RuntimeException e) {
                     // A damaged value or a failing read: leave this container alone, watch the rest.
                 }
             }
             if (any && oomWatchScheduled.compareAndSet(false, true))
-                s.clock().schedule(OOM_POLL_MS, this::pollOom);
+                clock.schedule(OOM_POLL_MS, this::pollOom);
         });
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import porto.ports.Cgroups;
 import porto.ports.Cgroups.Limit;
 
 /** The manual's "CGROUPS" section, and thread_limit (the pids controller). */
@@ -23,32 +24,33 @@ final class ResourceProperties {
                     ANY_STATE, Values::parseUnsigned, String::valueOf, 0L)
             .defaultFor(c -> c.level == 1 ? 10_000L : 0L).needs(Limit.THREAD_LIMIT, n -> n != 0);
 
-    static void register(Properties p) {
-        MemoryProperties.register(p);
-        CpuProperties.register(p);
-        IoProperties.register(p);
+    /** Limits are written and statistics read through ResourceControl; controllers are those the kernel has. */
+    static void register(Properties p, ResourceControl resources, Cgroups cgroups, DomainConfig config) {
+        MemoryProperties.register(p, resources, config);
+        CpuProperties.register(p, resources, cgroups, config);
+        IoProperties.register(p, resources, cgroups);
         p.add(THREAD_LIMIT.entry());
         // controllers stays untyped: its value depends on the controllers the host has and on the current run.
 
         p.add(Property.settable("controllers", "enabled cgroup controllers: <name>;...; controllers[name]=true enables one",
-                STOPPED_ONLY, (s, c) -> enabled(s, c), (s, c, who, v) -> {
+                STOPPED_ONLY, c -> enabled(resources, c), (c, who, v) -> {
                     Set<String> wanted = new TreeSet<>();
                     for (String name : v.split("[;,]"))
                         if (!name.isBlank())
-                            wanted.add(checkedController(s, name.trim()));
+                            wanted.add(checkedController(cgroups, name.trim()));
                     return String.join(";", wanted);
                 }, true).withKeys(
-                (s, c, key) -> Values.formatBool(Set.of(enabled(s, c).split(";")).contains(key)),
-                (s, c, key, v) -> {
-                    String name = checkedController(s, key);
-                    Set<String> explicit = new LinkedHashSet<>(s.resources().explicitControllers(c));
+                (c, key) -> Values.formatBool(Set.of(enabled(resources, c).split(";")).contains(key)),
+                (c, key, v) -> {
+                    String name = checkedController(cgroups, key);
+                    Set<String> explicit = new LinkedHashSet<>(resources.explicitControllers(c));
                     if (Values.parseBool(v)) {
                         explicit.add(name);
                     } else {
                         explicit.remove(name);
                         String before = c.config.put("controllers", String.join(";", explicit));
                         try {
-                            if (s.resources().controllersFor(c).contains(name))
+                            if (resources.controllersFor(c).contains(name))
                                 throw Values.invalid("controller " + name + " cannot be disabled: the manual's rules need it for "
                                         + c.name + " (first level, freezer, cpuacct, or a limit that is set)");
                         } finally {
@@ -60,27 +62,27 @@ final class ResourceProperties {
                     }
                     return String.join(";", explicit);
                 }));
-        p.add(Property.readOnly("cgroups", "cgroups holding the container's tasks: <controller>: <path>;...", (s, c) -> {
+        p.add(Property.readOnly("cgroups", "cgroups holding the container's tasks: <controller>: <path>;...", c -> {
             Map<String, String> out = new TreeMap<>();
             if (c.state() != State.STOPPED && !c.controllers.isEmpty())
-                for (String ctl : s.kernel.cgroups().available())
-                    out.putAll(s.kernel.cgroups().paths(ResourceControl.cgroupOf(c, ctl), Set.of(ctl)));
+                for (String ctl : cgroups.available())
+                    out.putAll(cgroups.paths(ResourceControl.cgroupOf(c, ctl), Set.of(ctl)));
             return Values.formatMap(out);
         }, true));
     }
 
     /** Controllers in force: those of the current run, or those a start would enable. */
-    private static String enabled(ContainerService s, Container c) throws PortoException {
-        Set<String> set = c.state() == State.STOPPED ? s.resources().controllersFor(c) : c.controllers;
+    private static String enabled(ResourceControl resources, Container c) throws PortoException {
+        Set<String> set = c.state() == State.STOPPED ? resources.controllersFor(c) : c.controllers;
         return String.join(";", new TreeSet<>(set));
     }
 
-    private static String checkedController(ContainerService s, String name) throws PortoException {
-        if (s.kernel.cgroups().available().contains(name))
+    private static String checkedController(Cgroups cgroups, String name) throws PortoException {
+        if (cgroups.available().contains(name))
             return name;
         if (KNOWN.contains(name))
             throw new PortoException(ErrorCode.NotSupported, "controller " + name + " is not available on this host");
         throw Values.invalid("unknown cgroup controller '" + name + "', expected one of "
-                + String.join(", ", new TreeSet<>(s.kernel.cgroups().available())));
+                + String.join(", ", new TreeSet<>(cgroups.available())));
     }
 }

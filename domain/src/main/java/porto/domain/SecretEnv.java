@@ -26,18 +26,18 @@ final class SecretEnv {
     static void register(Properties p) {
         Property entry = ENV_SECRET.entry();
         // Its own entry: reading must never print the values the config keeps.
-        p.add(Property.settableShown(entry.name(), entry.description(), Property.STOPPED_ONLY, (s, c) -> shown(c), (s, c, who, text) -> {
+        p.add(Property.settableShown(entry.name(), entry.description(), Property.STOPPED_ONLY, c -> shown(c), (c, who, text) -> {
             Map<String, String> vars = Values.parseMap(text, true);
             for (String name : vars.keySet())
                 if (name.isEmpty() || name.contains("="))
                     throw Values.invalid("invalid variable name '" + name + "' in env_secret");
             return Values.formatMap(vars);
-        }, true).withKeys((s, c, key) -> {
+        }, true).withKeys((c, key) -> {
             String v = ENV_SECRET.value(c).get(key);
             if (v == null)
                 throw new PortoException(ErrorCode.InvalidValue, "no variable " + key + " in env_secret");
             return hidden(key, v);
-        }, (s, c, key, value) -> {
+        }, (c, key, value) -> {
             Map<String, String> vars = new LinkedHashMap<>(ENV_SECRET.value(c)); // the kept values, not the shown ones
             vars.put(key, value);
             return Values.formatMap(vars);

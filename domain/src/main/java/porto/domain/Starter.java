@@ -6,7 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import porto.domain.net.NetworkSetup;
 import porto.ports.Cgroups;
+import porto.ports.Clock;
+import porto.ports.ContainerFiles;
+import porto.ports.Processes;
+import porto.ports.TaskLauncher;
 import porto.ports.KernelException;
 import porto.ports.LaunchResult;
 import porto.ports.LaunchSpec;
@@ -20,18 +25,38 @@ import porto.ports.LaunchSpec;
 final class Starter {
     private static final int EACCES = 13;
 
-    private final ContainerService s;
     private final ContainerTree tree;
     private final Lifecycle lifecycle;
     private final ResourceControl resources;
     private final LaunchPlanner planner;
+    private final Persistence persistence;
+    private final Properties properties;
+    private final UserDatabase users;
+    private final NetworkSetup networking;
+    private final DomainConfig config;
+    private final Cgroups cgroups;
+    private final TaskLauncher launcher;
+    private final ContainerFiles files;
+    private final Processes processes;
+    private final Clock clock;
 
-    Starter(ContainerService s, ContainerTree tree, Lifecycle lifecycle) {
-        this.s = s;
+    Starter(ContainerTree tree, Lifecycle lifecycle, ResourceControl resources, LaunchPlanner planner, Persistence persistence,
+            Properties properties, UserDatabase users, NetworkSetup networking, DomainConfig config, Cgroups cgroups,
+            TaskLauncher launcher, ContainerFiles files, Processes processes, Clock clock) {
         this.tree = tree;
         this.lifecycle = lifecycle;
-        this.resources = s.resources();
-        this.planner = new LaunchPlanner(s);
+        this.resources = resources;
+        this.planner = planner;
+        this.persistence = persistence;
+        this.properties = properties;
+        this.users = users;
+        this.networking = networking;
+        this.config = config;
+        this.cgroups = cgroups;
+        this.launcher = launcher;
+        this.files = files;
+        this.processes = processes;
+        this.clock = clock;
     }
 
     void start(Container c, Caller caller) throws PortoException {
@@ -50,7 +75,7 @@ final class Starter {
             startOne(c, caller);
         } catch (PortoException e) {
             c.startError = e.code().name() + ": " + e.getMessage();
-            s.persistence().save(c);
+            persistence.save(c);
             throw e;
         }
     }
@@ -66,7 +91,7 @@ final class Starter {
         if (!parent.isHost() && parent.state() != State.RUNNING && parent.state() != State.META)
             throw new PortoException(ErrorCode.InvalidState,
                     "parent " + parent.name + " is " + parent.state().text() + ", cannot start " + c.name);
-        ExtraProperties.apply(s, c);
+        ExtraProperties.apply(properties, c);
         String command = ContextProperties.COMMAND.value(c);
         boolean meta = command.isEmpty();
         // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
@@ -79,7 +104,7 @@ final class Starter {
         LaunchPlanner.LaunchPlan plan = meta && !holdsNamespaces ? null : planner.plan(c, meta ? null : command, caller);
         c.controllers = resources.controllersFor(c);
         // Last of the checks: a NAT address is held from here, and freed by the stop (or a failed start).
-        NetworkProperties.Start network = NetworkProperties.start(s, c);
+        NetworkProperties.Start network = NetworkProperties.start(networking, config.network(), users, properties, c);
         if (devices != null)
             c.controllers = union(c.controllers, "devices");
         c.transition(StateMachine.Event.START);
@@ -106,7 +131,7 @@ final class Starter {
             failStart(c);
             if (outcome.launchErrno != null) {
                 c.startErrno = outcome.launchErrno;
-                s.persistence().save(c);
+                persistence.save(c);
             }
             tree.notifyChange();
             throw outcome.failure;
@@ -114,19 +139,19 @@ final class Starter {
         c.exitStatus = 0;
         c.oomKilled = false;
         c.deathTime = 0;
-        c.startTime = s.clock().nowMillis();
+        c.startTime = clock.nowMillis();
         c.startErrno = 0;
         c.startError = "";
         if (outcome.started == null) {
             c.transition(StateMachine.Event.STARTED_META);
-            s.persistence().save(c);
+            persistence.save(c);
             tree.notifyState(c);
             return;
         }
         tree.bindPid(c, outcome.started.pid());
         c.rootStartTime = outcome.started.startTime();
         c.transition(meta ? StateMachine.Event.STARTED_META : StateMachine.Event.STARTED);
-        s.persistence().save(c);
+        persistence.save(c);
         tree.notifyState(c);
         afterLaunch(c);
     }
@@ -141,10 +166,10 @@ final class Starter {
         try {
             // Resources of siblings are allocated one container at a time (cpus held exclusively).
             synchronized (resources) {
-                s.kernel.cgroups().create(c.name, c.controllers);
+                cgroups.create(c.name, c.controllers);
                 resources.applyAll(c);
                 if (devices != null)
-                    s.kernel.cgroups().allowDevices(c.name, devices);
+                    cgroups.allowDevices(c.name, devices);
                 spec = plan == null ? null : plan.spec(resources.taskDirectories(c));
             }
         } catch (KernelException e) {
@@ -156,7 +181,7 @@ final class Starter {
         }
         if (network != null) {
             try {
-                network.run(s); // before the task: it starts in a namespace that is ready
+                network.run(networking); // before the task: it starts in a namespace that is ready
             } catch (PortoException e) {
                 return new Launch(null, e, null);
             } catch (RuntimeException e) {
@@ -167,8 +192,8 @@ final class Starter {
             return new Launch(null, null, null);
         try {
             prepareFiles(plan);
-            Symlinks.createAtStart(s, c);
-            return new Launch(s.kernel.launcher().launch(spec), null, null);
+            Symlinks.createAtStart(files, users, properties, c);
+            return new Launch(launcher.launch(spec), null, null);
         } catch (KernelException e) {
             // EACCES: a path the client named, opened with the client's rights.
             return new Launch(null, new PortoException(e.errno() == EACCES ? ErrorCode.Permission : ErrorCode.Unknown,
@@ -198,7 +223,7 @@ final class Starter {
         if (!parent.isHost() && parent.state() == State.DEAD) {
             int pid = c.rootPid;
             lifecycle.buryTree(c, parent.deathTime);
-            s.kernel.processes().kill(pid, ContainerService.SIGKILL);
+            processes.kill(pid, ContainerService.SIGKILL);
         }
     }
 
@@ -216,11 +241,11 @@ final class Starter {
     }
 
     private void prepareFiles(LaunchPlanner.LaunchPlan plan) throws KernelException {
-        s.kernel.files().createDirectory(plan.workDir(), plan.uid(), plan.gid());
+        files.createDirectory(plan.workDir(), plan.uid(), plan.gid());
         for (String stream : plan.storedStreams())
-            s.kernel.files().createFile(stream, plan.uid(), plan.gid());
+            files.createFile(stream, plan.uid(), plan.gid());
         for (var file : plan.files().entrySet())
-            s.kernel.files().writeFile(file.getKey(), file.getValue(), 0, 0);
+            files.writeFile(file.getKey(), file.getValue(), 0, 0);
     }
 
     /** A dead container with respawn=true starts again, counting the respawn. */

@@ -3,6 +3,8 @@ package porto.domain;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import porto.ports.Cgroups;
+import porto.ports.Clock;
 
 /** Read-only facts of a container: its state, its last run, its cgroups and usage. */
 final class StateProperties {
@@ -29,79 +31,80 @@ final class StateProperties {
         };
     }
 
-    static void register(Properties p) {
-        p.add(Property.readOnly("state", "container state", (s, c) -> c.state().text(), false));
-        p.add(Property.readOnly("absolute_name", "full container name", (s, c) -> ContainerName.absolute(c.name), false));
-        p.add(Property.readOnly("absolute_namespace", "full container namespace", (s, c) -> ContainerName.ABSOLUTE_PREFIX + ClientScope.namespaceOf(s, c, false), false));
-        p.add(Property.readOnly("parent", "parent container name", (s, c) -> c.parent.isHost() ? "/" : c.parent.name, false));
-        p.add(Property.readOnly("level", "nesting level", (s, c) -> Integer.toString(c.level), false));
-        p.add(Property.readOnly("id", "container id", (s, c) -> Long.toString(c.id), false));
-        p.add(Property.readOnly("root_pid", "main process pid", (s, c) -> {
+    /** Times come from the clock, stored output from the OutputStore, counts from the container's cgroups. */
+    static void register(Properties p, Clock clock, OutputStore output, Cgroups cgroups) {
+        p.add(Property.readOnly("state", "container state", c -> c.state().text(), false));
+        p.add(Property.readOnly("absolute_name", "full container name", c -> ContainerName.absolute(c.name), false));
+        p.add(Property.readOnly("absolute_namespace", "full container namespace", c -> ContainerName.ABSOLUTE_PREFIX + ClientScope.namespaceOf(p, c, false), false));
+        p.add(Property.readOnly("parent", "parent container name", c -> c.parent.isHost() ? "/" : c.parent.name, false));
+        p.add(Property.readOnly("level", "nesting level", c -> Integer.toString(c.level), false));
+        p.add(Property.readOnly("id", "container id", c -> Long.toString(c.id), false));
+        p.add(Property.readOnly("root_pid", "main process pid", c -> {
             Properties.requireTask(c, "root_pid");
             return Integer.toString(c.rootPid);
         }, false));
-        p.add(Property.readOnly("exit_status", "exit status in wait(2) form", (s, c) -> {
+        p.add(Property.readOnly("exit_status", "exit status in wait(2) form", c -> {
             Properties.requireDead(c, "exit_status");
             return Integer.toString(c.exitStatus);
         }, false));
-        p.add(Property.readOnly("exit_code", "0: success, 1..255: error, -64..-1: signal, -99: OOM", (s, c) -> {
+        p.add(Property.readOnly("exit_code", "0: success, 1..255: error, -64..-1: signal, -99: OOM", c -> {
             Properties.requireDead(c, "exit_code");
             return Integer.toString(Properties.exitCode(c));
         }, false));
-        p.add(Property.readOnly("oom_killed", "true if killed by the OOM killer", (s, c) -> {
+        p.add(Property.readOnly("oom_killed", "true if killed by the OOM killer", c -> {
             Properties.requireDead(c, "oom_killed");
             return Values.formatBool(c.oomKilled);
         }, false));
-        p.add(Property.readOnly("core_dumped", "true if the main task dumped core", (s, c) -> {
+        p.add(Property.readOnly("core_dumped", "true if the main task dumped core", c -> {
             Properties.requireDead(c, "core_dumped");
             return Values.formatBool((c.exitStatus & 0x7f) != 0 && (c.exitStatus & 0x80) != 0);
         }, false));
-        p.add(Property.readOnly("start_errno", "errno of the last failed start", (s, c) -> Integer.toString(c.startErrno), false));
-        p.add(Property.readOnly("respawn_count", "how many times the container was respawned", (s, c) -> Integer.toString(c.respawnCount), false));
-        p.add(Property.readOnly("creation_time", "creation time", (s, c) -> TIME.format(Instant.ofEpochMilli(c.creationTime)), false));
-        p.add(Property.readOnly("start_time", "start time", (s, c) -> {
+        p.add(Property.readOnly("start_errno", "errno of the last failed start", c -> Integer.toString(c.startErrno), false));
+        p.add(Property.readOnly("respawn_count", "how many times the container was respawned", c -> Integer.toString(c.respawnCount), false));
+        p.add(Property.readOnly("creation_time", "creation time", c -> TIME.format(Instant.ofEpochMilli(c.creationTime)), false));
+        p.add(Property.readOnly("start_time", "start time", c -> {
             // Upstream answers empty, not an error, for a container never started.
             return c.startTime == 0 ? "" : TIME.format(Instant.ofEpochMilli(c.startTime));
         }, false));
-        p.add(Property.readOnly("death_time", "death time", (s, c) -> {
+        p.add(Property.readOnly("death_time", "death time", c -> {
             Properties.requireDead(c, "death_time");
             return c.deathTime == 0 ? "" : TIME.format(Instant.ofEpochMilli(c.deathTime));
         }, false));
-        p.add(Property.readOnly("time", "running time in seconds; time[dead]: seconds since death", (s, c) -> {
+        p.add(Property.readOnly("time", "running time in seconds; time[dead]: seconds since death", c -> {
             if (c.startTime == 0 || c.state() == State.STOPPED)
                 return "0";
-            long end = c.state() == State.DEAD ? c.deathTime : s.clock().nowMillis();
+            long end = c.state() == State.DEAD ? c.deathTime : clock.nowMillis();
             return Long.toString(Math.max(0, end - c.startTime) / 1000);
-        }, true).withKeys((s, c, key) -> {
+        }, true).withKeys((c, key) -> {
             if (!key.equals("dead"))
                 throw Values.invalid("time has one key, dead; got '" + key + "'");
             if (c.state() != State.DEAD)
                 throw new PortoException(ErrorCode.InvalidState, "time[dead]: " + c.name + " is not dead yet");
-            return Long.toString(Math.max(0, s.clock().nowMillis() - c.deathTime) / 1000);
+            return Long.toString(Math.max(0, clock.nowMillis() - c.deathTime) / 1000);
         }, null));
-        p.add(Property.readOnly("stdout", "stored standard output: stdout[[offset][:length]]", (s, c) -> {
+        p.add(Property.readOnly("stdout", "stored standard output: stdout[[offset][:length]]", c -> {
             Properties.requireRuntime(c, "stdout");
-            return s.readStream(c, "stdout", null);
+            return output.read(c, "stdout", null, Caller.ROOT);
         }, true));
-        p.add(Property.readOnly("stderr", "stored standard error: stderr[[offset][:length]]", (s, c) -> {
+        p.add(Property.readOnly("stderr", "stored standard error: stderr[[offset][:length]]", c -> {
             Properties.requireRuntime(c, "stderr");
-            return s.readStream(c, "stderr", null);
+            return output.read(c, "stderr", null, Caller.ROOT);
         }, true));
-        p.add(Property.readOnly("stdout_offset", "bytes of stdout dropped by rotation", (s, c) -> {
+        p.add(Property.readOnly("stdout_offset", "bytes of stdout dropped by rotation", c -> {
             Properties.requireRuntime(c, "stdout_offset");
-            return Long.toString(s.streamOffset(c, "stdout"));
+            return Long.toString(c.stdoutOffset);
         }, false));
-        p.add(Property.readOnly("stderr_offset", "bytes of stderr dropped by rotation", (s, c) -> {
+        p.add(Property.readOnly("stderr_offset", "bytes of stderr dropped by rotation", c -> {
             Properties.requireRuntime(c, "stderr_offset");
-            return Long.toString(s.streamOffset(c, "stderr"));
+            return Long.toString(c.stderrOffset);
         }, false));
-        p.add(Property.readOnly("process_count", "current process count", (s, c) -> {
+        p.add(Property.readOnly("process_count", "current process count", c -> {
             Properties.requireRuntime(c, "process_count");
-            return Long.toString(s.processCount(c));
+            return Long.toString(c.controllers.isEmpty() ? 0 : cgroups.pids(c.name).size());
         }, false));
-        p.add(Property.readOnly("thread_count", "current thread count", (s, c) -> {
+        p.add(Property.readOnly("thread_count", "current thread count", c -> {
             Properties.requireRuntime(c, "thread_count");
-            return Long.toString(s.threadCount(c));
+            return Long.toString(c.controllers.isEmpty() ? 0 : cgroups.threadCount(c.name));
         }, false));
     }
 }

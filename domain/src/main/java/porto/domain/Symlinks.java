@@ -3,6 +3,7 @@ package porto.domain;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 import porto.ports.LaunchSpec;
 
@@ -19,9 +20,10 @@ public final class Symlinks {
 
     static final String NAME = "symlink";
 
-    static void register(Properties p) {
+    /** Links in a running container are made at once, in its root, with the task user's rights on the host's root. */
+    static void register(Properties p, ContainerFiles files, UserDatabase users) {
         p.add(Property.settable(NAME, "symlinks made in the container's root: <symlink>: <target>;...", Property.ANY_STATE,
-                (s, c) -> "", Symlinks::canonical, true).withKeys(Symlinks::target, (s, c, key, value) -> {
+                c -> "", (c, caller, text) -> canonical(files, users, p, c, text), true).withKeys(Symlinks::target, (c, key, value) -> {
                     Map<String, String> links = links(c);
                     links.put(key, value);
                     return Values.formatMap(links);
@@ -33,7 +35,7 @@ public final class Symlinks {
         return new LinkedHashMap<>(Values.parseMap(c.config.getOrDefault(NAME, ""), false));
     }
 
-    private static String target(ContainerService s, Container c, String key) throws PortoException {
+    private static String target(Container c, String key) throws PortoException {
         String target = links(c).get(normal(key, "symlink"));
         if (target == null)
             throw new PortoException(ErrorCode.NoValue, "symlink " + key + " is not set");
@@ -44,7 +46,7 @@ public final class Symlinks {
      * Validates the whole new map; in a running container the links it drops are removed and the
      * others made now (a failure leaves the value unchanged and says which link failed).
      */
-    private static String canonical(ContainerService s, Container c, Caller caller, String text) throws PortoException {
+    private static String canonical(ContainerFiles files, UserDatabase users, Properties p, Container c, String text) throws PortoException {
         Map<String, String> wanted = new LinkedHashMap<>();
         for (var e : Values.parseMap(text, false).entrySet()) {
             String target = e.getValue().isEmpty() ? "" : normal(e.getValue(), "symlink target");
@@ -55,35 +57,34 @@ public final class Symlinks {
             Map<String, String> old = links(c);
             for (String path : old.keySet())
                 if (!wanted.containsKey(path))
-                    apply(s, c, "/proc/" + c.rootPid + "/root", path, null);
+                    apply(files, users, p, c, "/proc/" + c.rootPid + "/root", path, null);
             for (var e : wanted.entrySet())
                 if (!e.getValue().equals(old.get(e.getKey())))
-                    apply(s, c, "/proc/" + c.rootPid + "/root", e.getKey(), e.getValue());
+                    apply(files, users, p, c, "/proc/" + c.rootPid + "/root", e.getKey(), e.getValue());
         }
         return Values.formatMap(wanted);
     }
 
-    /** SetSymlink: an empty target removes the link; kept in the container's record as the property. */
-    public static void set(ContainerService s, Caller caller, String container, String symlink, String target)
-            throws PortoException {
-        s.set(caller, container, NAME + "[" + normal(symlink, "symlink") + "]", target == null ? "" : target);
+    /** SetSymlink sets this property ({@code symlink[path]}); an empty target removes the link. */
+    public static String property(String symlink) throws PortoException {
+        return NAME + "[" + normal(symlink, "symlink") + "]";
     }
 
     /** Makes every link in the root of a container about to start (its root as a host path). */
-    static void createAtStart(ContainerService s, Container c) throws PortoException {
+    static void createAtStart(ContainerFiles files, UserDatabase users, Properties p, Container c) throws PortoException {
         String root = InfoProperties.rootPath(c);
         for (var e : links(c).entrySet())
-            apply(s, c, root, e.getKey(), e.getValue());
+            apply(files, users, p, c, root, e.getKey(), e.getValue());
     }
 
-    private static void apply(ContainerService s, Container c, String root, String path, String target) throws PortoException {
-        int uid = s.resolveUid(s.properties().find("user").read(s, c));
-        int gid = s.resolveGid(s.properties().find("group").read(s, c));
+    private static void apply(ContainerFiles files, UserDatabase users, Properties p, Container c, String root, String path, String target) throws PortoException {
+        int uid = users.resolveUid(p.value(c, "user"));
+        int gid = users.resolveGid(p.value(c, "group"));
         // Inside its own root the daemon makes the links (upstream does too); on the host's, the task's user must be able to.
         boolean hostRoot = InfoProperties.rootPath(c).equals("/");
-        LaunchSpec.Cred as = hostRoot ? PathAccess.credentials(s, new Caller(0, uid, gid, ContainerName.HOST, 0)) : null;
+        LaunchSpec.Cred as = hostRoot ? users.credentials(new Caller(0, uid, gid, ContainerName.HOST, 0)) : null;
         try {
-            s.kernel.files().setSymlink(root, path, target, as, uid, gid);
+            files.setSymlink(root, path, target, as, uid, gid);
         } catch (KernelException e) {
             ErrorCode code = PathAccess.refused(e) ? ErrorCode.Permission
                     : e.errno() == 17 || e.errno() == 20 || e.errno() == 21 ? ErrorCode.InvalidValue : ErrorCode.Unknown;

@@ -123,15 +123,26 @@ final class TypedProperty<T> {
         return p;
     }
 
-    /** The registry's entry: reading prints the value, setting parses the user's text and keeps it canonical. */
+    /**
+     * The registry's entry: reading prints the value, setting parses the user's text and keeps it
+     * canonical. Its setter is bound to the host's facts when the registry takes it ({@link Properties#add}).
+     */
     Property entry() {
-        return Property.settable(name, description, settableIn, (s, c) -> printer.apply(defaultValue.of(c)),
-                (s, c, who, text) -> {
-                    T value = checked(() -> s.config(), limit -> s.kernel.cgroups().unsupported(limit), text);
-                    if (onSet != null)
-                        onSet.accept(c, value);
-                    return printer.apply(value);
-                }, keyed);
+        Property p = Property.settable(name, description, settableIn, c -> printer.apply(defaultValue.of(c)), (c, who, text) -> {
+            throw new IllegalStateException(name + " is used before it is registered");
+        }, keyed);
+        p.declaration = this;
+        return p;
+    }
+
+    /** The setter of the entry: the user's text checked on this host, the hook run, the value printed canonically. */
+    Property.Setter setter(DomainConfig host, Function<Limit, String> unsupported) {
+        return (c, who, text) -> {
+            T value = checked(() -> host, unsupported, text);
+            if (onSet != null)
+                onSet.accept(c, value);
+            return printer.apply(value);
+        };
     }
 
     /**

@@ -80,17 +80,17 @@ public final class Ulimits {
      * limit. What the container or its ancestors asked is applied as asked (a start fails, saying
      * why, where the daemon may not raise it); what the daemon adds is capped by its own hard limits.
      */
-    static Map<String, Limit> effective(ContainerService s, Container c) throws PortoException {
+    static Map<String, Limit> effective(DomainConfig config, Guarantees guarantees, Container c) throws PortoException {
         Map<String, Limit> limits = new LinkedHashMap<>();
         for (Container x = c; x != null && !x.isHost(); x = x.parent)
             for (var e : ContextProperties.ULIMIT.value(x).entrySet())
                 limits.putIfAbsent(e.getKey(), e.getValue());
-        for (var e : defaults(s.config()).entrySet())
+        for (var e : defaults(config).entrySet())
             limits.putIfAbsent(e.getKey(), e.getValue());
         if (!limits.containsKey("memlock")) {
-            long memoryLimit = s.resources().guarantees.memoryLimitBound(c);
+            long memoryLimit = guarantees.memoryLimitBound(c);
             long memlock = Math.max(MEMLOCK_MINIMAL, memoryLimit - Math.min(memoryLimit, MEMLOCK_MARGIN));
-            limits.put("memlock", clamp(s.config(), "memlock", new Limit(memlock, UNLIMITED)));
+            limits.put("memlock", clamp(config, "memlock", new Limit(memlock, UNLIMITED)));
         }
         return limits;
     }

@@ -39,7 +39,7 @@ final class UnsupportedProperties {
         p.add(CORE_COMMAND.entry());
         p.add(PRESSURIZE_ON_DEATH.entry());
         p.add(Property.readOnly("seize_pid", "pid of the task that seizes the main process (not supported by this portod)",
-                (s, c) -> {
+                c -> {
                     throw new PortoException(ErrorCode.NotSupported, "seize_pid: this portod seizes no tasks: container tasks are "
                             + "children of portod-native master, which reaps them itself");
                 }, false));

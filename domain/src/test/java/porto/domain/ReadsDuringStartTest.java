@@ -64,7 +64,7 @@ class ReadsDuringStartTest {
                 kernel.exits().acknowledge(pid);
             }
         };
-        service = new ContainerService(new ContainerService.Kernel(kernel.cgroups(), held, kernel.processes(),
+        service = DomainWiring.build(new ContainerService.Kernel(kernel.cgroups(), held, kernel.processes(),
                 exits, kernel.clock(), kernel.store(), kernel.users(), kernel.files()),
                 DomainConfig.defaults(2, Map.of(), "host"));
         service.start();

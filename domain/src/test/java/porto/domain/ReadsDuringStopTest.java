@@ -44,7 +44,7 @@ class ReadsDuringStopTest {
                         throw e.getCause();
                     }
                 });
-        service = new ContainerService(new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(), kernel.processes(),
+        service = DomainWiring.build(new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(), kernel.processes(),
                 kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), held),
                 DomainConfig.defaults(2, Map.of(), "host"));
         service.start();

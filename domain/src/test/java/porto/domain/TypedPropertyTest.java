@@ -14,10 +14,11 @@ class TypedPropertyTest {
     void theRegistryEntryValidatesAndKeepsCanonicalText() throws PortoException {
         Property entry = LifecycleProperties.MAX_RESPAWNS.entry();
         assertEquals("max_respawns", entry.name());
-        assertEquals("7", entry.setter.canonical(null, c, Caller.ROOT, "7"));
-        PortoException e = assertThrows(PortoException.class, () -> entry.setter.canonical(null, c, Caller.ROOT, "-2"));
+        Property.Setter setter = LifecycleProperties.MAX_RESPAWNS.setter(null, limit -> null); // what the registry binds
+        assertEquals("7", setter.canonical(c, Caller.ROOT, "7"));
+        PortoException e = assertThrows(PortoException.class, () -> setter.canonical(c, Caller.ROOT, "-2"));
         assertEquals(ErrorCode.InvalidValue, e.code());
-        assertEquals("-1", entry.defaultValue(null, c));
+        assertEquals("-1", entry.defaultValue(c));
     }
 
     @Test
@@ -61,7 +62,7 @@ class TypedPropertyTest {
         c.config.put("virt_mode", "host");
         assertFalse(ContextProperties.ISOLATE.value(c), "host mode turns isolation off");
         PortoException e = assertThrows(PortoException.class,
-                () -> ContextProperties.ISOLATE.entry().setter.canonical(null, c, Caller.ROOT, "true"));
+                () -> ContextProperties.ISOLATE.setter(null, limit -> null).canonical(c, Caller.ROOT, "true"));
         assertEquals(ErrorCode.InvalidValue, e.code());
     }
 }

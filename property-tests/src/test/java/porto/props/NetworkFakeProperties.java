@@ -39,7 +39,7 @@ class NetworkFakeProperties {
     private ContainerService newService() {
         var ports = new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(), kernel.processes(), kernel.exits(),
                 kernel.clock(), kernel.store(), kernel.users(), kernel.files(), new FakeNetwork(net));
-        ContainerService s = new ContainerService(ports, config);
+        ContainerService s = porto.domain.DomainWiring.build(ports, config);
         s.start();
         kernel.deliverExits();
         return s;

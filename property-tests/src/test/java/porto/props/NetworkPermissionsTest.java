@@ -30,7 +30,7 @@ class NetworkPermissionsTest {
     NetworkPermissionsTest() throws Exception {
         kernel.users().setAliceInPorto(true);
         new FakeNetwork(net).setSysctl(null, "net.ipv4.conf.all.forwarding", "1");
-        service = new ContainerService(new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(), kernel.processes(),
+        service = porto.domain.DomainWiring.build(new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(), kernel.processes(),
                 kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), kernel.files(), new FakeNetwork(net)),
                 DomainConfig.defaults(2, Map.of(), "host"));
         service.start();
@@ -96,7 +96,7 @@ class NetworkPermissionsTest {
         assertTrue(new FakeNetwork(net).shapingStats(ns, "eth0") != null);
         kernel.daemonCrashed();
         new FakeNetwork(net).unshape(ns, "eth0"); // lost while no daemon ran
-        ContainerService next = new ContainerService(new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(),
+        ContainerService next = porto.domain.DomainWiring.build(new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(),
                 kernel.processes(), kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), kernel.files(), new FakeNetwork(net)),
                 DomainConfig.defaults(2, Map.of(), "host"));
         next.start();

@@ -46,7 +46,7 @@ final class World {
     ContainerService newService() {
         ContainerService.Kernel ports = new ContainerService.Kernel(kernel.cgroups(), kernel.launcher(),
                 kernel.processes(), kernel.exits(), kernel.clock(), kernel.store(), kernel.users(), kernel.files());
-        return new ContainerService(ports, config);
+        return porto.domain.DomainWiring.build(ports, config);
     }
 
     /** The daemon dies; {@code whileDown} runs with no daemon; a new one takes over and hears exits. */
