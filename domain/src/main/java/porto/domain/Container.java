@@ -52,6 +52,8 @@ public final class Container {
     long changeTime;
     int respawnCount;
     /** Bytes dropped from the head of the stored stdout and stderr by rotation. */
+    /** Reads of the stored output under way without the tree lock: rotation waits for them. */
+    int outputReaders;
     long stdoutOffset;
     /** The respawn or aging timer of the last death: cancelled when the container stops or goes, not kept for aging_time. */
     porto.ports.Clock.Cancellable afterDeath;

@@ -61,55 +61,86 @@ final class OutputStore {
     }
 
     /**
-     * Reads "stdout", "stdout[offset:]", "stdout[:length]" or "stdout[offset:length]" for
-     * {@code reader}: the daemon's own storage to anyone who may read the container, a file the
-     * user named only as far as the reader could read it themselves.
+     * A read of "stdout", "stdout[offset:]", "stdout[:length]" or "stdout[offset:length]" for
+     * {@code reader}, as far as it can be decided from memory: made with the tree lock held, it is
+     * then {@link Reading#perform performed} without it, as the file may be a user's on a file
+     * system that never answers. The daemon's own storage is read for anyone who may read the
+     * container; a file the user named only as far as the reader could read it themselves.
      */
-    String read(Container c, String stream, String range, Caller reader) throws PortoException {
+    Reading reading(Container c, String stream, String range, Caller reader) throws PortoException {
         Location at = location(c, stream);
         if (at == null)
             throw new PortoException(ErrorCode.InvalidData, stream + " goes to a descriptor of the client and is not stored");
-        LaunchSpec.Cred as = users.credentials(reader);
-        long size;
-        try {
-            size = size(at, as);
-        } catch (KernelException e) {
-            throw readFailure(stream, reader, e);
+        return new Reading(stream, at, offset(c, stream), FilesystemProperties.STDOUT_LIMIT.value(c), range,
+                reader, users.credentials(reader));
+    }
+
+    /** What a read needs, taken under the lock; while it is performed, rotation leaves the container alone. */
+    final class Reading {
+        private final String stream;
+        private final Location at;
+        private final long dropped;
+        private final long limit;
+        private final String range;
+        private final Caller reader;
+        private final LaunchSpec.Cred as;
+
+        private Reading(String stream, Location at, long dropped, long limit, String range, Caller reader, LaunchSpec.Cred as) {
+            this.stream = stream;
+            this.at = at;
+            this.dropped = dropped;
+            this.limit = limit;
+            this.range = range;
+            this.reader = reader;
+            this.as = as;
         }
-        if (size < 0)
-            return "";
-        long dropped = offset(c, stream);
-        long end = dropped + size;
-        long limit = FilesystemProperties.STDOUT_LIMIT.value(c);
-        long from = Math.max(dropped, end - limit);
-        long to = end;
-        if (range != null && !range.isEmpty()) {
-            int colon = range.indexOf(':');
-            String off = colon < 0 ? range : range.substring(0, colon);
-            String len = colon < 0 ? "" : range.substring(colon + 1);
-            if (!off.isEmpty()) {
-                from = Values.parseUnsigned(off);
-                if (from < dropped)
-                    throw new PortoException(ErrorCode.InvalidValue, stream + " before offset " + dropped
-                            + " was dropped by rotation; asked for " + from);
+
+        /** The file work; no tree lock needed. */
+        String perform() throws PortoException {
+            long size;
+            try {
+                size = size(at, as);
+            } catch (KernelException e) {
+                throw readFailure(stream, reader, e);
             }
-            if (!len.isEmpty()) {
-                long want = Values.parseUnsigned(len);
-                if (off.isEmpty())
-                    from = Math.max(dropped, end - want);
-                to = Math.min(end, from + want);
+            if (size < 0)
+                return "";
+            long end = dropped + size;
+            long from = Math.max(dropped, end - limit);
+            long to = end;
+            if (range != null && !range.isEmpty()) {
+                int colon = range.indexOf(':');
+                String off = colon < 0 ? range : range.substring(0, colon);
+                String len = colon < 0 ? "" : range.substring(colon + 1);
+                if (!off.isEmpty()) {
+                    from = Values.parseUnsigned(off);
+                    if (from < dropped)
+                        throw new PortoException(ErrorCode.InvalidValue, stream + " before offset " + dropped
+                                + " was dropped by rotation; asked for " + from);
+                }
+                if (!len.isEmpty()) {
+                    long want = Values.parseUnsigned(len);
+                    if (off.isEmpty())
+                        from = Math.max(dropped, end - want);
+                    to = Math.min(end, from + want);
+                }
+            }
+            if (from >= to)
+                return "";
+            try {
+                int length = (int) Math.min(to - from, Integer.MAX_VALUE - 8);
+                byte[] data = at.stored() ? files.read(at.path(), from - dropped, length)
+                        : files.read(at.root(), at.path(), from - dropped, length, as);
+                return new String(data, StandardCharsets.UTF_8);
+            } catch (KernelException e) {
+                throw readFailure(stream, reader, e);
             }
         }
-        if (from >= to)
-            return "";
-        try {
-            int length = (int) Math.min(to - from, Integer.MAX_VALUE - 8);
-            byte[] data = at.stored() ? files.read(at.path(), from - dropped, length)
-                    : files.read(at.root(), at.path(), from - dropped, length, as);
-            return new String(data, StandardCharsets.UTF_8);
-        } catch (KernelException e) {
-            throw readFailure(stream, reader, e);
-        }
+    }
+
+    /** Reads with the lock held (the daemon's own use, and property readers that hold it anyway). */
+    String read(Container c, String stream, String range, Caller reader) throws PortoException {
+        return reading(c, stream, range, reader).perform();
     }
 
     /** Drops the head of stored streams that grew past stdout_limit. */
@@ -119,6 +150,8 @@ final class OutputStore {
                 Location at = location(c, stream);
                 if (at == null || !at.stored())
                     continue; // only our own storage rotates; a user's file is the user's
+                if (c.outputReaders > 0)
+                    continue; // a read outside the lock counts on the offset it took: next round
                 String path = at.path();
                 long size = files.size(path);
                 long limit = FilesystemProperties.STDOUT_LIMIT.value(c);

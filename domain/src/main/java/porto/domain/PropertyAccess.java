@@ -152,6 +152,29 @@ final class PropertyAccess {
         return read(c, property, Caller.ROOT);
     }
 
+    /**
+     * Stored output is read with the tree lock let go: the file may be a user's on a file system
+     * that never answers, and that must stall this request only.
+     */
+    private String readOutput(Container c, OutputStore.Reading reading) throws PortoException {
+        c.outputReaders++;
+        Object outcome;
+        try {
+            outcome = tree.outsideLock(() -> {
+                try {
+                    return reading.perform();
+                } catch (PortoException e) {
+                    return e;
+                }
+            });
+        } finally {
+            c.outputReaders--;
+        }
+        if (outcome instanceof PortoException e)
+            throw e;
+        return (String) outcome;
+    }
+
     private String read(Container c, String property, Caller reader) throws PortoException {
         String key = null;
         String name = property;
@@ -175,7 +198,7 @@ final class PropertyAccess {
             return name.equals("ulimit") ? Ulimits.format(Ulimits.defaults(config)) : StateProperties.host(name);
         if (name.equals("stdout") || name.equals("stderr")) {
             Properties.requireRuntime(c, name);
-            return output.read(c, name, key, reader);
+            return readOutput(c, output.reading(c, name, key, reader));
         }
         if (key == null)
             return p.read(c);
