@@ -242,7 +242,7 @@ public final class ContainerService {
         persistence.beginRequest();
         tree.lock();
         try {
-            Container c = tree.find(name);
+            Container c = tree.findAfterWrites(name);
             requireNotHost(c);
             Permissions.checkWrite(this, caller, c);
             tree.requireIdle(c);

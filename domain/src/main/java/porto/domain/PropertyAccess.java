@@ -66,7 +66,7 @@ final class PropertyAccess {
         s.persistence().beginRequest();
         tree.lock();
         try {
-            Container c = tree.find(name);
+            Container c = tree.findAfterWrites(name);
             ContainerService.requireNotHost(c);
             Permissions.checkWrite(s, caller, c);
             tree.requireIdle(c);
