@@ -28,11 +28,6 @@ final class Lifecycle {
         this.resources = s.resources();
     }
 
-    /** A property changed from {@code previous}; a limit of a container with cgroups takes effect at once. */
-    void applyDynamic(Container c, String property, String previous) throws PortoException {
-        resources.applyDynamic(c, property, previous);
-    }
-
     // ---- stop and death ----
 
     /**

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Get and set of container properties: "name" or "name[key]", checked against who may write it
- * and in which states, applied to a running container at once, and saved.
+ * and in which states, applied to a running container at once (its cgroups written with the tree
+ * lock released: {@link LiveLimits}), and saved.
  *
  * <p>Property declarations still read their values through the service ({@code (s, c) -> ...});
  * typed properties (issue 9) will give them their own narrower inputs.
@@ -14,10 +15,12 @@ import java.util.Map;
 final class PropertyAccess {
     private final ContainerService s;
     private final ContainerTree tree;
+    private final LiveLimits limits;
 
     PropertyAccess(ContainerService s, ContainerTree tree) {
         this.s = s;
         this.tree = tree;
+        this.limits = new LiveLimits(s.resources(), s.kernel.processes());
     }
 
     /** Reads a property or "property[key]" for {@code reader} (stored output is read with their rights). */
@@ -123,18 +126,30 @@ final class PropertyAccess {
         String canonical = p.setter.canonical(s, c, caller, value);
         String previous = c.config.put(propName, canonical);
         try {
-            s.resources().applyDynamic(c, propName, previous);
+            LiveLimits.Plan plan = limits.plan(c, propName, previous);
+            if (!plan.isEmpty()) {
+                // Until the kernel has the new value, readers see the one in force.
+                restore(c, propName, previous);
+                PortoException failure = tree.writeOutsideLock(c, () -> limits.write(plan));
+                if (failure != null)
+                    throw failure;
+                c.config.put(propName, canonical);
+            }
             NetworkProperties.applyDynamic(s, c, propName);
         } catch (PortoException e) {
-            if (previous == null)
-                c.config.remove(propName);
-            else
-                c.config.put(propName, previous);
+            restore(c, propName, previous);
             throw e;
         }
         if (propName.equals("weak"))
             c.weak = Values.parseBool(canonical);
         s.persistence().save(c);
+    }
+
+    private static void restore(Container c, String property, String value) {
+        if (value == null)
+            c.config.remove(property);
+        else
+            c.config.put(property, value);
     }
 
     /** Reads a property as root (for the daemon's own use). */
