@@ -132,16 +132,16 @@ final class Lifecycle {
     /**
      * Kills every process in the container's cgroups (its task died, or the OOM killer struck:
      * nothing may go on) with the lock released and the subtree marked, so requests on it wait.
-     * Returns whether the memory cgroup counted an OOM kill.
+     * Returns, when {@code askOom}, whether the memory cgroup counted an OOM kill.
      */
-    private boolean killAll(Container c) {
+    private boolean killAll(Container c, boolean askOom) {
         if (c.controllers.isEmpty())
             return false;
         String name = c.name;
         String memory = ResourceControl.cgroupOf(c, "memory");
         Cgroups cg = s.kernel.cgroups();
         return tree.writeOutsideLock(c, () -> {
-            boolean oom = cg.stat(memory, Cgroups.Stat.OOM_KILLS) > 0;
+            boolean oom = askOom && cg.stat(memory, Cgroups.Stat.OOM_KILLS) > 0;
             try {
                 freezeAndKill(name);
             } catch (PortoException e) {
@@ -233,7 +233,7 @@ final class Lifecycle {
         c.deathTime = s.clock().nowMillis();
         boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
         tree.bindPid(c, 0);
-        c.oomKilled = killAll(c) && killed;
+        c.oomKilled = killAll(c, killed);
         if (!mayDie(c))
             return;
         c.transition(StateMachine.Event.DEATH);
@@ -284,7 +284,7 @@ final class Lifecycle {
     void oomKill(Container c) {
         if (!mayDie(c))
             return;
-        killAll(c); // the exits that do arrive are handled one by one
+        killAll(c, false); // the exits that do arrive are handled one by one
         if (c.rootPid <= 0 && mayDie(c))
             died(c, ContainerService.SIGKILL); // a meta container has no task whose exit would tell
     }
