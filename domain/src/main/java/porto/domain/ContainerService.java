@@ -191,7 +191,7 @@ public final class ContainerService {
         persistence.beginRequest();
         tree.lock();
         try {
-            Container c = tree.find(name);
+            Container c = tree.findAfterWrites(name);
             Permissions.requireNotHost(c);
             Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             tree.requireIdle(c);

@@ -3,6 +3,7 @@ package porto.domain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,11 @@ final class ContainerTree {
     private final Map<Integer, long[]> earlyExits = new HashMap<>();
     private final List<Events.Listener> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
+    /**
+     * Containers whose subtree a short kernel write (a freezer or limit write, the kill after a
+     * death) changes with the lock released, counted: requests on that subtree wait for it.
+     */
+    private final Map<Container, Integer> writing = new IdentityHashMap<>();
     /** Starts whose kernel work is under way with the lock released. */
     private int launchesInFlight;
     private long nextId = 1;
@@ -210,16 +216,56 @@ final class ContainerTree {
      */
     void requireIdle(Container c) throws PortoException {
         for (Container p = c; p != null; p = p.parent)
-            if (p.busy)
+            if (p.busy || writing.containsKey(p))
                 throw busy(p);
         requireIdleBelow(c);
     }
 
-    private static void requireIdleBelow(Container c) throws PortoException {
+    private void requireIdleBelow(Container c) throws PortoException {
         for (Container child : c.children.values()) {
-            if (child.busy)
+            if (child.busy || writing.containsKey(child))
                 throw busy(child);
             requireIdleBelow(child);
+        }
+    }
+
+    /**
+     * The container named {@code name}, once no short kernel write holds part of its subtree:
+     * such a write ends by itself within the kernel's own bounds, so a request that changes the
+     * subtree waits for it (lock released) as it waited for the lock when the lock was held
+     * through the write. A start or stop in progress is not waited for: {@link #requireIdle}.
+     */
+    Container findAfterWrites(String name) throws PortoException {
+        Container c = find(name);
+        while (!writing.isEmpty() && writingOn(c)) {
+            changed.awaitUninterruptibly();
+            c = find(name); // it may have gone meanwhile
+        }
+        return c;
+    }
+
+    private boolean writingOn(Container c) {
+        for (Container p = c; p != null; p = p.parent)
+            if (writing.containsKey(p))
+                return true;
+        for (Container w : writing.keySet())
+            for (Container p = w; p != null; p = p.parent)
+                if (p == c)
+                    return true;
+        return false;
+    }
+
+    /**
+     * Runs a short kernel write on {@code c}'s subtree with the lock released (as {@link
+     * #outsideLock}): reads go on, requests that change the subtree wait for it ({@link #findAfterWrites}).
+     */
+    <T> T writeOutsideLock(Container c, KernelWork<T> work) {
+        writing.merge(c, 1, Integer::sum);
+        try {
+            return outsideLock(work);
+        } finally {
+            writing.computeIfPresent(c, (k, n) -> n == 1 ? null : n - 1);
+            changed.signalAll();
         }
     }
 

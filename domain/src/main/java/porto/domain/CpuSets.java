@@ -130,12 +130,37 @@ final class CpuSets {
 
     /** Decides and writes the container's cpus; a container without a cpuset cgroup inherits. */
     void allocate(Container c) throws PortoException, KernelException {
-        c.cpuAffinity = "";
-        c.exclusiveCpus = "";
+        record(c, null);
+        reallocate(c, properties.value(c, "cpu_set"));
+    }
+
+    /**
+     * The container's cpus from {@code cpuSet}, decided against what its siblings hold now and
+     * written; it holds them only once the kernel took them.
+     */
+    void reallocate(Container c, String cpuSet) throws PortoException, KernelException {
+        Allocation a = decide(c, cpuSet);
+        if (a != null) {
+            cgroups.setCpus(c.name, a.cpus(), a.mems());
+            record(c, a);
+        }
+    }
+
+    /** The cpus (and memory nodes) a container's cpuset gets, and those it holds alone. */
+    record Allocation(String cpus, String mems, String exclusive) {}
+
+    /** Once written (null: none, or no cpuset cgroup), the container holds its cpus. */
+    private static void record(Container c, Allocation a) {
+        c.cpuAffinity = a == null ? "" : a.cpus();
+        c.exclusiveCpus = a == null ? "" : a.exclusive();
+    }
+
+    /** The container's cpus from {@code cpuSet}, the parent's cpus and what siblings hold; null without a cpuset cgroup. */
+    private Allocation decide(Container c, String cpuSet) throws PortoException {
         if (!c.controllers.contains("cpuset"))
-            return;
+            return null;
         HostResources host = config.host();
-        Spec spec = parse(properties.value(c, "cpu_set"), host);
+        Spec spec = parse(cpuSet, host);
         TreeSet<Integer> parent = affinity(c.parent);
         TreeSet<Integer> taken = new TreeSet<>();
         for (Container sibling : c.parent.children.values())
@@ -186,9 +211,7 @@ final class CpuSets {
         }
         if (cpus.isEmpty())
             throw unavailable(c, "no cpu is left for it: the parent's cpus " + format(parent) + " are all reserved");
-        cgroups.setCpus(c.name, format(cpus), mems);
-        c.cpuAffinity = format(cpus);
-        c.exclusiveCpus = format(exclusive);
+        return new Allocation(format(cpus), mems, format(exclusive));
     }
 
     private static TreeSet<Integer> take(TreeSet<Integer> free, int n, Container c) throws PortoException {

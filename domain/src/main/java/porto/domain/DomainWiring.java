@@ -54,7 +54,8 @@ public final class DomainWiring {
                 files, clock);
 
         Clients clients = new Clients(tree, properties, cgroups, processes);
-        PropertyAccess access = new PropertyAccess(tree, properties, users, persistence, resources, output, networking, config);
+        PropertyAccess access = new PropertyAccess(tree, properties, users, persistence, resources, output, networking, config,
+                processes);
         LabelRequests labels = new LabelRequests(tree, properties, users, persistence);
         ProcessAttach attach = new ProcessAttach(tree, properties, users, resources, cgroups, clients);
         return new ContainerService(config, tree, properties, users, clients, persistence, resources, lifecycle, starter,

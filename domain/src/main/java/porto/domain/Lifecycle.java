@@ -15,7 +15,8 @@ import porto.ports.Processes;
 
 /**
  * Stop, death, pause and resume of containers ({@link Starter} starts them). Called with the tree
- * lock held; a stop lets it go for its kernel work and its waits, with the subtree marked busy.
+ * lock held; each lets it go for its kernel work: a stop (and its waits) with the subtree marked
+ * busy, a freezer write and the kill after a death with the subtree marked as written to.
  */
 final class Lifecycle {
     /** How long to wait for killed processes to leave their cgroup. */
@@ -54,11 +55,6 @@ final class Lifecycle {
         this.housekeeping = housekeeping;
     }
 
-    /** A property changed from {@code previous}; a limit of a container with cgroups takes effect at once. */
-    void applyDynamic(Container c, String property, String previous) throws PortoException {
-        resources.applyDynamic(c, property, previous);
-    }
-
     // ---- stop and death ----
 
     /**
@@ -88,8 +84,10 @@ final class Lifecycle {
     }
 
     private void stopOne(Container c, long timeoutMs) throws PortoException {
-        if (c.state() == State.PAUSED)
-            outsideLock(() -> setFrozen(c, false));
+        if (c.state() == State.PAUSED && !c.controllers.isEmpty()) {
+            String name = c.name;
+            outsideLock(() -> setFrozen(name, false));
+        }
         if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
                 && processes.catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
             processes.kill(c.rootPid, ContainerService.SIGTERM);
@@ -120,16 +118,25 @@ final class Lifecycle {
     }
 
     private void outsideLock(KernelStep step) throws PortoException {
-        PortoException failure = tree.outsideLock(() -> {
-            try {
-                step.run();
-                return null;
-            } catch (PortoException e) {
-                return e;
-            }
-        });
+        PortoException failure = tree.outsideLock(() -> failureOf(step));
         if (failure != null)
             throw failure;
+    }
+
+    /** As {@link #outsideLock(KernelStep)}, a short write with {@code c}'s subtree marked: requests on it wait. */
+    private void writeOutsideLock(Container c, KernelStep step) throws PortoException {
+        PortoException failure = tree.writeOutsideLock(c, () -> failureOf(step));
+        if (failure != null)
+            throw failure;
+    }
+
+    private static PortoException failureOf(KernelStep step) {
+        try {
+            step.run();
+            return null;
+        } catch (PortoException e) {
+            return e;
+        }
     }
 
     /** Kills every process in the container's cgroups and waits until they are gone, with the lock let go. */
@@ -149,10 +156,31 @@ final class Lifecycle {
         }
     }
 
-    /** Kills every process in the container's cgroups, lock held (its task died: nothing may go on). */
-    private void killAll(Container c) throws PortoException {
-        if (!c.controllers.isEmpty())
-            freezeAndKill(c.name);
+    /**
+     * Kills every process in the container's cgroups (its task died, or the OOM killer struck:
+     * nothing may go on) with the lock released and the subtree marked, so requests on it wait.
+     * Returns, when {@code askOom}, whether the memory cgroup counted an OOM kill.
+     */
+    private boolean killAll(Container c, boolean askOom) {
+        if (c.controllers.isEmpty())
+            return false;
+        String name = c.name;
+        String memory = ResourceControl.cgroupOf(c, "memory");
+        Cgroups cg = cgroups;
+        return tree.writeOutsideLock(c, () -> {
+            boolean oom = askOom && cg.stat(memory, Cgroups.Stat.OOM_KILLS) > 0;
+            try {
+                freezeAndKill(name);
+            } catch (PortoException e) {
+                // Children's exits still arrive and are handled one by one.
+            }
+            return oom;
+        });
+    }
+
+    /** Death may be recorded: a stop that ran while the rest of the cgroup was killed ends the run instead. */
+    private static boolean mayDie(Container c) {
+        return c.state() == State.RUNNING || c.state() == State.META || c.state() == State.PAUSED;
     }
 
     /** SIGKILL to every process in the cgroups of {@code name}, frozen first so nothing forks away. */
@@ -245,14 +273,10 @@ final class Lifecycle {
         c.exitStatus = status;
         c.deathTime = clock.nowMillis();
         boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
-        c.oomKilled = killed && !c.controllers.isEmpty()
-                && cgroups.stat(ResourceControl.cgroupOf(c, "memory"), Cgroups.Stat.OOM_KILLS) > 0;
         tree.bindPid(c, 0);
-        try {
-            killAll(c);
-        } catch (PortoException e) {
-            // Children's exits still arrive and are handled one by one.
-        }
+        c.oomKilled = killAll(c, killed);
+        if (!mayDie(c))
+            return;
         c.transition(StateMachine.Event.DEATH);
         output.rotate(c);
         persistence.save(c);
@@ -299,53 +323,90 @@ final class Lifecycle {
 
     /** The OOM killer struck inside a container with oom_is_fatal: everything in it dies. */
     void oomKill(Container c) {
-        if (!c.state().isActive() || c.state() == State.STARTING)
+        if (!mayDie(c))
             return;
-        try {
-            killAll(c);
-        } catch (PortoException e) {
-            // The exits that do arrive are handled one by one.
-        }
-        if (c.rootPid <= 0)
+        killAll(c, false); // the exits that do arrive are handled one by one
+        if (c.rootPid <= 0 && mayDie(c))
             died(c, ContainerService.SIGKILL); // a meta container has no task whose exit would tell
     }
 
     // ---- pause and resume ----
 
+    /**
+     * Freezes the container's cgroup with the lock released and its subtree marked (requests on
+     * it wait), then records it and its active descendants paused; a failed write changes nothing.
+     */
     void pause(Container c) throws PortoException {
-        setFrozen(c, true);
-        markTree(c, State.PAUSED);
+        if (!c.controllers.isEmpty()) {
+            String name = c.name;
+            writeOutsideLock(c, () -> setFrozen(name, true));
+        }
+        if (c.state() != State.RUNNING && c.state() != State.META)
+            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state().text()
+                    + " now: it changed while its cgroup was being frozen");
+        markPaused(c);
     }
 
+    /**
+     * Thaws the container and the paused containers below it (each may be frozen on its own) with
+     * the lock released and the subtree marked, then records those thawed as running again: if a
+     * thaw fails, those before it (parents first) are resumed and the rest stay paused.
+     */
     void resume(Container c) throws PortoException {
-        setFrozen(c, false);
-        markTree(c, null);
+        List<Container> paused = new ArrayList<>();
+        collectPaused(c, paused);
+        Map<Container, String> frozen = new LinkedHashMap<>();
+        for (Container x : paused)
+            frozen.put(x, x.controllers.isEmpty() ? null : x.name);
+        List<Container> thawed = new ArrayList<>();
+        PortoException failure = tree.writeOutsideLock(c, () -> {
+            for (var e : frozen.entrySet()) {
+                try {
+                    if (e.getValue() != null)
+                        setFrozen(e.getValue(), false);
+                } catch (PortoException err) {
+                    return err;
+                }
+                thawed.add(e.getKey());
+            }
+            return null;
+        });
+        for (Container x : thawed) {
+            if (x.state() != State.PAUSED)
+                continue;
+            x.transition(ContextProperties.COMMAND.value(x).isEmpty() ? StateMachine.Event.RESUME_META : StateMachine.Event.RESUME);
+            persistence.save(x);
+            tree.notifyState(x);
+        }
+        if (failure != null)
+            throw failure;
     }
 
-    private void setFrozen(Container c, boolean frozen) throws PortoException {
-        if (c.controllers.isEmpty())
-            return;
+    private void setFrozen(String name, boolean frozen) throws PortoException {
         try {
-            cgroups.setFrozen(c.name, frozen);
+            cgroups.setFrozen(name, frozen);
         } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, (frozen ? "cannot freeze " : "cannot thaw ") + c.name + ": " + e.getMessage(), e.errno());
+            throw new PortoException(ErrorCode.Unknown, (frozen ? "cannot freeze " : "cannot thaw ") + name + ": " + e.getMessage(), e.errno());
         }
     }
 
-    /** Pauses (to == PAUSED) or resumes (to == null) the container and its active descendants. */
-    private void markTree(Container c, State to) throws PortoException {
-        if (to == State.PAUSED && (c.state() == State.RUNNING || c.state() == State.META)) {
-            c.transition(StateMachine.Event.PAUSE);
-        } else if (to == null && c.state() == State.PAUSED) {
-            // A descendant paused on its own has its own frozen cgroup: thaw it as well.
-            setFrozen(c, false);
-            c.transition(ContextProperties.COMMAND.value(c).isEmpty() ? StateMachine.Event.RESUME_META : StateMachine.Event.RESUME);
-        } else {
+    /** The container and its active descendants are paused (the freezer holds the whole subtree). */
+    private void markPaused(Container c) {
+        if (c.state() != State.RUNNING && c.state() != State.META)
             return;
-        }
+        c.transition(StateMachine.Event.PAUSE);
         persistence.save(c);
         tree.notifyState(c);
         for (Container child : c.children.values())
-            markTree(child, to);
+            markPaused(child);
+    }
+
+    /** The container, if paused, and the paused containers reached from it through paused ones, parents first. */
+    private static void collectPaused(Container c, List<Container> out) {
+        if (c.state() != State.PAUSED)
+            return;
+        out.add(c);
+        for (Container child : c.children.values())
+            collectPaused(child, out);
     }
 }

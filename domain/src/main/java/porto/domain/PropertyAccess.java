@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Get and set of container properties: "name" or "name[key]", checked against who may write it
- * and in which states, applied to a running container at once, and saved.
+ * and in which states, applied to a running container at once (its cgroups written with the tree
+ * lock released: {@link LiveLimits}), and saved.
  */
 final class PropertyAccess {
     private final ContainerTree tree;
@@ -17,9 +18,11 @@ final class PropertyAccess {
     private final OutputStore output;
     private final porto.domain.net.NetworkSetup networking;
     private final DomainConfig config;
+    private final LiveLimits limits;
 
     PropertyAccess(ContainerTree tree, Properties properties, UserDatabase users, Persistence persistence,
-                   ResourceControl resources, OutputStore output, porto.domain.net.NetworkSetup networking, DomainConfig config) {
+                   ResourceControl resources, OutputStore output, porto.domain.net.NetworkSetup networking, DomainConfig config,
+                   porto.ports.Processes processes) {
         this.tree = tree;
         this.properties = properties;
         this.users = users;
@@ -28,6 +31,7 @@ final class PropertyAccess {
         this.output = output;
         this.networking = networking;
         this.config = config;
+        this.limits = new LiveLimits(resources, processes);
     }
 
     /** Reads a property or "property[key]" for {@code reader} (stored output is read with their rights). */
@@ -76,7 +80,7 @@ final class PropertyAccess {
         persistence.beginRequest();
         tree.lock();
         try {
-            Container c = tree.find(name);
+            Container c = tree.findAfterWrites(name);
             Permissions.requireNotHost(c);
             Permissions.checkWrite(ClientScope.of(tree, properties, caller), users, caller, c);
             tree.requireIdle(c);
@@ -133,18 +137,30 @@ final class PropertyAccess {
         String canonical = p.setter.canonical(c, caller, value);
         String previous = c.config.put(propName, canonical);
         try {
-            resources.applyDynamic(c, propName, previous);
+            LiveLimits.Plan plan = limits.plan(c, propName, previous);
+            if (!plan.isEmpty()) {
+                // Until the kernel has the new value, readers see the one in force.
+                restore(c, propName, previous);
+                PortoException failure = tree.writeOutsideLock(c, () -> limits.write(plan));
+                if (failure != null)
+                    throw failure;
+                c.config.put(propName, canonical);
+            }
             NetworkProperties.applyDynamic(networking, c, propName);
         } catch (PortoException e) {
-            if (previous == null)
-                c.config.remove(propName);
-            else
-                c.config.put(propName, previous);
+            restore(c, propName, previous);
             throw e;
         }
         if (propName.equals("weak"))
             c.weak = Values.parseBool(canonical);
         persistence.save(c);
+    }
+
+    private static void restore(Container c, String property, String value) {
+        if (value == null)
+            c.config.remove(property);
+        else
+            c.config.put(property, value);
     }
 
     /** Reads a property as root (for the daemon's own use). */

@@ -14,7 +14,8 @@ import porto.ports.Scheduling;
 /**
  * Which cgroup controllers a container gets, and how its resource properties reach the kernel:
  * limits and weights written to its cgroups, scheduling given to its tasks, statistics read back.
- * Called with the service lock held.
+ * Values are read with the tree lock held; a start writes them with it released, and a set on a
+ * running container through {@link LiveLimits}.
  */
 final class ResourceControl {
     /** Each resource property and the controller that must be enabled when it is not at its default. */
@@ -62,7 +63,7 @@ final class ResourceControl {
         this.oomKilled = action;
     }
 
-    private Cgroups cgroups() {
+    Cgroups cgroups() {
         return cgroups;
     }
 
@@ -137,39 +138,24 @@ final class ResourceControl {
 
     // ---- applying limits ----
 
+    /** One write to the kernel, its value decided already (with the tree lock held). */
+    interface CgroupWrite {
+        void run() throws KernelException;
+    }
+
     /** At start, with the cgroups just created: every resource property. */
     void applyAll(Container c) throws KernelException, PortoException {
         cpuSets.allocate(c);
         for (String p : List.of("memory_limit", "memory_guarantee", "anon_limit", "dirty_limit", "recharge_on_pgfault",
                 "oom_is_fatal", "cpu_guarantee", "thread_limit", "io_limit", "io_weight", "hugetlb_limit"))
-            apply(c, p);
-        applyCpuLimit(c);
+            run(writes(c, p));
+        run(cpuLimitWrites(c));
         watchOom(c);
     }
 
-    /** A property changed on a container that has (or had) a task: it takes effect at once (one at a time, as starts allocate). */
-    synchronized void applyDynamic(Container c, String property, String previous) throws PortoException {
-        if (!CONTROLLER_OF.containsKey(property) || c.state() == State.STOPPED)
-            return;
-        guarantees.checkChange(c, property, previous);
-        if (c.controllers.isEmpty())
-            return;
-        String controller = CONTROLLER_OF.get(property);
-        if (!c.controllers.contains(controller) && !TASK_LEVEL.contains(property) && isSet(c, property))
-            throw new PortoException(ErrorCode.InvalidState, property + " needs the " + controller + " controller, which "
-                    + c.name + " was started without; stop it to enable one");
-        try {
-            switch (property) {
-                case "cpu_limit" -> applyCpuLimitTree(c, previous);
-                case "cpu_period" -> applyCpuLimit(c);
-                case "cpu_set" -> cpuSets.allocate(c);
-                default -> apply(c, property);
-            }
-            if (property.equals("cpu_policy") || property.equals("cpu_weight") || property.equals("io_policy"))
-                rescheduleTasks(c);
-        } catch (KernelException e) {
-            throw kernelError("cannot apply " + property + " to " + c.name, e);
-        }
+    private static void run(List<CgroupWrite> writes) throws KernelException {
+        for (CgroupWrite w : writes)
+            w.run();
     }
 
     static PortoException kernelError(String what, KernelException e) {
@@ -182,22 +168,24 @@ final class ResourceControl {
         return new PortoException(code, what + ": " + e.getMessage(), e.errno());
     }
 
-    private void apply(Container c, String property) throws KernelException, PortoException {
+    /**
+     * The writes that give the container's cgroups the value of {@code property}, its values read
+     * now: a limit the kernel lacks is skipped while at its default, refused otherwise.
+     */
+    List<CgroupWrite> writes(Container c, String property) throws PortoException {
         String controller = CONTROLLER_OF.get(property);
         if (!c.controllers.contains(controller))
-            return;
-        switch (property) {
+            return List.of();
+        return switch (property) {
             case "memory_limit" -> write(c, Limit.MEMORY_LIMIT, MemoryProperties.LIMIT.value(c), property);
             case "memory_guarantee" -> write(c, Limit.MEMORY_GUARANTEE, MemoryProperties.GUARANTEE.value(c), property);
             case "anon_limit" -> write(c, Limit.ANON_LIMIT, MemoryProperties.ANON_LIMIT.value(c), property);
             case "dirty_limit" -> write(c, Limit.DIRTY_LIMIT, MemoryProperties.DIRTY_LIMIT.value(c), property);
             case "recharge_on_pgfault" ->
                     write(c, Limit.RECHARGE_ON_PGFAULT, flag(MemoryProperties.RECHARGE_ON_PGFAULT.value(c)), property);
-            case "oom_is_fatal" -> {
-                // Where the kernel cannot kill the whole cgroup, the OOM watch does it.
-                if (cgroups().unsupported(Limit.OOM_GROUP) == null)
-                    cgroups().setLimit(c.name, Limit.OOM_GROUP, flag(MemoryProperties.OOM_IS_FATAL.value(c)));
-            }
+            // Where the kernel cannot kill the whole cgroup, the OOM watch does it.
+            case "oom_is_fatal" -> cgroups().unsupported(Limit.OOM_GROUP) != null ? List.of()
+                    : write(c, Limit.OOM_GROUP, flag(MemoryProperties.OOM_IS_FATAL.value(c)), property);
             case "cpu_guarantee", "cpu_weight", "cpu_policy" -> write(c, Limit.CPU_SHARES, cpuShares(c), property);
             case "hugetlb_limit" -> write(c, Limit.HUGETLB_LIMIT, MemoryProperties.HUGETLB_LIMIT.value(c), property);
             case "thread_limit" -> write(c, Limit.THREAD_LIMIT, ResourceProperties.THREAD_LIMIT.value(c), property);
@@ -205,25 +193,27 @@ final class ResourceControl {
                 List<Cgroups.IoLimit> limits = new ArrayList<>(IoLimits.resolve(cgroups(), c, value(c, "io_limit"), false));
                 limits.addAll(IoLimits.resolve(cgroups(), c, value(c, "io_ops_limit"), true));
                 String why = cgroups().ioLimitsUnsupported();
-                if (why == null)
-                    cgroups().setIoLimits(c.name, limits); // an empty list clears earlier limits
-                else if (!limits.isEmpty())
+                if (why != null && !limits.isEmpty())
                     throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
+                Cgroups cg = cgroups();
+                String name = c.name;
+                yield why != null ? List.of() : List.of(() -> cg.setIoLimits(name, limits)); // an empty list clears earlier limits
             }
             case "io_weight", "io_policy" -> write(c, Limit.IO_WEIGHT, ioWeight(c), property);
-            default -> { }
-        }
+            default -> List.of();
+        };
     }
 
-    /** Writes a limit; one the kernel lacks is skipped while at its default, refused otherwise. */
-    private void write(Container c, Limit limit, long value, String property) throws KernelException, PortoException {
+    private List<CgroupWrite> write(Container c, Limit limit, long value, String property) throws PortoException {
         String why = cgroups().unsupported(limit);
         if (why != null) {
             if (isSet(c, property) && !TASK_LEVEL.contains(property))
                 throw new PortoException(ErrorCode.NotSupported, property + " is not supported: " + why);
-            return;
+            return List.of();
         }
-        cgroups().setLimit(c.name, limit, value);
+        Cgroups cg = cgroups();
+        String name = c.name;
+        return List.of(() -> cg.setLimit(name, limit, value));
     }
 
     private static long flag(boolean on) {
@@ -243,55 +233,18 @@ final class ResourceControl {
         return bound;
     }
 
-    private void applyCpuLimit(Container c) throws KernelException, PortoException {
+    /** The writes of the container's cpu period and quota (its cpu limit in force). */
+    List<CgroupWrite> cpuLimitWrites(Container c) throws PortoException {
         if (!c.controllers.contains("cpu") || cgroups().unsupported(Limit.CPU_LIMIT) != null) {
             if (c.controllers.contains("cpu") && (isSet(c, "cpu_limit") || isSet(c, "cpu_period")))
                 throw new PortoException(ErrorCode.NotSupported, "cpu_limit is not supported: " + cgroups().unsupported(Limit.CPU_LIMIT));
-            return;
+            return List.of();
         }
-        cgroups().setLimit(c.name, Limit.CPU_PERIOD, CpuProperties.PERIOD.value(c) / 1000);
-        cgroups().setLimit(c.name, Limit.CPU_LIMIT, Math.round(cpuLimitBound(c) * 1_000_000));
-    }
-
-    /**
-     * cgroup v1 refuses a child quota above its parent's, so a change of cpu_limit is written in two
-     * passes: bottom-up the smaller of each cgroup's old and new bound, then top-down the new ones.
-     */
-    private void applyCpuLimitTree(Container top, String previous) throws KernelException, PortoException {
-        List<Container> subtree = new ArrayList<>();
-        collectActive(top, subtree);
-        Map<Container, Double> old = new java.util.HashMap<>();
-        String now = top.config.get("cpu_limit");
-        restore(top, "cpu_limit", previous);
-        for (Container c : subtree)
-            old.put(c, cpuLimitBound(c));
-        restore(top, "cpu_limit", now);
-        for (int i = subtree.size() - 1; i >= 0; i--) {
-            Container c = subtree.get(i);
-            if (!c.controllers.contains("cpu") || cgroups().unsupported(Limit.CPU_LIMIT) != null)
-                continue;
-            double a = old.get(c);
-            double b = cpuLimitBound(c);
-            double lower = a == 0 ? b : b == 0 ? a : Math.min(a, b);
-            cgroups().setLimit(c.name, Limit.CPU_LIMIT, Math.round(lower * 1_000_000));
-        }
-        for (Container c : subtree)
-            applyCpuLimit(c);
-    }
-
-    private static void restore(Container c, String property, String value) {
-        if (value == null)
-            c.config.remove(property);
-        else
-            c.config.put(property, value);
-    }
-
-    private static void collectActive(Container c, List<Container> out) {
-        if (c.state() == State.STOPPED)
-            return;
-        out.add(c);
-        for (Container child : c.children.values())
-            collectActive(child, out);
+        Cgroups cg = cgroups();
+        String name = c.name;
+        long period = CpuProperties.PERIOD.value(c) / 1000;
+        long quota = Math.round(cpuLimitBound(c) * 1_000_000);
+        return List.of(() -> cg.setLimit(name, Limit.CPU_PERIOD, period), () -> cg.setLimit(name, Limit.CPU_LIMIT, quota));
     }
 
     /** cpu.shares: 1024 per guaranteed core (at least 1024), times cpu_weight, scaled by the policy. */
@@ -333,17 +286,6 @@ final class ResourceControl {
             default -> 0;
         };
         return new Scheduling(schedPolicy, realtime ? 10 : 0, realtime ? 0 : nice, ioprio);
-    }
-
-    /** New scheduling for the tasks that run in the container itself (children have their own). */
-    private void rescheduleTasks(Container c) throws KernelException, PortoException {
-        Set<Integer> pids = new LinkedHashSet<>(cgroups().pids(c.name));
-        for (Container child : c.children.values())
-            if (!child.controllers.isEmpty())
-                pids.removeAll(cgroups().pids(child.name));
-        Scheduling sched = scheduling(c);
-        for (int pid : pids)
-            processes.setScheduling(pid, sched);
     }
 
     // ---- io ----

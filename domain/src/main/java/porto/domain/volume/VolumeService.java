@@ -76,89 +76,19 @@ public final class VolumeService {
 
     // ---- create ----
 
+    /** Creates a volume: checked, registered BUILDING, built with the lock released, recorded READY. */
     public Volume create(Caller caller, Names names, String path, Map<String, String> given) throws PortoException {
-        VolumePermissions.requireWriter(users, caller);
-        Volume v = new Volume("?");
-        v.uid = caller.uid();
-        v.gid = caller.gid();
-        v.ownerUid = caller.uid();
-        v.ownerGid = caller.gid();
-        v.ownerContainer = caller.container();
-        v.creator = caller.container() + " " + users.userName(caller.uid()).orElse(Integer.toString(caller.uid()))
-                + " " + users.groupName(caller.gid()).orElse(Integer.toString(caller.gid()));
-        VolumeProperties.apply(v, given, users);
-        VolumePermissions.checkOwnerChange(users, caller, v);
-        if (given.containsKey("owner_container"))
-            v.ownerContainer = names.resolve(given.get("owner_container"));
-        List<String> linkTo = new ArrayList<>();
-        for (String c : porto.domain.Values.splitList(given.getOrDefault("containers", "self"), ';'))
-            if (!c.isBlank())
-                linkTo.add(requireContainer(names.resolve(c.trim())));
-        if (linkTo.isEmpty())
-            linkTo.add(requireContainer(caller.container()));
-        String targetRoot = containers.hostRoot(names.resolve(given.getOrDefault("target_container", "self")));
-        VolumePlaces.resolvePlace(this, caller, v, given.get("place"));
-        List<String> layerDirs = VolumePlaces.resolveLayers(this, v);
-        if (path != null && !path.isEmpty()) {
-            if (!VolumeProperties.isNormal(path))
-                throw new PortoException(ErrorCode.InvalidPath, "Volume path must be normalized: " + path);
-            v.path = targetRoot.equals("/") ? path : targetRoot + path;
-            VolumePlaces.checkVolumePath(this, v.path);
-            VolumePermissions.requireWritable(storage, users, caller, v.path, "Volume path");
-        } else {
-            v.autoPath = true;
-        }
-        lock.lock();
-        try {
-            v.id = Long.toString(nextId(v.place));
-            if (v.autoPath)
-                v.path = v.internals() + "/volume";
-            VolumePlaces.resolveStorage(this, v);
-            if (v.storage.startsWith("/"))
-                VolumePermissions.requireWritable(storage, users, caller, v.storagePath, "Storage");
-            if (v.backend == null)
-                v.backend = builder.autodetect(v);
-            if (v.storagePath == null)
-                v.storagePath = v.internals() + "/" + v.backend.text();
-            builder.configure(v);
-            if (byPath.containsKey(v.path))
-                throw new PortoException(ErrorCode.VolumeAlreadyExists, "Volume already exists: " + v.path);
-            VolumePlaces.checkConflicts(this, v);
-            VolumePlaces.checkGuarantee(this, v, v.spaceGuarantee, v.inodeGuarantee);
-            for (String c : linkTo)
-                if (v.link(c, "") == null)
-                    v.links.add(new VolumeLink(c, "", false, false, ""));
-            v.changeTime = clock.nowMillis();
-            byPath.put(v.path, v);
-            save(v); // BUILDING: a daemon that dies from here on tears it down when it comes back
-        } finally {
-            lock.unlock();
-        }
-        try {
-            builder.build(v, layerDirs);
-        } catch (KernelException e) {
-            forget(v);
-            throw kernelError("Cannot build volume " + v.path, e);
-        } catch (PortoException | RuntimeException e) {
-            forget(v);
-            throw e;
-        }
-        lock.lock();
-        try {
-            v.state = Volume.State.READY;
-            v.buildTime = clock.nowMillis();
-            v.changeTime = v.buildTime;
-            save(v);
-        } finally {
-            lock.unlock();
-        }
+        return VolumeCreation.create(this, caller, names, path, given);
+    }
+
+    /** The volume is built: its layers are in use. */
+    void useLayers(Volume v) {
         for (String name : VolumePlaces.placeLayers(v))
             layerUse.used(v.place, name);
-        return v;
     }
 
     /** The volume is gone: its layers are released (a weak one unused now goes). */
-    private void releaseLayers(Volume v) {
+    void releaseLayers(Volume v) {
         for (String name : VolumePlaces.placeLayers(v))
             layerUse.released(v.place, name);
     }
@@ -169,7 +99,8 @@ public final class VolumeService {
         return name;
     }
 
-    private long nextId(String place) {
+    /** A fresh id: neither recorded nor left as a directory in the place (lock held). */
+    long nextId(String place) {
         long id = lastId + 1;
         while (storage.exists(place + "/" + VOLUMES_DIR + "/" + id) || idTaken(Long.toString(id)))
             id++;
@@ -182,23 +113,6 @@ public final class VolumeService {
             if (v.id.equals(id))
                 return true;
         return false;
-    }
-
-    /** Undoes a volume that failed to build and drops it. */
-    private void forget(Volume v) {
-        try {
-            builder.teardown(v);
-        } catch (KernelException ignored) {
-            // what could not be undone is reported by the mounts it left; the record goes anyway
-        }
-        lock.lock();
-        try {
-            byPath.remove(v.path);
-            store.remove(VolumeRecords.key(v));
-        } finally {
-            lock.unlock();
-        }
-        releaseLayers(v);
     }
 
     // ---- link and unlink (VolumeLinks) ----
