@@ -39,6 +39,7 @@ public final class ContainerService {
     private final PropertyAccess access;
     private final Waiting waiting;
     private volatile ContainerVolumes volumes = ContainerVolumes.NONE;
+    private volatile DaemonStatistics daemonStatistics = DaemonStatistics.NONE;
     private final LabelRequests labels;
     private final ProcessAttach attach;
     private final porto.domain.net.NetworkSetup networking;
@@ -70,7 +71,7 @@ public final class ContainerService {
         this.waiting = new Waiting(tree);
         this.labels = new LabelRequests(this, tree);
         this.attach = new ProcessAttach(this, tree);
-        this.networking = new porto.domain.net.NetworkSetup(kernel.network(), config.network());
+        this.networking = new porto.domain.net.NetworkSetup(kernel.network(), config.network(), kernel.clock());
     }
 
     // ---- wiring and facts used by properties ----
@@ -90,6 +91,15 @@ public final class ContainerService {
 
     ContainerVolumes volumes() {
         return volumes;
+    }
+
+    /** The daemon's counters for porto_stat; wired by the daemon. */
+    public void setDaemonStatistics(DaemonStatistics statistics) {
+        this.daemonStatistics = statistics;
+    }
+
+    DaemonStatistics daemonStatistics() {
+        return daemonStatistics;
     }
 
     /** attachProcess and AttachThread. */

@@ -25,6 +25,8 @@ public final class Properties {
         KnobStatistics.register(this);
         CpuTotals.register(this);
         NetworkProperties.register(this);
+        UpstreamStatistics.register(this);
+        NetworkStatistics.register(this);
     }
 
     public Property find(String name) {
