@@ -51,8 +51,10 @@ final class UpstreamStatistics {
         }, anonOnly.setter, false));
         p.add(Property.readOnly("porto_stat", "the daemon's statistics, with this container's: <name>: <value>; ...", (s, c) -> {
             var daemon = s.daemonStatistics();
+            var net = s.networking();
             Map<String, String> out = new TreeMap<>();
             daemon.values().forEach((k, v) -> out.put(k, Long.toString(v)));
+            out.put("l3stat_lost", Long.toString(net.l3StatLost()));
             Container root = c;
             while (root.parent != null)
                 root = root.parent;

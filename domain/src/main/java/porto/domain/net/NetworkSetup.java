@@ -248,6 +248,11 @@ public final class NetworkSetup {
         return speeds;
     }
 
+    /** Speed samples not counted because they came too late, without starting the sampling. */
+    public long l3StatLost() {
+        return speeds.lost();
+    }
+
     /** The counters of containers' devices and classes. */
     public NetworkCounters counters() {
         return new NetworkCounters(net, config);
