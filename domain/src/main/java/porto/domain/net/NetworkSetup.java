@@ -394,6 +394,8 @@ public final class NetworkSetup {
         } catch (KernelException e) {
             // tried again at the next restart
         }
+        if (!holders.isEmpty())
+            speeds.watch(); // a restarted daemon measures the L3 devices it took back (it stops if there are none)
         return removed;
     }
 
