@@ -53,8 +53,9 @@ final class NetworkStatistics {
     private static void protocol(Properties p, String name, String file, ProtocolTable table) {
         p.add(Property.readOnly(name, "the network namespace's counters from " + file + ": <name>: <value>; ...", (s, c) -> {
             var counters = s.networking().counters();
+            var containers = s.containersByName();
             Properties.requireRuntime(c, name);
-            Container owner = namespaceOwner(s, c, name);
+            Container owner = namespaceOwner(containers, c, name);
             Map<String, String> text = new TreeMap<>(); // as upstream's unsigned values: MaxConn -1 is 2^64-1
             counters.protocol(owner.id, table).forEach((k, v) -> text.put(k, Long.toUnsignedString(v)));
             return Values.formatMap(text);
@@ -68,8 +69,9 @@ final class NetworkStatistics {
     private static void speed(Properties p, String name, String description, SpeedValue value) {
         p.add(Property.readOnly(name, description, (s, c) -> {
             var speeds = s.networking().speeds();
+            var containers = s.containersByName();
             Properties.requireRuntime(c, name);
-            Container owner = namespaceOwner(s, c, name);
+            Container owner = namespaceOwner(containers, c, name);
             if (routedDevice(NetworkProperties.NET.value(owner)) == null) // upstream measures only L3 devices
                 return name.endsWith("hgram") ? "" : "0";
             return value.of(speeds.of(owner.id)).toString();
@@ -80,7 +82,7 @@ final class NetworkStatistics {
      * The container whose namespace {@code c} uses: itself or the nearest one it inherits from, or
      * the one {@code net=container} names. The host's network has none (ResourceNotAvailable, as upstream).
      */
-    private static Container namespaceOwner(ContainerService s, Container c, String property) throws PortoException {
+    private static Container namespaceOwner(Map<String, Container> containers, Container c, String property) throws PortoException {
         if (c.state() == State.DEAD)
             throw new PortoException(ErrorCode.InvalidState, property + " is not available in dead state: its network is gone");
         Container x = c;
@@ -94,7 +96,7 @@ final class NetworkStatistics {
                 throw new PortoException(ErrorCode.NotSupported, property + " of a net=netns network is not read by this portod");
             NetSpec.Option other = net.first("container");
             if (other != null)
-                x = s.containersByName().get(other.arg(0, ""));
+                x = containers.get(other.arg(0, ""));
             else if (net.inherited())
                 x = x.parent;
             else

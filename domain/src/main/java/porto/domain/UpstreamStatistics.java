@@ -30,6 +30,7 @@ final class UpstreamStatistics {
         p.add(Property.readOnly("anon_limit_total", "anonymous memory limit in force: the smallest on the way to the top, bytes",
                 (s, c) -> {
                     var cgroups = s.kernel.cgroups();
+                    var host = s.config().host();
                     String why = cgroups.unsupported(Limit.ANON_LIMIT);
                     if (why != null)
                         throw new PortoException(ErrorCode.NotSupported, "anon_limit_total is not supported: " + why);
@@ -39,7 +40,7 @@ final class UpstreamStatistics {
                         if (limit > 0 && (bound == 0 || limit < bound))
                             bound = limit;
                     }
-                    return Long.toString(bound > 0 ? bound : s.config().host().memoryBytes());
+                    return Long.toString(bound > 0 ? bound : host.memoryBytes());
                 }, false));
         Property anonOnly = ANON_ONLY.entry();
         p.add(Property.settable(anonOnly.name, anonOnly.description, ANY_STATE, (s, c) -> {
