@@ -46,7 +46,7 @@ public final class FakeCgroups implements Cgroups {
     private int version = 1;
     /** What this fake kernel lacks, with the reason it gives: by default what mainline v1 lacks. */
     private final Map<Limit, String> unsupportedLimits = new EnumMap<>(Map.of(
-            Limit.ANON_LIMIT, "fake kernel: no anon limit",
+            Limit.ANON_LIMIT, "fake kernel: no anon limit", Limit.ANON_ONLY, "fake kernel: no memory.anon.only",
             Limit.DIRTY_LIMIT, "fake kernel: no dirty limit",
             Limit.RECHARGE_ON_PGFAULT, "fake kernel: no recharge on page fault",
             Limit.OOM_GROUP, "fake kernel: no memory.oom.group", Limit.HUGETLB_LIMIT, "fake kernel: no hugetlb"));
@@ -185,7 +185,7 @@ public final class FakeCgroups implements Cgroups {
         synchronized (lock) {
             if (version == 2)
                 return switch (limit) {
-                    case ANON_LIMIT, DIRTY_LIMIT, RECHARGE_ON_PGFAULT -> "fake kernel: cgroup v2 has no " + limit;
+                    case ANON_LIMIT, ANON_ONLY, DIRTY_LIMIT, RECHARGE_ON_PGFAULT -> "fake kernel: cgroup v2 has no " + limit;
                     default -> offered(controllerOf(limit));
                 };
             return unsupportedLimits.get(limit);
@@ -661,7 +661,7 @@ public final class FakeCgroups implements Cgroups {
 
     private static String controllerOf(Limit limit) {
         return switch (limit) {
-            case MEMORY_LIMIT, MEMORY_GUARANTEE, ANON_LIMIT, DIRTY_LIMIT, RECHARGE_ON_PGFAULT, OOM_GROUP -> "memory";
+            case MEMORY_LIMIT, MEMORY_GUARANTEE, ANON_LIMIT, ANON_ONLY, DIRTY_LIMIT, RECHARGE_ON_PGFAULT, OOM_GROUP -> "memory";
             case CPU_LIMIT, CPU_PERIOD, CPU_SHARES -> "cpu";
             case THREAD_LIMIT -> "pids";
             case IO_WEIGHT -> "blkio";

@@ -204,6 +204,7 @@ public final class CgroupV1 implements Cgroups {
                     : "the cgroup v1 memory controller of this kernel cannot protect memory from reclaim"
                     + " (memory.low_limit_in_bytes is an offstream kernel feature; cgroup v2 has memory.low)";
             case ANON_LIMIT -> offstream("memory", "memory.anon.limit");
+            case ANON_ONLY -> offstream("memory", "memory.anon.only");
             case DIRTY_LIMIT -> offstream("memory", "memory.dirty_limit_in_bytes");
             case RECHARGE_ON_PGFAULT -> offstream("memory", "memory.recharge_on_pgfault");
             case OOM_GROUP -> "cgroup v1 has no memory.oom.group";
@@ -238,6 +239,7 @@ public final class CgroupV1 implements Cgroups {
             case MEMORY_LIMIT -> write("memory", path, "memory.limit_in_bytes", value == 0 ? "-1" : Long.toString(value));
             case MEMORY_GUARANTEE -> write("memory", path, "memory.low_limit_in_bytes", Long.toString(value));
             case ANON_LIMIT -> write("memory", path, "memory.anon.limit", value == 0 ? "-1" : Long.toString(value));
+            case ANON_ONLY -> write("memory", path, "memory.anon.only", value != 0 ? "1" : "0");
             case DIRTY_LIMIT -> write("memory", path, "memory.dirty_limit_in_bytes", Long.toString(value));
             case RECHARGE_ON_PGFAULT -> write("memory", path, "memory.recharge_on_pgfault", value != 0 ? "1" : "0");
             case OOM_GROUP -> throw new KernelException(EOPNOTSUPP, unsupported(limit));

@@ -178,6 +178,7 @@ public final class CgroupV2 implements Cgroups {
         return switch (limit) {
             case MEMORY_LIMIT, MEMORY_GUARANTEE, OOM_GROUP -> need("memory");
             case ANON_LIMIT -> "cgroup v2 has no anonymous memory limit (memory.anon.limit is an offstream v1 feature)";
+            case ANON_ONLY -> "cgroup v2 cannot keep the page cache out of a cgroup (memory.anon.only is an offstream v1 feature)";
             case DIRTY_LIMIT -> "cgroup v2 has no per-cgroup dirty memory limit (an offstream v1 feature)";
             case RECHARGE_ON_PGFAULT -> "cgroup v2 does not recharge page cache on fault (an offstream v1 feature)";
             case CPU_LIMIT, CPU_PERIOD, CPU_SHARES -> need("cpu");

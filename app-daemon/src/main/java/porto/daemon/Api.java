@@ -36,6 +36,7 @@ public final class Api {
         this.stats = stats;
         this.layers = layers;
         this.volumes = volumes;
+        service.setDaemonStatistics(new PortoStat(stats));
     }
 
     /** What a connection must remember from a request: weak containers and async waits. */

@@ -127,6 +127,13 @@ public final class DaemonStats {
         return true;
     }
 
+    /** Every statistic's name, the gauges included. */
+    static java.util.List<String> names() {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.Arrays.asList(NAMES));
+        KEPT.stream().filter(n -> !all.contains(n)).sorted().forEach(all::add);
+        return all;
+    }
+
     static boolean known(String name) {
         return KEPT.contains(name) || java.util.Arrays.asList(NAMES).contains(name);
     }

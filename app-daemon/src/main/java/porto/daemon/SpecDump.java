@@ -158,7 +158,7 @@ final class SpecDump {
             }
             case Rpc.TUintMap.Builder m -> {
                 for (var e : Values.parseMap(text, false).entrySet())
-                    m.addMapBuilder().setKey(e.getKey()).setVal(Values.parseSize(e.getValue().trim()));
+                    m.addMapBuilder().setKey(e.getKey()).setVal(number(field, e.getValue().trim())); // 2^64-1 too (net_snmp)
                 yield m.build();
             }
             case Rpc.TContainerCommandArgv.Builder m -> m.addAllArgv(CommandLine.splitArgv(text)).build();

@@ -68,7 +68,7 @@ final class SystemRequests {
     }
 
     /** Seconds since portod-native master started: the master's pid is in the environment it gave us. */
-    private static long masterUptimeSeconds() {
+    static long masterUptimeSeconds() {
         String pid = System.getenv("PORTO_MASTER_PID");
         long now = System.currentTimeMillis();
         if (pid == null)

@@ -41,6 +41,8 @@ public final class ContainerService {
     private final ProcessAttach attach;
     /** What containers show of volumes: the volume side, once it is wired ({@link #setVolumes}). */
     private final AtomicReference<ContainerVolumes> volumes;
+    /** What porto_stat shows of the daemon, once it is wired ({@link #setDaemonStatistics}). */
+    private final AtomicReference<DaemonStatistics> daemonStatistics;
     private final Processes processes;
     private final TaskExits exits;
     private final Clock clock;
@@ -58,7 +60,8 @@ public final class ContainerService {
     ContainerService(DomainConfig config, ContainerTree tree, Properties properties, UserDatabase users, Clients clients,
                      Persistence persistence, ResourceControl resources, Lifecycle lifecycle, Starter starter,
                      Housekeeping housekeeping, PropertyAccess access, Waiting waiting, LabelRequests labels,
-                     ProcessAttach attach, AtomicReference<ContainerVolumes> volumes, Processes processes, TaskExits exits,
+                     ProcessAttach attach, AtomicReference<ContainerVolumes> volumes,
+                     AtomicReference<DaemonStatistics> daemonStatistics, Processes processes, TaskExits exits,
                      Clock clock) {
         this.config = config;
         this.tree = tree;
@@ -75,6 +78,7 @@ public final class ContainerService {
         this.labels = labels;
         this.attach = attach;
         this.volumes = volumes;
+        this.daemonStatistics = daemonStatistics;
         this.processes = processes;
         this.exits = exits;
         this.clock = clock;
@@ -91,6 +95,11 @@ public final class ContainerService {
     /** What containers show of volumes; wired once the volume side exists. */
     public void setVolumes(ContainerVolumes volumes) {
         this.volumes.set(volumes);
+    }
+
+    /** The daemon's counters for porto_stat; wired by the daemon. */
+    public void setDaemonStatistics(DaemonStatistics statistics) {
+        this.daemonStatistics.set(statistics);
     }
 
     /** attachProcess and AttachThread. */

@@ -33,7 +33,7 @@ public final class DomainWiring {
         tree.host().defaults = config.containers();
         UserDatabase users = new UserDatabase(kernel.users());
         Properties properties = new Properties(config, cgroups);
-        NetworkSetup networking = new NetworkSetup(kernel.network(), config.network());
+        NetworkSetup networking = new NetworkSetup(kernel.network(), config.network(), clock);
         Persistence persistence = new Persistence(kernel.store(), processes, clock, tree);
         tree.afterRelease(persistence::flush);
         tree.acknowledgeExitsWith(pid -> kernel.exits().acknowledge(pid));
@@ -50,8 +50,9 @@ public final class DomainWiring {
         lifecycle.timers(housekeeping);
         resources.onFatalOom(lifecycle::oomKill);
         AtomicReference<ContainerVolumes> volumes = new AtomicReference<>(ContainerVolumes.NONE);
-        registerProperties(properties, config, tree, users, resources, output, networking, volumes, cgroups, processes,
-                files, clock);
+        AtomicReference<DaemonStatistics> daemonStatistics = new AtomicReference<>(DaemonStatistics.NONE);
+        registerProperties(properties, config, tree, users, resources, output, networking, volumes, daemonStatistics,
+                cgroups, processes, files, clock);
 
         Clients clients = new Clients(tree, properties, cgroups, processes);
         PropertyAccess access = new PropertyAccess(tree, properties, users, persistence, resources, output, networking, config,
@@ -59,13 +60,15 @@ public final class DomainWiring {
         LabelRequests labels = new LabelRequests(tree, properties, users, persistence);
         ProcessAttach attach = new ProcessAttach(tree, properties, users, resources, cgroups, clients);
         return new ContainerService(config, tree, properties, users, clients, persistence, resources, lifecycle, starter,
-                housekeeping, access, new Waiting(tree), labels, attach, volumes, processes, kernel.exits(), clock);
+                housekeeping, access, new Waiting(tree), labels, attach, volumes, daemonStatistics, processes, kernel.exits(),
+                clock);
     }
 
     /** Every property family, in the order the property list shows them, with what each reads. */
     private static void registerProperties(Properties p, DomainConfig config, ContainerTree tree, UserDatabase users,
                                            ResourceControl resources, OutputStore output, NetworkSetup networking,
-                                           AtomicReference<ContainerVolumes> volumes, Cgroups cgroups, Processes processes,
+                                           AtomicReference<ContainerVolumes> volumes,
+                                           AtomicReference<DaemonStatistics> daemonStatistics, Cgroups cgroups, Processes processes,
                                            ContainerFiles files, Clock clock) {
         ContextProperties.register(p, users);
         SecurityProperties.register(p, files, users);
@@ -83,5 +86,7 @@ public final class DomainWiring {
         KnobStatistics.register(p, resources, cgroups, processes);
         CpuTotals.register(p, config);
         NetworkProperties.register(p, networking);
+        UpstreamStatistics.register(p, cgroups, config, daemonStatistics::get, networking);
+        NetworkStatistics.register(p, networking, tree);
     }
 }

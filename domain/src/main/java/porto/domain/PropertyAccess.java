@@ -210,7 +210,7 @@ final class PropertyAccess {
                 return c.isHost() ? StateProperties.host(name) : resources.readKnob(c, name);
             throw new PortoException(ErrorCode.InvalidProperty, "unknown container property: " + name);
         }
-        if (c.isHost() && !StateProperties.HOST_STATISTICS.contains(name))
+        if (c.isHost() && !StateProperties.HOST_STATISTICS.contains(name) && !UpstreamStatistics.READ_ON_HOST.contains(name))
             return name.equals("ulimit") ? Ulimits.format(Ulimits.defaults(config)) : StateProperties.host(name);
         if (name.equals("stdout") || name.equals("stderr")) {
             Properties.requireRuntime(c, name);

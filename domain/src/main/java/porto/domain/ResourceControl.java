@@ -22,7 +22,7 @@ final class ResourceControl {
     static final Map<String, String> CONTROLLER_OF = Map.ofEntries(
             Map.entry("memory_limit", "memory"), Map.entry("memory_guarantee", "memory"),
             Map.entry("anon_limit", "memory"), Map.entry("dirty_limit", "memory"),
-            Map.entry("recharge_on_pgfault", "memory"), Map.entry("oom_is_fatal", "memory"),
+            Map.entry("recharge_on_pgfault", "memory"), Map.entry("oom_is_fatal", "memory"), Map.entry("anon_only", "memory"),
             Map.entry("cpu_limit", "cpu"), Map.entry("cpu_guarantee", "cpu"), Map.entry("cpu_period", "cpu"),
             Map.entry("cpu_weight", "cpu"), Map.entry("cpu_policy", "cpu"), Map.entry("cpu_set", "cpuset"),
             Map.entry("io_limit", "blkio"), Map.entry("io_ops_limit", "blkio"), Map.entry("io_weight", "blkio"),
@@ -147,7 +147,7 @@ final class ResourceControl {
     void applyAll(Container c) throws KernelException, PortoException {
         cpuSets.allocate(c);
         for (String p : List.of("memory_limit", "memory_guarantee", "anon_limit", "dirty_limit", "recharge_on_pgfault",
-                "oom_is_fatal", "cpu_guarantee", "thread_limit", "io_limit", "io_weight", "hugetlb_limit"))
+                "oom_is_fatal", "anon_only", "cpu_guarantee", "thread_limit", "io_limit", "io_weight", "hugetlb_limit"))
             run(writes(c, p));
         run(cpuLimitWrites(c));
         watchOom(c);
@@ -183,6 +183,7 @@ final class ResourceControl {
             case "dirty_limit" -> write(c, Limit.DIRTY_LIMIT, MemoryProperties.DIRTY_LIMIT.value(c), property);
             case "recharge_on_pgfault" ->
                     write(c, Limit.RECHARGE_ON_PGFAULT, flag(MemoryProperties.RECHARGE_ON_PGFAULT.value(c)), property);
+            case "anon_only" -> write(c, Limit.ANON_ONLY, flag(UpstreamStatistics.ANON_ONLY.value(c)), property);
             // Where the kernel cannot kill the whole cgroup, the OOM watch does it.
             case "oom_is_fatal" -> cgroups().unsupported(Limit.OOM_GROUP) != null ? List.of()
                     : write(c, Limit.OOM_GROUP, flag(MemoryProperties.OOM_IS_FATAL.value(c)), property);

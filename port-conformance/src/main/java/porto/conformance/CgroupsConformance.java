@@ -181,7 +181,7 @@ public abstract class CgroupsConformance {
     void eachLimitIsWrittenOrRefusedWithAReason() throws Exception {
         cg.create("a", cg.available());
         Map<Limit, Long> values = Map.ofEntries(Map.entry(Limit.MEMORY_LIMIT, 64L << 20), Map.entry(Limit.MEMORY_GUARANTEE, 1L << 20),
-                Map.entry(Limit.ANON_LIMIT, 64L << 20), Map.entry(Limit.DIRTY_LIMIT, 64L << 20),
+                Map.entry(Limit.ANON_LIMIT, 64L << 20), Map.entry(Limit.ANON_ONLY, 1L), Map.entry(Limit.DIRTY_LIMIT, 64L << 20),
                 Map.entry(Limit.RECHARGE_ON_PGFAULT, 1L), Map.entry(Limit.OOM_GROUP, 1L), Map.entry(Limit.CPU_PERIOD, 100_000L),
                 Map.entry(Limit.CPU_LIMIT, 500_000L), Map.entry(Limit.CPU_SHARES, 2048L), Map.entry(Limit.THREAD_LIMIT, 100L),
                 Map.entry(Limit.IO_WEIGHT, 1000L), Map.entry(Limit.HUGETLB_LIMIT, 2L << 20));

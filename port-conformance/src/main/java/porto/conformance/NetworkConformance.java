@@ -73,6 +73,23 @@ public abstract class NetworkConformance {
     }
 
     @Test
+    void aNewNamespaceHasProtocolCountersOfItsOwnFromZero() throws Exception {
+        net.createNamespace("c1");
+        var netstat = net.protocolCounters("c1", Network.ProtocolTable.NETSTAT);
+        var snmp = net.protocolCounters("c1", Network.ProtocolTable.SNMP);
+        assertTrue(netstat.containsKey("TCPTimeouts") && netstat.containsKey("ListenDrops"), "netstat: " + netstat);
+        assertTrue(snmp.containsKey("InReceives") && snmp.containsKey("ActiveOpens") && snmp.containsKey("InDatagrams"),
+                "snmp: " + snmp);
+        assertFalse(netstat.containsKey("TcpExt:") || snmp.containsKey("Ip:"), "a section's label is no counter");
+        assertEquals(0L, snmp.get("InReceives"), "nothing was received in the new namespace");
+        assertEquals(0L, snmp.get("ActiveOpens"));
+        assertEquals(-1L, snmp.get("MaxConn"), "a gauge the kernel prints as -1");
+        assertTrue(net.protocolCounters(null, Network.ProtocolTable.SNMP).containsKey("InReceives"), "the host has them too");
+        net.deleteNamespace("c1");
+        assertThrows(KernelException.class, () -> net.protocolCounters("c1", Network.ProtocolTable.SNMP), "gone with its namespace");
+    }
+
+    @Test
     void aVethPairSpansTwoNamespacesAndGoesAsOne() throws Exception {
         net.createNamespace("c1");
         net.createVeth(null, "L3-c1", "c1", "eth0", 1400);

@@ -152,6 +152,8 @@ public interface Cgroups {
         MEMORY_GUARANTEE,
         /** bytes of anonymous memory; 0 means unlimited (offstream kernels) */
         ANON_LIMIT,
+        /** 1 to keep only anonymous pages, the page cache charged to the parent (offstream kernels: memory.anon.only) */
+        ANON_ONLY,
         /** bytes of dirty page cache; 0 means unlimited (offstream kernels) */
         DIRTY_LIMIT,
         /** 1 to move page cache to the faulting cgroup (offstream kernels) */

@@ -30,6 +30,20 @@ public final class FakeNetwork implements Network {
             spaces.put(HOST, new Space());
         }
 
+        /** Simulated traffic: the device counters {@code name} in {@code ns} shows from now on ("" or null: host). */
+        public synchronized void setStats(String ns, String name, Stats stats) {
+            Space s = spaces.get(key(ns));
+            FakeLink l = s == null ? null : s.links.get(name);
+            if (l == null)
+                throw new IllegalArgumentException("no link " + name + " in " + ns);
+            l.stats = stats;
+        }
+
+        /** Simulated traffic: adds {@code delta} to a protocol counter of {@code ns}. */
+        public synchronized void count(String ns, ProtocolTable table, String name, long delta) {
+            spaces.get(key(ns)).protocol.get(table).merge(name, delta, Long::sum);
+        }
+
         /** Every device of every namespace, as "ns/name", for leak checks. */
         public synchronized List<String> devices() {
             List<String> out = new ArrayList<>();
@@ -43,6 +57,11 @@ public final class FakeNetwork implements Network {
         final List<Route> routes = new ArrayList<>();
         final Map<String, String> sysctls = new HashMap<>();
         final List<AddrLabel> addrLabels = new ArrayList<>();
+        /** A few of the counters the kernel keeps per namespace, all 0 in a new one. */
+        final Map<ProtocolTable, Map<String, Long>> protocol = new java.util.EnumMap<>(Map.of(
+                ProtocolTable.NETSTAT, new TreeMap<>(Map.of("TCPTimeouts", 0L, "SyncookiesSent", 0L, "ListenDrops", 0L)),
+                ProtocolTable.SNMP, new TreeMap<>(Map.of("InReceives", 0L, "OutRequests", 0L, "InDatagrams", 0L,
+                        "ActiveOpens", 0L, "MaxConn", -1L))));
     }
 
     static final class FakeLink {
@@ -54,6 +73,7 @@ public final class FakeNetwork implements Network {
         String peerNs, peerName;
         int master;
         long[] shaping; // rate, ceil
+        Stats stats = Stats.ZERO;
         final List<Address> addresses = new ArrayList<>();
         final List<InetAddress> proxies = new ArrayList<>();
 
@@ -135,7 +155,7 @@ public final class FakeNetwork implements Network {
         List<Link> out = new ArrayList<>();
         for (var e : space(ns).links.entrySet()) {
             FakeLink l = e.getValue();
-            out.add(new Link(l.index, e.getKey(), l.kind, l.mtu, l.mac, l.up, l.master, 0, Stats.ZERO));
+            out.add(new Link(l.index, e.getKey(), l.kind, l.mtu, l.mac, l.up, l.master, 0, l.stats));
         }
         return out;
     }
@@ -352,5 +372,10 @@ public final class FakeNetwork implements Network {
     @Override
     public synchronized ClassStats shapingStats(String ns, String device) throws KernelException {
         return link(ns, device).shaping == null ? null : new ClassStats(0, 0, 0, 0);
+    }
+
+    @Override
+    public synchronized Map<String, Long> protocolCounters(String ns, ProtocolTable table) throws KernelException {
+        return new TreeMap<>(space(ns).protocol.get(table));
     }
 }

@@ -150,8 +150,9 @@ public final class LinuxNetwork implements Network {
                 kind = k == null ? "" : Netlink.string(k);
             }
             byte[] st = a.get(IFLA_STATS64);
-            Stats stats = st == null || st.length < 64 ? Stats.ZERO : new Stats(Netlink.u64(st, 16), Netlink.u64(st, 0),
-                    Netlink.u64(st, 48), Netlink.u64(st, 24), Netlink.u64(st, 8), Netlink.u64(st, 56));
+            Stats stats = st == null || st.length < 96 ? Stats.ZERO : new Stats(Netlink.u64(st, 16), Netlink.u64(st, 0),
+                    Netlink.u64(st, 48), Netlink.u64(st, 24), Netlink.u64(st, 8), Netlink.u64(st, 56),
+                    Netlink.u64(st, 88) + Netlink.u64(st, 32)); // rx_over_errors + rx_errors
             out.add(new Link(b.getInt(4), Netlink.string(a.getOrDefault(IFLA_IFNAME, new byte[0])), kind,
                     a.containsKey(IFLA_MTU) ? Netlink.u32(a.get(IFLA_MTU)) : 0, mac(a.get(IFLA_ADDRESS)),
                     (b.getInt(8) & IFF_UP) != 0, a.containsKey(IFLA_MASTER) ? Netlink.u32(a.get(IFLA_MASTER)) : 0,
@@ -647,5 +648,13 @@ public final class LinuxNetwork implements Network {
     @Override
     public ClassStats shapingStats(String ns, String device) throws KernelException {
         return in(ns, s -> TrafficControl.stats(s, index(s, ns, device), device));
+    }
+
+    // ---- protocol counters ----
+
+    @Override
+    public Map<String, Long> protocolCounters(String ns, ProtocolTable table) throws KernelException {
+        String p = path(ns);
+        return p == null ? ProcNetCounters.read(table) : Namespaces.inside(p, () -> ProcNetCounters.read(table));
     }
 }

@@ -15,7 +15,7 @@ public final class NetworkCounters {
     }
 
     /** Which counters {@link #read} reads. */
-    public enum Counter { BYTES, PACKETS, DROPS, OVERLIMITS, RX_BYTES, RX_PACKETS, RX_DROPS, TX_BYTES, TX_PACKETS, TX_DROPS, CLASS_ID }
+    public enum Counter { BYTES, PACKETS, DROPS, OVERLIMITS, RX_BYTES, RX_PACKETS, RX_DROPS, RX_OVERRUNS, TX_BYTES, TX_PACKETS, TX_DROPS, CLASS_ID }
 
     /**
      * A counter by device: of the container's own devices when it has a namespace of its own,
@@ -37,6 +37,7 @@ public final class NetworkCounters {
                     case RX_BYTES -> st.rxBytes();
                     case RX_PACKETS -> st.rxPackets();
                     case RX_DROPS -> st.rxDrops();
+                    case RX_OVERRUNS -> st.rxOverruns();
                     case TX_BYTES -> st.txBytes();
                     case TX_PACKETS -> st.txPackets();
                     case TX_DROPS -> st.txDrops();
@@ -65,5 +66,33 @@ public final class NetworkCounters {
         for (String device : read(id, own, Counter.BYTES).keySet())
             out.put(device, "1:1");
         return out;
+    }
+
+    /**
+     * What the shaping of the container's ingress (net_rx_limit, a class on its host device) held
+     * back: its overlimits, or 0 when that device is not shaped.
+     */
+    public long ingressOverlimits(long id) throws PortoException {
+        if (net == null)
+            return 0;
+        try {
+            Network.ClassStats cs = net.shapingStats(null, NetworkSetup.hostDevice(id));
+            return cs == null ? 0 : cs.overlimits();
+        } catch (KernelException e) {
+            if (e.errno() == 19) // ENODEV: no host device (not L3 or NAT)
+                return 0;
+            throw NetworkSetup.error("cannot read the ingress shaping of container " + id, e);
+        }
+    }
+
+    /** The protocol counters (/proc/net/netstat or /proc/net/snmp) of the namespace of container {@code id}. */
+    public java.util.Map<String, Long> protocol(long id, Network.ProtocolTable table) throws PortoException {
+        if (net == null)
+            throw new PortoException(porto.domain.ErrorCode.NotSupported, "this daemon has no network adapter");
+        try {
+            return net.protocolCounters(NetworkSetup.namespaceOf(id), table);
+        } catch (KernelException e) {
+            throw NetworkSetup.error("cannot read the protocol counters of container " + id, e);
+        }
     }
 }

@@ -25,10 +25,17 @@ public final class NetworkSetup {
     private final NetworkConfig config;
     private final NatPool nat;
     private final String natProblem;
+    private final L3Speeds speeds;
 
     public NetworkSetup(Network net, NetworkConfig config) {
+        this(net, config, null);
+    }
+
+    /** With a clock, the speeds of L3 and NAT containers are sampled ({@link #speeds}). */
+    public NetworkSetup(Network net, NetworkConfig config, porto.ports.Clock clock) {
         this.net = net;
         this.config = config;
+        this.speeds = new L3Speeds(net, clock);
         NatPool pool = null;
         String problem = null;
         try {
@@ -135,6 +142,8 @@ public final class NetworkSetup {
                     default -> throw new PortoException(ErrorCode.NotSupported, "net=" + o.kind() + " is not supported by this daemon yet");
                 }
             }
+            if (!routed.isEmpty())
+                speeds.watch();
             for (IpSpec.Entry e : ips) // addresses of the other devices (veth, macvlan, stolen ones)
                 if (routed.stream().noneMatch(d -> NetMasks.matches(e.device(), d)))
                     net.addAddress(ns, e.device(), new Address(e.ip(), e.prefix()));
@@ -231,6 +240,17 @@ public final class NetworkSetup {
             if (rx > 0)
                 net.shape(null, hostDevice(id), rx, rx);
         }
+    }
+
+    /** The sampled speeds of L3 and NAT containers; sampling starts when asked, if it does not run. */
+    public L3Speeds speeds() {
+        speeds.watch();
+        return speeds;
+    }
+
+    /** Speed samples not counted because they came too late, without starting the sampling. */
+    public long l3StatLost() {
+        return speeds.lost();
     }
 
     /** The counters of containers' devices and classes. */
@@ -374,6 +394,8 @@ public final class NetworkSetup {
         } catch (KernelException e) {
             // tried again at the next restart
         }
+        if (!holders.isEmpty())
+            speeds.watch(); // a restarted daemon measures the L3 devices it took back (it stops if there are none)
         return removed;
     }
 

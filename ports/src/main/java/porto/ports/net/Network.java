@@ -13,9 +13,14 @@ public interface Network {
     /** A link as the kernel shows it; {@code kind} is "veth", "bridge", ... or "" when it has none; group 0 is "default". */
     record Link(int index, String name, String kind, int mtu, String mac, boolean up, int master, int group, Stats stats) {}
 
-    /** Device counters (rtnl_link_stats64). */
-    record Stats(long rxBytes, long rxPackets, long rxDrops, long txBytes, long txPackets, long txDrops) {
-        public static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0);
+    /** Device counters (rtnl_link_stats64); {@code rxOverruns} is rx_over_errors plus rx_errors, as upstream counts them. */
+    record Stats(long rxBytes, long rxPackets, long rxDrops, long txBytes, long txPackets, long txDrops, long rxOverruns) {
+        public static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0, 0);
+
+        /** Counters without receive errors. */
+        public Stats(long rxBytes, long rxPackets, long rxDrops, long txBytes, long txPackets, long txDrops) {
+            this(rxBytes, rxPackets, rxDrops, txBytes, txPackets, txDrops, 0);
+        }
     }
 
     /** Counters of a traffic class. */
@@ -139,4 +144,13 @@ public interface Network {
 
     /** The counters of the device's class, or null when it is not shaped. */
     ClassStats shapingStats(String ns, String device) throws KernelException;
+
+    /** The two protocol counter tables of a namespace, as /proc/net/netstat and /proc/net/snmp show them there. */
+    enum ProtocolTable { NETSTAT, SNMP }
+
+    /**
+     * The counters of {@code table} in {@code ns}, by field name ("TCPTimeouts", "InReceives", ...);
+     * a name two sections share (Udp and UdpLite) holds the later section's value, as upstream keeps it.
+     */
+    java.util.Map<String, Long> protocolCounters(String ns, ProtocolTable table) throws KernelException;
 }
