@@ -76,21 +76,41 @@ final class LaunchPlanner {
         String hostname = ContextProperties.HOSTNAME.value(c);
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
-        boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
+        LaunchSpec.CgroupFs cgroupfs = cgroupfs(c);
+        boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty()
+                || cgroupfs != LaunchSpec.CgroupFs.NONE;
         VirtModes.checkNamespaces(c, newMount, hostname);
         String netns = NetworkProperties.namespacePath(s, c);
         boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).sharesHost() : os && isolate);
-        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, emptyNet, newMount, hostname, netns);
+        boolean userns = NamespaceProperties.USERNS.value(c);
+        NamespaceProperties.checkUserns(c, userns); // virt_mode may have changed since
+        LaunchSpec.UserNamespace user = userns ? UserNamespaces.of(uid, gid, c.ownerUid == 0) : null;
+        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, emptyNet, newMount, hostname, netns,
+                cgroupfs != LaunchSpec.CgroupFs.NONE, user, NamespaceProperties.UNSHARE_ON_EXEC.value(c));
+        LaunchSpec.Filesystem f = fs.filesystem();
+        var filesystem = new LaunchSpec.Filesystem(f.root(), f.readOnly(), f.binds(), f.devices(), f.portoSocket(), cgroupfs);
+        LaunchSpec.Identity identity = identity(c, uid, gid);
 
         List<String> stored = new ArrayList<>();
         var stdio = new LaunchSpec.Stdio(stream(c, "stdin", workDir, caller, stored),
                 stream(c, "stdout", workDir, caller, stored), stream(c, "stderr", workDir, caller, stored));
 
         int adj = (int) (long) ContextProperties.OOM_SCORE_ADJ.value(c);
-        var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"), identity(c, uid, gid),
+        var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"),
+                user == null ? identity : UserNamespaces.inside(identity, user),
                 caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
-                stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj, s.resources().scheduling(c));
+                stdio, namespaces, filesystem, rlimits(c), adj == 0 ? null : adj, s.resources().scheduling(c));
         return new LaunchPlan(spec, workDir, uid, gid, stored, fs.files());
+    }
+
+    /** cgroupfs: rw is refused as upstream refuses it by default; either needs cgroup namespaces. */
+    private LaunchSpec.CgroupFs cgroupfs(Container c) throws PortoException {
+        NamespaceProperties.checkStart(c);
+        return switch (NamespaceProperties.CGROUPFS.value(c)) {
+            case "ro" -> LaunchSpec.CgroupFs.READ_ONLY;
+            case "rw" -> LaunchSpec.CgroupFs.READ_WRITE;
+            default -> LaunchSpec.CgroupFs.NONE;
+        };
     }
 
     private LaunchSpec.Identity identity(Container c, int uid, int gid) throws PortoException {

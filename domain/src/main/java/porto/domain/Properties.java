@@ -22,6 +22,7 @@ public final class Properties {
         Symlinks.register(this);
         SecretEnv.register(this);
         UnsupportedProperties.register(this);
+        NamespaceProperties.register(this);
         KnobStatistics.register(this);
         CpuTotals.register(this);
         NetworkProperties.register(this);
