@@ -145,13 +145,36 @@ class NamespacePropertiesTest extends PortodTest {
     }
 
     @Test
+    void cgroupfsReadWriteStartsWhereTheConfigurationEnablesIt() throws Exception {
+        Path conf = Files.createTempFile("porto-rw-cgroupfs-", ".conf");
+        Files.writeString(conf, "container { enable_rw_cgroupfs: true }\n");
+        try (Rootfs root = Rootfs.with("sh", "ls", "mkdir", "rmdir", "grep");
+             PortodProcess rw = PortodProcess.start(java.util.Map.of("PORTO_CONFIG", conf.toString()));
+             porto.client.PortoClient c = rw.client()) {
+            Files.createDirectories(root.resolve("sys"));
+            c.create("cgrw");
+            c.setProperty("cgrw", "root", root.toString());
+            c.setProperty("cgrw", "cgroupfs", "rw");
+            c.setProperty("cgrw", "command", "sh -c 'mkdir /sys/fs/cgroup/freezer/sub && ls /sys/fs/cgroup/freezer/sub | grep -c cgroup.procs"
+                    + " && rmdir /sys/fs/cgroup/freezer/sub && echo removed'");
+            c.start("cgrw");
+            assertEquals("cgrw", c.waitContainers(List.of("cgrw"), 30_000));
+            assertEquals("1\nremoved\n", c.getProperty("cgrw", "stdout"), c.getProperty("cgrw", "stderr"));
+            assertEquals("0", c.getProperty("cgrw", "exit_code"));
+            c.destroy("cgrw");
+        } finally {
+            Files.deleteIfExists(conf);
+        }
+    }
+
+    @Test
     void badCgroupfsValuesAreRefused() throws Exception {
         try {
             ok("create", "badcg");
             fails("InvalidValue", "set", "badcg", "cgroupfs", "maybe");
             ok("set", "badcg", "command", "true");
             ok("set", "badcg", "cgroupfs", "rw");
-            fails("Permission", "start", "badcg"); // upstream's default portod.conf: enable_rw_cgroupfs false
+            fails("Permission", "start", "badcg"); // portod.conf's enable_rw_cgroupfs is false by default
             ok("set", "badcg", "cgroupfs", "ro");
             ok("set", "badcg", "virt_mode", "host");
             fails("InvalidValue", "start", "badcg"); // host mode has no mount namespace of its own

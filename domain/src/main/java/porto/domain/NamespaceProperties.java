@@ -37,12 +37,9 @@ final class NamespaceProperties {
         return t;
     }
 
-    /**
-     * As upstream with its default portod.conf (container.enable_rw_cgroupfs false): a writable
-     * cgroup filesystem is refused at start.
-     */
+    /** As upstream: a writable cgroup filesystem only where portod.conf enables it (enable_rw_cgroupfs). */
     static void checkStart(Container c) throws PortoException {
-        if (CGROUPFS.value(c).equals("rw"))
+        if (CGROUPFS.value(c).equals("rw") && !c.defaults.enableRwCgroupfs())
             throw new PortoException(ErrorCode.Permission, "Cgroup namespaces disabled in portod.conf: rw access to cgroupfs "
                     + "denied for " + c.name + " (container.enable_rw_cgroupfs is false)");
     }
