@@ -36,6 +36,8 @@ struct spec {
 	struct cgroup_mount *cgroup_mounts;
 	size_t ndevs, nbinds, nlimits, ncgroup_mounts;
 	const char *uid_map, *gid_map; /* both or neither: a new user namespace, "inside outside count" lines */
+	const char *setns_user; /* or a user namespace to enter at that point (an ancestor's) */
+	int user_fd; /* setns_user, opened by the launcher before any namespace changes */
 	bool unshare_on_exec; /* a new mount namespace right before exec */
 	enum { CGROUPFS_NONE, CGROUPFS_RO, CGROUPFS_RW } cgroupfs;
 	int ns_flags;
@@ -77,7 +79,8 @@ void caps_keep_across_setuid(void);
 void caps_settle(bool ambient);
 
 void setup_filesystem(void);
-/* In the child: a new user namespace, its maps written by the launcher (the other end of sync). */
+/* In the child: a new user namespace, its maps written by the launcher (the other end of sync),
+ * or with setns_user an existing one. */
 void enter_user_namespace(int sync);
 /* In the launcher: true once the child is in its new user namespace (false: it failed before). */
 bool await_user_namespace(int sync);

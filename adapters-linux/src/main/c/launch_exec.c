@@ -169,7 +169,7 @@ void __attribute__((noreturn)) run_child(int stdio_fd[3], int exec_fd, int sync)
 	if (spec.no_new_privs)
 		TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* The uid, gid and groups of the spec are then ids inside the new user namespace. */
-	if (spec.uid_map)
+	if (spec.uid_map || spec.setns_user)
 		enter_user_namespace(sync);
 	/* While the task may still unshare: a user's task could not do it after setuid(). */
 	if (spec.unshare_on_exec)

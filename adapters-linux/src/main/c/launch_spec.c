@@ -346,6 +346,7 @@ static const struct key keys[] = {
 	{ .name = "uid", .kind = ID, .out = &spec.uid, .given = &spec.has_uid },
 	{ .name = "uid_map", .kind = CUSTOM, .parse = parse_id_map },
 	{ .name = "gid_map", .kind = CUSTOM, .parse = parse_id_map },
+	{ .name = "setns_user", .kind = PATH, .out = &spec.setns_user },
 	{ .name = "unshare_on_exec", .kind = FLAG, .out = &spec.unshare_on_exec },
 	{ .name = "cgroupfs", .kind = CUSTOM, .parse = parse_cgroupfs },
 	{ .name = "cgroupfs_mount", .kind = CUSTOM, .parse = parse_cgroup_mount, .repeats = true },
@@ -438,6 +439,8 @@ void read_spec(int fd)
 		fail(EINVAL, "spec: no arg records");
 	if (!spec.uid_map != !spec.gid_map)
 		fail(EINVAL, "spec: a user namespace needs both uid_map and gid_map");
+	if (spec.uid_map && spec.setns_user)
+		fail(EINVAL, "spec: setns_user with a new user namespace (uid_map)");
 	if (spec.cgroupfs && (spec.ns_flags & (CLONE_NEWCGROUP | CLONE_NEWNS)) != (CLONE_NEWCGROUP | CLONE_NEWNS))
 		fail(EINVAL, "spec: cgroupfs needs new cgroup and mount namespaces (unshare=...,cgroup,mnt)");
 	if (spec.ncgroup_mounts && !spec.cgroupfs)

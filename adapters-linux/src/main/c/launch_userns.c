@@ -3,7 +3,8 @@
  * namespace once its filesystem is set up (mounts and device nodes need the host's rights), and
  * waits; the launcher, still privileged in the host's namespace, writes the id maps of the spec
  * (only a process there may map more than its own id) and lets it go on. Then the child takes
- * its in-namespace uid and gid as usual (launch_cred.c).
+ * its in-namespace uid and gid as usual (launch_cred.c). A task of a container below one with a
+ * user namespace enters that one at the same point instead.
  */
 #define _GNU_SOURCE
 #include "common.h"
@@ -26,6 +27,11 @@ void enter_user_namespace(int sync)
 	char byte = NAMESPACE_READY;
 	ssize_t n;
 
+	if (spec.setns_user) {
+		TRY(setns(spec.user_fd, CLONE_NEWUSER), "setns(%s)", spec.setns_user);
+		close(spec.user_fd);
+		return;
+	}
 	TRY(unshare(CLONE_NEWUSER), "unshare(user)");
 	if (write(sync, &byte, 1) != 1)
 		fail(errno, "user namespace: write(sync)");

@@ -155,6 +155,8 @@ static bool enter_namespaces(void)
 	 * empty file there. */
 	for (size_t i = 0; i < spec.setns.n; i++)
 		TRY(fds[i] = open(spec.setns.v[i], O_RDONLY | O_CLOEXEC), "open(%s)", spec.setns.v[i]);
+	if (spec.setns_user) /* entered by the child, once its filesystem is set up */
+		TRY(spec.user_fd = open(spec.setns_user, O_RDONLY | O_CLOEXEC), "open(%s)", spec.setns_user);
 	for (size_t i = 0; i < spec.setns.n; i++) {
 		TRY(setns(fds[i], 0), "setns(%s)", spec.setns.v[i]);
 		close(fds[i]);

@@ -92,6 +92,8 @@ public final class FakeLauncher implements TaskLauncher {
             if (parent == null)
                 throw new KernelException(ENOENT, "No such file or directory: /proc/" + ns.joinOf() + "/ns/pid");
             ids.putAll(parent.namespaces());
+            if (!ns.joinUser())
+                ids.put("user", "host:user"); // only the other namespaces are the parent's
             hostname = parent.hostname();
             root = parent.root();
             rootReadOnly = parent.rootReadOnly();
@@ -150,14 +152,23 @@ public final class FakeLauncher implements TaskLauncher {
             binds.add(new LaunchSpec.Bind(source, normalize(b.target()), b.readOnly(), b.optional()));
         }
         int oomScoreAdj = spec.oomScoreAdj() != null ? spec.oomScoreAdj() : 0;
-        return new FakeProcess.Environment(hostIdentity(spec), ids, hostname, root, rootReadOnly, binds, devices, spec.rlimits(),
+        return new FakeProcess.Environment(hostIdentity(spec.identity(), userNamespace(spec)), ids, hostname, root, rootReadOnly, binds, devices, spec.rlimits(),
                 spec.cwd(), oomScoreAdj);
     }
 
-    /** Who the task is as the host sees it: ids inside a new user namespace are mapped out of it. */
-    private static LaunchSpec.Identity hostIdentity(LaunchSpec spec) throws KernelException {
-        LaunchSpec.Identity id = spec.identity();
-        LaunchSpec.UserNamespace user = spec.namespaces().user();
+    /** The maps of the user namespace the task of {@code spec} lives in: its own, its parent's, or none. */
+    private LaunchSpec.UserNamespace userNamespace(LaunchSpec spec) {
+        LaunchSpec.Namespaces ns = spec.namespaces();
+        if (ns.user() != null)
+            return ns.user();
+        if (!ns.joinUser())
+            return null;
+        LaunchSpec parent = specOfTask.get(ns.joinOf());
+        return parent == null ? null : userNamespace(parent);
+    }
+
+    /** Who the task is as the host sees it: ids inside a user namespace are mapped out of it. */
+    private static LaunchSpec.Identity hostIdentity(LaunchSpec.Identity id, LaunchSpec.UserNamespace user) throws KernelException {
         if (user == null)
             return id;
         long uid = LaunchSpec.IdRange.outside(user.uids(), Integer.toUnsignedLong(id.uid()));
@@ -178,7 +189,8 @@ public final class FakeLauncher implements TaskLauncher {
     public List<LaunchSpec.IdRange> uidMap(int pid) {
         synchronized (lock) {
             LaunchSpec spec = specOfTask.get(pid);
-            return spec == null || spec.namespaces().user() == null ? IDENTITY_MAP : spec.namespaces().user().uids();
+            LaunchSpec.UserNamespace user = spec == null ? null : userNamespace(spec);
+            return user == null ? IDENTITY_MAP : user.uids();
         }
     }
 

@@ -197,6 +197,8 @@ public final class NativeLauncher implements TaskLauncher {
             r.add("uid_map", idMap(ns.user().uids()));
             r.add("gid_map", idMap(ns.user().gids()));
         }
+        if (ns.joinUser())
+            r.add("setns_user", "/proc/" + ns.joinOf() + "/ns/user");
         if (ns.unshareOnExec())
             r.add("unshare_on_exec", "1");
         r.add("groups", join(id.groups()));

@@ -117,6 +117,8 @@ class LaunchSpecErrorsTest {
         refused("uid_map=" + "0 0 1 ".repeat(340) + "0 0 1: more than 340 lines", "uid_map=" + "0 0 1\n".repeat(340) + "0 0 1",
                 "arg=/bin/true");
         refused("a user namespace needs both uid_map and gid_map", "uid_map=0 1000 1", "arg=/bin/true");
+        refused("setns_user with a new user namespace (uid_map)", "uid_map=0 0 1", "gid_map=0 0 1", "setns_user=/proc/1/ns/user",
+                "arg=/bin/true");
         refused("unshare_on_exec=yes: want 0 or 1", "unshare_on_exec=yes", "arg=/bin/true");
         refused("cgroupfs=maybe: want ro or rw", "cgroupfs=maybe", "arg=/bin/true");
         refused("cgroupfs needs new cgroup and mount namespaces (unshare=...,cgroup,mnt)", "unshare=mnt", "cgroupfs=ro", "arg=/bin/true");

@@ -127,6 +127,18 @@ class NativeLauncherRecordsTest {
     }
 
     @Test
+    void aChildEntersItsParentsUserNamespace() {
+        LaunchSpec spec = new LaunchSpec(List.of(), List.of("true"), null, List.of(), "/",
+                new Identity(0, 0, List.of(0), 022, 0, 0, false), null, HOST_STDIO,
+                new Namespaces(77, false, false, false, "", null, false, null, false, true),
+                new Filesystem(null, false, List.of(), List.of(), false), List.of(), null, null);
+        assertRecords(NativeLauncher.encode(spec),
+                "stdin=/dev/null", "stdout=/place/out", "stderr=/place/err",
+                "setns=/proc/77/ns/ipc", "setns=/proc/77/ns/uts", "setns=/proc/77/ns/net", "setns=/proc/77/ns/pid", "setns=/proc/77/ns/mnt",
+                "cwd=/", "umask=22", "caps_bound=0", "setns_user=/proc/77/ns/user", "groups=0", "gid=0", "uid=0", "arg=true");
+    }
+
+    @Test
     void aNulInAValueIsRefusedRatherThanStartingARecord() {
         LaunchSpec spec = new LaunchSpec(List.of(), List.of("echo", "a\0uid=0"), null, List.of(), "/",
                 new Identity(1000, 1000, List.of(), 022, 0, 0, false), null, HOST_STDIO,

@@ -69,6 +69,26 @@ class NamespacePropertiesTest extends PortodTest {
     }
 
     @Test
+    void theContainersBelowEnterTheUserNamespace() throws Exception {
+        try {
+            ok("run", "unsp", "command=sleep 100000", "user=nobody", "group=nogroup", "userns=true");
+            ok("run", "unsp/shared", "command=sleep 100000", "isolate=false");
+            ok("run", "unsp/own", "command=sleep 100000", "user=daemon", "group=daemon");
+            String parentNs = namespaceOf("unsp", "user");
+            assertEquals(parentNs, namespaceOf("unsp/shared", "user"));
+            assertEquals(parentNs, namespaceOf("unsp/own", "user"), "with isolate too");
+            assertNotEquals(namespaceOf("unsp", "pid"), namespaceOf("unsp/own", "pid"));
+            assertEquals("65534", statusLine("unsp/shared", "Uid"), "root below is the namespace's root");
+            assertEquals("1", statusLine("unsp/own", "Uid"), "another user keeps its id");
+            assertEquals(NOBODY_MAP, idMap("unsp/own", "uid_map"));
+            ok("stop", "unsp");
+            assertEquals("stopped", get("unsp/own", "state"));
+        } finally {
+            portod.portoctl("destroy", "unsp");
+        }
+    }
+
+    @Test
     void badUsernsValuesAndModesAreRefused() throws Exception {
         try {
             ok("create", "badns");

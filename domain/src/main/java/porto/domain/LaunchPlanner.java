@@ -84,9 +84,15 @@ final class LaunchPlanner {
         boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).sharesHost() : os && isolate);
         boolean userns = NamespaceProperties.USERNS.value(c);
         NamespaceProperties.checkUserns(c, userns); // virt_mode may have changed since
-        LaunchSpec.UserNamespace user = userns ? UserNamespaces.of(uid, gid, c.ownerUid == 0) : null;
-        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, emptyNet, newMount, hostname, netns,
-                cgroupfs != LaunchSpec.CgroupFs.NONE, user, NamespaceProperties.UNSHARE_ON_EXEC.value(c));
+        int holder = namespaceHolder(c);
+        Container userOwner = userNamespaceOwner(c);
+        boolean joinUser = userOwner != c && userOwner != null && holder > 0;
+        LaunchSpec.UserNamespace user = userOwner == c ? UserNamespaces.of(uid, gid, c.ownerUid == 0) : !joinUser ? null
+                : UserNamespaces.of(s.resolveUid(value(userOwner, "user")), s.resolveGid(value(userOwner, "group")),
+                        userOwner.ownerUid == 0);
+        var namespaces = new LaunchSpec.Namespaces(holder, isolate, emptyNet, newMount, hostname, netns,
+                cgroupfs != LaunchSpec.CgroupFs.NONE, userOwner == c ? user : null, NamespaceProperties.UNSHARE_ON_EXEC.value(c),
+                joinUser);
         LaunchSpec.Filesystem f = fs.filesystem();
         var filesystem = new LaunchSpec.Filesystem(f.root(), f.readOnly(), f.binds(), f.devices(), f.portoSocket(), cgroupfs);
         LaunchSpec.Identity identity = identity(c, uid, gid);
@@ -97,7 +103,7 @@ final class LaunchPlanner {
 
         int adj = (int) (long) ContextProperties.OOM_SCORE_ADJ.value(c);
         var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"),
-                user == null ? identity : UserNamespaces.inside(identity, user),
+                user == null ? identity : UserNamespaces.inside(identity, user, c.name),
                 caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
                 stdio, namespaces, filesystem, rlimits(c), adj == 0 ? null : adj, s.resources().scheduling(c));
         return new LaunchPlan(spec, workDir, uid, gid, stored, fs.files());
@@ -214,6 +220,14 @@ final class LaunchPlanner {
                             + (r.minor() < 0 ? "*" : r.minor()) + " " + r.access() + " is not permitted to parent " + c.parent.name);
         }
         return Devices.rules(mine);
+    }
+
+    /** The container whose user namespace the task lives in: its own with userns, else the nearest ancestor's. */
+    private static Container userNamespaceOwner(Container c) throws PortoException {
+        for (Container p = c; p != null && !p.isHost(); p = p.parent)
+            if (NamespaceProperties.USERNS.value(p))
+                return p;
+        return null;
     }
 
     /** The nearest ancestor whose task holds namespaces; 0 for the host. */

@@ -10,7 +10,7 @@ import porto.ports.LaunchSpec.IdRange;
  * and group outside, and every other id but root's keeps its number; the task then runs as root
  * inside. Only a container that root owns gets those other ids: for a user's container they would
  * let its task become any other user of the host, so it maps its user and group alone (what the
- * user could map by itself).
+ * user could map by itself). The tasks of the containers below enter that namespace too.
  */
 final class UserNamespaces {
     private static final long LAST_ID = 4294967294L; // (uid_t)-1 is no id
@@ -34,14 +34,25 @@ final class UserNamespaces {
         return out;
     }
 
-    /** The task's identity inside: root, with the groups that have an id there. */
-    static LaunchSpec.Identity inside(LaunchSpec.Identity host, LaunchSpec.UserNamespace ns) {
+    /**
+     * The task's identity inside {@code ns}: its user and group as ids there, root standing for the
+     * namespace's own root (as upstream, a root task of a container below is that root), with the
+     * groups that have an id there. A user with no id there cannot run in it.
+     */
+    static LaunchSpec.Identity inside(LaunchSpec.Identity host, LaunchSpec.UserNamespace ns, String container)
+            throws PortoException {
+        long uid = host.uid() == 0 ? 0 : IdRange.inside(ns.uids(), Integer.toUnsignedLong(host.uid()));
+        long gid = host.gid() == 0 ? 0 : IdRange.inside(ns.gids(), Integer.toUnsignedLong(host.gid()));
+        if (uid < 0 || gid < 0)
+            throw new PortoException(ErrorCode.Permission, "the user " + Integer.toUnsignedString(host.uid()) + " and group "
+                    + Integer.toUnsignedString(host.gid()) + " of " + container + " have no ids in the user namespace it runs in");
         List<Integer> groups = new ArrayList<>();
         for (int g : host.groups()) {
-            long in = IdRange.inside(ns.gids(), Integer.toUnsignedLong(g));
+            long in = g == 0 ? 0 : IdRange.inside(ns.gids(), Integer.toUnsignedLong(g));
             if (in >= 0 && !groups.contains((int) in))
                 groups.add((int) in);
         }
-        return new LaunchSpec.Identity(0, 0, groups, host.umask(), host.capBound(), 0, host.noNewPrivs());
+        return new LaunchSpec.Identity((int) uid, (int) gid, groups, host.umask(), host.capBound(), uid == 0 ? 0 : host.capAmbient(),
+                host.noNewPrivs());
     }
 }

@@ -348,6 +348,24 @@ public abstract class LauncherConformance {
     }
 
     @Test
+    void aTaskMayEnterTheUserNamespaceOfTheTaskItJoins() throws Exception {
+        List<LaunchSpec.IdRange> map = List.of(new LaunchSpec.IdRange(0, 1000, 1), new LaunchSpec.IdRange(1, 1, 999));
+        LaunchSpec.Identity root = new LaunchSpec.Identity(0, 0, List.of(0), 022, Specs.ALL_CAPS, 0, false);
+        LaunchResult parent = launch(Specs.withNamespaces(Specs.withIdentity(spec(fx.sleeper()), root),
+                new Namespaces(0, true, false, false, "", null, false, new LaunchSpec.UserNamespace(map, map), false)));
+        LaunchSpec.Identity daemon = new LaunchSpec.Identity(1, 1, List.of(1), 022, Specs.ALL_CAPS, 0, false);
+        LaunchResult child = launch(Specs.withNamespaces(Specs.withIdentity(spec(fx.sleeper()), daemon),
+                new Namespaces(parent.pid(), false, false, false, "", null, false, null, false, true)));
+        TaskView p = fx.view(parent.pid()), c = fx.view(child.pid());
+        assertEquals(p.namespaces(), c.namespaces(), "the parent's user namespace too");
+        assertEquals(List.of(1, 1), List.of(c.uid(), c.gid()), "1 inside is 1 outside");
+        assertEquals(map, fx.uidMap(child.pid()));
+        LaunchResult plain = launch(Specs.withNamespaces(spec(fx.sleeper()), new Namespaces(parent.pid(), false, false, false, "")));
+        assertEquals(fx.hostNamespaces().get("user"), fx.view(plain.pid()).namespaces().get("user"), "only when asked");
+        assertEquals(p.namespaces().get("pid"), fx.view(plain.pid()).namespaces().get("pid"));
+    }
+
+    @Test
     void unshareOnExecGivesTheTaskAMountNamespaceOfItsOwn() throws Exception {
         Namespaces atExec = new Namespaces(0, false, false, false, "", null, false, null, true);
         TaskView v = fx.view(launch(Specs.withNamespaces(spec(fx.sleeper()), atExec)).pid());

@@ -87,11 +87,23 @@ public record LaunchSpec(
      * @param user          a new user namespace, made once the filesystem is set up, or null; the
      *                      {@link Identity}'s ids are then ids inside it
      * @param unshareOnExec a new mount namespace right before exec, whose mounts stay in it
+     * @param joinUser      enter joinOf's user namespace (an ancestor's {@code user}) where a new one would be
+     *                      made; the {@link Identity}'s ids are then ids inside it
      */
     public record Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath,
-                             boolean newCgroup, UserNamespace user, boolean unshareOnExec) {
+                             boolean newCgroup, UserNamespace user, boolean unshareOnExec, boolean joinUser) {
+        public Namespaces {
+            if (joinUser && (user != null || joinOf <= 0))
+                throw new IllegalArgumentException("joinUser needs joinOf and no new user namespace");
+        }
+
+        public Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath,
+                          boolean newCgroup, UserNamespace user, boolean unshareOnExec) {
+            this(joinOf, isolate, newNet, newMount, hostname, netnsPath, newCgroup, user, unshareOnExec, false);
+        }
+
         public Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath) {
-            this(joinOf, isolate, newNet, newMount, hostname, netnsPath, false, null, false);
+            this(joinOf, isolate, newNet, newMount, hostname, netnsPath, false, null, false, false);
         }
 
         public Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname) {

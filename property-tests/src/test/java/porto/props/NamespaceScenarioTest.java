@@ -43,6 +43,14 @@ class NamespaceScenarioTest {
         assertEquals(0, launched().identity().capAmbient());
         int pid = Integer.parseInt(w.service.get(World.ROOT, "a", "root_pid"));
         assertEquals(FakeUsers.ALICE, w.kernel.processes().get(pid).orElseThrow().environment().identity().uid(), "alice outside");
+
+        create(World.ROOT, "a/child", "command", "sleep 1000"); // root's: the namespace's root
+        w.service.start(World.ROOT, "a/child");
+        assertTrue(launched().namespaces().joinUser());
+        assertNull(launched().namespaces().user());
+        assertEquals(0, launched().identity().uid());
+        int child = Integer.parseInt(w.service.get(World.ROOT, "a/child", "root_pid"));
+        assertEquals(FakeUsers.ALICE, w.kernel.processes().get(child).orElseThrow().environment().identity().uid());
         Invariants.check(w);
     }
 
