@@ -6,7 +6,8 @@ import java.util.List;
  * Everything the launcher needs to start one task. Decided entirely by the domain; an adapter only
  * carries it out, in this order: open the host-side streams, join the cgroups, enter the namespaces
  * of {@code namespaces.joinOf}, create the new ones, set up the filesystem, open the inside streams,
- * change to {@code cwd}, drop to {@code identity} and exec.
+ * create or enter the user namespace, create the mount namespace for exec, change to {@code cwd},
+ * drop to {@code identity} and exec.
  *
  * @param cgroupDirectories directories the task joins (from {@link Cgroups#taskDirectories})
  * @param argv              program and arguments; argv[0] is looked up in the PATH of {@code env}
