@@ -6,6 +6,8 @@
  *   launch_cred.c   the client's rights for paths it named; the task's uid, gid and groups
  *   launch_caps.c   capability sets: bounding, ambient, and none effective while acting for a client
  *   launch_exec.c   the child: stdio, limits, scheduling, credentials, cwd, exec
+ *   launch_userns.c the task's user namespace (its id maps written by the launcher), the
+ *                   mount namespace unshared at exec, the cgroup filesystem inside the root
  */
 #ifndef PORTOD_NATIVE_LAUNCH_H
 #define PORTOD_NATIVE_LAUNCH_H
@@ -23,6 +25,7 @@ struct cred { uid_t uid; gid_t gid; struct ids groups; };
 struct device { char type; unsigned int major, minor; mode_t mode; uid_t uid; gid_t gid; const char *path; };
 struct bind { const char *source, *target; bool read_only, optional; };
 struct limit { int resource; rlim_t soft, hard; };
+struct cgroup_mount { const char *name, *type, *options; }; /* at /sys/fs/cgroup/<name> */
 
 /* The parsed spec; absent keys leave zeros and "has_" flags false. */
 struct spec {
@@ -30,7 +33,13 @@ struct spec {
 	struct device *devs;
 	struct bind *binds;
 	struct limit *limits;
-	size_t ndevs, nbinds, nlimits;
+	struct cgroup_mount *cgroup_mounts;
+	size_t ndevs, nbinds, nlimits, ncgroup_mounts;
+	const char *uid_map, *gid_map; /* both or neither: a new user namespace, "inside outside count" lines */
+	const char *setns_user; /* or a user namespace to enter at that point (an ancestor's) */
+	int user_fd; /* setns_user, opened by the launcher before any namespace changes */
+	bool unshare_on_exec; /* a new mount namespace right before exec */
+	enum { CGROUPFS_NONE, CGROUPFS_RO, CGROUPFS_RW } cgroupfs;
 	int ns_flags;
 	const char *ns_names, *hostname, *root, *cwd, *exec_host;
 	const char *stdio_path[3], *stdio_inside[3]; /* host paths; paths in the task's filesystem */
@@ -70,7 +79,16 @@ void caps_keep_across_setuid(void);
 void caps_settle(bool ambient);
 
 void setup_filesystem(void);
+/* In the child: a new user namespace, its maps written by the launcher (the other end of sync),
+ * or with setns_user an existing one. */
+void enter_user_namespace(int sync);
+/* In the launcher: true once the child is in its new user namespace (false: it failed before). */
+bool await_user_namespace(int sync);
+/* In the launcher: writes the maps of pid's user namespace, then lets the child go on. */
+void map_user_namespace(int sync, int procfd, pid_t pid);
+/* In the child, before exec: a mount namespace of its own whose mounts stay in it. */
+void unshare_mounts_for_exec(void);
 
-void __attribute__((noreturn)) run_child(int stdio_fd[3], int exec_fd);
+void __attribute__((noreturn)) run_child(int stdio_fd[3], int exec_fd, int sync);
 
 #endif

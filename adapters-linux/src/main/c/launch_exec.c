@@ -1,7 +1,8 @@
 /*
  * The child of the launcher, which becomes the task: a clean signal state, its own
  * session, oom_score_adj, the filesystem, the inside streams, scheduling, limits,
- * credentials, then its cwd entered with those credentials, then exec. A failure is
+ * its user namespace, a mount namespace for exec, credentials, then its cwd entered with
+ * those credentials, then exec. A failure is
  * reported through the error pipe (see fail()).
  */
 #define _GNU_SOURCE
@@ -151,7 +152,7 @@ static void hide_launcher_pipes(void)
 	}
 }
 
-void __attribute__((noreturn)) run_child(int stdio_fd[3], int exec_fd)
+void __attribute__((noreturn)) run_child(int stdio_fd[3], int exec_fd, int sync)
 {
 	reset_signals();
 	TRY(setsid(), "setsid()");
@@ -167,6 +168,12 @@ void __attribute__((noreturn)) run_child(int stdio_fd[3], int exec_fd)
 	caps_drop_bounding();
 	if (spec.no_new_privs)
 		TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+	/* The uid, gid and groups of the spec are then ids inside the new user namespace. */
+	if (spec.uid_map || spec.setns_user)
+		enter_user_namespace(sync);
+	/* While the task may still unshare: a user's task could not do it after setuid(). */
+	if (spec.unshare_on_exec)
+		unshare_mounts_for_exec();
 	set_task_credentials();
 	/* By path and with the task's rights: a task must not start in a directory its user
 	 * could not enter (every directory on the way is searched as that user). */

@@ -265,6 +265,36 @@ static void setup_dev(int rootfd)
 	close(dev);
 }
 
+/*
+ * A tmpfs at /sys/fs/cgroup, each hierarchy of the spec mounted in it afresh: in the task's new
+ * cgroup namespace a new mount shows the task's own cgroup as its root. ro: every mount and the
+ * tmpfs read-only.
+ */
+static void mount_cgroupfs(int rootfd, const char *where)
+{
+	static const struct fs base = { "tmpfs", "mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	bool ro = spec.cgroupfs == CGROUPFS_RO;
+	int target = open_in_root(rootfd, "/sys/fs/cgroup", 0, false), tmpfs, dir, mnt;
+
+	if (target < 0)
+		fail(errno, "cgroupfs: open(/sys/fs/cgroup in %s)", where);
+	TRY(attach(tmpfs = new_fs(&base), target), "mount(tmpfs, /sys/fs/cgroup)");
+	close(target);
+	for (size_t i = 0; i < spec.ncgroup_mounts; i++) {
+		const struct cgroup_mount *m = &spec.cgroup_mounts[i];
+		struct fs fs = { m->type, m->options, base.attrs | (ro ? MOUNT_ATTR_RDONLY : 0) };
+		if (mkdirat(tmpfs, m->name, 0755) < 0 && errno != EEXIST)
+			fail(errno, "mkdir(/sys/fs/cgroup/%s)", m->name);
+		TRY(dir = openat2_flags(tmpfs, m->name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), "open(/sys/fs/cgroup/%s)", m->name);
+		TRY(attach(mnt = new_fs(&fs), dir), "mount(%s %s, /sys/fs/cgroup/%s)", m->type, m->options, m->name);
+		close(mnt);
+		close(dir);
+	}
+	if (ro)
+		TRY(set_read_only(tmpfs, false), "mount(/sys/fs/cgroup, read-only)");
+	close(tmpfs);
+}
+
 /* The root, opened once as the client and cloned from that descriptor onto itself; the
  * clone's descriptor is the new root from then on. */
 static int mount_root(void)
@@ -291,6 +321,8 @@ static void setup_root(void)
 	setup_dev(rootfd);
 	mount_fs_at(rootfd, "/sys", 0, false, &sys_fs);
 	mount_fs_at(rootfd, "/run", 0, false, &run_fs);
+	if (spec.cgroupfs)
+		mount_cgroupfs(rootfd, spec.root);
 	bind_all(rootfd);
 	/* Only the root's own mount: /proc, /dev, /run and the binds on it keep their own flags,
 	 * so a bind asked rw stays writable under a read-only root. */
@@ -322,6 +354,8 @@ void setup_filesystem(void)
 		close(fd);
 	}
 	TRY(fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), "open(/)");
+	if (spec.cgroupfs)
+		mount_cgroupfs(fd, "/");
 	bind_all(fd);
 	close(fd);
 }

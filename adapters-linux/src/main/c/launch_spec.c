@@ -254,6 +254,54 @@ static void parse_groups(const char *key, char *value)
 	parse_ids(key, value, &spec.groups);
 }
 
+/* "<inside> <outside> <count>" lines, at most as many as the kernel takes; kept as written. */
+static void parse_id_map(const char *key, char *value)
+{
+	char *copy = strdup(value), *lines[341], *f[4];
+	size_t n;
+
+	if (!copy)
+		fail(ENOMEM, "spec: out of memory");
+	if ((n = split(copy, '\n', lines, 340)) > 340)
+		bad(key, value, "more than 340 lines");
+	for (size_t i = 0; i < n; i++) {
+		if (split(lines[i], ' ', f, 3) != 3)
+			bad(key, value, "want INSIDE OUTSIDE COUNT lines");
+		uint64_t inside = parse_unsigned(key, f[0], 10, UINT32_MAX), outside = parse_unsigned(key, f[1], 10, UINT32_MAX);
+		uint64_t count = parse_unsigned(key, f[2], 10, UINT32_MAX);
+		if (!count || inside + count > UINT32_MAX || outside + count > UINT32_MAX) /* the kernel's u32 sums */
+			bad(key, value, "a range out of bounds");
+	}
+	free(copy);
+	*(strcmp(key, "uid_map") ? &spec.gid_map : &spec.uid_map) = value;
+}
+
+static void parse_cgroupfs(const char *key, char *value)
+{
+	if (strcmp(value, "ro") && strcmp(value, "rw"))
+		bad(key, value, "want ro or rw");
+	spec.cgroupfs = strcmp(value, "ro") ? CGROUPFS_RW : CGROUPFS_RO;
+}
+
+/* "<name>\t<cgroup|cgroup2>\t<options>": mounted at /sys/fs/cgroup/<name> */
+static void parse_cgroup_mount(const char *key, char *value)
+{
+	char *f[4];
+	struct cgroup_mount m;
+
+	if (split(value, '\t', f, 3) != 3 || (strcmp(f[1], "cgroup") && strcmp(f[1], "cgroup2")))
+		bad(key, value, "want NAME<tab>cgroup|cgroup2<tab>OPTIONS");
+	if (!*f[0] || strchr(f[0], '/') || !strcmp(f[0], ".") || !strcmp(f[0], "..") || strlen(f[0]) > 64)
+		bad(key, value, "the name must be one path component");
+	if (strlen(f[2]) > 200)
+		bad(key, value, "options longer than 200 bytes");
+	m.name = f[0];
+	m.type = f[1];
+	m.options = f[2];
+	spec.cgroup_mounts = grow(spec.cgroup_mounts, spec.ncgroup_mounts, sizeof(m));
+	spec.cgroup_mounts[spec.ncgroup_mounts++] = m;
+}
+
 /* How each key's value is parsed, and where it goes. */
 struct key {
 	const char *name;
@@ -296,6 +344,12 @@ static const struct key keys[] = {
 	{ .name = "groups", .kind = CUSTOM, .parse = parse_groups, .given = &spec.has_groups },
 	{ .name = "gid", .kind = ID, .out = &spec.gid, .given = &spec.has_gid },
 	{ .name = "uid", .kind = ID, .out = &spec.uid, .given = &spec.has_uid },
+	{ .name = "uid_map", .kind = CUSTOM, .parse = parse_id_map },
+	{ .name = "gid_map", .kind = CUSTOM, .parse = parse_id_map },
+	{ .name = "setns_user", .kind = PATH, .out = &spec.setns_user },
+	{ .name = "unshare_on_exec", .kind = FLAG, .out = &spec.unshare_on_exec },
+	{ .name = "cgroupfs", .kind = CUSTOM, .parse = parse_cgroupfs },
+	{ .name = "cgroupfs_mount", .kind = CUSTOM, .parse = parse_cgroup_mount, .repeats = true },
 	{ .name = "env", .kind = WORDS, .out = &spec.env, .repeats = true },
 	{ .name = "arg", .kind = WORDS, .out = &spec.args, .repeats = true },
 };
@@ -383,4 +437,12 @@ void read_spec(int fd)
 	}
 	if (!spec.args.n)
 		fail(EINVAL, "spec: no arg records");
+	if (!spec.uid_map != !spec.gid_map)
+		fail(EINVAL, "spec: a user namespace needs both uid_map and gid_map");
+	if (spec.uid_map && spec.setns_user)
+		fail(EINVAL, "spec: setns_user with a new user namespace (uid_map)");
+	if (spec.cgroupfs && (spec.ns_flags & (CLONE_NEWCGROUP | CLONE_NEWNS)) != (CLONE_NEWCGROUP | CLONE_NEWNS))
+		fail(EINVAL, "spec: cgroupfs needs new cgroup and mount namespaces (unshare=...,cgroup,mnt)");
+	if (spec.ncgroup_mounts && !spec.cgroupfs)
+		fail(EINVAL, "spec: cgroupfs_mount without cgroupfs");
 }

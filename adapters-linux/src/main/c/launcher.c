@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -154,6 +155,8 @@ static bool enter_namespaces(void)
 	 * empty file there. */
 	for (size_t i = 0; i < spec.setns.n; i++)
 		TRY(fds[i] = open(spec.setns.v[i], O_RDONLY | O_CLOEXEC), "open(%s)", spec.setns.v[i]);
+	if (spec.setns_user) /* entered by the child, once its filesystem is set up */
+		TRY(spec.user_fd = open(spec.setns_user, O_RDONLY | O_CLOEXEC), "open(%s)", spec.setns_user);
 	for (size_t i = 0; i < spec.setns.n; i++) {
 		TRY(setns(fds[i], 0), "setns(%s)", spec.setns.v[i]);
 		close(fds[i]);
@@ -213,6 +216,19 @@ static pid_t only_child(int procfd)
 	return atoi(text);
 }
 
+/* The task's pid: the child, or with a nested pid namespace the grandchild that the child
+ * left us (CLONE_PARENT) once the child is gone. */
+static pid_t task_of(int procfd, pid_t child, bool nested)
+{
+	pid_t task;
+
+	if (!nested)
+		return child;
+	waitpid(child, NULL, 0);
+	TRY(task = only_child(procfd), "read(/proc/self/task/%d/children)", getpid());
+	return task;
+}
+
 /* Kills and reaps a task that the daemon will not hear of. */
 static void bury(pid_t pid)
 {
@@ -242,7 +258,7 @@ static int answer(int procfd, pid_t pid)
 
 int launch_main(int argc, char **argv)
 {
-	int stdio_fd[3] = { -1, -1, -1 }, exec_fd = -1, pfd[2], procfd;
+	int stdio_fd[3] = { -1, -1, -1 }, exec_fd = -1, pfd[2], sync[2] = { -1, -1 }, procfd;
 	pid_t pid;
 
 	(void)argv;
@@ -259,19 +275,28 @@ int launch_main(int argc, char **argv)
 	join_cgroups();
 	bool nested = enter_namespaces();
 	TRY(pipe2(pfd, O_CLOEXEC), "pipe2()");
+	if (spec.uid_map) /* the child says when its user namespace is there to be mapped */
+		TRY(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync), "socketpair()");
 	TRY(pid = fork(), "fork()"); /* after unshare(pid) the child is pid 1 inside */
 	if (pid == 0) {
 		close(pfd[0]);
+		if (sync[0] >= 0)
+			close(sync[0]);
 		report_fd = pfd[1];
 		if (nested)
 			become_sibling();
-		run_child(stdio_fd, exec_fd);
+		run_child(stdio_fd, exec_fd, sync[1]);
 	}
 	close(pfd[1]);
-	await_exec(pfd[0]);
-	if (nested) {
-		waitpid(pid, NULL, 0);
-		TRY(pid = only_child(procfd), "read(/proc/self/task/%d/children)", getpid());
+	if (spec.uid_map) {
+		close(sync[1]);
+		if (await_user_namespace(sync[0])) {
+			pid = task_of(procfd, pid, nested);
+			nested = false;
+			map_user_namespace(sync[0], procfd, pid);
+		}
 	}
+	await_exec(pfd[0]);
+	pid = task_of(procfd, pid, nested);
 	return answer(procfd, pid);
 }

@@ -27,8 +27,11 @@ import porto.ports.TaskLauncher;
 public final class FakeLauncher implements TaskLauncher {
     static final int ENOENT = 2;
     static final int ENOTDIR = 20;
+    static final int EINVAL = 22;
     static final String HOSTNAME = "fake-host";
-    private static final List<String> NAMESPACES = List.of("pid", "mnt", "uts", "ipc", "net");
+    private static final List<String> NAMESPACES = List.of("pid", "mnt", "uts", "ipc", "net", "user", "cgroup");
+    /** The map of a task in the host's user namespace: every id is itself. */
+    static final List<LaunchSpec.IdRange> IDENTITY_MAP = List.of(new LaunchSpec.IdRange(0, 0, 4294967295L));
 
     private final Object lock;
     private final FakeProcesses processes;
@@ -37,6 +40,7 @@ public final class FakeLauncher implements TaskLauncher {
     private final Map<String, Program> programs = new HashMap<>();
     private final Map<String, String[]> outputs = new HashMap<>();
     private final List<LaunchSpec> launches = new ArrayList<>();
+    private final Map<Integer, LaunchSpec> specOfTask = new HashMap<>();
     private Program fallback = Program.forever();
     private Predicate<String> missing = name -> name.startsWith("__");
     private int namespaceIds;
@@ -66,6 +70,7 @@ public final class FakeLauncher implements TaskLauncher {
             FakeProcess p = processes.create(spec.argv(), where, program, spec.namespaces().isolate(), true, 1);
             p.scheduling = spec.scheduling();
             p.environment = env;
+            specOfTask.put(p.pid, spec);
             return new LaunchResult(p.pid, p.startTime);
         }
     }
@@ -87,6 +92,8 @@ public final class FakeLauncher implements TaskLauncher {
             if (parent == null)
                 throw new KernelException(ENOENT, "No such file or directory: /proc/" + ns.joinOf() + "/ns/pid");
             ids.putAll(parent.namespaces());
+            if (!ns.joinUser())
+                ids.put("user", "host:user"); // only the other namespaces are the parent's
             hostname = parent.hostname();
             root = parent.root();
             rootReadOnly = parent.rootReadOnly();
@@ -102,6 +109,14 @@ public final class FakeLauncher implements TaskLauncher {
             fresh.add("net");
         if (ns.newMount())
             fresh.add("mnt");
+        if (ns.newCgroup())
+            fresh.add("cgroup");
+        if (ns.user() != null)
+            fresh.add("user");
+        if (ns.unshareOnExec())
+            fresh.add("mnt"); // a second one, at exec
+        if (spec.filesystem().cgroupfs() != LaunchSpec.CgroupFs.NONE && !(ns.newCgroup() && (ns.isolate() || ns.newMount())))
+            throw new KernelException(EINVAL, "Invalid argument: spec: cgroupfs needs new cgroup and mount namespaces");
         for (String n : fresh)
             ids.put(n, "ns:" + ++namespaceIds);
         if (!ns.hostname().isEmpty())
@@ -137,8 +152,46 @@ public final class FakeLauncher implements TaskLauncher {
             binds.add(new LaunchSpec.Bind(source, normalize(b.target()), b.readOnly(), b.optional()));
         }
         int oomScoreAdj = spec.oomScoreAdj() != null ? spec.oomScoreAdj() : 0;
-        return new FakeProcess.Environment(spec.identity(), ids, hostname, root, rootReadOnly, binds, devices, spec.rlimits(),
+        return new FakeProcess.Environment(hostIdentity(spec.identity(), userNamespace(spec)), ids, hostname, root, rootReadOnly, binds, devices, spec.rlimits(),
                 spec.cwd(), oomScoreAdj);
+    }
+
+    /** The maps of the user namespace the task of {@code spec} lives in: its own, its parent's, or none. */
+    private LaunchSpec.UserNamespace userNamespace(LaunchSpec spec) {
+        LaunchSpec.Namespaces ns = spec.namespaces();
+        if (ns.user() != null)
+            return ns.user();
+        if (!ns.joinUser())
+            return null;
+        LaunchSpec parent = specOfTask.get(ns.joinOf());
+        return parent == null ? null : userNamespace(parent);
+    }
+
+    /** Who the task is as the host sees it: ids inside a user namespace are mapped out of it. */
+    private static LaunchSpec.Identity hostIdentity(LaunchSpec.Identity id, LaunchSpec.UserNamespace user) throws KernelException {
+        if (user == null)
+            return id;
+        long uid = LaunchSpec.IdRange.outside(user.uids(), Integer.toUnsignedLong(id.uid()));
+        long gid = LaunchSpec.IdRange.outside(user.gids(), Integer.toUnsignedLong(id.gid()));
+        List<Integer> groups = new ArrayList<>();
+        for (int g : id.groups()) {
+            long out = LaunchSpec.IdRange.outside(user.gids(), Integer.toUnsignedLong(g));
+            if (out < 0)
+                throw new KernelException(EINVAL, "Invalid argument: setgroups(): group " + g + " has no id outside");
+            groups.add((int) out);
+        }
+        if (uid < 0 || gid < 0)
+            throw new KernelException(EINVAL, "Invalid argument: setuid(" + id.uid() + "): no id outside the user namespace");
+        return new LaunchSpec.Identity((int) uid, (int) gid, groups, id.umask(), id.capBound(), id.capAmbient(), id.noNewPrivs());
+    }
+
+    /** The uid map of task {@code pid}'s user namespace, as /proc/PID/uid_map shows it. */
+    public List<LaunchSpec.IdRange> uidMap(int pid) {
+        synchronized (lock) {
+            LaunchSpec spec = specOfTask.get(pid);
+            LaunchSpec.UserNamespace user = spec == null ? null : userNamespace(spec);
+            return user == null ? IDENTITY_MAP : user.uids();
+        }
     }
 
     /** Opens the host-side streams: stdin must exist, output files are made (as the client) if missing. */
@@ -212,6 +265,10 @@ public final class FakeLauncher implements TaskLauncher {
             if (env == null)
                 return false;
             String inside = normalize(path);
+            LaunchSpec spec = specOfTask.get(pid);
+            if (spec != null && spec.filesystem().cgroupfs() != LaunchSpec.CgroupFs.NONE
+                    && (inside.equals("/sys/fs/cgroup") || inside.startsWith("/sys/fs/cgroup/")))
+                return spec.filesystem().cgroupfs() == LaunchSpec.CgroupFs.READ_WRITE;
             for (int i = env.binds().size() - 1; i >= 0; i--) {
                 LaunchSpec.Bind b = env.binds().get(i);
                 if (inside.equals(b.target()) || inside.startsWith(b.target() + "/"))

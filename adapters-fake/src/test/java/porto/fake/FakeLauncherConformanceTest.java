@@ -117,9 +117,14 @@ class FakeLauncherConformanceTest extends LauncherConformance {
             @Override
             public Map<String, String> hostNamespaces() {
                 Map<String, String> out = new TreeMap<>();
-                for (String ns : List.of("pid", "mnt", "uts", "ipc", "net"))
+                for (String ns : List.of("pid", "mnt", "uts", "ipc", "net", "user", "cgroup"))
                     out.put(ns, "host:" + ns);
                 return out;
+            }
+
+            @Override
+            public List<LaunchSpec.IdRange> uidMap(int pid) {
+                return k.launcher().uidMap(pid);
             }
 
             @Override

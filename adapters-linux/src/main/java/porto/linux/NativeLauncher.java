@@ -22,11 +22,18 @@ public final class NativeLauncher implements TaskLauncher {
     private static final long LAUNCH_TIMEOUT_SECONDS = 30;
     private final Path nativeBinary;
     private final Path socket;
+    private final CgroupFsMounts cgroupMounts;
 
     /** {@code socket}: the daemon's socket, bound at /run/portod.socket into roots with porto access. */
     public NativeLauncher(Path nativeBinary, Path socket) {
+        this(nativeBinary, socket, CgroupFsMounts.ofHost());
+    }
+
+    /** {@code cgroupMounts}: the host's hierarchies, mounted again inside a container that asks for cgroupfs. */
+    public NativeLauncher(Path nativeBinary, Path socket, CgroupFsMounts cgroupMounts) {
         this.nativeBinary = nativeBinary;
         this.socket = socket;
+        this.cgroupMounts = cgroupMounts;
     }
 
     /**
@@ -39,7 +46,7 @@ public final class NativeLauncher implements TaskLauncher {
 
     @Override
     public LaunchResult launch(LaunchSpec spec) throws KernelException {
-        byte[] records = encode(spec, socket);
+        byte[] records = encode(spec, socket, cgroupMounts);
         var pending = SPAWNERS.submit(() -> run(records));
         try {
             return pending.get();
@@ -97,11 +104,18 @@ public final class NativeLauncher implements TaskLauncher {
     }
 
     static byte[] encode(LaunchSpec spec) {
-        return encode(spec, null);
+        return encode(spec, null, CgroupFsMounts.NONE);
     }
 
-    /** The records of {@code spec}; {@code socket} is the daemon's socket, shown in roots that ask for it. */
     static byte[] encode(LaunchSpec spec, Path socket) {
+        return encode(spec, socket, CgroupFsMounts.NONE);
+    }
+
+    /**
+     * The records of {@code spec}; {@code socket} is the daemon's socket, shown in roots that ask for it;
+     * {@code cgroupMounts} the host's hierarchies, for cgroupfs.
+     */
+    static byte[] encode(LaunchSpec spec, Path socket, CgroupFsMounts cgroupMounts) {
         Records r = new Records();
         for (String dir : spec.cgroupDirectories())
             r.add("cgroup", dir);
@@ -134,6 +148,8 @@ public final class NativeLauncher implements TaskLauncher {
             unshare.add("net");
         if (ns.isolate() || ns.newMount())
             unshare.add("mnt");
+        if (ns.newCgroup())
+            unshare.add("cgroup");
         if (!unshare.isEmpty())
             r.add("unshare", String.join(",", unshare));
         if (ns.isolate())
@@ -149,6 +165,11 @@ public final class NativeLauncher implements TaskLauncher {
                         + " " + idText(d.uid()) + " " + idText(d.gid()) + " " + d.path());
             if (fs.readOnly())
                 r.add("root_ro", "1");
+        }
+        if (fs.cgroupfs() != LaunchSpec.CgroupFs.NONE) {
+            r.add("cgroupfs", fs.cgroupfs() == LaunchSpec.CgroupFs.READ_ONLY ? "ro" : "rw");
+            for (CgroupFsMounts.Mount m : cgroupMounts.joinedBy(spec.cgroupDirectories()))
+                r.add("cgroupfs_mount", m.name() + "\t" + m.type() + "\t" + m.options());
         }
         for (LaunchSpec.Bind b : fs.binds())
             r.add("bind", b.source() + "\t" + b.target() + "\t" + (b.readOnly() ? "ro" : "rw") + (b.optional() ? "\topt" : ""));
@@ -172,6 +193,14 @@ public final class NativeLauncher implements TaskLauncher {
             r.add("caps_ambient", Long.toHexString(id.capAmbient()));
         if (id.noNewPrivs())
             r.add("no_new_privs", "1");
+        if (ns.user() != null) {
+            r.add("uid_map", idMap(ns.user().uids()));
+            r.add("gid_map", idMap(ns.user().gids()));
+        }
+        if (ns.joinUser())
+            r.add("setns_user", "/proc/" + ns.joinOf() + "/ns/user");
+        if (ns.unshareOnExec())
+            r.add("unshare_on_exec", "1");
         r.add("groups", join(id.groups()));
         r.add("gid", idText(id.gid()));
         r.add("uid", idText(id.uid()));
@@ -180,6 +209,14 @@ public final class NativeLauncher implements TaskLauncher {
         for (String a : spec.argv())
             r.add("arg", a);
         return r.bytes();
+    }
+
+    /** "inside outside count" lines, as /proc/PID/uid_map takes them. */
+    private static String idMap(List<LaunchSpec.IdRange> ranges) {
+        StringBuilder out = new StringBuilder();
+        for (LaunchSpec.IdRange r : ranges)
+            out.append(out.length() > 0 ? "\n" : "").append(r.inside()).append(' ').append(r.outside()).append(' ').append(r.count());
+        return out.toString();
     }
 
     private static String join(List<Integer> ids) {

@@ -106,4 +106,28 @@ class LaunchSpecErrorsTest {
         refused("uid given twice", "uid=1", "uid=2", "arg=/bin/true");
         refused("unshare=pid,bogus: unknown namespace", "unshare=pid,bogus", "arg=/bin/true");
     }
+
+    @Test
+    void namespaceRecords() throws Exception {
+        refused("uid_map=0 1000: want INSIDE OUTSIDE COUNT lines", "uid_map=0 1000", "gid_map=0 0 1", "arg=/bin/true");
+        refused("uid_map=0 1000 0: a range out of bounds", "uid_map=0 1000 0", "gid_map=0 0 1", "arg=/bin/true");
+        refused("gid_map=1 0 4294967295: a range out of bounds", "uid_map=0 0 1", "gid_map=1 0 4294967295", "arg=/bin/true");
+        refused("uid_map=0 4294967296 1: out of range", "uid_map=0 4294967296 1", "arg=/bin/true");
+        // The answer is one line: the map's newlines show as spaces.
+        refused("uid_map=" + "0 0 1 ".repeat(340) + "0 0 1: more than 340 lines", "uid_map=" + "0 0 1\n".repeat(340) + "0 0 1",
+                "arg=/bin/true");
+        refused("a user namespace needs both uid_map and gid_map", "uid_map=0 1000 1", "arg=/bin/true");
+        refused("setns_user with a new user namespace (uid_map)", "uid_map=0 0 1", "gid_map=0 0 1", "setns_user=/proc/1/ns/user",
+                "arg=/bin/true");
+        refused("unshare_on_exec=yes: want 0 or 1", "unshare_on_exec=yes", "arg=/bin/true");
+        refused("cgroupfs=maybe: want ro or rw", "cgroupfs=maybe", "arg=/bin/true");
+        refused("cgroupfs needs new cgroup and mount namespaces (unshare=...,cgroup,mnt)", "unshare=mnt", "cgroupfs=ro", "arg=/bin/true");
+        refused("cgroupfs_mount without cgroupfs", "cgroupfs_mount=memory\tcgroup\tmemory", "arg=/bin/true");
+        refused("cgroupfs_mount=memory cgroup: want NAME<tab>cgroup|cgroup2<tab>OPTIONS", "cgroupfs_mount=memory\tcgroup",
+                "arg=/bin/true");
+        refused("cgroupfs_mount=memory ext4 : want NAME<tab>cgroup|cgroup2<tab>OPTIONS", "cgroupfs_mount=memory\text4\t",
+                "arg=/bin/true");
+        refused("cgroupfs_mount=../etc cgroup memory: the name must be one path component",
+                "cgroupfs_mount=../etc\tcgroup\tmemory", "arg=/bin/true");
+    }
 }

@@ -160,7 +160,7 @@ class LinuxLauncherConformanceTest extends LauncherConformance {
 
         private static Map<String, String> namespaces(Path proc) throws IOException {
             Map<String, String> out = new TreeMap<>();
-            for (String ns : List.of("pid", "mnt", "uts", "ipc", "net"))
+            for (String ns : List.of("pid", "mnt", "uts", "ipc", "net", "user", "cgroup"))
                 out.put(ns, Files.readSymbolicLink(proc.resolve("ns").resolve(ns)).toString());
             return out;
         }
@@ -186,6 +186,16 @@ class LinuxLauncherConformanceTest extends LauncherConformance {
         @Override
         public Map<String, String> hostNamespaces() throws Exception {
             return namespaces(Path.of("/proc/self"));
+        }
+
+        @Override
+        public List<LaunchSpec.IdRange> uidMap(int pid) throws Exception {
+            List<LaunchSpec.IdRange> out = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/uid_map"))) {
+                String[] w = line.trim().split("\\s+");
+                out.add(new LaunchSpec.IdRange(Long.parseLong(w[0]), Long.parseLong(w[1]), Long.parseLong(w[2])));
+            }
+            return out;
         }
 
         @Override

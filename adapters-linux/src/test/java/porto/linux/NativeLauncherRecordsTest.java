@@ -103,6 +103,42 @@ class NativeLauncherRecordsTest {
     }
 
     @Test
+    void aUserNamespaceAMountNamespaceAtExecAndACgroupfs() {
+        List<LaunchSpec.IdRange> uids = List.of(new LaunchSpec.IdRange(0, 1044, 1), new LaunchSpec.IdRange(1, 1, 1043),
+                new LaunchSpec.IdRange(1045, 1045, 4294966250L));
+        List<LaunchSpec.IdRange> gids = List.of(new LaunchSpec.IdRange(0, 1044, 1));
+        LaunchSpec spec = new LaunchSpec(List.of("/sys/fs/cgroup/memory/porto%a", "/sys/fs/cgroup/freezer/porto%a"), List.of("true"),
+                null, List.of(), "/", new Identity(0, 0, List.of(0), 022, 0xffL, 0, true), null, HOST_STDIO,
+                new Namespaces(0, true, false, false, "", null, true, new LaunchSpec.UserNamespace(uids, gids), true),
+                new Filesystem("/place/root", false, List.of(), List.of(), false, LaunchSpec.CgroupFs.READ_ONLY), List.of(), null, null);
+        CgroupFsMounts host = new CgroupFsMounts(() -> List.of(
+                new CgroupFsMounts.Mount("memory", "cgroup", "memory", Path.of("/sys/fs/cgroup/memory")),
+                new CgroupFsMounts.Mount("cpu", "cgroup", "cpu", Path.of("/sys/fs/cgroup/cpu")),
+                new CgroupFsMounts.Mount("freezer", "cgroup", "freezer", Path.of("/sys/fs/cgroup/freezer")),
+                new CgroupFsMounts.Mount("unified", "cgroup2", "", Path.of("/sys/fs/cgroup/unified"))));
+        assertRecords(NativeLauncher.encode(spec, null, host),
+                "cgroup=/sys/fs/cgroup/memory/porto%a", "cgroup=/sys/fs/cgroup/freezer/porto%a",
+                "stdin=/dev/null", "stdout=/place/out", "stderr=/place/err",
+                "unshare=pid,ipc,uts,mnt,cgroup", "proc=1", "root=/place/root",
+                "cgroupfs=ro", "cgroupfs_mount=memory\tcgroup\tmemory", "cgroupfs_mount=freezer\tcgroup\tfreezer",
+                "cwd=/", "umask=22", "caps_bound=ff", "no_new_privs=1",
+                "uid_map=0 1044 1\n1 1 1043\n1045 1045 4294966250", "gid_map=0 1044 1", "unshare_on_exec=1",
+                "groups=0", "gid=0", "uid=0", "arg=true");
+    }
+
+    @Test
+    void aChildEntersItsParentsUserNamespace() {
+        LaunchSpec spec = new LaunchSpec(List.of(), List.of("true"), null, List.of(), "/",
+                new Identity(0, 0, List.of(0), 022, 0, 0, false), null, HOST_STDIO,
+                new Namespaces(77, false, false, false, "", null, false, null, false, true),
+                new Filesystem(null, false, List.of(), List.of(), false), List.of(), null, null);
+        assertRecords(NativeLauncher.encode(spec),
+                "stdin=/dev/null", "stdout=/place/out", "stderr=/place/err",
+                "setns=/proc/77/ns/ipc", "setns=/proc/77/ns/uts", "setns=/proc/77/ns/net", "setns=/proc/77/ns/pid", "setns=/proc/77/ns/mnt",
+                "cwd=/", "umask=22", "caps_bound=0", "setns_user=/proc/77/ns/user", "groups=0", "gid=0", "uid=0", "arg=true");
+    }
+
+    @Test
     void aNulInAValueIsRefusedRatherThanStartingARecord() {
         LaunchSpec spec = new LaunchSpec(List.of(), List.of("echo", "a\0uid=0"), null, List.of(), "/",
                 new Identity(1000, 1000, List.of(), 022, 0, 0, false), null, HOST_STDIO,

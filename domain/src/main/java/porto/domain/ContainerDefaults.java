@@ -14,9 +14,11 @@ import java.util.Map;
  * @param pressurizeOnDeath pressurize_on_death of a new container (pressurize_on_death)
  * @param resolvConf        resolv_conf of a new container, lines joined by ';' (default_resolv_conf)
  * @param extraProperties   properties given to new containers whose name matches a mask (extra_properties)
+ * @param enableRwCgroupfs  cgroupfs=rw may start (enable_rw_cgroupfs)
  */
 public record ContainerDefaults(long agingTimeS, long respawnDelayMs, long stdoutLimit, int maxTotal,
-                                boolean pressurizeOnDeath, String resolvConf, List<ExtraProperties> extraProperties) {
+                                boolean pressurizeOnDeath, String resolvConf, List<ExtraProperties> extraProperties,
+                                boolean enableRwCgroupfs) {
 
     /** Properties set on a new container whose name matches {@code filter} (a mask with ? and *). */
     public record ExtraProperties(String filter, Map<String, String> properties) {
@@ -31,5 +33,5 @@ public record ContainerDefaults(long agingTimeS, long respawnDelayMs, long stdou
 
     /** Upstream's built-in values. */
     public static final ContainerDefaults BUILT_IN =
-            new ContainerDefaults(24 * 3600, 1000, 8L << 20, 3000, false, "", List.of());
+            new ContainerDefaults(24 * 3600, 1000, 8L << 20, 3000, false, "", List.of(), false);
 }

@@ -83,6 +83,7 @@ public final class DomainWiring {
         Symlinks.register(p, files, users);
         SecretEnv.register(p);
         UnsupportedProperties.register(p);
+        NamespaceProperties.register(p);
         KnobStatistics.register(p, resources, cgroups, processes);
         CpuTotals.register(p, config);
         NetworkProperties.register(p, networking);

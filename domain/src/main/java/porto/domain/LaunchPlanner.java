@@ -96,21 +96,47 @@ final class LaunchPlanner {
         String hostname = ContextProperties.HOSTNAME.value(c);
 
         FilesystemPlanner.Plan fs = filesystem.plan(c, caller, workDir);
-        boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty();
+        LaunchSpec.CgroupFs cgroupfs = cgroupfs(c);
+        boolean newMount = isolate || fs.filesystem().root() != null || !fs.filesystem().binds().isEmpty()
+                || cgroupfs != LaunchSpec.CgroupFs.NONE;
         VirtModes.checkNamespaces(c, newMount, hostname);
         String netns = NetworkProperties.namespacePath(networking, tree.containers(), c);
         boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).sharesHost() : os && isolate);
-        var namespaces = new LaunchSpec.Namespaces(namespaceHolder(c), isolate, emptyNet, newMount, hostname, netns);
+        boolean userns = NamespaceProperties.USERNS.value(c);
+        NamespaceProperties.checkUserns(c, userns); // virt_mode may have changed since
+        int holder = namespaceHolder(c);
+        Container userOwner = userNamespaceOwner(c);
+        boolean joinUser = userOwner != c && userOwner != null && holder > 0;
+        LaunchSpec.UserNamespace user = userOwner == c ? UserNamespaces.of(uid, gid, c.ownerUid == 0) : !joinUser ? null
+                : UserNamespaces.of(users.resolveUid(value(userOwner, "user")), users.resolveGid(value(userOwner, "group")),
+                        userOwner.ownerUid == 0);
+        var namespaces = new LaunchSpec.Namespaces(holder, isolate, emptyNet, newMount, hostname, netns,
+                cgroupfs != LaunchSpec.CgroupFs.NONE, userOwner == c ? user : null, NamespaceProperties.UNSHARE_ON_EXEC.value(c),
+                joinUser);
+        LaunchSpec.Filesystem f = fs.filesystem();
+        var filesystem = new LaunchSpec.Filesystem(f.root(), f.readOnly(), f.binds(), f.devices(), f.portoSocket(), cgroupfs);
+        LaunchSpec.Identity identity = identity(c, uid, gid);
 
         List<String> stored = new ArrayList<>();
         var stdio = new LaunchSpec.Stdio(stream(c, "stdin", workDir, caller, stored),
                 stream(c, "stdout", workDir, caller, stored), stream(c, "stderr", workDir, caller, stored));
 
         int adj = (int) (long) ContextProperties.OOM_SCORE_ADJ.value(c);
-        var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"), identity(c, uid, gid),
+        var spec = new Partial(argv, hostProgram, flatten(env), value(c, "cwd"),
+                user == null ? identity : UserNamespaces.inside(identity, user, c.name),
                 caller.isRoot() ? null : new LaunchSpec.Cred(caller.uid(), caller.gid(), groups(caller.uid(), caller.gid())),
-                stdio, namespaces, fs.filesystem(), rlimits(c), adj == 0 ? null : adj, resources.scheduling(c));
+                stdio, namespaces, filesystem, rlimits(c), adj == 0 ? null : adj, resources.scheduling(c));
         return new LaunchPlan(spec, workDir, uid, gid, stored, fs.files());
+    }
+
+    /** cgroupfs: rw is refused as upstream refuses it by default; either needs cgroup namespaces. */
+    private LaunchSpec.CgroupFs cgroupfs(Container c) throws PortoException {
+        NamespaceProperties.checkStart(c);
+        return switch (NamespaceProperties.CGROUPFS.value(c)) {
+            case "ro" -> LaunchSpec.CgroupFs.READ_ONLY;
+            case "rw" -> LaunchSpec.CgroupFs.READ_WRITE;
+            default -> LaunchSpec.CgroupFs.NONE;
+        };
     }
 
     private LaunchSpec.Identity identity(Container c, int uid, int gid) throws PortoException {
@@ -214,6 +240,14 @@ final class LaunchPlanner {
                             + (r.minor() < 0 ? "*" : r.minor()) + " " + r.access() + " is not permitted to parent " + c.parent.name);
         }
         return Devices.rules(mine);
+    }
+
+    /** The container whose user namespace the task lives in: its own with userns, else the nearest ancestor's. */
+    private static Container userNamespaceOwner(Container c) throws PortoException {
+        for (Container p = c; p != null && !p.isHost(); p = p.parent)
+            if (NamespaceProperties.USERNS.value(p))
+                return p;
+        return null;
     }
 
     /** The nearest ancestor whose task holds namespaces; 0 for the host. */

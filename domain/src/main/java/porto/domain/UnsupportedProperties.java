@@ -11,17 +11,6 @@ import static porto.domain.Property.STOPPED_ONLY;
 final class UnsupportedProperties {
     private UnsupportedProperties() {}
 
-    static final TypedProperty<Boolean> USERNS = TypedProperty.bool("userns",
-            "new user namespace (not supported by this portod)", STOPPED_ONLY, false)
-            .onSet((c, on) -> refuse(on, "userns", "containers in their own user namespace are not implemented by this portod"));
-    static final TypedProperty<Boolean> UNSHARE_ON_EXEC = TypedProperty.bool("unshare_on_exec",
-            "unshare the mount namespace at exec (not supported by this portod)", STOPPED_ONLY, false)
-            .onSet((c, on) -> refuse(on, "unshare_on_exec", "unsharing namespaces at exec is not implemented by this portod"));
-    static final TypedProperty<String> CGROUPFS = TypedProperty.of("cgroupfs",
-            "cgroup filesystem inside the container: none|ro|rw (only none is supported)", STOPPED_ONLY,
-            UnsupportedProperties::parseCgroupfs, t -> t, "none")
-            .onSet((c, mode) -> refuse(!mode.equals("none"), "cgroupfs",
-                    "mounting the cgroup filesystem inside a container is not implemented by this portod"));
     static final TypedProperty<String> CORE_COMMAND = TypedProperty.of("core_command",
             "command that receives the container's core dumps (not supported by this portod)", ANY_STATE, t -> t.trim(), t -> t, "")
             .onSet((c, command) -> refuse(!command.isEmpty(), "core_command",
@@ -33,9 +22,6 @@ final class UnsupportedProperties {
                     "this portod does not lower memory soft limits of dead containers (memory.soft_limit_in_bytes is not written)"));
 
     static void register(Properties p) {
-        p.add(USERNS.entry());
-        p.add(UNSHARE_ON_EXEC.entry());
-        p.add(CGROUPFS.entry());
         p.add(CORE_COMMAND.entry());
         p.add(PRESSURIZE_ON_DEATH.entry());
         p.add(Property.readOnly("seize_pid", "pid of the task that seizes the main process (not supported by this portod)",
@@ -43,13 +29,6 @@ final class UnsupportedProperties {
                     throw new PortoException(ErrorCode.NotSupported, "seize_pid: this portod seizes no tasks: container tasks are "
                             + "children of portod-native master, which reaps them itself");
                 }, false));
-    }
-
-    private static String parseCgroupfs(String text) throws PortoException {
-        String t = text.trim();
-        if (!t.equals("none") && !t.equals("ro") && !t.equals("rw"))
-            throw Values.invalid("cgroupfs is none, ro or rw, got '" + text + "'");
-        return t;
     }
 
     private static void refuse(boolean unsupported, String name, String why) throws PortoException {

@@ -25,8 +25,9 @@ import porto.ports.TaskLauncher;
  * What a task started through {@link TaskLauncher} shows from outside, and what {@link Processes}
  * sees of it: its exit status, credentials, resource limits, standard streams, namespaces (new,
  * joined, hostname), root and bind mounts, a fresh /dev with the nodes asked for, read-only mounts,
- * streams opened inside the root; failures (a missing program, root, bind source or
- * stdin) answered with ENOENT before anything runs.
+ * streams opened inside the root, a user namespace with its id maps, a mount namespace at exec;
+ * failures (a missing program, root, bind source or stdin) answered with ENOENT before anything
+ * runs, a cgroupfs without its namespaces with EINVAL.
  */
 public abstract class LauncherConformance {
     static final int ENOENT = 2;
@@ -83,8 +84,11 @@ public abstract class LauncherConformance {
 
         TaskView view(int pid) throws Exception;
 
-        /** The namespaces of the host (of whoever launches), by name: pid, mnt, uts, ipc, net. */
+        /** The namespaces of the host (of whoever launches), by name: pid, mnt, uts, ipc, net, user, cgroup. */
         Map<String, String> hostNamespaces() throws Exception;
+
+        /** The uid map of the task's user namespace (/proc/PID/uid_map). */
+        List<LaunchSpec.IdRange> uidMap(int pid) throws Exception;
 
         /** Whether the running task {@code pid} finds something at {@code path} in its own filesystem. */
         boolean sees(int pid, String path);
@@ -318,5 +322,61 @@ public abstract class LauncherConformance {
         assertEquals("inside\n", fx.readFile(root + "/work/out.txt"));
         assertEquals("", fx.readFile(root + "/err.txt"));
         assertFalse(fx.exists(s + "/out.txt") || fx.exists("/work/out.txt"), "not on the host's side");
+    }
+
+    @Test
+    void aUserNamespaceMapsRootInsideToTheUserOutside() throws Exception {
+        List<LaunchSpec.IdRange> map = List.of(new LaunchSpec.IdRange(0, 1000, 1), new LaunchSpec.IdRange(1, 1, 999),
+                new LaunchSpec.IdRange(1001, 1001, 4294967294L - 1000));
+        Namespaces userns = new Namespaces(0, false, false, false, "", null, false, new LaunchSpec.UserNamespace(map, map), false);
+        LaunchSpec.Identity root = new LaunchSpec.Identity(0, 0, List.of(0), 022, Specs.ALL_CAPS, 0, false);
+        LaunchResult task = launch(Specs.withNamespaces(Specs.withIdentity(spec(fx.sleeper()), root), userns));
+        TaskView v = fx.view(task.pid());
+        assertNotEquals(fx.hostNamespaces().get("user"), v.namespaces().get("user"));
+        assertEquals(fx.hostNamespaces().get("pid"), v.namespaces().get("pid"), "nothing else is new");
+        assertEquals(List.of(1000, 1000), List.of(v.uid(), v.gid()), "root inside is 1000 outside");
+        assertEquals(map, fx.uidMap(task.pid()));
+        assertEquals(List.of(new LaunchSpec.IdRange(0, 0, 4294967295L)), fx.uidMap(launch(spec(fx.sleeper())).pid()));
+        fx.processes().kill(task.pid(), SIGKILL);
+        assertEquals(SIGKILL, fx.awaitExit(task));
+
+        fx.makeFile(s + "/in", "");
+        LaunchSpec printing = Specs.withStdio(Specs.withNamespaces(Specs.withIdentity(spec(fx.printing("mapped\n", "")), root), userns),
+                new LaunchSpec.Stdio(LaunchSpec.Stream.host(s + "/in"), LaunchSpec.Stream.host(s + "/out"), LaunchSpec.Stream.host("/dev/null")));
+        assertEquals(0, fx.awaitExit(launch(printing)));
+        assertEquals("mapped\n", fx.readFile(s + "/out"));
+    }
+
+    @Test
+    void aTaskMayEnterTheUserNamespaceOfTheTaskItJoins() throws Exception {
+        List<LaunchSpec.IdRange> map = List.of(new LaunchSpec.IdRange(0, 1000, 1), new LaunchSpec.IdRange(1, 1, 999));
+        LaunchSpec.Identity root = new LaunchSpec.Identity(0, 0, List.of(0), 022, Specs.ALL_CAPS, 0, false);
+        LaunchResult parent = launch(Specs.withNamespaces(Specs.withIdentity(spec(fx.sleeper()), root),
+                new Namespaces(0, true, false, false, "", null, false, new LaunchSpec.UserNamespace(map, map), false)));
+        LaunchSpec.Identity daemon = new LaunchSpec.Identity(1, 1, List.of(1), 022, Specs.ALL_CAPS, 0, false);
+        LaunchResult child = launch(Specs.withNamespaces(Specs.withIdentity(spec(fx.sleeper()), daemon),
+                new Namespaces(parent.pid(), false, false, false, "", null, false, null, false, true)));
+        TaskView p = fx.view(parent.pid()), c = fx.view(child.pid());
+        assertEquals(p.namespaces(), c.namespaces(), "the parent's user namespace too");
+        assertEquals(List.of(1, 1), List.of(c.uid(), c.gid()), "1 inside is 1 outside");
+        assertEquals(map, fx.uidMap(child.pid()));
+        LaunchResult plain = launch(Specs.withNamespaces(spec(fx.sleeper()), new Namespaces(parent.pid(), false, false, false, "")));
+        assertEquals(fx.hostNamespaces().get("user"), fx.view(plain.pid()).namespaces().get("user"), "only when asked");
+        assertEquals(p.namespaces().get("pid"), fx.view(plain.pid()).namespaces().get("pid"));
+    }
+
+    @Test
+    void unshareOnExecGivesTheTaskAMountNamespaceOfItsOwn() throws Exception {
+        Namespaces atExec = new Namespaces(0, false, false, false, "", null, false, null, true);
+        TaskView v = fx.view(launch(Specs.withNamespaces(spec(fx.sleeper()), atExec)).pid());
+        assertNotEquals(fx.hostNamespaces().get("mnt"), v.namespaces().get("mnt"));
+        assertEquals(fx.hostNamespaces().get("uts"), v.namespaces().get("uts"));
+    }
+
+    @Test
+    void aCgroupfsWithoutItsNamespacesIsRefused() throws Exception {
+        LaunchSpec noNamespaces = Specs.withFilesystem(spec(fx.sleeper()),
+                new LaunchSpec.Filesystem(null, false, List.of(), List.of(), false, LaunchSpec.CgroupFs.READ_ONLY), "/");
+        assertEquals(22, assertThrows(KernelException.class, () -> launch(noNamespaces)).errno());
     }
 }

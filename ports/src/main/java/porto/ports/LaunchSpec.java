@@ -6,7 +6,8 @@ import java.util.List;
  * Everything the launcher needs to start one task. Decided entirely by the domain; an adapter only
  * carries it out, in this order: open the host-side streams, join the cgroups, enter the namespaces
  * of {@code namespaces.joinOf}, create the new ones, set up the filesystem, open the inside streams,
- * change to {@code cwd}, drop to {@code identity} and exec.
+ * create or enter the user namespace, create the mount namespace for exec, change to {@code cwd},
+ * drop to {@code identity} and exec.
  *
  * @param cgroupDirectories directories the task joins (from {@link Cgroups#taskDirectories})
  * @param argv              program and arguments; argv[0] is looked up in the PATH of {@code env}
@@ -76,19 +77,73 @@ public record LaunchSpec(
     }
 
     /**
-     * @param joinOf    pid whose pid, mount, network, ipc and uts namespaces the task enters first
-     *                  (the nearest ancestor's task), or 0 for the daemon's
-     * @param isolate   then create new pid, ipc, uts and mount namespaces
-     * @param newNet    then create a new, empty network namespace
-     * @param newMount  create a new mount namespace even without isolate (for binds)
-     * @param hostname  hostname to set, or empty; a new uts namespace is made for it even without isolate
-     * @param netnsPath a network namespace (a bind-mounted nsfs file) to enter after joinOf's, or null
+     * @param joinOf        pid whose pid, mount, network, ipc and uts namespaces the task enters first
+     *                      (the nearest ancestor's task), or 0 for the daemon's
+     * @param isolate       then create new pid, ipc, uts and mount namespaces
+     * @param newNet        then create a new, empty network namespace
+     * @param newMount      create a new mount namespace even without isolate (for binds)
+     * @param hostname      hostname to set, or empty; a new uts namespace is made for it even without isolate
+     * @param netnsPath     a network namespace (a bind-mounted nsfs file) to enter after joinOf's, or null
+     * @param newCgroup     create a new cgroup namespace once the cgroups are joined (their cgroups become its root)
+     * @param user          a new user namespace, made once the filesystem is set up, or null; the
+     *                      {@link Identity}'s ids are then ids inside it
+     * @param unshareOnExec a new mount namespace right before exec, whose mounts stay in it
+     * @param joinUser      enter joinOf's user namespace (an ancestor's {@code user}) where a new one would be
+     *                      made; the {@link Identity}'s ids are then ids inside it
      */
-    public record Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath) {
+    public record Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath,
+                             boolean newCgroup, UserNamespace user, boolean unshareOnExec, boolean joinUser) {
+        public Namespaces {
+            if (joinUser && (user != null || joinOf <= 0))
+                throw new IllegalArgumentException("joinUser needs joinOf and no new user namespace");
+        }
+
+        public Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath,
+                          boolean newCgroup, UserNamespace user, boolean unshareOnExec) {
+            this(joinOf, isolate, newNet, newMount, hostname, netnsPath, newCgroup, user, unshareOnExec, false);
+        }
+
+        public Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname, String netnsPath) {
+            this(joinOf, isolate, newNet, newMount, hostname, netnsPath, false, null, false, false);
+        }
+
         public Namespaces(int joinOf, boolean isolate, boolean newNet, boolean newMount, String hostname) {
             this(joinOf, isolate, newNet, newMount, hostname, null);
         }
     }
+
+    /** The id maps of a new user namespace, as /proc/PID/uid_map and gid_map show them. */
+    public record UserNamespace(List<IdRange> uids, List<IdRange> gids) {
+        public UserNamespace {
+            uids = List.copyOf(uids);
+            gids = List.copyOf(gids);
+        }
+    }
+
+    /**
+     * {@code count} ids from {@code inside} in the namespace are {@code outside} and on in its parent;
+     * unsigned 32-bit values.
+     */
+    public record IdRange(long inside, long outside, long count) {
+        /** The id outside that {@code id} inside maps to, or -1 when no range holds it. */
+        public static long outside(List<IdRange> map, long id) {
+            for (IdRange r : map)
+                if (id >= r.inside && id < r.inside + r.count)
+                    return r.outside + (id - r.inside);
+            return -1;
+        }
+
+        /** The id inside that {@code id} outside shows as, or -1 when no range holds it. */
+        public static long inside(List<IdRange> map, long id) {
+            for (IdRange r : map)
+                if (id >= r.outside && id < r.outside + r.count)
+                    return r.inside + (id - r.outside);
+            return -1;
+        }
+    }
+
+    /** The cgroup filesystem shown at /sys/fs/cgroup inside the task's mount namespace. */
+    public enum CgroupFs { NONE, READ_ONLY, READ_WRITE }
 
     /**
      * @param root        directory that becomes "/" (pivot_root), or null to keep the current one
@@ -96,8 +151,15 @@ public record LaunchSpec(
      * @param binds       bind mounts, made after the root's own mounts
      * @param devices     device nodes made in the root's fresh /dev
      * @param portoSocket show the daemon's socket at /run/portod.socket inside the root
+     * @param cgroupfs    the cgroup hierarchies the task joined, mounted afresh at /sys/fs/cgroup
+     *                    (needs new cgroup and mount namespaces): each shows the task's cgroup as its root
      */
-    public record Filesystem(String root, boolean readOnly, List<Bind> binds, List<Device> devices, boolean portoSocket) {}
+    public record Filesystem(String root, boolean readOnly, List<Bind> binds, List<Device> devices, boolean portoSocket,
+                             CgroupFs cgroupfs) {
+        public Filesystem(String root, boolean readOnly, List<Bind> binds, List<Device> devices, boolean portoSocket) {
+            this(root, readOnly, binds, devices, portoSocket, CgroupFs.NONE);
+        }
+    }
 
     /**
      * One bind mount: a path of the parent's filesystem shown at {@code target} inside the task's

@@ -220,7 +220,8 @@ public final class DaemonConfig {
                 ct.hasMaxTotal() ? ct.getMaxTotal() : d.maxTotal(),
                 ct.hasPressurizeOnDeath() ? ct.getPressurizeOnDeath() : d.pressurizeOnDeath(),
                 ct.hasDefaultResolvConf() ? ct.getDefaultResolvConf().trim() : d.resolvConf(),
-                extra);
+                extra,
+                ct.hasEnableRwCgroupfs() ? ct.getEnableRwCgroupfs() : d.enableRwCgroupfs());
     }
 
     /** The network section, for the networking code. */

@@ -1,0 +1,74 @@
+package porto.linux;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The cgroup hierarchies a container with cgroupfs sees at /sys/fs/cgroup: those of the host that
+ * its task joins, each mounted afresh (the same type and controllers) under the name of the host's
+ * mount point. A hierarchy the task did not join would show the daemon's own cgroup as its root,
+ * so it is left out.
+ */
+public final class CgroupFsMounts {
+    /** One hierarchy: mounted at /sys/fs/cgroup/{@code name} with {@code type} and {@code options}. */
+    public record Mount(String name, String type, String options, Path hostMountPoint) {}
+
+    static final CgroupFsMounts NONE = new CgroupFsMounts(List::of);
+
+    private final Supplier<List<Mount>> hierarchies;
+
+    public CgroupFsMounts(Supplier<List<Mount>> hierarchies) {
+        this.hierarchies = hierarchies;
+    }
+
+    /** The host's cgroup mounts, read from /proc/self/mountinfo each time (the daemon may mount more). */
+    public static CgroupFsMounts ofHost() {
+        return new CgroupFsMounts(CgroupFsMounts::readHost);
+    }
+
+    /** The hierarchies that hold one of {@code cgroupDirectories} (absolute host paths). */
+    public List<Mount> joinedBy(List<String> cgroupDirectories) {
+        List<Mount> out = new ArrayList<>();
+        for (Mount m : hierarchies.get())
+            for (String dir : cgroupDirectories)
+                if (Path.of(dir).startsWith(m.hostMountPoint()) && !out.contains(m)) {
+                    out.add(m);
+                    break;
+                }
+        return out;
+    }
+
+    private static List<Mount> readHost() {
+        List<Mount> out = new ArrayList<>();
+        Set<String> controllers = CgroupMounts.kernelControllers();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                int dash = line.indexOf(" - ");
+                if (dash < 0)
+                    continue;
+                String[] left = line.substring(0, dash).split(" ");
+                String[] right = line.substring(dash + 3).split(" ");
+                Path point = Path.of(left[4].replace("\\040", " ").replace("\\134", "\\"));
+                if (point.getFileName() == null || right.length < 3)
+                    continue;
+                if (right[0].equals("cgroup2")) {
+                    out.add(new Mount(point.getFileName().toString(), "cgroup2", "", point));
+                } else if (right[0].equals("cgroup")) {
+                    List<String> options = new ArrayList<>(); // the hierarchy's identity: controllers and name
+                    for (String o : right[2].split(","))
+                        if (controllers.contains(o) || o.startsWith("name="))
+                            options.add(o);
+                    out.add(new Mount(point.getFileName().toString(), "cgroup", String.join(",", options), point));
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: no hierarchies to show
+        }
+        return out;
+    }
+}
