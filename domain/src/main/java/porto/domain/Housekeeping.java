@@ -166,9 +166,10 @@ final class Housekeeping {
         tree.lock();
         try {
             Set<String> known = containersAndAncestors();
+            List<String> ownedByTasks = cgroupsMadeByTasks();
             List<String> stale = new ArrayList<>();
             for (String path : existing)
-                if (!known.contains(path))
+                if (!known.contains(path) && ownedByTasks.stream().noneMatch(owner -> path.startsWith(owner + "/")))
                     stale.add(path);
             stale.sort(Comparator.comparingInt(String::length).reversed());
             for (String path : stale) {
@@ -191,6 +192,23 @@ final class Housekeeping {
         } finally {
             tree.unlock();
         }
+    }
+
+    /**
+     * As upstream: the task of a live container with cgroupfs=rw may make cgroups below its own;
+     * they are its, not leftovers, and its processes in them live on.
+     */
+    private List<String> cgroupsMadeByTasks() {
+        List<String> out = new ArrayList<>();
+        for (Container c : tree.containers().values()) {
+            try {
+                if (c.state() != State.STOPPED && NamespaceProperties.CGROUPFS.value(c).equals("rw"))
+                    out.add(c.name);
+            } catch (PortoException e) {
+                out.add(c.name); // a damaged value: better a cgroup kept than a task killed
+            }
+        }
+        return out;
     }
 
     private Set<String> containersAndAncestors() {
