@@ -73,7 +73,8 @@ static int write_map(int procfd, pid_t pid, const char *file, const char *text)
 void map_user_namespace(int sync, int procfd, pid_t pid)
 {
 	static const char *files[] = { "uid_map", "setgroups", "gid_map" };
-	/* setgroups stays allowed: the task sets its supplementary groups inside. */
+	/* setgroups stays allowed: the task sets its supplementary groups inside, and only groups
+	 * the gid map holds (the user's own, for a user's container) can be set. */
 	const char *texts[] = { spec.uid_map, "allow", spec.gid_map };
 	char byte = MAPS_WRITTEN;
 

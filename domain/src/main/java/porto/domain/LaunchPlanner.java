@@ -104,12 +104,15 @@ final class LaunchPlanner {
         boolean emptyNet = netns == null && (c.config.containsKey("net") ? !NetworkProperties.NET.value(c).sharesHost() : os && isolate);
         boolean userns = NamespaceProperties.USERNS.value(c);
         NamespaceProperties.checkUserns(c, userns); // virt_mode may have changed since
-        int holder = namespaceHolder(c);
+        Container holderContainer = namespaceHolder(c);
+        int holder = holderContainer == null ? 0 : holderContainer.rootPid;
         Container userOwner = userNamespaceOwner(c);
-        boolean joinUser = userOwner != c && userOwner != null && holder > 0;
-        LaunchSpec.UserNamespace user = userOwner == c ? UserNamespaces.of(uid, gid, c.ownerUid == 0) : !joinUser ? null
-                : UserNamespaces.of(users.resolveUid(value(userOwner, "user")), users.resolveGid(value(userOwner, "group")),
-                        userOwner.ownerUid == 0);
+        boolean joinUser = userOwner != c && userOwner != null;
+        if (joinUser && (holderContainer == null || !ContainerName.isWithin(holderContainer.name, userOwner.name)))
+            throw new PortoException(ErrorCode.InvalidState, "the user namespace of " + userOwner.name + " has no task holding it: "
+                    + c.name + " cannot enter it (restart " + userOwner.name + ")");
+        LaunchSpec.UserNamespace user = userOwner == c ? UserNamespaces.of(uid, gid, supplementaryGroups(uid), c.ownerUid == 0)
+                : !joinUser ? null : ownersNamespace(userOwner);
         var namespaces = new LaunchSpec.Namespaces(holder, isolate, emptyNet, newMount, hostname, netns,
                 cgroupfs != LaunchSpec.CgroupFs.NONE, userOwner == c ? user : null, NamespaceProperties.UNSHARE_ON_EXEC.value(c),
                 joinUser);
@@ -134,7 +137,7 @@ final class LaunchPlanner {
         NamespaceProperties.checkStart(c);
         return switch (NamespaceProperties.CGROUPFS.value(c)) {
             case "ro" -> LaunchSpec.CgroupFs.READ_ONLY;
-            case "rw" -> LaunchSpec.CgroupFs.READ_WRITE;
+            case "rw" -> c.defaults.enableRwNetCgroups() ? LaunchSpec.CgroupFs.READ_WRITE_ALL : LaunchSpec.CgroupFs.READ_WRITE;
             default -> LaunchSpec.CgroupFs.NONE;
         };
     }
@@ -154,6 +157,16 @@ final class LaunchPlanner {
         boolean noNewPrivs = c.ownerUid != 0;
         return new LaunchSpec.Identity(uid, gid, groups(uid, gid), ContextProperties.UMASK.value(c),
                 grant.bound(), ambient, noNewPrivs);
+    }
+
+    /** The user namespace {@code owner} made, as its start mapped it. */
+    private LaunchSpec.UserNamespace ownersNamespace(Container owner) throws PortoException {
+        int uid = users.resolveUid(value(owner, "user"));
+        return UserNamespaces.of(uid, users.resolveGid(value(owner, "group")), supplementaryGroups(uid), owner.ownerUid == 0);
+    }
+
+    private List<Integer> supplementaryGroups(int uid) {
+        return users.exists(uid) ? users.groupsOf(uid) : List.of();
     }
 
     private List<Integer> groups(int uid, int gid) {
@@ -250,12 +263,15 @@ final class LaunchPlanner {
         return null;
     }
 
-    /** The nearest ancestor whose task holds namespaces; 0 for the host. */
-    private static int namespaceHolder(Container c) {
+    /**
+     * The nearest ancestor whose task holds namespaces, null for the host. Its user namespace is
+     * that of the nearest container with userns at or above it.
+     */
+    private static Container namespaceHolder(Container c) {
         for (Container p = c.parent; p != null && !p.isHost(); p = p.parent)
             if (p.rootPid > 0 && p.hasTask())
-                return p.rootPid;
-        return 0;
+                return p;
+        return null;
     }
 
     /** The default environment, the parent's for isolate=false, then the container's own. */

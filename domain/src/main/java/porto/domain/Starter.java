@@ -94,9 +94,10 @@ final class Starter {
         ExtraProperties.apply(properties, c);
         String command = ContextProperties.COMMAND.value(c);
         boolean meta = command.isEmpty();
-        // A meta container with isolate=true runs a tiny init that holds its namespaces, so that
-        // children with isolate=false share them; without isolation it runs nothing at all.
-        boolean holdsNamespaces = meta && ContextProperties.ISOLATE.value(c);
+        // A meta container with isolate=true or userns=true runs a tiny init that holds its
+        // namespaces, so that children share them (the user namespace, which all children enter,
+        // exists only while a task holds it); otherwise it runs nothing at all.
+        boolean holdsNamespaces = meta && (ContextProperties.ISOLATE.value(c) || NamespaceProperties.USERNS.value(c));
         // Validate everything before touching the kernel.
         VirtModes.checkStart(c, caller, tree.containers());
         NetworkProperties.checkStart(c, caller);

@@ -9,16 +9,30 @@ import porto.ports.LaunchSpec.IdRange;
  * The user namespace of a container with userns=true. As upstream, root inside is the task's user
  * and group outside, and every other id but root's keeps its number; the task then runs as root
  * inside. Only a container that root owns gets those other ids: for a user's container they would
- * let its task become any other user of the host, so it maps its user and group alone (what the
- * user could map by itself). The tasks of the containers below enter that namespace too.
+ * let its task become any other user of the host, so it maps its user and group, and the user's
+ * supplementary groups as themselves. The tasks of the containers below enter that namespace too.
  */
 final class UserNamespaces {
     private static final long LAST_ID = 4294967294L; // (uid_t)-1 is no id
 
     private UserNamespaces() {}
 
-    static LaunchSpec.UserNamespace of(int uid, int gid, boolean everyId) {
-        return new LaunchSpec.UserNamespace(map(Integer.toUnsignedLong(uid), everyId), map(Integer.toUnsignedLong(gid), everyId));
+    /** The kernel takes at most this many lines in one id map (since Linux 4.15). */
+    static final int MAX_MAP_LINES = 340;
+
+    /**
+     * {@code groups}: the supplementary groups of the task's user. In a user's container each keeps
+     * its number, so the task keeps them: setgroups inside cannot drop one (which would let it pass
+     * a "negative" group permission) nor add one the user is not in (only mapped ids can be set).
+     */
+    static LaunchSpec.UserNamespace of(int uid, int gid, List<Integer> groups, boolean everyId) {
+        List<IdRange> gids = map(Integer.toUnsignedLong(gid), everyId);
+        if (!everyId)
+            for (int g : groups)
+                if (g != 0 && g != gid && gids.size() < MAX_MAP_LINES
+                        && gids.stream().noneMatch(r -> r.inside() == Integer.toUnsignedLong(g)))
+                    gids.add(new IdRange(Integer.toUnsignedLong(g), Integer.toUnsignedLong(g), 1));
+        return new LaunchSpec.UserNamespace(map(Integer.toUnsignedLong(uid), everyId), gids);
     }
 
     /** Upstream's map of {@code id}: 0 is id, the ids below and above it are themselves. */

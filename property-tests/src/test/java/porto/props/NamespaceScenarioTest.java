@@ -2,6 +2,7 @@ package porto.props;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,12 +56,28 @@ class NamespaceScenarioTest {
     }
 
     @Test
-    void aUsersUsernsContainerMapsItsUserAlone() throws Exception {
+    void aUsersUsernsContainerMapsItsUserAndItsOwnGroupsAlone() throws Exception {
         create(alice, "b", "command", "sleep 1000", "userns", "true");
         w.service.start(alice, "b");
         List<IdRange> own = List.of(new IdRange(0, FakeUsers.ALICE, 1));
-        assertEquals(new LaunchSpec.UserNamespace(own, own), launched().namespaces().user());
+        List<IdRange> groups = List.of(new IdRange(0, FakeUsers.ALICE, 1), new IdRange(FakeUsers.PORTO_GROUP, FakeUsers.PORTO_GROUP, 1));
+        assertEquals(new LaunchSpec.UserNamespace(own, groups), launched().namespaces().user());
+        assertTrue(launched().identity().groups().contains(FakeUsers.PORTO_GROUP), "the task keeps it: " + launched().identity().groups());
         assertTrue(launched().identity().noNewPrivs());
+        Invariants.check(w);
+    }
+
+    @Test
+    void aMetaUsernsContainerRunsAHolderWhoseNamespaceItsChildrenEnter() throws Exception {
+        create(World.ROOT, "m", "isolate", "false", "user", "alice", "group", "alice", "userns", "true");
+        w.service.start(World.ROOT, "m");
+        assertEquals("meta", w.service.get(World.ROOT, "m", "state"));
+        assertNotNull(launched().namespaces().user(), "its init makes and holds the user namespace");
+        int holder = Integer.parseInt(w.service.get(World.ROOT, "m", "root_pid"));
+        create(World.ROOT, "m/c", "command", "sleep 1000", "isolate", "false");
+        w.service.start(World.ROOT, "m/c");
+        assertTrue(launched().namespaces().joinUser());
+        assertEquals(holder, launched().namespaces().joinOf(), "the namespace of the holder, which the user namespace owns");
         Invariants.check(w);
     }
 
