@@ -25,7 +25,7 @@ struct cred { uid_t uid; gid_t gid; struct ids groups; };
 struct device { char type; unsigned int major, minor; mode_t mode; uid_t uid; gid_t gid; const char *path; };
 struct bind { const char *source, *target; bool read_only, optional; };
 struct limit { int resource; rlim_t soft, hard; };
-struct cgroup_mount { const char *name, *type, *options; }; /* at /sys/fs/cgroup/<name> */
+struct cgroup_mount { const char *name, *type, *options; bool read_only; }; /* at /sys/fs/cgroup/<name> */
 
 /* The parsed spec; absent keys leave zeros and "has_" flags false. */
 struct spec {

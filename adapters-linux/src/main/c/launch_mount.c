@@ -265,10 +265,24 @@ static void setup_dev(int rootfd)
 	close(dev);
 }
 
+/* Mode 0777 on the root of the mount at name below dirfd, opened through the mount point (the
+ * descriptors of a mount and of its mount point are O_PATH, which fchmod refuses). */
+static void open_to_all(int dirfd, const char *name)
+{
+	int fd;
+
+	TRY(fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), "open(/sys/fs/cgroup/%s)", name);
+	TRY(fchmod(fd, 0777), "chmod(/sys/fs/cgroup/%s, 0777)", name);
+	close(fd);
+}
+
 /*
  * A tmpfs at /sys/fs/cgroup, each hierarchy of the spec mounted in it afresh: in the task's new
- * cgroup namespace a new mount shows the task's own cgroup as its root. ro: every mount and the
- * tmpfs read-only.
+ * cgroup namespace a new mount shows the task's own cgroup as its root. ro: every mount
+ * read-only. rw: the mounts the spec does not mark read-only are writable, and their roots (the
+ * container's own cgroups) open to every user, as upstream does, so that a task that is not
+ * root may make cgroups below its own (the kernel gives the maker the new ones). The tmpfs
+ * itself is read-only either way.
  */
 static void mount_cgroupfs(int rootfd, const char *where)
 {
@@ -282,16 +296,18 @@ static void mount_cgroupfs(int rootfd, const char *where)
 	close(target);
 	for (size_t i = 0; i < spec.ncgroup_mounts; i++) {
 		const struct cgroup_mount *m = &spec.cgroup_mounts[i];
-		struct fs fs = { m->type, m->options, base.attrs | (ro ? MOUNT_ATTR_RDONLY : 0) };
+		bool mount_ro = ro || m->read_only;
+		struct fs fs = { m->type, m->options, base.attrs | (mount_ro ? MOUNT_ATTR_RDONLY : 0) };
 		if (mkdirat(tmpfs, m->name, 0755) < 0 && errno != EEXIST)
 			fail(errno, "mkdir(/sys/fs/cgroup/%s)", m->name);
 		TRY(dir = openat2_flags(tmpfs, m->name, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), "open(/sys/fs/cgroup/%s)", m->name);
 		TRY(attach(mnt = new_fs(&fs), dir), "mount(%s %s, /sys/fs/cgroup/%s)", m->type, m->options, m->name);
 		close(mnt);
+		if (!mount_ro)
+			open_to_all(tmpfs, m->name);
 		close(dir);
 	}
-	if (ro)
-		TRY(set_read_only(tmpfs, false), "mount(/sys/fs/cgroup, read-only)");
+	TRY(set_read_only(tmpfs, false), "mount(/sys/fs/cgroup, read-only)");
 	close(tmpfs);
 }
 

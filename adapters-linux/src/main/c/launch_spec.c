@@ -283,14 +283,17 @@ static void parse_cgroupfs(const char *key, char *value)
 	spec.cgroupfs = strcmp(value, "ro") ? CGROUPFS_RW : CGROUPFS_RO;
 }
 
-/* "<name>\t<cgroup|cgroup2>\t<options>": mounted at /sys/fs/cgroup/<name> */
+/* "<name>\t<cgroup|cgroup2>\t<options>[\tro]": mounted at /sys/fs/cgroup/<name>; ro: read-only
+ * even where cgroupfs is rw */
 static void parse_cgroup_mount(const char *key, char *value)
 {
 	char *f[4];
 	struct cgroup_mount m;
 
-	if (split(value, '\t', f, 3) != 3 || (strcmp(f[1], "cgroup") && strcmp(f[1], "cgroup2")))
-		bad(key, value, "want NAME<tab>cgroup|cgroup2<tab>OPTIONS");
+	size_t n = split(value, '\t', f, 4);
+
+	if (n < 3 || n > 4 || (strcmp(f[1], "cgroup") && strcmp(f[1], "cgroup2")) || (n == 4 && strcmp(f[3], "ro")))
+		bad(key, value, "want NAME<tab>cgroup|cgroup2<tab>OPTIONS[<tab>ro]");
 	if (!*f[0] || strchr(f[0], '/') || !strcmp(f[0], ".") || !strcmp(f[0], "..") || strlen(f[0]) > 64)
 		bad(key, value, "the name must be one path component");
 	if (strlen(f[2]) > 200)
@@ -298,6 +301,7 @@ static void parse_cgroup_mount(const char *key, char *value)
 	m.name = f[0];
 	m.type = f[1];
 	m.options = f[2];
+	m.read_only = n == 4;
 	spec.cgroup_mounts = grow(spec.cgroup_mounts, spec.ncgroup_mounts, sizeof(m));
 	spec.cgroup_mounts[spec.ncgroup_mounts++] = m;
 }

@@ -268,7 +268,8 @@ public final class FakeLauncher implements TaskLauncher {
             LaunchSpec spec = specOfTask.get(pid);
             if (spec != null && spec.filesystem().cgroupfs() != LaunchSpec.CgroupFs.NONE
                     && (inside.equals("/sys/fs/cgroup") || inside.startsWith("/sys/fs/cgroup/")))
-                return spec.filesystem().cgroupfs() == LaunchSpec.CgroupFs.READ_WRITE;
+                return spec.filesystem().cgroupfs() == LaunchSpec.CgroupFs.READ_WRITE
+                        || spec.filesystem().cgroupfs() == LaunchSpec.CgroupFs.READ_WRITE_ALL;
             for (int i = env.binds().size() - 1; i >= 0; i--) {
                 LaunchSpec.Bind b = env.binds().get(i);
                 if (inside.equals(b.target()) || inside.startsWith(b.target() + "/"))

@@ -16,7 +16,12 @@ import java.util.function.Supplier;
  */
 public final class CgroupFsMounts {
     /** One hierarchy: mounted at /sys/fs/cgroup/{@code name} with {@code type} and {@code options}. */
-    public record Mount(String name, String type, String options, Path hostMountPoint) {}
+    public record Mount(String name, String type, String options, Path hostMountPoint) {
+        /** net_cls or net_prio: upstream keeps them read-only in a writable cgroupfs unless configured. */
+        public boolean isNetwork() {
+            return java.util.Arrays.asList(options.split(",")).stream().anyMatch(o -> o.equals("net_cls") || o.equals("net_prio"));
+        }
+    }
 
     static final CgroupFsMounts NONE = new CgroupFsMounts(List::of);
 

@@ -169,7 +169,8 @@ public final class NativeLauncher implements TaskLauncher {
         if (fs.cgroupfs() != LaunchSpec.CgroupFs.NONE) {
             r.add("cgroupfs", fs.cgroupfs() == LaunchSpec.CgroupFs.READ_ONLY ? "ro" : "rw");
             for (CgroupFsMounts.Mount m : cgroupMounts.joinedBy(spec.cgroupDirectories()))
-                r.add("cgroupfs_mount", m.name() + "\t" + m.type() + "\t" + m.options());
+                r.add("cgroupfs_mount", m.name() + "\t" + m.type() + "\t" + m.options()
+                        + (fs.cgroupfs() == LaunchSpec.CgroupFs.READ_WRITE && m.isNetwork() ? "\tro" : ""));
         }
         for (LaunchSpec.Bind b : fs.binds())
             r.add("bind", b.source() + "\t" + b.target() + "\t" + (b.readOnly() ? "ro" : "rw") + (b.optional() ? "\topt" : ""));

@@ -123,10 +123,12 @@ class LaunchSpecErrorsTest {
         refused("cgroupfs=maybe: want ro or rw", "cgroupfs=maybe", "arg=/bin/true");
         refused("cgroupfs needs new cgroup and mount namespaces (unshare=...,cgroup,mnt)", "unshare=mnt", "cgroupfs=ro", "arg=/bin/true");
         refused("cgroupfs_mount without cgroupfs", "cgroupfs_mount=memory\tcgroup\tmemory", "arg=/bin/true");
-        refused("cgroupfs_mount=memory cgroup: want NAME<tab>cgroup|cgroup2<tab>OPTIONS", "cgroupfs_mount=memory\tcgroup",
+        refused("cgroupfs_mount=memory cgroup: want NAME<tab>cgroup|cgroup2<tab>OPTIONS[<tab>ro]", "cgroupfs_mount=memory\tcgroup",
                 "arg=/bin/true");
-        refused("cgroupfs_mount=memory ext4 : want NAME<tab>cgroup|cgroup2<tab>OPTIONS", "cgroupfs_mount=memory\text4\t",
+        refused("cgroupfs_mount=memory ext4 : want NAME<tab>cgroup|cgroup2<tab>OPTIONS[<tab>ro]", "cgroupfs_mount=memory\text4\t",
                 "arg=/bin/true");
+        refused("cgroupfs_mount=memory cgroup memory rw: want NAME<tab>cgroup|cgroup2<tab>OPTIONS[<tab>ro]",
+                "cgroupfs_mount=memory\tcgroup\tmemory\trw", "arg=/bin/true");
         refused("cgroupfs_mount=../etc cgroup memory: the name must be one path component",
                 "cgroupfs_mount=../etc\tcgroup\tmemory", "arg=/bin/true");
     }

@@ -127,6 +127,25 @@ class NativeLauncherRecordsTest {
     }
 
     @Test
+    void aWritableCgroupfsKeepsTheNetHierarchiesReadOnlyUnlessAllAreWritable() {
+        CgroupFsMounts host = new CgroupFsMounts(() -> List.of(
+                new CgroupFsMounts.Mount("freezer", "cgroup", "freezer", Path.of("/sys/fs/cgroup/freezer")),
+                new CgroupFsMounts.Mount("net_cls,net_prio", "cgroup", "net_cls,net_prio", Path.of("/sys/fs/cgroup/net_cls,net_prio"))));
+        for (LaunchSpec.CgroupFs mode : List.of(LaunchSpec.CgroupFs.READ_WRITE, LaunchSpec.CgroupFs.READ_WRITE_ALL)) {
+            LaunchSpec spec = new LaunchSpec(List.of("/sys/fs/cgroup/freezer/porto%a", "/sys/fs/cgroup/net_cls,net_prio/porto%a"),
+                    List.of("true"), null, List.of(), "/", new Identity(0, 0, List.of(0), 022, 0xffL, 0, false), null, HOST_STDIO,
+                    new Namespaces(0, false, false, true, "", null, true, null, false),
+                    new Filesystem("/place/root", false, List.of(), List.of(), false, mode), List.of(), null, null);
+            assertRecords(NativeLauncher.encode(spec, null, host),
+                    "cgroup=/sys/fs/cgroup/freezer/porto%a", "cgroup=/sys/fs/cgroup/net_cls,net_prio/porto%a",
+                    "stdin=/dev/null", "stdout=/place/out", "stderr=/place/err",
+                    "unshare=mnt,cgroup", "root=/place/root", "cgroupfs=rw", "cgroupfs_mount=freezer\tcgroup\tfreezer",
+                    "cgroupfs_mount=net_cls,net_prio\tcgroup\tnet_cls,net_prio" + (mode == LaunchSpec.CgroupFs.READ_WRITE ? "\tro" : ""),
+                    "cwd=/", "umask=22", "caps_bound=ff", "groups=0", "gid=0", "uid=0", "arg=true");
+        }
+    }
+
+    @Test
     void aChildEntersItsParentsUserNamespace() {
         LaunchSpec spec = new LaunchSpec(List.of(), List.of("true"), null, List.of(), "/",
                 new Identity(0, 0, List.of(0), 022, 0, 0, false), null, HOST_STDIO,

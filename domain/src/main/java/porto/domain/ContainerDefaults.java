@@ -15,10 +15,11 @@ import java.util.Map;
  * @param resolvConf        resolv_conf of a new container, lines joined by ';' (default_resolv_conf)
  * @param extraProperties   properties given to new containers whose name matches a mask (extra_properties)
  * @param enableRwCgroupfs  cgroupfs=rw may start (enable_rw_cgroupfs)
+ * @param enableRwNetCgroups cgroupfs=rw leaves net_cls and net_prio writable too (enable_rw_net_cgroups)
  */
 public record ContainerDefaults(long agingTimeS, long respawnDelayMs, long stdoutLimit, int maxTotal,
                                 boolean pressurizeOnDeath, String resolvConf, List<ExtraProperties> extraProperties,
-                                boolean enableRwCgroupfs) {
+                                boolean enableRwCgroupfs, boolean enableRwNetCgroups) {
 
     /** Properties set on a new container whose name matches {@code filter} (a mask with ? and *). */
     public record ExtraProperties(String filter, Map<String, String> properties) {
@@ -33,5 +34,5 @@ public record ContainerDefaults(long agingTimeS, long respawnDelayMs, long stdou
 
     /** Upstream's built-in values. */
     public static final ContainerDefaults BUILT_IN =
-            new ContainerDefaults(24 * 3600, 1000, 8L << 20, 3000, false, "", List.of(), false);
+            new ContainerDefaults(24 * 3600, 1000, 8L << 20, 3000, false, "", List.of(), false, false);
 }

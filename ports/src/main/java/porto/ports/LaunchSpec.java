@@ -143,7 +143,11 @@ public record LaunchSpec(
     }
 
     /** The cgroup filesystem shown at /sys/fs/cgroup inside the task's mount namespace. */
-    public enum CgroupFs { NONE, READ_ONLY, READ_WRITE }
+    /**
+     * READ_WRITE: writable, but for net_cls and net_prio (shared with the host's traffic classes),
+     * which stay read-only; READ_WRITE_ALL: those too.
+     */
+    public enum CgroupFs { NONE, READ_ONLY, READ_WRITE, READ_WRITE_ALL }
 
     /**
      * @param root        directory that becomes "/" (pivot_root), or null to keep the current one

@@ -221,7 +221,8 @@ public final class DaemonConfig {
                 ct.hasPressurizeOnDeath() ? ct.getPressurizeOnDeath() : d.pressurizeOnDeath(),
                 ct.hasDefaultResolvConf() ? ct.getDefaultResolvConf().trim() : d.resolvConf(),
                 extra,
-                ct.hasEnableRwCgroupfs() ? ct.getEnableRwCgroupfs() : d.enableRwCgroupfs());
+                ct.hasEnableRwCgroupfs() ? ct.getEnableRwCgroupfs() : d.enableRwCgroupfs(),
+                ct.hasEnableRwNetCgroups() ? ct.getEnableRwNetCgroups() : d.enableRwNetCgroups());
     }
 
     /** The network section, for the networking code. */
