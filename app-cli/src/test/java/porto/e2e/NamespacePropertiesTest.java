@@ -33,9 +33,13 @@ class NamespacePropertiesTest extends PortodTest {
     }
 
     private static String statusLine(String container, String key) throws Exception {
+        return statusWords(container, key).get(0);
+    }
+
+    private static List<String> statusWords(String container, String key) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc", get(container, "root_pid"), "status")))
             if (line.startsWith(key + ":"))
-                return line.substring(key.length() + 1).trim().split("\\s+")[0];
+                return List.of(line.substring(key.length() + 1).trim().split("\\s+"));
         throw new AssertionError("no " + key + " in the status of " + container);
     }
 
@@ -85,6 +89,48 @@ class NamespacePropertiesTest extends PortodTest {
             assertEquals("stopped", get("unsp/own", "state"));
         } finally {
             portod.portoctl("destroy", "unsp");
+        }
+    }
+
+    @Test
+    void aMetaContainerWithUsernsHoldsTheNamespaceItsChildrenEnter() throws Exception {
+        try {
+            ok("run", "unsmeta", "isolate=false", "user=nobody", "group=nogroup", "userns=true");
+            assertEquals("meta", get("unsmeta", "state"));
+            ok("run", "unsmeta/child", "command=sleep 100000", "isolate=false");
+            assertNotEquals(hostNamespace("user"), namespaceOf("unsmeta/child", "user"), "no task of its own: still not the host's");
+            assertEquals(namespaceOf("unsmeta", "user"), namespaceOf("unsmeta/child", "user"));
+            assertEquals(NOBODY_MAP, idMap("unsmeta/child", "uid_map"));
+            assertEquals("65534", statusLine("unsmeta/child", "Uid"), "root below is the namespace's root");
+        } finally {
+            portod.portoctl("destroy", "unsmeta");
+        }
+    }
+
+    @Test
+    void aUsersContainerKeepsTheUsersSupplementaryGroupsInItsUserNamespace() throws Exception {
+        Users.ensure();
+        int uid = Users.uid(Users.ALICE), gid = Users.gid(Users.ALICE);
+        String porto = Files.readAllLines(Path.of("/etc/group")).stream().filter(l -> l.startsWith("porto:"))
+                .map(l -> l.split(":")[2]).findFirst().orElseThrow();
+        try {
+            PortodProcess.Run r = Users.portoctl(portod, Users.ALICE, "run", "unsgroups", "command=sleep 100000", "userns=true");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(List.of("0 " + uid + " 1"), idMap("unsgroups", "uid_map"));
+            assertEquals(List.of("0 " + gid + " 1", porto + " " + porto + " 1"), idMap("unsgroups", "gid_map"),
+                    "its own groups keep their numbers, no other id is mapped");
+            List<String> groups = statusWords("unsgroups", "Groups");
+            assertTrue(groups.contains(porto), "the group porto stays, so its denials still apply: " + groups);
+
+            // setgroups inside takes mapped groups only: none the user is not in.
+            r = Users.portoctl(portod, Users.ALICE, "run", "unsgroups/add", "isolate=false",
+                    "command=sh -c 'setpriv --groups 0," + porto + " true && echo kept; setpriv --groups 4242 true || echo refused'");
+            assertEquals(0, r.code(), r.err());
+            ok("wait", "unsgroups/add");
+            assertEquals("kept\nrefused", get("unsgroups/add", "stdout"), get("unsgroups/add", "stderr"));
+        } finally {
+            Users.portoctl(portod, Users.ALICE, "destroy", "unsgroups");
+            portod.portoctl("destroy", "unsgroups");
         }
     }
 
@@ -182,6 +228,84 @@ class NamespacePropertiesTest extends PortodTest {
             assertEquals("1\nremoved\n", c.getProperty("cgrw", "stdout"), c.getProperty("cgrw", "stderr"));
             assertEquals("0", c.getProperty("cgrw", "exit_code"));
             c.destroy("cgrw");
+        } finally {
+            Files.deleteIfExists(conf);
+        }
+    }
+
+    /** A daemon whose portod.conf enables cgroupfs=rw. */
+    private static PortodProcess rwCgroupfsDaemon(Path conf) throws Exception {
+        Files.writeString(conf, "container { enable_rw_cgroupfs: true }\n");
+        return PortodProcess.start(java.util.Map.of("PORTO_CONFIG", conf.toString()));
+    }
+
+    @Test
+    void cgroupfsRwIsTheTasksUsersToUseButNetCgroupsStayReadOnly() throws Exception {
+        Path conf = Files.createTempFile("porto-rw-cgroupfs-", ".conf");
+        try (Rootfs root = Rootfs.with("sh", "mkdir", "rmdir", "ls");
+             PortodProcess rw = rwCgroupfsDaemon(conf);
+             porto.client.PortoClient c = rw.client()) {
+            Files.createDirectories(root.resolve("sys"));
+            c.create("cgnobody");
+            c.setProperty("cgnobody", "root", root.toString());
+            c.setProperty("cgnobody", "cgroupfs", "rw");
+            c.setProperty("cgnobody", "user", "nobody");
+            c.setProperty("cgnobody", "group", "nogroup");
+            c.setProperty("cgnobody", "command", "sh -c 'mkdir /sys/fs/cgroup/freezer/sub && rmdir /sys/fs/cgroup/freezer/sub && echo made'");
+            c.start("cgnobody");
+            assertEquals("cgnobody", c.waitContainers(List.of("cgnobody"), 30_000));
+            assertEquals("made\n", c.getProperty("cgnobody", "stdout"), "a task that is not root makes cgroups below its own: "
+                    + c.getProperty("cgnobody", "stderr"));
+            c.destroy("cgnobody");
+
+            c.create("cgnet");
+            c.setProperty("cgnet", "root", root.toString());
+            c.setProperty("cgnet", "cgroupfs", "rw");
+            c.setProperty("cgnet", "command", "sh -c 'ls -d /sys/fs/cgroup/net_cls && mkdir /sys/fs/cgroup/net_cls/sub 2>&1;"
+                    + " mkdir /sys/fs/cgroup/freezer/sub && echo made'");
+            c.start("cgnet");
+            assertEquals("cgnet", c.waitContainers(List.of("cgnet"), 30_000));
+            String out = c.getProperty("cgnet", "stdout");
+            assertTrue(out.startsWith("/sys/fs/cgroup/net_cls\n") && out.contains("Read-only file system") && out.endsWith("made\n"),
+                    "net_cls stays read-only without enable_rw_net_cgroups, the rest is writable: " + out);
+            c.destroy("cgnet");
+        } finally {
+            Files.deleteIfExists(conf);
+        }
+    }
+
+    @Test
+    void cgroupsATaskMadeWithCgroupfsRwSurviveAReload() throws Exception {
+        Path conf = Files.createTempFile("porto-rw-cgroupfs-", ".conf");
+        try (Rootfs root = Rootfs.with("sh", "mkdir", "sleep");
+             PortodProcess rw = rwCgroupfsDaemon(conf)) {
+            Files.createDirectories(root.resolve("sys"));
+            Path freezer = Path.of("/sys/fs/cgroup/freezer", rw.cgroupRoot);
+            String pid;
+            try (porto.client.PortoClient c = rw.client()) {
+                c.create("cgkeep");
+                c.setProperty("cgkeep", "root", root.toString());
+                c.setProperty("cgkeep", "cgroupfs", "rw");
+                c.setProperty("cgkeep", "command", "sh -c 'mkdir /sys/fs/cgroup/freezer/own && echo $$ > /sys/fs/cgroup/freezer/own/cgroup.procs"
+                        + " && exec sleep 100000'");
+                c.start("cgkeep");
+                pid = c.getProperty("cgkeep", "root_pid");
+            }
+            Path own = freezer.resolve("cgkeep/own");
+            Await.until("the task moves into the cgroup it made", java.time.Duration.ofSeconds(30),
+                    () -> Files.exists(own) && Files.readString(own.resolve("cgroup.procs")).trim().equals(pid));
+            Path ghost = Files.createDirectories(freezer.resolve("ghost")); // a true leftover: tells when the scan is done
+            long old = rw.daemonPid();
+            PortodProcess.signal(rw.masterPid(), "HUP");
+            rw.awaitNewDaemon(old, java.time.Duration.ofSeconds(30));
+            Await.until("the new daemon removes the leftovers", java.time.Duration.ofSeconds(30), () -> !Files.exists(ghost));
+            assertTrue(Files.isDirectory(own), "the task's own cgroup is no leftover");
+            assertEquals(pid, Files.readString(own.resolve("cgroup.procs")).trim(), "its process lives on there");
+            try (porto.client.PortoClient c = rw.client()) {
+                assertEquals("running", c.getProperty("cgkeep", "state"));
+                c.destroy("cgkeep");
+            }
+            assertFalse(Files.exists(own), "destroy removes the cgroups below the container's too");
         } finally {
             Files.deleteIfExists(conf);
         }
