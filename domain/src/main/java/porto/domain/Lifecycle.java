@@ -337,14 +337,23 @@ final class Lifecycle {
      * it wait), then records it and its active descendants paused; a failed write changes nothing.
      */
     void pause(Container c) throws PortoException {
-        if (!c.controllers.isEmpty()) {
-            String name = c.name;
+        String name = c.name;
+        boolean freezes = !c.controllers.isEmpty();
+        if (freezes)
             writeOutsideLock(c, () -> setFrozen(name, true));
-        }
-        if (c.state() != State.RUNNING && c.state() != State.META)
+        if (c.state() != State.RUNNING && c.state() != State.META) {
+            // It died (or stopped) meanwhile, and its killed tasks may sit in the freezer: thaw it.
+            if (freezes)
+                outsideLockQuietly(() -> setFrozen(name, false));
             throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state().text()
                     + " now: it changed while its cgroup was being frozen");
+        }
         markPaused(c);
+    }
+
+    /** As {@link #outsideLock(KernelStep)}, for a step whose failure leaves nothing to do (a cgroup already gone). */
+    private void outsideLockQuietly(KernelStep step) {
+        tree.outsideLock(() -> failureOf(step));
     }
 
     /**
