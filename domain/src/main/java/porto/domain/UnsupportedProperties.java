@@ -38,11 +38,6 @@ final class UnsupportedProperties {
         p.add(CGROUPFS.entry());
         p.add(CORE_COMMAND.entry());
         p.add(PRESSURIZE_ON_DEATH.entry());
-        p.add(Property.readOnly("seize_pid", "pid of the task that seizes the main process (not supported by this portod)",
-                (s, c) -> {
-                    throw new PortoException(ErrorCode.NotSupported, "seize_pid: this portod seizes no tasks: container tasks are "
-                            + "children of portod-native master, which reaps them itself");
-                }, false));
     }
 
     private static String parseCgroupfs(String text) throws PortoException {
