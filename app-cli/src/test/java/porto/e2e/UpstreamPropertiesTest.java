@@ -226,7 +226,7 @@ class UpstreamPropertiesTest extends PortodTest {
         try {
             String[][] refused = {{"userns", "true", "user namespace"}, {"unshare_on_exec", "true", "unsharing"},
                     {"cgroupfs", "ro", "cgroup filesystem"}, {"cgroupfs", "rw", "cgroup filesystem"},
-                    {"core_command", "cat > /tmp/core", "core_pattern"}, {"pressurize_on_death", "true", "soft limit"}};
+                    {"core_command", "cat > /tmp/core", "core_pattern"}};
             for (String[] r : refused) {
                 String why = Errors.expect("NotSupported", () -> client.setProperty("ns", r[0], r[1]));
                 assertTrue(why.contains(r[2]), r[0] + ": " + why);
@@ -236,7 +236,6 @@ class UpstreamPropertiesTest extends PortodTest {
             client.setProperty("ns", "unshare_on_exec", "false");
             client.setProperty("ns", "cgroupfs", "none");
             client.setProperty("ns", "core_command", "");
-            client.setProperty("ns", "pressurize_on_death", "false");
             assertEquals("false", client.getProperty("ns", "userns"));
             assertEquals("none", client.getProperty("ns", "cgroupfs"));
             Errors.expect("InvalidValue", () -> client.setProperty("ns", "cgroupfs", "maybe"));

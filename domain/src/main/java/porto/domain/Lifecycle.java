@@ -158,6 +158,7 @@ final class Lifecycle {
         NetworkProperties.tearDown(s, c);
         removeRun(c.name, c.controllers, s.defaultCwd(c));
         c.controllers = Set.of();
+        DeathPressure.update(s, c.parent); // a meta parent may be left hollow
     }
 
     /** Removes the cgroups and the working directory of a run (kernel work only). */
@@ -213,6 +214,7 @@ final class Lifecycle {
             // Children's exits still arrive and are handled one by one.
         }
         c.transition(StateMachine.Event.DEATH);
+        DeathPressure.update(s, c);
         s.output().rotate(c);
         s.persistence().save(c);
         tree.notifyState(c);
@@ -250,6 +252,7 @@ final class Lifecycle {
         c.exitStatus = ContainerService.SIGKILL;
         c.deathTime = when;
         c.transition(StateMachine.Event.DEATH);
+        DeathPressure.update(s, c);
         s.persistence().save(c);
         tree.notifyState(c);
         for (Container child : c.children.values())

@@ -125,6 +125,7 @@ final class PropertyAccess {
         try {
             s.resources().applyDynamic(c, propName, previous);
             NetworkProperties.applyDynamic(s, c, propName);
+            DeathPressure.applyDynamic(s, c, propName);
         } catch (PortoException e) {
             if (previous == null)
                 c.config.remove(propName);

@@ -143,6 +143,7 @@ final class Starter {
             synchronized (resources) {
                 s.kernel.cgroups().create(c.name, c.controllers);
                 resources.applyAll(c);
+                DeathPressure.update(s, c); // ancestors pressurized as hollow are not any more
                 if (devices != null)
                     s.kernel.cgroups().allowDevices(c.name, devices);
                 spec = plan == null ? null : plan.spec(resources.taskDirectories(c));

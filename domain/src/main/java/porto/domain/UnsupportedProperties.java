@@ -26,18 +26,12 @@ final class UnsupportedProperties {
             "command that receives the container's core dumps (not supported by this portod)", ANY_STATE, t -> t.trim(), t -> t, "")
             .onSet((c, command) -> refuse(!command.isEmpty(), "core_command",
                     "core dumps are not forwarded: this portod installs no core_pattern handler (portod core)"));
-    static final TypedProperty<Boolean> PRESSURIZE_ON_DEATH = TypedProperty.bool("pressurize_on_death",
-            "shrink a dead container's memory soft limit (not supported by this portod)", ANY_STATE, false)
-            .defaultFor(c -> c.defaults.pressurizeOnDeath())
-            .onSet((c, on) -> refuse(on, "pressurize_on_death",
-                    "this portod does not lower memory soft limits of dead containers (memory.soft_limit_in_bytes is not written)"));
 
     static void register(Properties p) {
         p.add(USERNS.entry());
         p.add(UNSHARE_ON_EXEC.entry());
         p.add(CGROUPFS.entry());
         p.add(CORE_COMMAND.entry());
-        p.add(PRESSURIZE_ON_DEATH.entry());
     }
 
     private static String parseCgroupfs(String text) throws PortoException {
