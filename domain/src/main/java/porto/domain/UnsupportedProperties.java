@@ -1,6 +1,5 @@
 package porto.domain;
 
-import static porto.domain.Property.ANY_STATE;
 import static porto.domain.Property.STOPPED_ONLY;
 
 /**
@@ -22,16 +21,11 @@ final class UnsupportedProperties {
             UnsupportedProperties::parseCgroupfs, t -> t, "none")
             .onSet((c, mode) -> refuse(!mode.equals("none"), "cgroupfs",
                     "mounting the cgroup filesystem inside a container is not implemented by this portod"));
-    static final TypedProperty<String> CORE_COMMAND = TypedProperty.of("core_command",
-            "command that receives the container's core dumps (not supported by this portod)", ANY_STATE, t -> t.trim(), t -> t, "")
-            .onSet((c, command) -> refuse(!command.isEmpty(), "core_command",
-                    "core dumps are not forwarded: this portod installs no core_pattern handler (portod core)"));
 
     static void register(Properties p) {
         p.add(USERNS.entry());
         p.add(UNSHARE_ON_EXEC.entry());
         p.add(CGROUPFS.entry());
-        p.add(CORE_COMMAND.entry());
     }
 
     private static String parseCgroupfs(String text) throws PortoException {
