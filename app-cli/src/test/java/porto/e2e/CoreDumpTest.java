@@ -81,6 +81,61 @@ class CoreDumpTest {
         }
     }
 
+    @Test
+    void aCoreNobodyTakesIsSavedByTheDefaultPatternOrIgnoredWithoutUlimit() throws Exception {
+        Prerequisites.check();
+        String hostPattern = Files.readString(PATTERN).strip();
+        String hostPipeLimit = Files.readString(PIPE_LIMIT).strip();
+        Thread restore = new Thread(() -> restore(hostPattern, hostPipeLimit));
+        Runtime.getRuntime().addShutdownHook(restore);
+        Path dir = Files.createTempDirectory("porto-core-test");
+        Path conf = dir.resolve("portod.conf");
+        Path saved = Files.createDirectory(dir.resolve("saved"));
+        Files.writeString(conf, "core { enable: true default_pattern: \"" + saved + "/core\" }\n");
+        try {
+            try (PortodProcess p = PortodProcess.start(Map.of("PORTO_CONFIG", conf.toString()));
+                 PortoClient c = p.client()) {
+                assertTrue(Files.readString(PATTERN).strip().endsWith(" %g " + saved + "/core"), Files.readString(PATTERN));
+                c.create("a");
+                c.setProperty("a", "isolate", "false");
+                c.setProperty("a", "command", "sh -c 'kill -ABRT $$'");
+                // The default ulimit (core: 0): the helper drops the core without reading it.
+                c.start("a");
+                p.awaitState("a", "dead", Duration.ofSeconds(90));
+                assertEquals("1", c.getProperty("a", "CORE.total"));
+                assertTrue(p.logText().contains("ignored: core of a (ulimit 0, dumpable 1)"), p.logText());
+                assertEquals(List.of(), names(saved));
+                c.stop("a");
+                c.setProperty("a", "ulimit", "core: unlimited unlimited");
+                c.start("a");
+                p.awaitState("a", "dead", Duration.ofSeconds(90));
+                assertEquals("true", c.getProperty("a", "core_dumped"), p.logText());
+                List<String> files = names(saved);
+                assertEquals(1, files.size(), files.toString());
+                assertTrue(files.get(0).matches("a%dash\\.[0-9]+\\.S6\\.[0-9]{8}T[0-9]{6}\\.core"), files.get(0));
+                byte[] core = Files.readAllBytes(saved.resolve(files.get(0)));
+                assertEquals("ELF", new String(core, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals("2", c.getProperty("a", "CORE.total"));
+                assertEquals("1", c.getProperty("a", "CORE.dumped"));
+                // portod shutdown: the daemon leaves on SIGTERM (as for a reload), the command puts the pattern back.
+                PortodProcess.Run r = p.portodCommand("shutdown");
+                assertEquals(0, r.code(), r.err());
+                assertEquals(hostPattern, Files.readString(PATTERN).strip(), r.out() + r.err());
+                assertEquals(hostPipeLimit, Files.readString(PIPE_LIMIT).strip());
+            }
+        } finally {
+            restore(hostPattern, hostPipeLimit);
+            Runtime.getRuntime().removeShutdownHook(restore);
+            PortodProcess.deleteTree(dir);
+        }
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var list = Files.list(dir)) {
+            return list.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     private static void restore(String pattern, String pipeLimit) {
         try {
             if (!Files.readString(PATTERN).strip().equals(pattern))
