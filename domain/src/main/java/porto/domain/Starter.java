@@ -111,6 +111,7 @@ final class Starter {
             tree.notifyChange();
             throw outcome.failure;
         }
+        DeathPressure.update(s, c); // with the lock: ancestors pressurized as hollow are not any more
         c.exitStatus = 0;
         c.oomKilled = false;
         c.deathTime = 0;
@@ -143,7 +144,6 @@ final class Starter {
             synchronized (resources) {
                 s.kernel.cgroups().create(c.name, c.controllers);
                 resources.applyAll(c);
-                DeathPressure.update(s, c); // ancestors pressurized as hollow are not any more
                 if (devices != null)
                     s.kernel.cgroups().allowDevices(c.name, devices);
                 spec = plan == null ? null : plan.spec(resources.taskDirectories(c));
