@@ -221,7 +221,7 @@ class UpstreamPropertiesTest extends PortodTest {
     }
 
     @Test
-    void whatThisPortodDoesNotDoAnswersNotSupportedWithTheReason() {
+    void whatThisPortodDoesNotDoAnswersNotSupportedWithTheReason() throws Exception {
         client.create("ns");
         try {
             String[][] refused = {{"userns", "true", "user namespace"}, {"unshare_on_exec", "true", "unsharing"},
@@ -237,6 +237,9 @@ class UpstreamPropertiesTest extends PortodTest {
             client.setProperty("ns", "cgroupfs", "none");
             // As upstream without the core section: read or set, core_command is NotSupported (CoreDumpTest enables it).
             Errors.expect("NotSupported", () -> client.getProperty("ns", "core_command"));
+            // ... and the host's core_pattern is left alone.
+            assertFalse(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/core_pattern"))
+                    .contains(portod.socket.getParent().toString()));
             assertEquals("false", client.getProperty("ns", "userns"));
             assertEquals("none", client.getProperty("ns", "cgroupfs"));
             Errors.expect("InvalidValue", () -> client.setProperty("ns", "cgroupfs", "maybe"));
