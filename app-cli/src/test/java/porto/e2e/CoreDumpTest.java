@@ -117,6 +117,12 @@ class CoreDumpTest {
                 assertEquals("ELF", new String(core, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
                 assertEquals("2", c.getProperty("a", "CORE.total"));
                 assertEquals("1", c.getProperty("a", "CORE.dumped"));
+                // A reload keeps the pattern, and the host's one saved.
+                String ours = Files.readString(PATTERN);
+                PortodProcess.Run reload = p.portodCommand("reload");
+                assertEquals(0, reload.code(), reload.err());
+                assertEquals(ours, Files.readString(PATTERN));
+                assertEquals(hostPattern + "\n" + hostPipeLimit + "\n", Files.readString(p.socket.getParent().resolve("portod-core.saved")));
                 // portod shutdown: the daemon leaves on SIGTERM (as for a reload), the command puts the pattern back.
                 PortodProcess.Run r = p.portodCommand("shutdown");
                 assertEquals(0, r.code(), r.err());

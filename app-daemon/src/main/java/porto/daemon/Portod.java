@@ -220,8 +220,10 @@ public final class Portod {
      * stops (the SIGINT handler here, or the portod command that stopped the master, puts the old one back).
      */
     private static void registerCorePattern(DaemonPaths paths, DaemonConfig config) {
-        if (!config.coreEnabled())
+        if (!config.coreEnabled()) {
+            unregisterCorePattern(paths); // turned off before a reload: the previous daemon's pattern goes
             return;
+        }
         List<String> portod = new java.util.ArrayList<>(PortodControl.daemonCommand());
         portod.removeLast(); // "serve"
         try {
