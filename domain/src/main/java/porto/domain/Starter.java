@@ -111,7 +111,6 @@ final class Starter {
             tree.notifyChange();
             throw outcome.failure;
         }
-        DeathPressure.update(s, c); // with the lock: ancestors pressurized as hollow are not any more
         c.exitStatus = 0;
         c.oomKilled = false;
         c.deathTime = 0;
@@ -120,6 +119,7 @@ final class Starter {
         c.startError = "";
         if (outcome.started == null) {
             c.transition(StateMachine.Event.STARTED_META);
+            DeathPressure.update(s, c); // a meta container with no child yet is hollow
             s.persistence().save(c);
             tree.notifyState(c);
             return;
@@ -127,6 +127,7 @@ final class Starter {
         tree.bindPid(c, outcome.started.pid());
         c.rootStartTime = outcome.started.startTime();
         c.transition(meta ? StateMachine.Event.STARTED_META : StateMachine.Event.STARTED);
+        DeathPressure.update(s, c); // its ancestors pressurized as hollow are not any more
         s.persistence().save(c);
         tree.notifyState(c);
         afterLaunch(c);
