@@ -61,7 +61,7 @@ class CoreDumpTest {
                 assertEquals(4, core[16] | core[17] << 8, "ET_CORE");
                 String env = Files.readString(dir.resolve("env"));
                 for (String v : List.of("CORE_SIG=11", "CORE_CONTAINER=crash", "CORE_EXE_NAME=dash", "CORE_TASK_NAME=sh", "CORE_PID=",
-                        "CORE_TID=", "CORE_DUMPABLE=1", "CORE_ULIMIT=18446744073709551615", "CORE_DATETIME="))
+                        "CORE_TID=", "CORE_DUMPABLE=1", "CORE_OWNER_UID=0", "CORE_OWNER_GID=0", "CORE_ULIMIT=18446744073709551615", "CORE_DATETIME="))
                     assertTrue(env.contains(v), v + " in\n" + env);
                 assertEquals("1", c.getProperty("crash", "CORE.total"));
                 assertEquals("1", c.getProperty("crash", "CORE.dumped"));

@@ -43,6 +43,9 @@ public final class CoreDump {
         static final Target HOST = new Target("/", "", "", "", "", "", "/", "meta", "/");
     }
 
+    /** Whose the core is: the container's owner, as upstream; the crashed task's user and group on the host. */
+    private int ownerUid, ownerGid;
+
     private final Crash crash;
     private final Path socket;
     private final long timeoutS;
@@ -57,6 +60,8 @@ public final class CoreDump {
         this.processName = comm(crash.pid());
         this.threadName = comm(crash.tid());
         this.exeName = exeName(crash.tid(), processName);
+        this.ownerUid = crash.uid();
+        this.ownerGid = crash.gid();
     }
 
     /** The command's entry: 0 when the dump was dealt with (taken, saved or rightly dropped), else 1. */
@@ -81,6 +86,10 @@ public final class CoreDump {
                 + " signal " + crash.signal() + " dumpable " + crash.dumpable() + " ulimit " + crash.ulimit());
         try (PortoClient client = connect()) {
             Target target = identify(client);
+            if (target != Target.HOST) {
+                ownerUid = idOf(Path.of("/etc/passwd"), target.ownerUser());
+                ownerGid = idOf(Path.of("/etc/group"), target.ownerGroup());
+            }
             for (String name : lineage(target.container()))
                 incLabel(client, name, "CORE.total");
             String command = target.command();
@@ -102,7 +111,7 @@ public final class CoreDump {
             }
             if (!taken && !crash.defaultPattern().isEmpty()) {
                 try {
-                    new CoreFiles(crash, exeName).save(target.container(), System.in);
+                    new CoreFiles(crash, exeName, ownerUid, ownerGid).save(target.container(), System.in);
                     taken = true;
                 } catch (IOException e) {
                     log("cannot save the core of " + target.container() + ": " + e.getMessage());
@@ -162,8 +171,8 @@ public final class CoreDump {
         env.put("CORE_THREAD_NAME", threadName);
         env.put("CORE_EXE_NAME", exeName);
         env.put("CORE_CONTAINER", target.container());
-        env.put("CORE_OWNER_UID", Integer.toString(crash.uid()));
-        env.put("CORE_OWNER_GID", Integer.toString(crash.gid()));
+        env.put("CORE_OWNER_UID", Integer.toString(ownerUid));
+        env.put("CORE_OWNER_GID", Integer.toString(ownerGid));
         env.put("CORE_DUMPABLE", Integer.toString(crash.dumpable()));
         env.put("CORE_ULIMIT", Long.toUnsignedString(crash.ulimit()));
         env.put("CORE_DATETIME", LocalDateTime.now().format(STAMP));
@@ -225,6 +234,22 @@ public final class CoreDump {
         for (String n = container; !n.equals("/") && !n.isEmpty(); n = n.contains("/") ? n.substring(0, n.lastIndexOf('/')) : "")
             names.add(n);
         return names;
+    }
+
+    /** The id of a user or group named by name or number in {@code database} (/etc/passwd, /etc/group); -1 when unknown. */
+    static int idOf(Path database, String name) {
+        if (name.matches("[0-9]+"))
+            return Integer.parseInt(name);
+        try {
+            for (String line : Files.readAllLines(database)) {
+                String[] fields = line.split(":");
+                if (fields.length > 2 && fields[0].equals(name))
+                    return Integer.parseInt(fields[2]);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // unknown, as upstream when the lookup fails
+        }
+        return -1;
     }
 
     private static String comm(int pid) {

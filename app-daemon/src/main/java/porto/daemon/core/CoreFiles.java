@@ -14,16 +14,19 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A core nobody takes, saved in the directory of core.default_pattern as upstream names it:
  * {@code <container with '/' as '%'>%<exe>.<pid>.S<signal>.<time>.core}, gzip-compressed when the
- * pattern ends in ".gz", read-only to its owner (the crashed task's user, root for a task that was not
- * dumpable).
+ * pattern ends in ".gz", readable by its owner and group (the container's owner, or the crashed task's
+ * user on the host; root's for a task that was dumpable only by root).
  */
 final class CoreFiles {
     private final CoreDump.Crash crash;
     private final String exeName;
+    private final int ownerUid, ownerGid;
 
-    CoreFiles(CoreDump.Crash crash, String exeName) {
+    CoreFiles(CoreDump.Crash crash, String exeName, int ownerUid, int ownerGid) {
         this.crash = crash;
         this.exeName = exeName;
+        this.ownerUid = ownerUid;
+        this.ownerGid = ownerGid;
     }
 
     Path save(String container, InputStream core) throws IOException {
@@ -36,10 +39,10 @@ final class CoreFiles {
         Path file = dir.resolve(name);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--r-----")));
         try {
-            if (crash.dumpable() != 2) {
-                Files.setAttribute(file, "unix:uid", crash.uid());
-                Files.setAttribute(file, "unix:gid", crash.gid());
-            }
+            if (crash.dumpable() != 2 && ownerUid >= 0)
+                Files.setAttribute(file, "unix:uid", ownerUid);
+            if (crash.dumpable() != 2 && ownerGid >= 0)
+                Files.setAttribute(file, "unix:gid", ownerGid);
             try (OutputStream raw = Files.newOutputStream(file, StandardOpenOption.WRITE);
                  OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
                 long bytes = core.transferTo(out);
