@@ -66,6 +66,29 @@ class CoreDumpTest {
                 assertEquals("1", c.getProperty("crash", "CORE.total"));
                 assertEquals("1", c.getProperty("crash", "CORE.dumped"));
                 assertEquals(List.of("crash", "crash/child"), c.list().stream().sorted().toList(), "the core container is gone");
+                c.destroy("crash");
+
+                // A task of another user: its core_command runs as that user, and reads the core through /dev/fd/0.
+                Users.ensure();
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Path alices = Files.createDirectory(dir.resolve("alice"));
+                Files.setPosixFilePermissions(alices, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+                c.create("alice");
+                c.setProperty("alice", "isolate", "false");
+                c.setProperty("alice", "user", Users.ALICE);
+                c.setProperty("alice", "owner_user", Users.ALICE);
+                c.setProperty("alice", "cwd", alices.toString());
+                c.setProperty("alice", "ulimit", "core: unlimited unlimited");
+                c.setProperty("alice", "command", "sh -c 'kill -SEGV $$'");
+                c.setProperty("alice", "core_command", "sh -c 'echo $CORE_OWNER_UID > owner; cat > core'");
+                c.start("alice");
+                p.awaitState("alice", "dead", Duration.ofSeconds(90));
+                assertEquals("true", c.getProperty("alice", "core_dumped"), p.logText());
+                Path aliceCore = alices.resolve("core");
+                assertTrue(Files.exists(aliceCore), p.logText());
+                assertEquals(Users.uid(Users.ALICE), Files.getAttribute(aliceCore, "unix:uid"), "written by the command, as alice");
+                assertEquals("ELF", new String(Files.readAllBytes(aliceCore), 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+                assertEquals(Integer.toString(Users.uid(Users.ALICE)), Files.readString(alices.resolve("owner")).strip());
 
                 // Run by hand, as no kernel would: upstream's answer.
                 PortodProcess.Run r = p.portodCommand("core");

@@ -83,7 +83,7 @@ public final class CoreDump {
 
     boolean handle() {
         log("core of " + exeName + " pid " + crash.pid() + ":" + processName + " thread " + crash.tid() + ":" + threadName
-                + " signal " + crash.signal() + " dumpable " + crash.dumpable() + " ulimit " + crash.ulimit());
+                + " signal " + crash.signal() + " dumpable " + crash.dumpable() + " ulimit " + Long.toUnsignedString(crash.ulimit()));
         try (PortoClient client = connect()) {
             Target target = identify(client);
             if (target != Target.HOST) {
@@ -97,7 +97,7 @@ public final class CoreDump {
             if (crash.dumpable() != 1 && target.rootPath().equals("/"))
                 command = "";
             if (crash.ulimit() == 0 || (crash.dumpable() == 0 && command.isEmpty())) {
-                log("ignored: core of " + target.container() + " (ulimit " + crash.ulimit() + ", dumpable " + crash.dumpable() + ")");
+                log("ignored: core of " + target.container() + " (ulimit " + Long.toUnsignedString(crash.ulimit()) + ", dumpable " + crash.dumpable() + ")");
                 return true;
             }
             boolean taken = false;
@@ -200,12 +200,21 @@ public final class CoreDump {
             props.put("env", String.join(";", pairs));
             for (var e : props.entrySet())
                 client.setProperty(core, e.getKey(), e.getValue());
+            boolean ptrace = true;
             try {
                 client.setProperty(core, "capabilities_ambient", "SYS_PTRACE"); // lets it read set-uid tasks, where allowed
             } catch (PortoClientException e) {
-                // not on this host or for this user: as upstream, go on without
+                ptrace = false; // not on this host: as upstream, go on without
             }
-            client.start(core);
+            try {
+                client.start(core);
+            } catch (PortoClientException e) {
+                if (!ptrace)
+                    throw e;
+                // Beyond what the container's user may have (checked at start here): without it, as upstream.
+                client.setProperty(core, "capabilities_ambient", "");
+                client.start(core);
+            }
             log("forwarding the core into " + core);
             client.waitContainers(List.of(core), timeoutS * 1000);
         } finally {
