@@ -825,15 +825,15 @@ void AsyncWaiter::Start() {
         Fatal("epoll_create1", errno);
         return;
     }
-    for (int fd : {Waiter, Api.Impl->Fd}) {
-        epoll_event ev = {};
-        ev.events = EPOLLIN;
-        ev.data.fd = fd;
-        if (epoll_ctl(Epoll, EPOLL_CTL_ADD, fd, &ev)) {
-            Fatal("epoll_ctl", errno);
-            return;
-        }
+    epoll_event ev = {};
+    ev.events = EPOLLIN;
+    ev.data.fd = Waiter;
+    if (epoll_ctl(Epoll, EPOLL_CTL_ADD, Waiter, &ev)) {
+        Fatal("epoll_ctl", errno);
+        return;
     }
+    if (!Rewatch())
+        return;
     Thread = std::thread(&AsyncWaiter::Loop, this);
 }
 
@@ -906,7 +906,9 @@ void AsyncWaiter::Loop() {
                     result = Follow();
                 }
                 Tell(Waiter, result);
-            } else {
+                if (!Rewatch())  // a request may have connected again by itself (a reload)
+                    return;
+            } else if (events[i].data.fd == Watched) {
                 // An order handled just before may have read this report already (with its answer).
                 pollfd still = {Api.Impl->Fd, POLLIN, 0};
                 if (poll(&still, 1, 0) <= 0)
@@ -946,14 +948,25 @@ bool AsyncWaiter::Reconnect() {
         Fatal("cannot wait again: " + Api.GetLastError(), error);
         return false;
     }
+    return Rewatch();
+}
+
+// Makes epoll watch the connection's socket. A closed socket leaves the set by itself, and the one
+// a reconnect opens often has its number: so the number alone does not tell whether it is watched.
+bool AsyncWaiter::Rewatch() {
+    int fd = Api.Impl->Fd;
+    if (fd < 0) {
+        Fatal("not connected to portod", rpc::SocketError);
+        return false;
+    }
     epoll_event ev = {};
     ev.events = EPOLLIN;
-    ev.data.fd = Api.Impl->Fd;
-    // The old socket left the set when it was closed; the new one may have its number.
-    if (epoll_ctl(Epoll, EPOLL_CTL_ADD, ev.data.fd, &ev) && (errno != EEXIST || epoll_ctl(Epoll, EPOLL_CTL_MOD, ev.data.fd, &ev))) {
+    ev.data.fd = fd;
+    if (epoll_ctl(Epoll, EPOLL_CTL_MOD, fd, &ev) && (errno != ENOENT || epoll_ctl(Epoll, EPOLL_CTL_ADD, fd, &ev))) {
         Fatal("epoll_ctl", errno);
         return false;
     }
+    Watched = fd;
     return true;
 }
 

@@ -263,6 +263,7 @@ private:
     void Start();
     void Loop();
     bool Reconnect();
+    bool Rewatch();
     void Report(AsyncWaitEvent &event);
     int Follow();
     void Fatal(const std::string &error, int ret);
@@ -280,6 +281,7 @@ private:
     Callback OrderCallback;
     int Caller = -1, Waiter = -1;  // the two ends of the socket pair between them
     int Epoll = -1;
+    int Watched = -1;  // the connection's socket as epoll watches it
     std::thread Thread;
 };
 

@@ -252,6 +252,54 @@ void AsyncWaiterCase(Porto::Connection &api) {
     CHECK(lost.Remove("cpp-waiter-a") == -1);
 }
 
+// AsyncWaiter across a reload of its (private) daemon: it connects again and keeps waiting.
+void AsyncWaiterAfterReload(Porto::Connection &api) {
+    std::string socket = SocketPath();
+    CHECK(socket != Porto::DEFAULT_SOCKET);  // it reloads the daemon: never the installed one
+    std::string dir = socket.substr(0, socket.rfind('/'));
+    auto pidIn = [&](const char *file) {
+        int pid = 0;
+        std::ifstream(dir + "/" + file) >> pid;
+        return pid;
+    };
+    int master = pidIn("portoloop.pid"), daemon = pidIn("portod.pid");
+    CHECK(master > 0 && daemon > 0);
+    std::mutex lock;
+    std::condition_variable changed;
+    std::vector<std::string> seen;
+    std::string fatal;
+    Porto::AsyncWaiter waiter([&](const std::string &error, int) {
+        std::lock_guard<std::mutex> hold(lock);
+        fatal = error;
+        changed.notify_all();
+    }, socket);
+    auto note = [&](Porto::AsyncWaitEvent &event) {
+        std::lock_guard<std::mutex> hold(lock);
+        seen.push_back(event.Name + ":" + event.State);
+        changed.notify_all();
+    };
+    Scoped a(api, "cpp-reload-a"), b(api, "cpp-reload-b");
+    OK(api.SetProperty("cpp-reload-a", "command", "true"));
+    OK(api.SetProperty("cpp-reload-b", "command", "true"));
+    OK(waiter.Add("cpp-reload-a", "dead", note));
+    CHECK(kill(master, SIGHUP) == 0);  // portod reload
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::vector<std::string> names;
+    while (pidIn("portod.pid") == daemon || api.List(names) != rpc::Success) {
+        CHECK(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // Once this Add is answered the waiter talks to the new daemon, whether it saw the old one go or not.
+    OK(waiter.Add("cpp-reload-b", "dead", note));
+    OK(api.Start("cpp-reload-a"));
+    OK(api.Start("cpp-reload-b"));
+    std::unique_lock<std::mutex> hold(lock);
+    changed.wait_for(hold, std::chrono::seconds(60), [&] { return seen.size() >= 2 || !fatal.empty(); });
+    CHECK(fatal.empty());
+    std::sort(seen.begin(), seen.end());
+    CHECK(seen == std::vector<std::string>({"cpp-reload-a:dead", "cpp-reload-b:dead"}));
+}
+
 void Labels(Porto::Connection &api) {
     Scoped a(api, "cpp-label-a"), b(api, "cpp-label-b");
     OK(api.SetLabel("cpp-label-a", "TEST.color", "blue"));
@@ -316,6 +364,7 @@ const std::map<std::string, std::function<void(Porto::Connection &)>> CASES = {
     {"reconnect", Reconnect},
     {"async_wait", AsyncWait},
     {"async_waiter", AsyncWaiterCase},
+    {"async_waiter_after_reload", AsyncWaiterAfterReload},
     {"labels", Labels},
     {"volume_with_layer", VolumeWithLayer},
 };
