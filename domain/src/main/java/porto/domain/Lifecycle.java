@@ -213,6 +213,7 @@ final class Lifecycle {
         NetworkProperties.tearDown(networking, c);
         removeRun(c.name, c.controllers, config.workDir(c.name));
         c.controllers = Set.of();
+        DeathPressure.update(cgroups, c.parent); // a meta parent may be left hollow
     }
 
     /** Removes a container and everything below it: their runs released, their records deleted. */
@@ -278,6 +279,7 @@ final class Lifecycle {
         if (!mayDie(c))
             return;
         c.transition(StateMachine.Event.DEATH);
+        DeathPressure.update(cgroups, c);
         output.rotate(c);
         persistence.save(c);
         tree.notifyState(c);
@@ -315,6 +317,7 @@ final class Lifecycle {
         c.exitStatus = ContainerService.SIGKILL;
         c.deathTime = when;
         c.transition(StateMachine.Event.DEATH);
+        DeathPressure.update(cgroups, c);
         persistence.save(c);
         tree.notifyState(c);
         for (Container child : c.children.values())

@@ -153,6 +153,7 @@ final class PropertyAccess {
                 c.config.put(propName, canonical);
             }
             NetworkProperties.applyDynamic(networking, c, propName);
+            DeathPressure.applyDynamic(resources.cgroups(), c, propName);
         } catch (PortoException e) {
             restore(c, propName, previous);
             throw e;
