@@ -10,8 +10,8 @@ import porto.ports.KernelException;
 import porto.ports.Processes;
 
 /**
- * Stop, death, pause and resume of containers ({@link Starter} starts them, {@link Freezer} pauses). Called with the tree
- * lock held; each lets it go for its kernel work: a stop (and its waits) with the subtree marked
+ * Stop, death, pause and resume of containers ({@link Starter} starts them; the {@link Freezer}
+ * does pause and resume). Called with the tree lock held; each lets it go for its kernel work: a stop (and its waits) with the subtree marked
  * busy, a freezer write and the kill after a death with the subtree marked as written to.
  */
 final class Lifecycle {
