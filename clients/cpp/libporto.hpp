@@ -3,12 +3,16 @@
 // The protocol classes (rpc.pb.h) are generated from this repository's rpc.proto at build time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace rpc {
@@ -105,6 +109,7 @@ enum GetFlags {
 };
 
 class Connection {
+    friend class AsyncWaiter;  // watches the connection's socket
     class ConnectionImpl;
     std::unique_ptr<ConnectionImpl> Impl;
 
@@ -227,6 +232,57 @@ public:
 
     int ListVolumesBy(const rpc::TGetVolumeRequest &getVolumeRequest, std::vector<rpc::TVolumeSpec> &volumes);
     int CreateVolumeFromSpec(const rpc::TVolumeSpec &volume, rpc::TVolumeSpec &resultSpec);
+};
+
+// Calls back once when a container reaches a state, from a thread of its own with a connection of its
+// own; survives a reload of the daemon by waiting again. fatalCallback hears of an error it cannot get
+// over (the connection lost for good), after which Add and Remove answer -1.
+class AsyncWaiter {
+public:
+    explicit AsyncWaiter(std::function<void(const std::string &error, int ret)> fatalCallback);
+    // Ours: a daemon on another socket.
+    AsyncWaiter(std::function<void(const std::string &error, int ret)> fatalCallback, const std::string &socketPath);
+    ~AsyncWaiter();
+    AsyncWaiter(const AsyncWaiter &) = delete;
+    AsyncWaiter &operator=(const AsyncWaiter &) = delete;
+
+    // callback runs once, when ct reaches state; a second Add for ct replaces the first.
+    int Add(const std::string &ct, const std::string &state, std::function<void(AsyncWaitEvent &event)> callback);
+    int Remove(const std::string &ct);
+    // How many reports of the daemon the waiter has read, for a callback or not.
+    uint64_t InvocationCount() const { return Reports; }
+
+private:
+    using Callback = std::function<void(AsyncWaitEvent &event)>;
+    struct Watch {
+        std::string State;
+        Callback Then;
+    };
+    enum class Order : int { Add = 1, Remove = 2, Stop = 3 };
+
+    void Start();
+    void Loop();
+    bool Reconnect();
+    bool Rewatch();
+    void Report(AsyncWaitEvent &event);
+    int Follow();
+    void Fatal(const std::string &error, int ret);
+    bool Tell(int fd, int value);
+    bool Hear(int fd, int &value);
+
+    Connection Api;
+    std::function<void(const std::string &error, int ret)> FatalCallback;
+    std::atomic<bool> Failed{false};
+    std::atomic<uint64_t> Reports{0};
+    std::unordered_map<std::string, Watch> Watches;  // touched by the waiter's thread only
+    std::vector<std::string> Following;              // the names of the daemon's AsyncWait
+    std::mutex OrderLock;                            // one Add or Remove at a time
+    std::string OrderCt, OrderState;                 // the order being carried out
+    Callback OrderCallback;
+    int Caller = -1, Waiter = -1;  // the two ends of the socket pair between them
+    int Epoll = -1;
+    int Watched = -1;  // the connection's socket as epoll watches it
+    std::thread Thread;
 };
 
 }  // namespace Porto

@@ -1,6 +1,10 @@
 // libporto against a real portod: PORTO_SOCKET names its socket. One test case per run, named by the
 // first argument (CMakeLists.txt lists them for ctest). Exit 0: passed, 1: failed.
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -190,6 +194,112 @@ void AsyncWait(Porto::Connection &api) {
     CHECK(events.back().Name == "cpp-async" && events.back().When > 0);
 }
 
+// AsyncWaiter: each callback once, when its container reaches its state; a removed one never.
+void AsyncWaiterCase(Porto::Connection &api) {
+    std::mutex lock;
+    std::condition_variable changed;
+    std::vector<std::string> seen;
+    std::string fatal;
+    Porto::AsyncWaiter waiter([&](const std::string &error, int ret) {
+        std::lock_guard<std::mutex> hold(lock);
+        fatal = error + " " + std::to_string(ret);
+        changed.notify_all();
+    }, SocketPath());
+    auto note = [&](Porto::AsyncWaitEvent &event) {
+        std::lock_guard<std::mutex> hold(lock);
+        seen.push_back(event.Name + ":" + event.State);
+        changed.notify_all();
+    };
+    auto awaitSeen = [&](size_t count) {
+        std::unique_lock<std::mutex> hold(lock);
+        changed.wait_for(hold, std::chrono::seconds(60), [&] { return seen.size() >= count || !fatal.empty(); });
+        CHECK(fatal.empty());
+        CHECK(seen.size() == count);
+    };
+    Scoped a(api, "cpp-waiter-a"), b(api, "cpp-waiter-b");
+    OK(api.SetProperty("cpp-waiter-a", "command", "true"));
+    OK(api.SetProperty("cpp-waiter-b", "command", "true"));
+    OK(waiter.Add("cpp-waiter-a", "dead", note));
+    OK(waiter.Add("cpp-waiter-b", "dead", note));
+    OK(waiter.Remove("cpp-waiter-b"));
+    OK(api.Start("cpp-waiter-b"));
+    std::string name;
+    OK(api.WaitContainers({"cpp-waiter-b"}, {}, name, 60));
+    OK(api.Start("cpp-waiter-a"));
+    awaitSeen(1);
+    CHECK(seen[0] == "cpp-waiter-a:dead");
+    CHECK(waiter.InvocationCount() >= 1);
+    // Once only: the next death needs another Add, which a running container's "running" also shows.
+    OK(api.Stop("cpp-waiter-a"));
+    OK(api.SetProperty("cpp-waiter-a", "command", "sleep 1000"));
+    OK(waiter.Add("cpp-waiter-a", "running", note));
+    OK(api.Start("cpp-waiter-a"));
+    awaitSeen(2);
+    CHECK(seen[1] == "cpp-waiter-a:running");
+    OK(api.Kill("cpp-waiter-a", 9));
+    OK(api.WaitContainers({"cpp-waiter-a"}, {}, name, 60));
+    {
+        std::lock_guard<std::mutex> hold(lock);
+        CHECK(seen.size() == 2);
+    }
+    CHECK_CODE(waiter.Remove("cpp-waiter-absent"), rpc::Success);
+    // No daemon: the fatal callback hears why, and the waiter refuses orders.
+    std::string why;
+    int code = 0;
+    Porto::AsyncWaiter lost([&](const std::string &error, int ret) { why = error; code = ret; }, "/run/porto-no-such-socket");
+    CHECK(why.find("cannot connect") != std::string::npos && code == rpc::SocketUnavailable);
+    CHECK(lost.Add("cpp-waiter-a", "dead", note) == -1);
+    CHECK(lost.Remove("cpp-waiter-a") == -1);
+}
+
+// AsyncWaiter across a reload of its (private) daemon: it connects again and keeps waiting.
+void AsyncWaiterAfterReload(Porto::Connection &api) {
+    std::string socket = SocketPath();
+    CHECK(socket != Porto::DEFAULT_SOCKET);  // it reloads the daemon: never the installed one
+    std::string dir = socket.substr(0, socket.rfind('/'));
+    auto pidIn = [&](const char *file) {
+        int pid = 0;
+        std::ifstream(dir + "/" + file) >> pid;
+        return pid;
+    };
+    int master = pidIn("portoloop.pid"), daemon = pidIn("portod.pid");
+    CHECK(master > 0 && daemon > 0);
+    std::mutex lock;
+    std::condition_variable changed;
+    std::vector<std::string> seen;
+    std::string fatal;
+    Porto::AsyncWaiter waiter([&](const std::string &error, int) {
+        std::lock_guard<std::mutex> hold(lock);
+        fatal = error;
+        changed.notify_all();
+    }, socket);
+    auto note = [&](Porto::AsyncWaitEvent &event) {
+        std::lock_guard<std::mutex> hold(lock);
+        seen.push_back(event.Name + ":" + event.State);
+        changed.notify_all();
+    };
+    Scoped a(api, "cpp-reload-a"), b(api, "cpp-reload-b");
+    OK(api.SetProperty("cpp-reload-a", "command", "true"));
+    OK(api.SetProperty("cpp-reload-b", "command", "true"));
+    OK(waiter.Add("cpp-reload-a", "dead", note));
+    CHECK(kill(master, SIGHUP) == 0);  // portod reload
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::vector<std::string> names;
+    while (pidIn("portod.pid") == daemon || api.List(names) != rpc::Success) {
+        CHECK(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // Once this Add is answered the waiter talks to the new daemon, whether it saw the old one go or not.
+    OK(waiter.Add("cpp-reload-b", "dead", note));
+    OK(api.Start("cpp-reload-a"));
+    OK(api.Start("cpp-reload-b"));
+    std::unique_lock<std::mutex> hold(lock);
+    changed.wait_for(hold, std::chrono::seconds(60), [&] { return seen.size() >= 2 || !fatal.empty(); });
+    CHECK(fatal.empty());
+    std::sort(seen.begin(), seen.end());
+    CHECK(seen == std::vector<std::string>({"cpp-reload-a:dead", "cpp-reload-b:dead"}));
+}
+
 void Labels(Porto::Connection &api) {
     Scoped a(api, "cpp-label-a"), b(api, "cpp-label-b");
     OK(api.SetLabel("cpp-label-a", "TEST.color", "blue"));
@@ -253,6 +363,8 @@ const std::map<std::string, std::function<void(Porto::Connection &)>> CASES = {
     {"text_call", TextCall},
     {"reconnect", Reconnect},
     {"async_wait", AsyncWait},
+    {"async_waiter", AsyncWaiterCase},
+    {"async_waiter_after_reload", AsyncWaiterAfterReload},
     {"labels", Labels},
     {"volume_with_layer", VolumeWithLayer},
 };

@@ -334,6 +334,7 @@ public final class FakeCgroups implements Cgroups {
             case "freezer.state" -> isFrozen(path) ? "FROZEN\n" : "THAWED\n";
             case "memory.limit_in_bytes" -> n.limits.getOrDefault(Limit.MEMORY_LIMIT, 0L) + "\n";
             case "memory.low_limit_in_bytes" -> n.limits.getOrDefault(Limit.MEMORY_GUARANTEE, 0L) + "\n";
+            case "memory.soft_limit_in_bytes" -> softLimitV1(n.limits.getOrDefault(Limit.MEMORY_SOFT_LIMIT, 0L));
             case "pids.max" -> unlimitedAsMax(n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L));
             case "memory.usage_in_bytes" -> n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L) + "\n";
             case "cpu.shares" -> n.limits.getOrDefault(Limit.CPU_SHARES, 1024L) + "\n";
@@ -379,6 +380,7 @@ public final class FakeCgroups implements Cgroups {
             case "cgroup.freeze" -> (n.frozen ? 1 : 0) + "\n";
             case "memory.max" -> unlimitedAsMax(n.limits.getOrDefault(Limit.MEMORY_LIMIT, 0L));
             case "memory.low" -> n.limits.getOrDefault(Limit.MEMORY_GUARANTEE, 0L) + "\n";
+            case "memory.high" -> unlimitedAsMax(n.limits.getOrDefault(Limit.MEMORY_SOFT_LIMIT, 0L));
             case "memory.current" -> n.stats.getOrDefault(Stat.MEMORY_USAGE, 0L) + "\n";
             case "pids.max" -> unlimitedAsMax(n.limits.getOrDefault(Limit.THREAD_LIMIT, 0L));
             // The kernel's mapping of v1 shares onto v2 weights, as CgroupV2 writes it.
@@ -387,6 +389,13 @@ public final class FakeCgroups implements Cgroups {
             case "io.max" -> ioMax(n);
             default -> null;
         };
+    }
+
+    /** What a v1 kernel shows for no soft limit: the largest page-aligned long. */
+    static final long V1_UNLIMITED = 9223372036854771712L;
+
+    private static String softLimitV1(long value) {
+        return (value == 0 ? V1_UNLIMITED : value) + "\n";
     }
 
     private static String unlimitedAsMax(long value) {
@@ -661,7 +670,7 @@ public final class FakeCgroups implements Cgroups {
 
     private static String controllerOf(Limit limit) {
         return switch (limit) {
-            case MEMORY_LIMIT, MEMORY_GUARANTEE, ANON_LIMIT, ANON_ONLY, DIRTY_LIMIT, RECHARGE_ON_PGFAULT, OOM_GROUP -> "memory";
+            case MEMORY_LIMIT, MEMORY_GUARANTEE, ANON_LIMIT, ANON_ONLY, DIRTY_LIMIT, RECHARGE_ON_PGFAULT, OOM_GROUP, MEMORY_SOFT_LIMIT -> "memory";
             case CPU_LIMIT, CPU_PERIOD, CPU_SHARES -> "cpu";
             case THREAD_LIMIT -> "pids";
             case IO_WEIGHT -> "blkio";

@@ -200,6 +200,7 @@ public final class CgroupV1 implements Cgroups {
     public String unsupported(Limit limit) {
         return switch (limit) {
             case MEMORY_LIMIT -> missing("memory", "memory.limit_in_bytes");
+            case MEMORY_SOFT_LIMIT -> missing("memory", "memory.soft_limit_in_bytes");
             case MEMORY_GUARANTEE -> hostHas("memory", "memory.low_limit_in_bytes") ? null
                     : "the cgroup v1 memory controller of this kernel cannot protect memory from reclaim"
                     + " (memory.low_limit_in_bytes is an offstream kernel feature; cgroup v2 has memory.low)";
@@ -238,6 +239,7 @@ public final class CgroupV1 implements Cgroups {
         switch (limit) {
             case MEMORY_LIMIT -> write("memory", path, "memory.limit_in_bytes", value == 0 ? "-1" : Long.toString(value));
             case MEMORY_GUARANTEE -> write("memory", path, "memory.low_limit_in_bytes", Long.toString(value));
+            case MEMORY_SOFT_LIMIT -> write("memory", path, "memory.soft_limit_in_bytes", value == 0 ? "-1" : Long.toString(value));
             case ANON_LIMIT -> write("memory", path, "memory.anon.limit", value == 0 ? "-1" : Long.toString(value));
             case ANON_ONLY -> write("memory", path, "memory.anon.only", value != 0 ? "1" : "0");
             case DIRTY_LIMIT -> write("memory", path, "memory.dirty_limit_in_bytes", Long.toString(value));

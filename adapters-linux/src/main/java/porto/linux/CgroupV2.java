@@ -176,7 +176,7 @@ public final class CgroupV2 implements Cgroups {
     @Override
     public String unsupported(Limit limit) {
         return switch (limit) {
-            case MEMORY_LIMIT, MEMORY_GUARANTEE, OOM_GROUP -> need("memory");
+            case MEMORY_LIMIT, MEMORY_GUARANTEE, OOM_GROUP, MEMORY_SOFT_LIMIT -> need("memory");
             case ANON_LIMIT -> "cgroup v2 has no anonymous memory limit (memory.anon.limit is an offstream v1 feature)";
             case ANON_ONLY -> "cgroup v2 cannot keep the page cache out of a cgroup (memory.anon.only is an offstream v1 feature)";
             case DIRTY_LIMIT -> "cgroup v2 has no per-cgroup dirty memory limit (an offstream v1 feature)";
@@ -197,6 +197,8 @@ public final class CgroupV2 implements Cgroups {
         switch (limit) {
             case MEMORY_LIMIT -> CgroupFiles.write(d.resolve("memory.max"), value == 0 ? "max" : Long.toString(value));
             case MEMORY_GUARANTEE -> CgroupFiles.write(d.resolve("memory.low"), Long.toString(value));
+            // v2 has no soft limit: memory.high is the limit the kernel reclaims the cgroup back to.
+            case MEMORY_SOFT_LIMIT -> CgroupFiles.write(d.resolve("memory.high"), value == 0 ? "max" : Long.toString(value));
             case OOM_GROUP -> CgroupFiles.write(d.resolve("memory.oom.group"), value != 0 ? "1" : "0");
             case CPU_PERIOD -> {
                 String[] max = cpuMax(d);

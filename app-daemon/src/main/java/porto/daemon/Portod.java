@@ -99,10 +99,7 @@ public final class Portod {
             case "clearstat" -> SystemCommands.clearStatistics(paths, rest);
             case "freeze" -> SystemCommands.set(paths, List.of("frozen", "true"));
             case "unfreeze" -> SystemCommands.set(paths, List.of("frozen", "false"));
-            case "core" -> {
-                System.err.println("portod core: forwarding core dumps is not supported by this portod");
-                yield 1;
-            }
+            case "core" -> porto.daemon.core.CoreDump.run(rest, paths.socket(), coreConfig().coreTimeoutS());
             case "help" -> {
                 usage();
                 yield 0;
@@ -148,7 +145,7 @@ public final class Portod {
                   clearstat [stat] reset one statistic, or all
                   freeze           refuse changes from everyone but root
                   unfreeze         accept changes again
-                  core             (not supported: forward a core dump)
+                  core             receive a core dump from the kernel and hand it to core_command
                   help             show this help
                   version          show the version
 
@@ -209,12 +206,52 @@ public final class Portod {
         }
     }
 
+    /** portod.conf for "portod core": its timeout and default pattern, upstream's defaults when it is bad. */
+    private static DaemonConfig coreConfig() {
+        try {
+            return DaemonConfig.load(System.getenv());
+        } catch (ConfigException e) {
+            return DaemonConfig.defaults();
+        }
+    }
+
+    /**
+     * core { enable: true }: the kernel's core_pattern runs "portod core" for this daemon until it
+     * stops (the SIGINT handler here, or the portod command that stopped the master, puts the old one back).
+     */
+    private static void registerCorePattern(DaemonPaths paths, DaemonConfig config) {
+        if (!config.coreEnabled()) {
+            unregisterCorePattern(paths); // turned off before a reload: the previous daemon's pattern goes
+            return;
+        }
+        List<String> portod = new java.util.ArrayList<>(PortodControl.daemonCommand());
+        portod.removeLast(); // "serve"
+        try {
+            new porto.daemon.core.CorePattern(paths.socket().getParent()).register(portod, System.getenv(),
+                    System.getenv("PORTOD_STDLOG") == null ? paths.log() : null, config.coreDefaultPattern());
+            Log.info("core dumps: kernel.core_pattern runs portod core");
+        } catch (IOException e) {
+            Log.error("cannot set kernel.core_pattern: core dumps are not handed to containers", e);
+        }
+    }
+
+    /** Puts back the core_pattern found before this portod set its own (when it did). */
+    static void unregisterCorePattern(DaemonPaths paths) {
+        try {
+            if (new porto.daemon.core.CorePattern(paths.socket().getParent()).unregister())
+                Log.info("kernel.core_pattern restored");
+        } catch (IOException e) {
+            Log.error("cannot restore kernel.core_pattern", e);
+        }
+    }
+
     /** The daemon: restore, take exits, serve until a signal. */
     static int serve(DaemonPaths paths) throws IOException {
         Log.info("portod " + Release.TAG + " starting, native helper " + paths.nativeBinary());
         nameThisProcess(paths);
         long t0 = System.nanoTime();
-        DaemonComponent component = DaggerDaemonComponent.factory().create(paths, readConfig());
+        DaemonConfig config = readConfig();
+        DaemonComponent component = DaggerDaemonComponent.factory().create(paths, config);
         ContainerService service = component.service();
         component.stats().countStart(paths.startsFile());
         long wired = System.nanoTime();
@@ -232,6 +269,7 @@ public final class Portod {
             Log.info("--discard: stopping and destroying every restored container");
             service.discardAll();
         }
+        registerCorePattern(paths, config);
         // SIGTERM: leave containers running for the next daemon. SIGINT: a full stop that discards them.
         Signal.handle(new Signal("TERM"), s -> {
             Log.info("SIGTERM: exiting, containers keep running");
@@ -242,6 +280,7 @@ public final class Portod {
         Signal.handle(new Signal("INT"), s -> {
             Log.info("SIGINT: stopping every container");
             service.discardAll();
+            unregisterCorePattern(paths);
             porto.linux.LinuxProcesses.exitNow(0);
         });
         // The master reopens its log on SIGUSR1 and passes the signal on; our lines follow it.

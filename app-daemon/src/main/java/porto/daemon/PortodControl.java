@@ -37,7 +37,9 @@ final class PortodControl {
         if (!configIsGood())
             return 1;
         markDiscard();
-        return master(false).waitFor();
+        int rc = master(false).waitFor();
+        Portod.unregisterCorePattern(paths);
+        return rc;
     }
 
     int start() throws IOException, InterruptedException {
@@ -128,8 +130,10 @@ final class PortodControl {
             signal(pid, signal);
             long deadline = deadline(true);
             do {
-                if (!alive(pid))
+                if (!alive(pid)) {
+                    Portod.unregisterCorePattern(paths); // a SIGTERM left it for a reload
                     return 0;
+                }
             } while (sleepUntil(deadline));
         }
         System.err.println("portod does not answer or stop; killing it");
@@ -150,6 +154,7 @@ final class PortodControl {
         signal(pid, "KILL");
         if (ours)
             signal(daemon, "KILL");
+        Portod.unregisterCorePattern(paths);
         return 0;
     }
 

@@ -202,10 +202,18 @@ final class Specs {
                 if (c.hasGroup() || c.hasGid())
                     p.put(prefix + "group", c.hasGroup() ? c.getGroup() : Integer.toUnsignedString(c.getGid()));
             }
-            case com.google.protobuf.Message m when SpecMessages.toText(m) != null -> p.put(name, SpecMessages.toText(m));
-            default -> throw new PortoException(porto.domain.ErrorCode.NotSupported,
-                    "the spec field " + name + " is not supported by this portod yet");
+            case com.google.protobuf.Message m -> {
+                String text = SpecMessages.toText(m);
+                if (text == null)
+                    throw unsupportedField(name);
+                p.put(name, text);
+            }
+            default -> throw unsupportedField(name);
         }
+    }
+
+    private static PortoException unsupportedField(String name) {
+        return new PortoException(porto.domain.ErrorCode.NotSupported, "the spec field " + name + " is not supported by this portod yet");
     }
 
     private static void putMap(Map<String, String> p, String name, Map<String, String> map, boolean merge) {

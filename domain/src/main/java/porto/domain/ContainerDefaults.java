@@ -15,11 +15,24 @@ import java.util.Map;
  * @param resolvConf        resolv_conf of a new container, lines joined by ';' (default_resolv_conf)
  * @param extraProperties   properties given to new containers whose name matches a mask (extra_properties)
  * @param enableRwCgroupfs  cgroupfs=rw may start (enable_rw_cgroupfs)
+ * @param deadMemorySoftLimit the memory soft limit pressurize_on_death sets, bytes (dead_memory_soft_limit)
+ * @param coreEnabled       core dumps are handed to core_command (portod.conf's core section: enable)
  * @param enableRwNetCgroups cgroupfs=rw leaves net_cls and net_prio writable too (enable_rw_net_cgroups)
  */
 public record ContainerDefaults(long agingTimeS, long respawnDelayMs, long stdoutLimit, int maxTotal,
                                 boolean pressurizeOnDeath, String resolvConf, List<ExtraProperties> extraProperties,
-                                boolean enableRwCgroupfs, boolean enableRwNetCgroups) {
+                                boolean enableRwCgroupfs, long deadMemorySoftLimit, boolean coreEnabled,
+                                boolean enableRwNetCgroups) {
+
+    /** Upstream's dead_memory_soft_limit: 1M. */
+    public static final long DEAD_MEMORY_SOFT_LIMIT = 1L << 20;
+
+    /** The container section alone: upstream's dead_memory_soft_limit, core dumps not handed on. */
+    public ContainerDefaults(long agingTimeS, long respawnDelayMs, long stdoutLimit, int maxTotal,
+                             boolean pressurizeOnDeath, String resolvConf, List<ExtraProperties> extraProperties) {
+        this(agingTimeS, respawnDelayMs, stdoutLimit, maxTotal, pressurizeOnDeath, resolvConf, extraProperties,
+                false, DEAD_MEMORY_SOFT_LIMIT, false, false);
+    }
 
     /** Properties set on a new container whose name matches {@code filter} (a mask with ? and *). */
     public record ExtraProperties(String filter, Map<String, String> properties) {
@@ -34,5 +47,5 @@ public record ContainerDefaults(long agingTimeS, long respawnDelayMs, long stdou
 
     /** Upstream's built-in values. */
     public static final ContainerDefaults BUILT_IN =
-            new ContainerDefaults(24 * 3600, 1000, 8L << 20, 3000, false, "", List.of(), false, false);
+            new ContainerDefaults(24 * 3600, 1000, 8L << 20, 3000, false, "", List.of());
 }

@@ -51,6 +51,41 @@ final class ContextProperties {
     static final TypedProperty<String> PRIVATE = TypedProperty.of("private", "user-defined text, at most 4096 bytes",
             ANY_STATE, ContextProperties::parsePrivate, t -> t, "");
 
+    /**
+     * Receives the core dumps of the container's tasks on its standard input ("portod core", which
+     * portod.conf's {@code core { enable: true }} makes the kernel's core_pattern). As upstream, a
+     * container that did not set it takes its parent's, but not across a root of its own.
+     */
+    static final TypedProperty<String> CORE_COMMAND = TypedProperty.of("core_command",
+                    "command receiving core dumps on its stdin (portod.conf: core { enable: true })", ANY_STATE, t -> t, t -> t, "")
+            .defaultFor(ContextProperties::inheritedCoreCommand)
+            .onSet((c, command) -> requireCoreDumps(c));
+
+    private static String inheritedCoreCommand(Container c) throws PortoException {
+        String root = FilesystemProperties.ROOT.value(c);
+        if (c.parent == null || c.parent.isHost() || !(root.isEmpty() || root.equals("/")))
+            return "";
+        return CORE_COMMAND.value(c.parent);
+    }
+
+    /** Without the core section, upstream answers NotSupported for core_command, read or set. */
+    private static void requireCoreDumps(Container c) throws PortoException {
+        if (!c.defaults.coreEnabled())
+            throw new PortoException(ErrorCode.NotSupported, "core_command is not supported: core dumps are not handed to "
+                    + "containers unless portod.conf enables them (core { enable: true })");
+    }
+
+    /** The typed declaration (its setter bound by the registry), read only where core dumps are handed on. */
+    private static Property coreCommandEntry() {
+        Property plain = CORE_COMMAND.entry();
+        Property shown = Property.settableShown(CORE_COMMAND.name, plain.description, ANY_STATE, c -> {
+            requireCoreDumps(c);
+            return CORE_COMMAND.value(c);
+        }, plain.setter, false);
+        shown.declaration = CORE_COMMAND;
+        return shown;
+    }
+
     private static int parseUmask(String text) throws PortoException {
         try {
             int mask = Integer.parseInt(text.trim(), 8);
@@ -152,6 +187,7 @@ final class ContextProperties {
     static void register(Properties p, UserDatabase users) {
         p.add(COMMAND.entry());
         p.add(COMMAND_ARGV.entry());
+        p.add(coreCommandEntry());
         p.add(ENV.entry());
         p.add(Property.settable("user", "uid of container processes", STOPPED_ONLY,
                 c -> users.userName(c.ownerUid), user(users), false));

@@ -82,7 +82,6 @@ public final class DomainWiring {
         OwnerContainers.register(p, tree);
         Symlinks.register(p, files, users);
         SecretEnv.register(p);
-        UnsupportedProperties.register(p);
         NamespaceProperties.register(p);
         KnobStatistics.register(p, resources, cgroups, processes);
         CpuTotals.register(p, config);

@@ -33,6 +33,11 @@ final class Guarantees {
         compare(excess(Set.of()), excess(starting), c);
     }
 
+    /** True for the properties whose values the guarantee checks read. */
+    static boolean isWatched(String property) {
+        return WATCHED.contains(property);
+    }
+
     /** After {@code property} of an active container changed from {@code previous} (config holds the new value). */
     void checkChange(Container c, String property, String previous) throws PortoException {
         if (!WATCHED.contains(property))

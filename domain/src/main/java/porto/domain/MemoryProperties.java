@@ -31,6 +31,11 @@ final class MemoryProperties {
     static final TypedProperty<Long> HUGETLB_LIMIT = TypedProperty.size("hugetlb_limit",
             "limit of 2MB huge pages, bytes (0: unlimited); a limit forbids 1GB pages", ANY_STATE, Values::parseSize)
             .needs(Limit.HUGETLB_LIMIT, bytes -> bytes != 0);
+    /** See {@link DeathPressure}; the default comes from portod.conf. */
+    static final TypedProperty<Boolean> PRESSURIZE_ON_DEATH = TypedProperty.bool("pressurize_on_death",
+            "after death (or while a meta container has no live child) set a tiny memory soft limit", ANY_STATE, false)
+            .defaultFor(c -> c.defaults.pressurizeOnDeath())
+            .needs(Limit.MEMORY_SOFT_LIMIT, on -> on);
     static final TypedProperty<Boolean> OOM_IS_FATAL = TypedProperty.bool("oom_is_fatal",
             "kill the whole container when the OOM killer kills one of its processes", ANY_STATE, true);
 
@@ -42,6 +47,7 @@ final class MemoryProperties {
         p.add(RECHARGE_ON_PGFAULT.entry());
         p.add(OOM_IS_FATAL.entry());
         p.add(HUGETLB_LIMIT.entry());
+        p.add(PRESSURIZE_ON_DEATH.entry());
 
         p.add(Property.readOnly("memory_limit_total", "memory limit in force: the smallest on the way to the top, bytes",
                 c -> {

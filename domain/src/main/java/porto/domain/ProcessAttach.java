@@ -34,7 +34,13 @@ public final class ProcessAttach {
         List<String> dirs;
         tree.lock();
         try {
-            Container old = tree.find(from);
+            // Neither container may be in the middle of a cgroup write (a freeze, the kill after a death).
+            Container old = tree.findAfterWrites(from);
+            Container into = tree.findAfterWrites(target);
+            while (tree.writingOn(old)) {
+                old = tree.findAfterWrites(from);
+                into = tree.findAfterWrites(target);
+            }
             if (old.isHost()) {
                 if (!caller.isRoot())
                     throw new PortoException(ErrorCode.Permission, "only root may move a process of the host into a container");
@@ -43,7 +49,6 @@ public final class ProcessAttach {
             }
             if (!old.isHost() && pid == old.rootPid)
                 throw new PortoException(ErrorCode.Busy, "cannot move the main process of " + old.name);
-            Container into = tree.find(target);
             if (!isBelow(into, old))
                 throw new PortoException(ErrorCode.Permission, "container " + into.name + " is not below " + old.name
                         + ", which holds process " + pid);

@@ -55,6 +55,9 @@ final class PropertyAccess {
                 if (c == null && name.equals(ContainerName.HOST))
                     c = tree.host();
                 for (String p : props) {
+                    // A read of stored output lets the lock go: the container may be gone since.
+                    if (c != null && !c.isHost() && tree.containers().get(name) != c)
+                        c = null;
                     if (c == null) {
                         values.put(p, ContainerService.Result.error(new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist")));
                         continue;
@@ -139,14 +142,18 @@ final class PropertyAccess {
         try {
             LiveLimits.Plan plan = limits.plan(c, propName, previous);
             if (!plan.isEmpty()) {
-                // Until the kernel has the new value, readers see the one in force.
-                restore(c, propName, previous);
+                // Until the kernel has the new value, readers see the one in force; but a value that
+                // other containers' guarantees are checked against stays new meanwhile, so that a
+                // sibling's change or start decided during this write counts it.
+                if (!Guarantees.isWatched(propName))
+                    restore(c, propName, previous);
                 PortoException failure = tree.writeOutsideLock(c, () -> limits.write(plan));
                 if (failure != null)
                     throw failure;
                 c.config.put(propName, canonical);
             }
             NetworkProperties.applyDynamic(networking, c, propName);
+            DeathPressure.applyDynamic(resources.cgroups(), c, propName);
         } catch (PortoException e) {
             restore(c, propName, previous);
             throw e;

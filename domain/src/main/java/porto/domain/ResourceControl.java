@@ -23,6 +23,7 @@ final class ResourceControl {
             Map.entry("memory_limit", "memory"), Map.entry("memory_guarantee", "memory"),
             Map.entry("anon_limit", "memory"), Map.entry("dirty_limit", "memory"),
             Map.entry("recharge_on_pgfault", "memory"), Map.entry("oom_is_fatal", "memory"), Map.entry("anon_only", "memory"),
+            Map.entry("pressurize_on_death", "memory"),
             Map.entry("cpu_limit", "cpu"), Map.entry("cpu_guarantee", "cpu"), Map.entry("cpu_period", "cpu"),
             Map.entry("cpu_weight", "cpu"), Map.entry("cpu_policy", "cpu"), Map.entry("cpu_set", "cpuset"),
             Map.entry("io_limit", "blkio"), Map.entry("io_ops_limit", "blkio"), Map.entry("io_weight", "blkio"),

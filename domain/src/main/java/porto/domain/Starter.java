@@ -145,6 +145,7 @@ final class Starter {
         c.startError = "";
         if (outcome.started == null) {
             c.transition(StateMachine.Event.STARTED_META);
+            DeathPressure.update(cgroups, c); // a meta container with no child yet is hollow
             persistence.save(c);
             tree.notifyState(c);
             return;
@@ -152,6 +153,7 @@ final class Starter {
         tree.bindPid(c, outcome.started.pid());
         c.rootStartTime = outcome.started.startTime();
         c.transition(meta ? StateMachine.Event.STARTED_META : StateMachine.Event.STARTED);
+        DeathPressure.update(cgroups, c); // its ancestors pressurized as hollow are not any more
         persistence.save(c);
         tree.notifyState(c);
         afterLaunch(c);

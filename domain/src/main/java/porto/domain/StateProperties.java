@@ -59,6 +59,9 @@ final class StateProperties {
             Properties.requireDead(c, "core_dumped");
             return Values.formatBool((c.exitStatus & 0x7f) != 0 && (c.exitStatus & 0x80) != 0);
         }, false));
+        // Upstream's pid of the helper that seizes a task it lost track of (after its own restart);
+        // 0 when there is none. Ours never has one: portod-native master is every task's parent and reaper.
+        p.add(Property.readOnly("seize_pid", "pid of the helper that seizes the main task; 0: none", c -> "0", false));
         p.add(Property.readOnly("start_errno", "errno of the last failed start", c -> Integer.toString(c.startErrno), false));
         p.add(Property.readOnly("respawn_count", "how many times the container was respawned", c -> Integer.toString(c.respawnCount), false));
         p.add(Property.readOnly("creation_time", "creation time", c -> TIME.format(Instant.ofEpochMilli(c.creationTime)), false));

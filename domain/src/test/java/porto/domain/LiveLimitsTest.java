@@ -13,8 +13,9 @@ import porto.ports.Cgroups.Limit;
 
 /**
  * A limit set on a running container is written to its cgroup with the tree lock released:
- * reads answer meanwhile (the value in force until the kernel has the new one), a change of the
- * same container waits, and a refused write keeps the old value.
+ * reads answer meanwhile (the value in force until the kernel has the new one, except values that
+ * guarantees are checked against), a change of the same container waits, and a refused write
+ * keeps the old value.
  */
 class LiveLimitsTest {
     private static final long MB = 1 << 20;
@@ -46,7 +47,8 @@ class LiveLimitsTest {
         kernel.awaitHeld();
 
         assertEquals(List.of("ct", "other"), kernel.within10s(() -> service.list(null)));
-        assertEquals(Long.toString(64 * MB), kernel.within10s(() -> service.get("ct", "memory_limit")), "the value in force");
+        // Guarantees of other containers are checked against memory_limit, so the new value shows at once.
+        assertEquals(Long.toString(128 * MB), kernel.within10s(() -> service.get("ct", "memory_limit")));
         assertEquals("running", kernel.within10s(() -> service.get("ct", "state")));
         kernel.within10s(() -> {
             service.set(Caller.ROOT, "other", "memory_limit", "1G");
@@ -60,6 +62,30 @@ class LiveLimitsTest {
         HeldKernel.done(stop);
         assertEquals(Long.toString(128 * MB), service.get("ct", "memory_limit"));
         assertEquals("stopped", service.get("ct", "state"));
+    }
+
+    @Test
+    void aSiblingsChangeCountsAGuaranteeBeingWritten() throws Exception {
+        service.create(Caller.ROOT, "p", false);
+        service.set(Caller.ROOT, "p", "memory_limit", "100M");
+        service.start(Caller.ROOT, "p");
+        for (String child : List.of("p/a", "p/b")) {
+            service.create(Caller.ROOT, child, false);
+            service.set(Caller.ROOT, child, "command", "work");
+            service.set(Caller.ROOT, child, "memory_limit", "90M"); // so that it runs with a memory cgroup
+            service.start(Caller.ROOT, child);
+        }
+        kernel.hold("setLimit");
+        Future<?> first = kernel.inThread(() -> service.set(Caller.ROOT, "p/a", "memory_guarantee", "60M"));
+        kernel.awaitHeld();
+        // Decided while the first is written: together they would guarantee 120M under a 100M limit.
+        PortoException e = kernel.within10s(() -> assertThrows(PortoException.class,
+                () -> service.set(Caller.ROOT, "p/b", "memory_guarantee", "60M")));
+        assertEquals(ErrorCode.ResourceNotAvailable, e.code());
+        kernel.release();
+        HeldKernel.done(first);
+        assertEquals(Long.toString(60 * MB), service.get("p/a", "memory_guarantee"));
+        assertEquals("0", service.get("p/b", "memory_guarantee"));
     }
 
     @Test
@@ -88,7 +114,7 @@ class LiveLimitsTest {
         Future<?> set = kernel.inThread(() -> service.set(Caller.ROOT, "p", "cpu_limit", "0.5c"));
         kernel.awaitHeld();
         assertEquals("running", kernel.within10s(() -> service.get("p/c", "state")));
-        assertEquals("2c", kernel.within10s(() -> service.get("p", "cpu_limit")));
+        assertEquals("0.5c", kernel.within10s(() -> service.get("p", "cpu_limit")), "guarantees are checked against it at once");
         kernel.release();
         HeldKernel.done(set);
         assertEquals("0.5c", service.get("p", "cpu_limit"));

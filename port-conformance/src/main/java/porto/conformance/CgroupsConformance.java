@@ -184,7 +184,7 @@ public abstract class CgroupsConformance {
                 Map.entry(Limit.ANON_LIMIT, 64L << 20), Map.entry(Limit.ANON_ONLY, 1L), Map.entry(Limit.DIRTY_LIMIT, 64L << 20),
                 Map.entry(Limit.RECHARGE_ON_PGFAULT, 1L), Map.entry(Limit.OOM_GROUP, 1L), Map.entry(Limit.CPU_PERIOD, 100_000L),
                 Map.entry(Limit.CPU_LIMIT, 500_000L), Map.entry(Limit.CPU_SHARES, 2048L), Map.entry(Limit.THREAD_LIMIT, 100L),
-                Map.entry(Limit.IO_WEIGHT, 1000L), Map.entry(Limit.HUGETLB_LIMIT, 2L << 20));
+                Map.entry(Limit.IO_WEIGHT, 1000L), Map.entry(Limit.HUGETLB_LIMIT, 2L << 20), Map.entry(Limit.MEMORY_SOFT_LIMIT, 1L << 20));
         for (Limit l : Limit.values()) {
             String why = cg.unsupported(l);
             if (why == null) {
@@ -221,6 +221,25 @@ public abstract class CgroupsConformance {
         } else {
             assertEquals(EOPNOTSUPP, assertThrows(KernelException.class, () -> cg.setCpus("a", "0", "0")).errno());
         }
+    }
+
+    /** pressurize_on_death's soft limit: v1's memory.soft_limit_in_bytes, v2's memory.high; 0 takes it away. */
+    @Test
+    void aSoftLimitIsWrittenAndTakenAwayOrRefused() throws Exception {
+        cg.create("a", cg.available());
+        boolean v1 = fx.version() == 1;
+        String file = v1 ? "memory.soft_limit_in_bytes" : "memory.high";
+        if (cg.unsupported(Limit.MEMORY_SOFT_LIMIT) != null) {
+            assertFalse(cg.available().contains("memory"), "memory is there, so is a soft limit: " + cg.unsupported(Limit.MEMORY_SOFT_LIMIT));
+            assertEquals(EOPNOTSUPP, assertThrows(KernelException.class, () -> cg.setLimit("a", Limit.MEMORY_SOFT_LIMIT, 1 << 20)).errno());
+            return;
+        }
+        String none = knob("a", file);
+        cg.setLimit("a", Limit.MEMORY_SOFT_LIMIT, 1 << 20);
+        assertEquals(Long.toString(1 << 20), knob("a", file));
+        cg.setLimit("a", Limit.MEMORY_SOFT_LIMIT, 0);
+        assertEquals(none, knob("a", file));
+        assertEquals(v1 ? "9223372036854771712" : "max", none);
     }
 
     @Test

@@ -172,6 +172,11 @@ public interface Cgroups {
         IO_WEIGHT,
         /** bytes of 2MB huge pages; 0 means unlimited. A limit also forbids 1GB pages, as upstream. */
         HUGETLB_LIMIT,
+        /**
+         * bytes the cgroup is pushed back to first when memory runs short (v1 memory.soft_limit_in_bytes;
+         * v2 memory.high, which also reclaims down to it at once); 0 means none
+         */
+        MEMORY_SOFT_LIMIT,
     }
 
     enum Stat {

@@ -222,7 +222,24 @@ public final class DaemonConfig {
                 ct.hasDefaultResolvConf() ? ct.getDefaultResolvConf().trim() : d.resolvConf(),
                 extra,
                 ct.hasEnableRwCgroupfs() ? ct.getEnableRwCgroupfs() : d.enableRwCgroupfs(),
+                ct.hasDeadMemorySoftLimit() ? Math.max(0, ct.getDeadMemorySoftLimit()) : d.deadMemorySoftLimit(), // -1: none
+                coreEnabled(),
                 ct.hasEnableRwNetCgroups() ? ct.getEnableRwNetCgroups() : d.enableRwNetCgroups());
+    }
+
+    /** core.enable (default false): the daemon points kernel.core_pattern at "portod core". */
+    public boolean coreEnabled() {
+        return config.getCore().getEnable();
+    }
+
+    /** core.timeout_s (default 600): how long "portod core" waits for core_command. */
+    public long coreTimeoutS() {
+        return config.getCore().hasTimeoutS() ? config.getCore().getTimeoutS() : 600;
+    }
+
+    /** core.default_pattern (default none): where a core nobody takes is saved, as upstream. */
+    public String coreDefaultPattern() {
+        return config.getCore().getDefaultPattern();
     }
 
     /** The network section, for the networking code. */

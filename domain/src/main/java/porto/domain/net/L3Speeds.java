@@ -71,34 +71,59 @@ public final class L3Speeds {
         return lost;
     }
 
+    /** Consecutive samples that failed; past {@link #MAX_FAILURES} sampling stops until {@link #watch}. */
+    private int failures;
+    static final int MAX_FAILURES = 40;
+
+    /** One sample, then the next one scheduled, whatever went wrong, unless no device is left or it keeps failing. */
     void sample() {
-        java.util.List<Network.Link> links = null;
+        boolean again = false;
+        try {
+            again = sampleOnce();
+        } catch (RuntimeException e) {
+            again = true; // counted below as a failure
+            synchronized (this) {
+                failures++;
+            }
+        } finally {
+            synchronized (this) {
+                if (again && failures < MAX_FAILURES) {
+                    clock.schedule(PERIOD_MS, this::sample);
+                } else {
+                    running = false;
+                    failures = 0;
+                }
+            }
+        }
+    }
+
+    /** False when no L3 device is left to sample. */
+    private boolean sampleOnce() {
+        java.util.List<Network.Link> links;
         try {
             links = net.links(null);
         } catch (KernelException e) {
-            // the host's links could not be listed this time: keep the devices and try again
+            synchronized (this) {
+                failures++; // the host's links could not be listed: keep the devices and try again
+            }
+            return true;
         }
         long now = clock.nanoTime() / 1_000_000;
         synchronized (this) {
-            if (links != null) {
-                Set<String> seen = new HashSet<>();
-                for (Network.Link link : links)
-                    if (link.name().startsWith("L3-")) {
-                        seen.add(link.name());
-                        Device d = devices.get(link.name());
-                        if (d == null || d.index != link.index()) { // new, or made again by a restart
-                            d = new Device(link.index());
-                            devices.put(link.name(), d);
-                        }
-                        update(d, link.stats(), now);
+            failures = 0;
+            Set<String> seen = new HashSet<>();
+            for (Network.Link link : links)
+                if (link.name().startsWith("L3-")) {
+                    seen.add(link.name());
+                    Device d = devices.get(link.name());
+                    if (d == null || d.index != link.index()) { // new, or made again by a restart
+                        d = new Device(link.index());
+                        devices.put(link.name(), d);
                     }
-                devices.keySet().retainAll(seen);
-                if (devices.isEmpty()) {
-                    running = false;
-                    return;
+                    update(d, link.stats(), now);
                 }
-            }
-            clock.schedule(PERIOD_MS, this::sample);
+            devices.keySet().retainAll(seen);
+            return !devices.isEmpty();
         }
     }
 
