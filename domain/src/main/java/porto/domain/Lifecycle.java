@@ -12,6 +12,7 @@ import porto.ports.Clock;
 import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 import porto.ports.Processes;
+import porto.ports.Signals;
 
 /**
  * Stop, death, pause and resume of containers ({@link Starter} starts them). Called with the tree
@@ -89,8 +90,8 @@ final class Lifecycle {
             outsideLock(() -> setFrozen(name, false));
         }
         if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
-                && processes.catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
-            processes.kill(c.rootPid, ContainerService.SIGTERM);
+                && processes.catchesSignal(c.rootPid, Signals.SIGTERM)) {
+            processes.kill(c.rootPid, Signals.SIGTERM);
             long deadline = tree.deadline(timeoutMs);
             while (c.state() == State.RUNNING && !tree.passed(deadline))
                 tree.awaitChange(deadline);
@@ -191,7 +192,7 @@ final class Lifecycle {
         try {
             cg.setFrozen(name, true);
             for (int pid : cg.pids(name))
-                processes.kill(pid, ContainerService.SIGKILL);
+                processes.kill(pid, Signals.SIGKILL);
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.Unknown, "cannot freeze " + name + ": " + e.getMessage(), e.errno());
         } finally {
@@ -273,7 +274,7 @@ final class Lifecycle {
         }
         c.exitStatus = status;
         c.deathTime = clock.nowMillis();
-        boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
+        boolean killed = (status & 0x7f) == Signals.SIGKILL;
         tree.bindPid(c, 0);
         c.oomKilled = killAll(c, killed);
         if (!mayDie(c))
@@ -314,7 +315,7 @@ final class Lifecycle {
         // The task (if any) was killed with its parent's cgroup; its own exit report, when it
         // comes, replaces this status with the true one.
         tree.buryPid(c);
-        c.exitStatus = ContainerService.SIGKILL;
+        c.exitStatus = Signals.SIGKILL;
         c.deathTime = when;
         c.transition(StateMachine.Event.DEATH);
         DeathPressure.update(cgroups, c);
@@ -330,7 +331,7 @@ final class Lifecycle {
             return;
         killAll(c, false); // the exits that do arrive are handled one by one
         if (c.rootPid <= 0 && mayDie(c))
-            died(c, ContainerService.SIGKILL); // a meta container has no task whose exit would tell
+            died(c, Signals.SIGKILL); // a meta container has no task whose exit would tell
     }
 
     // ---- pause and resume ----
