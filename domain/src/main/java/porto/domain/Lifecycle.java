@@ -1,10 +1,6 @@
 package porto.domain;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import porto.domain.net.NetworkSetup;
 import porto.ports.Cgroups;
@@ -15,8 +11,8 @@ import porto.ports.Processes;
 import porto.ports.Signals;
 
 /**
- * Stop, death, pause and resume of containers ({@link Starter} starts them). Called with the tree
- * lock held; each lets it go for its kernel work: a stop (and its waits) with the subtree marked
+ * Stop, death, pause and resume of containers ({@link Starter} starts them; the {@link Freezer}
+ * does pause and resume). Called with the tree lock held; each lets it go for its kernel work: a stop (and its waits) with the subtree marked
  * busy, a freezer write and the kill after a death with the subtree marked as written to.
  */
 final class Lifecycle {
@@ -33,6 +29,7 @@ final class Lifecycle {
     private final Clock clock;
     private final NetworkSetup networking;
     private final DomainConfig config;
+    private final Freezer freezer;
     /** The timers of a death (respawn, aging); set once when wired, as they in turn stop and start containers. */
     private Housekeeping housekeeping;
 
@@ -49,6 +46,7 @@ final class Lifecycle {
         this.clock = clock;
         this.networking = networking;
         this.config = config;
+        this.freezer = new Freezer(tree, cgroups, persistence);
     }
 
     /** Wiring: who runs the timers a death sets. */
@@ -86,8 +84,7 @@ final class Lifecycle {
 
     private void stopOne(Container c, long timeoutMs) throws PortoException {
         if (c.state() == State.PAUSED && !c.controllers.isEmpty()) {
-            String name = c.name;
-            outsideLock(() -> setFrozen(name, false));
+            freezer.thaw(c.name);
         }
         if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
                 && processes.catchesSignal(c.rootPid, Signals.SIGTERM)) {
@@ -113,32 +110,6 @@ final class Lifecycle {
         tree.notifyState(c);
     }
 
-    /** Kernel work that may fail with a PortoException, run with the tree lock let go. */
-    private interface KernelStep {
-        void run() throws PortoException;
-    }
-
-    private void outsideLock(KernelStep step) throws PortoException {
-        PortoException failure = tree.outsideLock(() -> failureOf(step));
-        if (failure != null)
-            throw failure;
-    }
-
-    /** As {@link #outsideLock(KernelStep)}, a short write with {@code c}'s subtree marked: requests on it wait. */
-    private void writeOutsideLock(Container c, KernelStep step) throws PortoException {
-        PortoException failure = tree.writeOutsideLock(c, () -> failureOf(step));
-        if (failure != null)
-            throw failure;
-    }
-
-    private static PortoException failureOf(KernelStep step) {
-        try {
-            step.run();
-            return null;
-        } catch (PortoException e) {
-            return e;
-        }
-    }
 
     /** Kills every process in the container's cgroups and waits until they are gone, with the lock let go. */
     private void killAllAndWait(Container c) throws PortoException {
@@ -146,7 +117,7 @@ final class Lifecycle {
             return;
         String name = c.name;
         Cgroups cg = cgroups;
-        outsideLock(() -> freezeAndKill(name));
+        KernelSteps.outsideLock(tree, () -> freezeAndKill(name));
         // Exits are reported, but processes that are not main tasks leave the cgroup unannounced:
         // look again every few milliseconds.
         long deadline = tree.deadline(KILL_WAIT_MS);
@@ -334,92 +305,13 @@ final class Lifecycle {
             died(c, Signals.SIGKILL); // a meta container has no task whose exit would tell
     }
 
-    // ---- pause and resume ----
+    // ---- pause and resume: the Freezer's ----
 
-    /**
-     * Freezes the container's cgroup with the lock released and its subtree marked (requests on
-     * it wait), then records it and its active descendants paused; a failed write changes nothing.
-     */
     void pause(Container c) throws PortoException {
-        String name = c.name;
-        boolean freezes = !c.controllers.isEmpty();
-        if (freezes)
-            writeOutsideLock(c, () -> setFrozen(name, true));
-        if (c.state() != State.RUNNING && c.state() != State.META) {
-            // It died (or stopped) meanwhile, and its killed tasks may sit in the freezer: thaw it.
-            if (freezes)
-                outsideLockQuietly(() -> setFrozen(name, false));
-            throw new PortoException(ErrorCode.InvalidState, "container " + c.name + " is " + c.state().text()
-                    + " now: it changed while its cgroup was being frozen");
-        }
-        markPaused(c);
+        freezer.pause(c);
     }
 
-    /** As {@link #outsideLock(KernelStep)}, for a step whose failure leaves nothing to do (a cgroup already gone). */
-    private void outsideLockQuietly(KernelStep step) {
-        tree.outsideLock(() -> failureOf(step));
-    }
-
-    /**
-     * Thaws the container and the paused containers below it (each may be frozen on its own) with
-     * the lock released and the subtree marked, then records those thawed as running again: if a
-     * thaw fails, those before it (parents first) are resumed and the rest stay paused.
-     */
     void resume(Container c) throws PortoException {
-        List<Container> paused = new ArrayList<>();
-        collectPaused(c, paused);
-        Map<Container, String> frozen = new LinkedHashMap<>();
-        for (Container x : paused)
-            frozen.put(x, x.controllers.isEmpty() ? null : x.name);
-        List<Container> thawed = new ArrayList<>();
-        PortoException failure = tree.writeOutsideLock(c, () -> {
-            for (var e : frozen.entrySet()) {
-                try {
-                    if (e.getValue() != null)
-                        setFrozen(e.getValue(), false);
-                } catch (PortoException err) {
-                    return err;
-                }
-                thawed.add(e.getKey());
-            }
-            return null;
-        });
-        for (Container x : thawed) {
-            if (x.state() != State.PAUSED)
-                continue;
-            x.transition(ContextProperties.COMMAND.value(x).isEmpty() ? StateMachine.Event.RESUME_META : StateMachine.Event.RESUME);
-            persistence.save(x);
-            tree.notifyState(x);
-        }
-        if (failure != null)
-            throw failure;
-    }
-
-    private void setFrozen(String name, boolean frozen) throws PortoException {
-        try {
-            cgroups.setFrozen(name, frozen);
-        } catch (KernelException e) {
-            throw new PortoException(ErrorCode.Unknown, (frozen ? "cannot freeze " : "cannot thaw ") + name + ": " + e.getMessage(), e.errno());
-        }
-    }
-
-    /** The container and its active descendants are paused (the freezer holds the whole subtree). */
-    private void markPaused(Container c) {
-        if (c.state() != State.RUNNING && c.state() != State.META)
-            return;
-        c.transition(StateMachine.Event.PAUSE);
-        persistence.save(c);
-        tree.notifyState(c);
-        for (Container child : c.children.values())
-            markPaused(child);
-    }
-
-    /** The container, if paused, and the paused containers reached from it through paused ones, parents first. */
-    private static void collectPaused(Container c, List<Container> out) {
-        if (c.state() != State.PAUSED)
-            return;
-        out.add(c);
-        for (Container child : c.children.values())
-            collectPaused(child, out);
+        freezer.resume(c);
     }
 }
