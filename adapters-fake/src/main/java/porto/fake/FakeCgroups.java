@@ -1,5 +1,7 @@
 package porto.fake;
 
+import static porto.ports.Errno.*;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -29,11 +31,6 @@ import porto.ports.KernelException;
 public final class FakeCgroups implements Cgroups {
     public static final Set<String> ALL_CONTROLLERS = Set.of("freezer", "memory", "cpu", "cpuacct", "pids", "cpuset", "blkio",
             "devices");
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int EBUSY = 16;
-    static final int EINVAL = 22;
-    static final int EOPNOTSUPP = 95;
     static final String DIR_PREFIX = "fake:";
     static final String ROOT = "/porto";
     /** The controller part of a task directory of the unified hierarchy. */

@@ -1,5 +1,7 @@
 package porto.fake;
 
+import static porto.ports.Errno.*;
+
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,13 +25,6 @@ import porto.ports.LaunchSpec;
  * included, so nothing resolves outside it.
  */
 public final class FakeFiles implements ContainerFiles {
-    static final int ENOENT = 2;
-    static final int EACCES = 13;
-    static final int EEXIST = 17;
-    static final int ENOTDIR = 20;
-    static final int EISDIR = 21;
-    static final int EINVAL = 22;
-    static final int ELOOP = 40;
     private static final int MAX_LINKS = 40;
 
     /** A directory, a file ({@code data}) or a symbolic link ({@code link}), with owner and mode. */

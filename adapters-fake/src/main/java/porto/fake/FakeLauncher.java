@@ -1,5 +1,7 @@
 package porto.fake;
 
+import static porto.ports.Errno.*;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +27,6 @@ import porto.ports.TaskLauncher;
  * ({@link #defineOutput}); a missing stdin or root fails with ENOENT before anything runs.
  */
 public final class FakeLauncher implements TaskLauncher {
-    static final int ENOENT = 2;
-    static final int ENOTDIR = 20;
-    static final int EINVAL = 22;
     static final String HOSTNAME = "fake-host";
     private static final List<String> NAMESPACES = List.of("pid", "mnt", "uts", "ipc", "net", "user", "cgroup");
     /** The map of a task in the host's user namespace: every id is itself. */

@@ -1,5 +1,7 @@
 package porto.fake;
 
+import static porto.ports.Signals.*;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,6 @@ import porto.ports.Processes;
  * increasing so a reused pid never repeats a start time.
  */
 public final class FakeProcesses implements Processes {
-    public static final int SIGKILL = 9;
     /** Signals whose default action is to ignore the signal or stop the process. */
     private static final Set<Integer> DEFAULT_HARMLESS = Set.of(17, 18, 19, 20, 21, 22, 23, 28);
 

@@ -1,5 +1,7 @@
 package porto.fake;
 
+import static porto.ports.Errno.*;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,6 @@ import porto.ports.StateStore;
  * {@link #loadAll} leaves it out and lists it in {@link #damaged()}. Saves can be made to fail.
  */
 public final class FakeStateStore implements StateStore {
-    static final int ENOSPC = 28;
-
     private final Map<String, Map<String, String>> records = new TreeMap<>();
     private final Set<String> corrupt = new TreeSet<>();
     private final List<String> damaged = new ArrayList<>();

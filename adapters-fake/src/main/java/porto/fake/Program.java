@@ -1,5 +1,7 @@
 package porto.fake;
 
+import static porto.ports.Signals.*;
+
 import java.util.Map;
 
 /**
@@ -13,7 +15,6 @@ import java.util.Map;
  */
 public record Program(Map<Integer, Integer> handlers, long exitAfterMs, int exitCode, int threads) {
     public static final int IGNORE = -1;
-    public static final int SIGTERM = 15;
 
     public Program {
         handlers = Map.copyOf(handlers);

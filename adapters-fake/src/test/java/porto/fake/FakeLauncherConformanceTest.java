@@ -1,5 +1,7 @@
 package porto.fake;
 
+import static porto.ports.Signals.SIGTERM;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ class FakeLauncherConformanceTest extends LauncherConformance {
 
             @Override
             public List<String> trapping(int code) {
-                k.launcher().define("trap-" + code, new Program(Map.of(Program.SIGTERM, code), -1, 0, 1));
+                k.launcher().define("trap-" + code, new Program(Map.of(SIGTERM, code), -1, 0, 1));
                 return List.of("trap-" + code);
             }
 

@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -32,8 +34,6 @@ final class AsUser {
     /** Two {effective, permitted, inheritable} words: capabilities 0-31 and 32-63. */
     private static final long CAP_DATA_BYTES = 24;
     private static final int MAX_GROUPS = 65536;
-    private static final int EPERM = 1;
-    private static final int EINTR = 4;
 
     private static final ExecutorService THREAD = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("porto-as-user").factory());

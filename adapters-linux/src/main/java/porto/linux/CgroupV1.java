@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,6 @@ import porto.ports.KernelException;
  */
 public final class CgroupV1 implements Cgroups {
     private static final long CPU_PERIOD_US = 100_000;
-    private static final int EOPNOTSUPP = 95;
     private final Map<String, Path> mounts;
     private final String root;
     private final Disks disks;

@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,6 @@ public final class CgroupV2 implements Cgroups {
     // "%" cannot appear in a container name, so the leaf never collides with a child.
     static final String TASK_LEAF = "%task";
     private static final long CPU_PERIOD_US = 100_000;
-    private static final int EOPNOTSUPP = 95;
     private final Path mount;
     private final String root;
     private final Set<String> controllers;

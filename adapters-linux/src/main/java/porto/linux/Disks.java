@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,6 @@ import porto.ports.KernelException;
 
 /** Block devices as the IO controllers see them: "major:minor" of whole disks, and their names. */
 final class Disks {
-    private static final int ENOENT = 2;
     private final Path sysDevBlock;
     private final Path dev;
 

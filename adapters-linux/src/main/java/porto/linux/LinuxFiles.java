@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,9 +29,6 @@ public final class LinuxFiles implements ContainerFiles {
     private static final int O_DIRECTORY = 0200000;
     private static final long RESOLVE_NO_SYMLINKS = 0x04;
     private static final long RESOLVE_BENEATH = 0x08;
-    private static final int ENOENT = 2;
-    private static final int EEXIST = 17;
-    private static final int ELOOP = 40;
 
     /**
      * Directories below it belong to containers, whose tasks may plant symbolic links there (a

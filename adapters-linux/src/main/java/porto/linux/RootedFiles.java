@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +78,6 @@ final class RootedFiles {
 
     private static final int O_NOCTTY = 0400;
     private static final int O_NONBLOCK = 04000;
-    private static final int ENOENT = 2;
-    private static final int ENOTDIR = 20;
     private static final long SYS_FACCESSAT2 = 439;
     private static final int AT_EACCESS = 0x200;
     private static final int AT_EMPTY_PATH = 0x1000;

@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,6 @@ import porto.ports.Scheduling;
 final class Scheduler {
     private static final int PRIO_PROCESS = 0;
     private static final int IOPRIO_WHO_PROCESS = 1;
-    private static final int ESRCH = 3;
 
     private final int ioprioSet = switch (System.getProperty("os.arch")) {
         case "aarch64", "riscv64" -> 30;

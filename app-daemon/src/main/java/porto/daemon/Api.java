@@ -12,6 +12,7 @@ import porto.domain.ContainerService;
 import porto.domain.ErrorCode;
 import porto.domain.PortoException;
 import porto.domain.Property;
+import porto.domain.Result;
 import porto.protocol.Release;
 import porto.rpc.Rpc.EError;
 import porto.rpc.Rpc.TContainerDataListResponse;
@@ -269,7 +270,7 @@ public final class Api {
                 refused.add(e);
             }
         }
-        Map<String, Map<String, ContainerService.Result>> values =
+        Map<String, Map<String, Result>> values =
                 service.getMany(scope.caller(), names.stream().filter(java.util.Objects::nonNull).toList(), g.getVariableList());
         TContainerGetResponse.Builder out = rsp.getGetBuilder();
         for (int i = 0; i < names.size(); i++) {

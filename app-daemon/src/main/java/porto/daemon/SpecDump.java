@@ -17,6 +17,7 @@ import porto.domain.CommandLine;
 import porto.domain.ContainerService;
 import porto.domain.ErrorCode;
 import porto.domain.PortoException;
+import porto.domain.Result;
 import porto.domain.Ulimits;
 import porto.domain.Values;
 import porto.rpc.Rpc;
@@ -90,9 +91,9 @@ final class SpecDump {
                 source = "stderr" + stderr.key();
             properties.add(source);
         }
-        Map<String, ContainerService.Result> values = service.getMany(who, List.of(absolute), properties).get(absolute);
+        Map<String, Result> values = service.getMany(who, List.of(absolute), properties).get(absolute);
         for (int i = 0; i < wanted.size(); i++) {
-            ContainerService.Result r = values.get(properties.get(i));
+            Result r = values.get(properties.get(i));
             if (r == null || r.error() != null)
                 continue;
             String name = wanted.get(i);

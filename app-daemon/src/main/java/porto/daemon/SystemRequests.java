@@ -7,6 +7,7 @@ import porto.domain.Caller;
 import porto.domain.ContainerService;
 import porto.domain.ErrorCode;
 import porto.domain.PortoException;
+import porto.domain.Result;
 import porto.protocol.Release;
 import porto.rpc.Rpc.TClearStatisticsRequest;
 import porto.rpc.Rpc.TGetSystemResponse;
@@ -28,7 +29,7 @@ final class SystemRequests {
     static TGetSystemResponse get(ContainerService service, DaemonStats stats) {
         List<String> names = service.list(null).stream().filter(n -> !n.equals("/")).toList();
         long running = 0;
-        for (Map<String, ContainerService.Result> values : service.getMany(names, List.of("state")).values()) {
+        for (Map<String, Result> values : service.getMany(names, List.of("state")).values()) {
             String state = values.get("state").value();
             if ("running".equals(state) || "meta".equals(state))
                 running++;

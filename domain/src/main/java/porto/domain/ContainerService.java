@@ -22,9 +22,6 @@ import porto.ports.Users;
  * to the state store before the request is answered.
  */
 public final class ContainerService {
-    static final int SIGKILL = 9;
-    static final int SIGTERM = 15;
-
     private final DomainConfig config;
     private final ContainerTree tree;
     private final Properties properties;
@@ -308,17 +305,6 @@ public final class ContainerService {
     /** Reads many properties of many containers at once for {@code reader}; errors are per value. */
     public Map<String, Map<String, Result>> getMany(Caller reader, List<String> names, List<String> props) {
         return access.getMany(reader, names, props);
-    }
-
-    /** A value or the error that took its place. */
-    public record Result(String value, PortoException error) {
-        static Result ok(String v) {
-            return new Result(v, null);
-        }
-
-        static Result error(PortoException e) {
-            return new Result(null, e);
-        }
     }
 
     public void set(Caller caller, String name, String property, String value) throws PortoException {

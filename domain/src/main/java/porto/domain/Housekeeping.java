@@ -10,6 +10,7 @@ import porto.ports.Cgroups;
 import porto.ports.Clock;
 import porto.ports.ContainerFiles;
 import porto.ports.Processes;
+import porto.ports.Signals;
 
 /**
  * What the daemon does on its own rather than on request: after a restart it buries lost tasks,
@@ -177,7 +178,7 @@ final class Housekeeping {
                     if (!cgroups.pids(path).isEmpty()) {
                         cgroups.setFrozen(path, true);
                         for (int pid : cgroups.pids(path))
-                            processes.kill(pid, ContainerService.SIGKILL);
+                            processes.kill(pid, Signals.SIGKILL);
                         cgroups.setFrozen(path, false);
                     }
                     long deadline = tree.deadline(2_000);
@@ -253,7 +254,7 @@ final class Housekeeping {
                 Container c = tree.containers().get(name);
                 if (c != null && c.rootPid > 0 && c.state() != State.DEAD
                         && !processes.isAlive(c.rootPid, c.rootStartTime))
-                    lifecycle.died(c, ContainerService.SIGKILL);
+                    lifecycle.died(c, Signals.SIGKILL);
             }
         } finally {
             tree.unlock();

@@ -8,6 +8,7 @@ import porto.ports.Clock;
 import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 import porto.ports.Processes;
+import porto.ports.Signals;
 
 /**
  * Stop, death, pause and resume of containers ({@link Starter} starts them; the {@link Freezer}
@@ -86,8 +87,8 @@ final class Lifecycle {
             freezer.thaw(c.name);
         }
         if (c.state() == State.RUNNING && c.rootPid > 0 && timeoutMs > 0
-                && processes.catchesSignal(c.rootPid, ContainerService.SIGTERM)) {
-            processes.kill(c.rootPid, ContainerService.SIGTERM);
+                && processes.catchesSignal(c.rootPid, Signals.SIGTERM)) {
+            processes.kill(c.rootPid, Signals.SIGTERM);
             long deadline = tree.deadline(timeoutMs);
             while (c.state() == State.RUNNING && !tree.passed(deadline))
                 tree.awaitChange(deadline);
@@ -162,7 +163,7 @@ final class Lifecycle {
         try {
             cg.setFrozen(name, true);
             for (int pid : cg.pids(name))
-                processes.kill(pid, ContainerService.SIGKILL);
+                processes.kill(pid, Signals.SIGKILL);
         } catch (KernelException e) {
             throw new PortoException(ErrorCode.Unknown, "cannot freeze " + name + ": " + e.getMessage(), e.errno());
         } finally {
@@ -244,7 +245,7 @@ final class Lifecycle {
         }
         c.exitStatus = status;
         c.deathTime = clock.nowMillis();
-        boolean killed = (status & 0x7f) == ContainerService.SIGKILL;
+        boolean killed = (status & 0x7f) == Signals.SIGKILL;
         tree.bindPid(c, 0);
         c.oomKilled = killAll(c, killed);
         if (!mayDie(c))
@@ -285,7 +286,7 @@ final class Lifecycle {
         // The task (if any) was killed with its parent's cgroup; its own exit report, when it
         // comes, replaces this status with the true one.
         tree.buryPid(c);
-        c.exitStatus = ContainerService.SIGKILL;
+        c.exitStatus = Signals.SIGKILL;
         c.deathTime = when;
         c.transition(StateMachine.Event.DEATH);
         DeathPressure.update(cgroups, c);
@@ -301,7 +302,7 @@ final class Lifecycle {
             return;
         killAll(c, false); // the exits that do arrive are handled one by one
         if (c.rootPid <= 0 && mayDie(c))
-            died(c, ContainerService.SIGKILL); // a meta container has no task whose exit would tell
+            died(c, Signals.SIGKILL); // a meta container has no task whose exit would tell
     }
 
     // ---- pause and resume: the Freezer's ----

@@ -1,5 +1,7 @@
 package porto.domain;
 
+import static porto.ports.Errno.*;
+
 import porto.ports.ContainerFiles;
 import porto.ports.KernelException;
 import porto.ports.LaunchSpec;
@@ -10,10 +12,6 @@ import porto.ports.LaunchSpec;
  * the walk with the user's credentials; this decides whose they are and what a refusal means.
  */
 final class PathAccess {
-    private static final int EPERM = 1;
-    private static final int EACCES = 13;
-    private static final int EROFS = 30;
-
     private PathAccess() {}
 
     static boolean refused(KernelException e) {

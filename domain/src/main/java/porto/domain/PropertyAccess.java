@@ -45,12 +45,12 @@ final class PropertyAccess {
     }
 
     /** Reads many properties of many containers at once for {@code reader}; errors are per value. */
-    Map<String, Map<String, ContainerService.Result>> getMany(Caller reader, List<String> names, List<String> props) {
+    Map<String, Map<String, Result>> getMany(Caller reader, List<String> names, List<String> props) {
         tree.lock();
         try {
-            Map<String, Map<String, ContainerService.Result>> out = new LinkedHashMap<>();
+            Map<String, Map<String, Result>> out = new LinkedHashMap<>();
             for (String name : names) {
-                Map<String, ContainerService.Result> values = new LinkedHashMap<>();
+                Map<String, Result> values = new LinkedHashMap<>();
                 Container c = tree.containers().get(name);
                 if (c == null && name.equals(ContainerName.HOST))
                     c = tree.host();
@@ -59,13 +59,13 @@ final class PropertyAccess {
                     if (c != null && !c.isHost() && tree.containers().get(name) != c)
                         c = null;
                     if (c == null) {
-                        values.put(p, ContainerService.Result.error(new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist")));
+                        values.put(p, Result.error(new PortoException(ErrorCode.ContainerDoesNotExist, "container " + name + " does not exist")));
                         continue;
                     }
                     try {
-                        values.put(p, ContainerService.Result.ok(read(c, p, reader)));
+                        values.put(p, Result.ok(read(c, p, reader)));
                     } catch (PortoException e) {
-                        values.put(p, ContainerService.Result.error(e));
+                        values.put(p, Result.error(e));
                     }
                 }
                 out.put(name, values);

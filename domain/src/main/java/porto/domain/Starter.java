@@ -1,5 +1,7 @@
 package porto.domain;
 
+import static porto.ports.Errno.*;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +13,7 @@ import porto.ports.Cgroups;
 import porto.ports.Clock;
 import porto.ports.ContainerFiles;
 import porto.ports.Processes;
+import porto.ports.Signals;
 import porto.ports.TaskLauncher;
 import porto.ports.KernelException;
 import porto.ports.LaunchResult;
@@ -23,8 +26,6 @@ import porto.ports.LaunchSpec;
  * requests on its subtree are answered Busy.
  */
 final class Starter {
-    private static final int EACCES = 13;
-
     private final ContainerTree tree;
     private final Lifecycle lifecycle;
     private final ResourceControl resources;
@@ -226,7 +227,7 @@ final class Starter {
         if (!parent.isHost() && parent.state() == State.DEAD) {
             int pid = c.rootPid;
             lifecycle.buryTree(c, parent.deathTime);
-            processes.kill(pid, ContainerService.SIGKILL);
+            processes.kill(pid, Signals.SIGKILL);
         }
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static porto.ports.Errno.*;
+import static porto.ports.Signals.*;
 
 import java.util.List;
 import java.util.Map;
@@ -27,12 +29,6 @@ import porto.ports.KernelException;
  * or -1; v2 delegating its controllers down the tree (cgroup.subtree_control); v1's devices rule.
  */
 public abstract class CgroupsConformance {
-    static final int EPERM = 1;
-    static final int EAGAIN = 11;
-    static final int EBUSY = 16;
-    static final int EOPNOTSUPP = 95;
-    static final int SIGTERM = 15;
-
     /** An adapter on scratch cgroups, and real (or simulated) processes to put in them. */
     public interface Fixture extends AutoCloseable {
         Cgroups cgroups();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static porto.ports.Errno.*;
 
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -24,8 +25,6 @@ import porto.ports.LaunchSpec;
  */
 public abstract class ContainerFilesConformance {
     static final int ALICE = 1000;
-    static final int ELOOP = 40;
-    static final int EACCES = 13;
 
     /** The adapter over a scratch directory (its place root), and host-side ways to shape files. */
     public interface Fixture extends AutoCloseable {

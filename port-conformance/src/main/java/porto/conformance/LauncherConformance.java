@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static porto.ports.Errno.*;
+import static porto.ports.Signals.*;
 
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,6 @@ import porto.ports.TaskLauncher;
  * runs, a cgroupfs without its namespaces with EINVAL.
  */
 public abstract class LauncherConformance {
-    static final int ENOENT = 2;
-    static final int SIGKILL = 9;
-    static final int SIGTERM = 15;
     static final int RLIMIT_NOFILE = 7;
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static porto.ports.Errno.*;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -22,8 +23,6 @@ import porto.ports.net.Network.Route;
  * namespace on Linux, never the machine's own; addresses are documentation ones.
  */
 public abstract class NetworkConformance {
-    private static final int EEXIST = 17, ENODEV = 19;
-
     /** An adapter whose host is a scratch namespace; {@link #reopen} is the same kernel seen by a new adapter. */
     public interface Fixture extends AutoCloseable {
         Network network();

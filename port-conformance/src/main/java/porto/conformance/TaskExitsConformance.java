@@ -3,6 +3,7 @@ package porto.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static porto.ports.Signals.*;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,6 @@ import porto.ports.TaskExits;
  * while an acknowledged one never does.
  */
 public abstract class TaskExitsConformance {
-    static final int SIGKILL = 9;
-
     /** One exit as a listener got it. */
     public record Exit(int pid, int status, long startTime) {}
 

@@ -1,5 +1,7 @@
 package porto.fake.layer;
 
+import static porto.ports.Errno.*;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,9 +21,6 @@ import porto.ports.layer.LayerFiles;
  */
 public final class FakeLayerFiles implements LayerFiles {
     static final String MAGIC = "FAKE-ARCHIVE";
-    private static final int ENOENT = 2;
-    private static final int EEXIST = 17;
-    private static final int ENOTDIR = 20;
 
     /** A file system node: a directory, a file (data), a link (target) or a device. */
     private record Node(char type, byte[] data, int uid, int gid, long mtime) {}

@@ -1,5 +1,7 @@
 package porto.fake.net;
 
+import static porto.ports.Errno.*;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +19,6 @@ import porto.ports.net.Network;
  * a {@link World}, so a second adapter over the same world is a restarted daemon.
  */
 public final class FakeNetwork implements Network {
-    private static final int ENOENT = 2, ESRCH = 3, EEXIST = 17, ENODEV = 19;
     private static final String HOST = "";
 
     /** The simulated kernel's network objects. */

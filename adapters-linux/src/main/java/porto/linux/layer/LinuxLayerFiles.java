@@ -1,5 +1,7 @@
 package porto.linux.layer;
 
+import static porto.ports.Errno.*;
+
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -22,11 +24,6 @@ import porto.ports.layer.LayerFiles;
 
 /** {@link LayerFiles} on the real file system. */
 public final class LinuxLayerFiles implements LayerFiles {
-    private static final int EEXIST = 17;
-    private static final int ENOENT = 2;
-    private static final int EIO = 5;
-    private static final int EISDIR = 21;
-
     @Override
     public void prepareDirectory(String path, int mode, int gid) throws KernelException {
         Path p = Path.of(path);

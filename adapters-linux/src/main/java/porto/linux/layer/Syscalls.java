@@ -1,5 +1,7 @@
 package porto.linux.layer;
 
+import static porto.ports.Errno.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -35,10 +37,6 @@ final class Syscalls {
     static final long RESOLVE_NO_MAGICLINKS = 0x02;
     static final long RESOLVE_NO_SYMLINKS = 0x04;
     static final long RESOLVE_BENEATH = 0x08;
-    static final int ENOENT = 2;
-    static final int EEXIST = 17;
-    static final int ENODATA = 61;
-    static final int ERANGE = 34;
     static final int S_IFCHR = 0020000;
     static final int S_IFBLK = 0060000;
     static final int S_IFIFO = 0010000;

@@ -1,5 +1,7 @@
 package porto.linux.layer;
 
+import static porto.ports.Errno.*;
+
 import java.io.File;
 import porto.ports.KernelException;
 
@@ -26,7 +28,7 @@ final class TreeRemoval {
             }
         }
         int rc = Syscalls.unlinkat(dir, name, Syscalls.AT_REMOVEDIR);
-        if (rc < 0 && rc != -Syscalls.ENOENT)
+        if (rc < 0 && rc != -ENOENT)
             throw new KernelException(-rc, "cannot remove " + name);
     }
 
@@ -35,7 +37,7 @@ final class TreeRemoval {
         int slash = path.lastIndexOf('/');
         String parent = slash <= 0 ? "/" : path.substring(0, slash);
         int dir = Syscalls.openat(-100, parent, Syscalls.O_PATH | Syscalls.O_DIRECTORY, 0);
-        if (dir == -Syscalls.ENOENT)
+        if (dir == -ENOENT)
             return;
         if (dir < 0)
             throw new KernelException(-dir, "cannot open " + parent);

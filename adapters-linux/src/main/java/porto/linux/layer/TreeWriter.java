@@ -1,5 +1,7 @@
 package porto.linux.layer;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -80,9 +82,9 @@ final class TreeWriter implements AutoCloseable {
             return fd;
         for (String part : path.split("/")) {
             int next = Syscalls.openat(fd, part, Syscalls.O_PATH | Syscalls.O_DIRECTORY | Syscalls.O_NOFOLLOW, 0);
-            if (next == -Syscalls.ENOENT && create) {
+            if (next == -ENOENT && create) {
                 int rc = Syscalls.mkdirat(fd, part, 0755);
-                if (rc < 0 && rc != -Syscalls.EEXIST) {
+                if (rc < 0 && rc != -EEXIST) {
                     Syscalls.close(fd);
                     throw new KernelException(-rc, "cannot make directory " + path);
                 }
@@ -122,7 +124,7 @@ final class TreeWriter implements AutoCloseable {
             return;
         }
         int rc = Syscalls.unlinkat(dir, name, 0);
-        if (rc < 0 && rc != -Syscalls.ENOENT)
+        if (rc < 0 && rc != -ENOENT)
             throw new KernelException(-rc, "cannot replace " + name);
     }
 
@@ -158,7 +160,7 @@ final class TreeWriter implements AutoCloseable {
             String name = baseOf(path);
             clear(dir, name, true);
             int rc = Syscalls.mkdirat(dir, name, 0700);
-            if (rc < 0 && rc != -Syscalls.EEXIST)
+            if (rc < 0 && rc != -EEXIST)
                 check(rc, "make directory", path);
         }
         directories.add(Map.entry(path, meta));
@@ -242,7 +244,7 @@ final class TreeWriter implements AutoCloseable {
             String name = baseOf(path);
             clear(dir, name, false);
             int rc = Syscalls.linkat(fromDir, baseOf(from), dir, name);
-            if (rc == -Syscalls.ENOENT)
+            if (rc == -ENOENT)
                 throw new ArchiveException("archive entry " + raw + " is a hard link to " + target + ", which is not in the layer");
             check(rc, "make hard link", path);
         } finally {

@@ -1,5 +1,7 @@
 package porto.linux.net;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -32,7 +34,6 @@ public final class LinuxNetwork implements Network {
     /** A gateway on the link even where no address of the container covers it (an L3 /32). */
     private static final int RTNH_F_ONLINK = 4;
     private static final int NDA_DST = 1, NTF_PROXY = 0x08, NUD_PERMANENT = 0x80;
-    private static final int ENOENT = 2, ENODEV = 19, ESRCH = 3, EEXIST = 17;
 
     private final Path netnsDir;
     private final String hostNs;

@@ -1,5 +1,7 @@
 package porto.linux.net;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,6 @@ import porto.ports.net.Network.ProtocolTable;
  * through /proc/thread-self, which shows the namespace of the reading thread.
  */
 final class ProcNetCounters {
-    private static final int ENOENT = 2, EINVAL = 22;
-
     private ProcNetCounters() {}
 
     static Map<String, Long> read(ProtocolTable table) throws KernelException {

@@ -1,5 +1,7 @@
 package porto.linux.volume;
 
+import static porto.ports.Errno.*;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +26,6 @@ import porto.ports.volume.VolumeStorage;
  * for loop images (the tools do what their ioctls would, and e2fsprogs is the only maker of ext4).
  */
 public final class LinuxVolumeStorage implements VolumeStorage {
-    private static final int EINVAL = 22;
-    private static final int EBUSY = 16;
-    private static final int ENOENT = 2;
-    private static final int EIO = 5;
-    private static final int EOPNOTSUPP = 95;
-
     private static Path path(String p) {
         return Path.of(p);
     }

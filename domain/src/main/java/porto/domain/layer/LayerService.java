@@ -1,5 +1,7 @@
 package porto.domain.layer;
 
+import static porto.ports.Errno.*;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,11 +22,6 @@ import porto.ports.layer.LayerFiles.Compression;
  * into place when complete, so a layer is either whole or absent.
  */
 public final class LayerService {
-    private static final int EACCES = 13;
-    private static final int EPERM = 1;
-    private static final int ENOENT = 2;
-    private static final int EEXIST = 17;
-
     private final LayerFiles files;
     private final Places places;
     private final LongSupplier nowSeconds;

@@ -1,5 +1,7 @@
 package porto.domain.net;
 
+import static porto.ports.Errno.*;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,6 @@ import porto.ports.net.Network.Route;
  * repeat. The namespace is bind-mounted by the adapter, so it outlives a daemon restart untouched.
  */
 public final class NetworkSetup {
-    private static final int EOPNOTSUPP = 95, EEXIST = 17, ENODEV = 19;
     private static final String LINK_LOCAL_GATEWAY = "fe80::1";
 
     private final Network net;
