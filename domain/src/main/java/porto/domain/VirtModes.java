@@ -17,7 +17,8 @@ final class VirtModes {
                     + " in its parent's cgroups as a process group, and this daemon stops, kills and freezes containers"
                     + " through their own cgroups");
             case "fuse" -> throw new PortoException(ErrorCode.NotSupported, "virt_mode=fuse is not supported:"
-                    + " it needs /dev/fuse and a user namespace that its children join, which this daemon does not set up");
+                    + " it needs /dev/fuse and user namespaces set up for its fuse daemon and the children that join it,"
+                    + " which this daemon does not do");
             default -> throw Values.invalid("expected virt_mode app, os, host, job or fuse, got '" + value + "'");
         };
     }
