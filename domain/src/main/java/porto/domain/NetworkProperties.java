@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import porto.domain.net.IpSpec;
+import porto.domain.net.NetSpec;
 import porto.domain.net.NetworkCounters.Counter;
 import porto.domain.net.Shaping;
 import porto.domain.net.NetSpec;
@@ -228,16 +229,23 @@ final class NetworkProperties {
     }
 
     /** A shaping property set on a started container takes effect at once; a shared namespace cannot be shaped. */
-    static void applyDynamic(NetworkSetup networking, Container c, String property) throws PortoException {
+    /**
+     * The kernel work a shaping property changed on a running container needs (its tc classes
+     * retuned), decided with the lock held and run without it; null when there is none.
+     */
+    static KernelSteps.Step retuning(NetworkSetup networking, Container c, String property) throws PortoException {
         if (!List.of("net_guarantee", "net_limit", "net_rx_limit").contains(property) || c.state() == State.STOPPED)
-            return;
+            return null;
         if (!ownNamespace(c)) {
             if (shaping(c).any())
                 throw new PortoException(ErrorCode.NotSupported, property + " needs a network namespace of the container's own"
                         + " (net=L3, NAT, veth, ...): this kernel lacks tc's cgroup classifier (CONFIG_NET_CLS_CGROUP)");
-            return;
+            return null;
         }
-        networking.retune(c.id, NET.value(c), shaping(c));
+        long id = c.id;
+        NetSpec spec = NET.value(c);
+        Shaping shaping = shaping(c);
+        return () -> networking.shaping().retune(id, spec, shaping);
     }
 
     /** After a restart: a running NAT container holds its addresses again, and its tc classes are there. */
@@ -246,7 +254,7 @@ final class NetworkProperties {
             return;
         if (NET.value(c).first("NAT") != null)
             networking.restoreNat(c.id, IP.value(c));
-        networking.reshape(c.id, NET.value(c), shaping(c));
+        networking.shaping().reshape(c.id, NET.value(c), shaping(c));
     }
 
     /** What the setup made goes: the kernel's objects, then the NAT address. */

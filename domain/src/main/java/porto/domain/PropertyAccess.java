@@ -152,7 +152,9 @@ final class PropertyAccess {
                     throw failure;
                 c.config.put(propName, canonical);
             }
-            NetworkProperties.applyDynamic(networking, c, propName);
+            KernelSteps.Step retune = NetworkProperties.retuning(networking, c, propName);
+            if (retune != null)
+                KernelSteps.writeOutsideLock(tree, c, retune);
             DeathPressure.applyDynamic(resources.cgroups(), c, propName);
         } catch (PortoException e) {
             restore(c, propName, previous);

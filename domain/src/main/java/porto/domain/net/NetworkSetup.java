@@ -27,6 +27,7 @@ public final class NetworkSetup {
     private final NatPool nat;
     private final String natProblem;
     private final L3Speeds speeds;
+    private final TrafficShaping shaping;
 
     public NetworkSetup(Network net, NetworkConfig config) {
         this(net, config, null);
@@ -37,6 +38,7 @@ public final class NetworkSetup {
         this.net = net;
         this.config = config;
         this.speeds = new L3Speeds(net, clock);
+        this.shaping = new TrafficShaping(net);
         NatPool pool = null;
         String problem = null;
         try {
@@ -160,7 +162,7 @@ public final class NetworkSetup {
             for (NetSpec.Option o : spec.options()) // the task starts once its addresses are there
                 if (o.kind().equals("autoconf"))
                     net.awaitAutoconf(ns, o.args().get(0), config.autoconfTimeoutS() * 1000L);
-            shape(id, ns, routed, shaping);
+            this.shaping.shape(id, ns, routed, shaping);
         } catch (PortoException | RuntimeException e) {
             tearDown(id, spec, ips);
             throw e;
@@ -179,68 +181,9 @@ public final class NetworkSetup {
         new Taps(this, net).tearDown(spec, ips);
     }
 
-    /**
-     * After a restart: a running container's classes are set again (a class replaced is the same
-     * class; one that went missing comes back).
-     */
-    public void reshape(long id, NetSpec spec, Shaping shaping) throws PortoException {
-        if (net == null || !shaping.any())
-            return;
-        List<String> routed = new ArrayList<>();
-        for (NetSpec.Option o : spec.options())
-            if (o.kind().equals("L3") || o.kind().equals("NAT"))
-                routed.add(o.arg(0, "eth0"));
-        try {
-            shape(id, namespaceOf(id), routed, shaping);
-        } catch (KernelException e) {
-            throw error("cannot shape the traffic of container " + id + " again", e);
-        }
-    }
-
-    /**
-     * A running container's shaping changed: each device gets its new class, or loses the one it
-     * had when it is no longer shaped.
-     */
-    public void retune(long id, NetSpec spec, Shaping shaping) throws PortoException {
-        if (net == null)
-            return;
-        String ns = namespaceOf(id);
-        try {
-            for (Network.Link link : net.links(ns)) {
-                if (link.name().equals("lo"))
-                    continue;
-                long[] egress = shaping.egress(link.name());
-                if (egress != null)
-                    net.shape(ns, link.name(), egress[0], egress[1]);
-                else
-                    net.unshape(ns, link.name());
-            }
-            for (NetSpec.Option o : spec.options())
-                if (o.kind().equals("L3") || o.kind().equals("NAT")) {
-                    long rx = Shaping.of(shaping.rxLimit(), o.arg(0, "eth0"));
-                    if (rx > 0)
-                        net.shape(null, hostDevice(id), rx, rx);
-                    else
-                        net.unshape(null, hostDevice(id));
-                }
-        } catch (KernelException e) {
-            throw error("cannot change the shaping of container " + id, e);
-        }
-    }
-
-    private void shape(long id, String ns, List<String> routed, Shaping shaping) throws KernelException {
-        if (!shaping.any())
-            return;
-        for (Network.Link link : net.links(ns)) {
-            long[] egress = link.name().equals("lo") ? null : shaping.egress(link.name());
-            if (egress != null)
-                net.shape(ns, link.name(), egress[0], egress[1]);
-        }
-        for (String device : routed) { // what the host's end sends is what the container receives
-            long rx = Shaping.of(shaping.rxLimit(), device);
-            if (rx > 0)
-                net.shape(null, hostDevice(id), rx, rx);
-        }
+    /** The tc classes of containers' devices. */
+    public TrafficShaping shaping() {
+        return shaping;
     }
 
     /** The sampled speeds of L3 and NAT containers; sampling starts when asked, if it does not run. */
