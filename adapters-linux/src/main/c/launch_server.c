@@ -13,7 +13,9 @@
  * Each launcher is a forked child that runs exactly what "launch" runs (launch_main), with
  * its spec on a pipe as fd 0 and its answer on a pipe of its own as fd 1, so that launches
  * run side by side and their answers never interleave. It forks the task and exits, so the
- * task is re-parented to the master (the child subreaper above the daemon), as before. A
+ * task is re-parented to the master (the child subreaper above the daemon), as before. Its
+ * answer is passed on only once it has exited, so the task is the master's child by the time
+ * the daemon hears of it (as when the daemon waited for a spawned launcher's exit). A
  * launcher that runs longer than LAUNCH_TIMEOUT_S is killed and answered with ETIMEDOUT.
  * At EOF on stdin (the daemon is gone) the server lets running launches finish and exits.
  */
