@@ -17,6 +17,7 @@ void ensure_std_fds(void);
 
 int master_main(int argc, char **argv);
 int launch_main(int argc, char **argv);
+int launch_server_main(int argc, char **argv);
 int init_main(int argc, char **argv);
 
 #endif

@@ -130,12 +130,27 @@ static void open_host_streams(int stdio_fd[3])
 	}
 }
 
+/*
+ * In v1, "0" written to "tasks" moves this thread, the launcher's only one, and the kernel
+ * takes no global lock for it; a pid written to "cgroup.procs" moves a thread group under
+ * cgroup_threadgroup_rwsem, whose first writer after a quiet spell waits for an RCU grace
+ * period (~11 ms here). v2 has no "tasks" in a domain cgroup: "cgroup.procs" there.
+ */
 static void join_cgroups(void)
 {
 	char pid[32], path[PATH_MAX];
 	int len = snprintf(pid, sizeof(pid), "%d\n", getpid()), fd;
 
 	for (size_t i = 0; i < spec.cgroups.n; i++) {
+		snprintf(path, sizeof(path), "%s/tasks", spec.cgroups.v[i]);
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+			if (write_all(fd, "0\n", 2) < 0)
+				fail(errno, "write(%s)", path);
+			close(fd);
+			continue;
+		}
+		if (errno != ENOENT)
+			fail(errno, "open(%s)", path);
 		snprintf(path, sizeof(path), "%s/cgroup.procs", spec.cgroups.v[i]);
 		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 || write_all(fd, pid, (size_t)len) < 0)
 			fail(errno, "write(%s)", path);

@@ -3,16 +3,28 @@ package porto.linux;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import porto.ports.Users;
 
-/** Users and groups from /etc/passwd and /etc/group, read afresh on each question (they change). */
+/**
+ * Users and groups from /etc/passwd and /etc/group. They change, so each question checks the
+ * file's identity (inode, size, modification time: one stat) and reads it again only when that
+ * changed; a start asks several questions, which used to read both files each time.
+ */
 public final class LinuxUsers implements Users {
     private final Path passwd;
     private final Path group;
+    private final Map<Path, Table> tables = new ConcurrentHashMap<>();
+
+    /** A file's parsed lines and the identity they were read at. */
+    private record Table(Object key, FileTime modified, long size, List<String[]> entries) {}
 
     public LinuxUsers() {
         this(Path.of("/etc/passwd"), Path.of("/etc/group"));
@@ -23,7 +35,23 @@ public final class LinuxUsers implements Users {
         this.group = group;
     }
 
-    private static List<String[]> entries(Path file) {
+    private List<String[]> entries(Path file) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return List.of(); // No database: only numeric ids work.
+        }
+        Table known = tables.get(file);
+        if (known != null && java.util.Objects.equals(known.key, attrs.fileKey()) && known.modified.equals(attrs.lastModifiedTime())
+                && known.size == attrs.size())
+            return known.entries;
+        List<String[]> entries = read(file);
+        tables.put(file, new Table(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(), entries));
+        return entries;
+    }
+
+    private static List<String[]> read(Path file) {
         List<String[]> out = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file)) {

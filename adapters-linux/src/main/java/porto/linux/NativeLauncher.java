@@ -1,9 +1,6 @@
 package porto.linux;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +11,12 @@ import porto.ports.LaunchSpec;
 import porto.ports.TaskLauncher;
 
 /**
- * Starts tasks through {@code portod-native launch}: the spec goes to its standard input as
- * NUL-terminated "key=value" records; it answers one line, "ok PID STARTTIME" or
- * "error ERRNO MESSAGE". The task is left re-parented to the master, never to this JVM.
+ * Starts tasks through {@code portod-native launch-server} ({@link LaunchServer}), which forks a
+ * launcher per start: the spec is NUL-terminated "key=value" records; the launcher answers one
+ * line, "ok PID STARTTIME" or "error ERRNO MESSAGE". The task is left re-parented to the
+ * master, never to this JVM.
  */
 public final class NativeLauncher implements TaskLauncher {
-    private static final long LAUNCH_TIMEOUT_SECONDS = 30;
     private final Path nativeBinary;
     private final Path socket;
     private final CgroupFsMounts cgroupMounts;
@@ -36,60 +33,9 @@ public final class NativeLauncher implements TaskLauncher {
         this.cgroupMounts = cgroupMounts;
     }
 
-    /**
-     * Launches run on platform threads: spawning a process and waiting for its answer block in
-     * native code, which would hold one of the few carriers of the clients' virtual threads and
-     * delay every other client's request behind the start.
-     */
-    private static final java.util.concurrent.ExecutorService SPAWNERS = java.util.concurrent.Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("porto-launch-", 0).daemon(true).factory());
-
     @Override
     public LaunchResult launch(LaunchSpec spec) throws KernelException {
-        byte[] records = encode(spec, socket, cgroupMounts);
-        var pending = SPAWNERS.submit(() -> run(records));
-        try {
-            return pending.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof KernelException k)
-                throw k;
-            throw new KernelException(0, "launcher failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new KernelException(4, "interrupted while starting a task");
-        }
-    }
-
-    private LaunchResult run(byte[] records) throws KernelException {
-        Process process;
-        try {
-            process = new ProcessBuilder(nativeBinary.toString(), "launch")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-        } catch (IOException e) {
-            throw new KernelException(0, "cannot run " + nativeBinary + ": " + e.getMessage(), e);
-        }
-        String answer;
-        try (OutputStream in = process.getOutputStream(); InputStream out = process.getInputStream()) {
-            in.write(records);
-            in.close();
-            // The launcher answers and exits; one that hangs must not hang the daemon with it.
-            if (!process.waitFor(LAUNCH_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new KernelException(110, "the launcher did not answer within " + LAUNCH_TIMEOUT_SECONDS + " s");
-            }
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(out, StandardCharsets.UTF_8)).readLine();
-            answer = line == null ? "" : line.trim();
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new KernelException(0, "launcher failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new KernelException(4, "interrupted while starting a task");
-        }
-        return parseAnswer(answer);
+        return parseAnswer(LaunchServer.of(nativeBinary).launch(encode(spec, socket, cgroupMounts)));
     }
 
     static LaunchResult parseAnswer(String answer) throws KernelException {
