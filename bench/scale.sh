@@ -34,6 +34,9 @@ run=/run/porto-$id
 tmp=$(mktemp -d "/tmp/porto-$id.XXXX")
 mkdir -p "$run"
 cp="$tree/app-daemon/target/lib/*:$(ls "$tree"/app-daemon/target/app-daemon-*.jar):$tree/app-cli/target/lib/*:$(ls "$tree"/app-cli/target/app-cli-*.jar)"
+# The issue's sizes (11,000 containers) exceed upstream's default max_total (3000).
+printf 'container { max_total: 20000 }\n' >"$tmp/portod.conf"
+export PORTO_CONFIG=$tmp/portod.conf
 export PORTO_SOCKET=$run/portod.socket PORTO_STATE_DIR=$run/kvs PORTO_CGROUP_ROOT=porto-$id \
        PORTO_PLACE=/place/porto-$id PORTO_NATIVE=$tree/adapters-linux/target/native/portod-native \
        PORTO_LOG=$run/portod.log PORTO_MASTER_PIDFILE=$run/portoloop.pid PORTO_PIDFILE=$run/portod.pid
@@ -74,7 +77,7 @@ trap stop EXIT
 # The daemon's AOT cache, recorded as scripts/train-portod.sh does: a daemon serves a few
 # containers and exits in order. The measured daemon then starts from it, as the installed one.
 if [ -z "${NO_AOT:-}" ]; then
-    PORTOD_AOT_TRAINING=1 JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$tmp/portod.aot" "$PORTO_NATIVE" master --norespawn \
+    PORTOD_AOT_TRAINING=1 JAVA_TOOL_OPTIONS="${PORTOD_AOT_TRAINING_OPTIONS:-} -XX:AOTCacheOutput=$tmp/portod.aot" "$PORTO_NATIVE" master --norespawn \
         --socket "$PORTO_SOCKET" --pidfile "$PORTO_MASTER_PIDFILE" --daemon-pidfile "$PORTO_PIDFILE" \
         --log "$PORTO_LOG" -- "$tmp/portod" serve >/dev/null 2>&1 &
     trainer=$!

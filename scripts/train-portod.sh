@@ -7,6 +7,7 @@ lib=/usr/lib/porto
 java=$(sed -n 's/^exec "\([^"]*\)".*/\1/p' /usr/sbin/portod)
 rm -f "$lib/portod.aot"
 source "$(dirname "$0")/aot.sh"
+source "$(dirname "$0")/jvm-options.sh"
 if ! aot_supported "$java"; then
     echo "this JDK has no AOT cache; portod runs without one"
     exit 0
@@ -16,7 +17,7 @@ rm -rf "$run"; mkdir -p "$run"
 export PORTO_SOCKET=$run/portod.socket PORTO_STATE_DIR=$run/kvs PORTO_CGROUP_ROOT=porto-aot-training \
     PORTO_PLACE=/place/porto-aot-training PORTO_LOG=$run/portod.log \
     PORTO_MASTER_PIDFILE=$run/portoloop.pid PORTO_PIDFILE=$run/portod.pid PORTOD_AOT_TRAINING=1
-export JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$lib/portod.aot"
+export JAVA_TOOL_OPTIONS="$PORTOD_AOT_TRAINING_OPTIONS -XX:AOTCacheOutput=$lib/portod.aot"
 "$lib/portod-native" master --daemonize --socket "$PORTO_SOCKET" --pidfile "$PORTO_MASTER_PIDFILE" \
     --daemon-pidfile "$PORTO_PIDFILE" --log "$PORTO_LOG" -- /usr/sbin/portod serve
 unset JAVA_TOOL_OPTIONS

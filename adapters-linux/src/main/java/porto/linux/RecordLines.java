@@ -40,6 +40,8 @@ final class RecordLines {
         char first = body.charAt(from);
         if (first == '#' || first == '!' || first == ' ' || first == '\t' || first == '\f')
             return false;
+        if (plainLine(body, from, to, out))
+            return true;
         String key = null;
         text.setLength(0);
         for (int i = from; i < to; i++) {
@@ -87,6 +89,35 @@ final class RecordLines {
         if (key == null)
             return false;
         out.put(canonical(key), text.toString());
+        return true;
+    }
+
+    /**
+     * Most lines have no escape at all ({@code state=stopped}): key and value are then plain
+     * substrings, taken without copying character by character. False when the line needs
+     * {@link #parseLine}'s rules (an escape, a CR, another separator, blanks after the '=').
+     */
+    private static boolean plainLine(String body, int from, int to, Map<String, String> out) {
+        int eq = -1;
+        for (int i = from; i < to; i++) {
+            char c = body.charAt(i);
+            if (c == '\\' || c == '\r')
+                return false;
+            if (eq < 0) {
+                if (c == '=')
+                    eq = i;
+                else if (c == ':' || c == ' ' || c == '\t' || c == '\f')
+                    return false;
+            }
+        }
+        if (eq < 0)
+            return false;
+        if (eq + 1 < to) {
+            char next = body.charAt(eq + 1);
+            if (next == ' ' || next == '\t' || next == '\f')
+                return false;
+        }
+        out.put(canonical(body.substring(from, eq)), body.substring(eq + 1, to));
         return true;
     }
 

@@ -24,7 +24,8 @@ final class HeapTrimmer {
         long period = Long.parseLong(System.getenv().getOrDefault("PORTO_HEAP_TRIM_SECONDS", "30")) * 1000;
         if (period <= 0)
             return;
-        Thread.ofPlatform().daemon().name("porto-heap-trim").start(() -> trimEvery(period));
+        // A virtual thread: it sleeps nearly always, and a platform thread's stack would stay resident.
+        Thread.ofVirtual().name("porto-heap-trim").start(() -> trimEvery(period));
     }
 
     private static long committed(MemoryMXBean memory) {
