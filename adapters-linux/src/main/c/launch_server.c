@@ -59,10 +59,30 @@ static time_t now_s(void)
 	return t.tv_sec;
 }
 
-static void reply(const char *text)
+/* 0, or -1 when the daemon is gone (the launches end anyway). */
+static int reply(const char *text)
 {
-	if (write_all(STDOUT_FILENO, text, strlen(text)) < 0)
-		logmsg("cannot answer the daemon: %m"); /* it is gone; the launches end anyway */
+	if (write_all(STDOUT_FILENO, text, strlen(text)) < 0) {
+		logmsg("cannot answer the daemon: %m");
+		return -1;
+	}
+	return 0;
+}
+
+/* A task started for a daemon that will never hear of it must not run on unknown: it is
+ * killed, if it is still the task the launcher named (its start time), and the master reaps it. */
+static void kill_unreported(const char *answer)
+{
+	int pid;
+	unsigned long long start, now;
+	int used = 0;
+
+	if (sscanf(answer, "ok %d %llu%n", &pid, &start, &used) != 2 || answer[used] != '\0' || pid <= 0)
+		return;
+	if (read_starttime(-1, pid, &now) == 0 && now == start) {
+		logmsg("killing task %d: its start could not be reported", pid);
+		kill(pid, SIGKILL);
+	}
 }
 
 static void reply_error(unsigned long long id, int err, const char *message)
@@ -79,7 +99,8 @@ static void __attribute__((noreturn)) run_launcher(const int spec_pipe[2], const
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
+	/* SIGPIPE stays ignored: an answer nobody reads fails with EPIPE, and the launcher then
+	 * kills the task it started (answer() in launcher.c); the task gets every default back. */
 	signal(SIGCHLD, SIG_DFL);
 	close(request_fd);
 	close(spec_pipe[1]); /* or the spec would never end */
@@ -119,12 +140,13 @@ static void start_launch(unsigned long long id, const char *spec, size_t len, in
 	l->answer_fd = answer_pipe[0];
 	l->deadline = now_s() + LAUNCH_TIMEOUT_S;
 	if ((l->pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
+		int err = errno;
 		kill(pid, SIGKILL); /* cannot watch it: it must not start anything */
 		waitpid(pid, NULL, 0);
 		close(spec_pipe[1]);
 		close(l->answer_fd);
 		free(l);
-		reply_error(id, errno, "pidfd_open() of the launcher");
+		reply_error(id, err, "pidfd_open() of the launcher");
 		return;
 	}
 	fcntl(l->answer_fd, F_SETFL, O_NONBLOCK);
@@ -168,7 +190,8 @@ static void finish_launch(size_t i)
 		reply_error(l->id, ETIMEDOUT, "the launcher did not answer within 30 s");
 	else {
 		snprintf(line, sizeof(line), "%llu %s\n", l->id, l->answer);
-		reply(line);
+		if (reply(line) < 0)
+			kill_unreported(l->answer);
 	}
 	close(l->pidfd);
 	close(l->answer_fd);
@@ -183,12 +206,22 @@ static void kill_launch(unsigned long long id)
 			kill(launches[i]->pid, SIGKILL);
 }
 
+/* Bytes of a refused spec still to come: they are read and dropped, so the stream stays in step. */
+static unsigned long long discard;
+
 /* Takes every complete request from buf; returns how many bytes it used. */
 static size_t handle_requests(char *buf, size_t len, int request_fd)
 {
 	size_t used = 0;
 
 	for (;;) {
+		if (discard) {
+			size_t n = len - used < discard ? len - used : (size_t)discard;
+			used += n;
+			discard -= n;
+			if (discard)
+				return used;
+		}
 		char *line = buf + used, *nl = memchr(line, '\n', len - used);
 		unsigned long long id, size;
 		int n = 0;
@@ -198,9 +231,11 @@ static size_t handle_requests(char *buf, size_t len, int request_fd)
 		*nl = '\0';
 		if (sscanf(line, "launch %llu %llu%n", &id, &size, &n) == 2 && line + n == nl) {
 			size_t body = (size_t)(nl + 1 - buf);
-			if (size > MAX_SPEC) {
+			if (size > MAX_SPEC) { /* refused alone; the others go on */
 				reply_error(id, E2BIG, "spec too large");
-				die("launch %llu: a spec of %llu bytes", id, size); /* the stream is out of step */
+				discard = size;
+				used = body;
+				continue;
 			}
 			if (len - body < size) {
 				*nl = '\n'; /* not all here yet: read more */

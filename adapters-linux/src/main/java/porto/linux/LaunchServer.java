@@ -1,5 +1,7 @@
 package porto.linux;
 
+import static porto.ports.Errno.E2BIG;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,6 +32,8 @@ final class LaunchServer {
     /** The server kills a launcher after 30 s; this is only for a server that stopped answering. */
     private static final long ANSWER_TIMEOUT_SECONDS = 35;
     private static final Map<Path, LaunchServer> SERVERS = new ConcurrentHashMap<>();
+    /** The server's MAX_SPEC (launch_server.c): larger specs are refused before they are sent. */
+    static final int MAX_SPEC = 16 << 20;
 
     private final Path nativeBinary;
     private final AtomicLong ids = new AtomicLong();
@@ -49,9 +53,12 @@ final class LaunchServer {
 
     /** The launcher's answer line for {@code records}: "ok PID STARTTIME", "error ERRNO MESSAGE", or "" if it died. */
     String launch(byte[] records) throws KernelException {
+        if (records.length > MAX_SPEC) // the server would refuse it; no need to send it
+            throw new KernelException(E2BIG, "the launch spec is " + records.length + " bytes, more than " + MAX_SPEC);
         long id = ids.incrementAndGet();
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        Running server = send(id, records, answer);
+        Sent sent = send(id, records);
+        Running server = sent.server();
+        CompletableFuture<String> answer = sent.answer();
         try {
             return answer.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -68,14 +75,22 @@ final class LaunchServer {
         }
     }
 
-    /** Hands the request to a running server, starting one if there is none (or it died before reading it). */
-    private synchronized Running send(long id, byte[] records, CompletableFuture<String> answer) throws KernelException {
+    /** A request handed to a server, and where its answer will come. */
+    private record Sent(Running server, CompletableFuture<String> answer) {}
+
+    /**
+     * Hands the request to a running server, starting one if there is none (or it died before
+     * reading it). Each attempt waits on a future of its own: a dying server's reader fails the
+     * futures it knows, and one of those must not stand for the attempt on the next server.
+     */
+    private synchronized Sent send(long id, byte[] records) throws KernelException {
         byte[] header = ("launch " + id + " " + records.length + "\n").getBytes(StandardCharsets.US_ASCII);
         byte[] request = new byte[header.length + records.length];
         System.arraycopy(header, 0, request, 0, header.length);
         System.arraycopy(records, 0, request, header.length, records.length);
         for (int attempt = 0; ; attempt++) {
             Running server = running != null && !running.ended.get() ? running : start();
+            CompletableFuture<String> answer = new CompletableFuture<>();
             server.pending.put(id, answer);
             if (server.ended.get()) { // its reader has failed those waiting, maybe before this one
                 server.pending.remove(id);
@@ -85,7 +100,7 @@ final class LaunchServer {
             try {
                 server.requests.write(request);
                 server.requests.flush();
-                return server;
+                return new Sent(server, answer);
             } catch (IOException e) {
                 server.pending.remove(id);
                 server.process.destroyForcibly();

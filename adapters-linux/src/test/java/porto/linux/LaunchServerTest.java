@@ -1,9 +1,13 @@
 package porto.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import porto.ports.KernelException;
 import porto.conformance.NeedsRoot;
 
 /**
@@ -77,6 +82,55 @@ class LaunchServerTest {
         String answer = LaunchServer.of(NATIVE).launch(spec("/nonexistent/program"));
         assertTrue(answer.startsWith("error 2 "), answer);
         assertTrue(answer.contains("/nonexistent/program"), answer);
+    }
+
+    /** A server of our own, driven through its pipes as the daemon drives it. */
+    private static Process server() throws Exception {
+        return new ProcessBuilder(NATIVE.toString(), "launch-server").start();
+    }
+
+    private static void request(OutputStream to, long id, byte[] spec) throws Exception {
+        to.write(("launch " + id + " " + spec.length + "\n").getBytes(StandardCharsets.US_ASCII));
+        to.write(spec);
+        to.flush();
+    }
+
+    @Test
+    void aSpecTooLargeIsRefusedAloneAndTheServerGoesOn() throws Exception {
+        KernelException refused = assertThrows(KernelException.class,
+                () -> LaunchServer.of(NATIVE).launch(new byte[LaunchServer.MAX_SPEC + 1]));
+        assertEquals(7, refused.errno()); // E2BIG, before anything is sent
+        // Sent all the same, the server answers that launch alone, drops its bytes, and goes on.
+        Process server = server();
+        try (OutputStream to = server.getOutputStream();
+             BufferedReader answers = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            request(to, 1, new byte[LaunchServer.MAX_SPEC + 1]);
+            request(to, 2, spec("/bin/true"));
+            assertTrue(answers.readLine().startsWith("1 error 7 "));
+            String second = answers.readLine();
+            assertTrue(second.startsWith("2 ok "), second);
+            assertEquals(0, Reaper.waitFor(launchedPid(second.substring(2))));
+        } finally {
+            server.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aTaskWhoseStartCannotBeReportedIsKilled() throws Exception {
+        Process server = server();
+        try (OutputStream to = server.getOutputStream();
+             BufferedReader log = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8))) {
+            server.getInputStream().close(); // the daemon is gone: no one reads the answers
+            request(to, 1, spec("/bin/sleep", "1000"));
+            String line;
+            while ((line = log.readLine()) != null && !line.contains("killing task "))
+                ;
+            assertTrue(line != null, "the server said it killed the task");
+            int pid = Integer.parseInt(line.replaceAll(".*killing task (\\d+):.*", "$1"));
+            assertEquals(9, Reaper.waitFor(pid) & 0x7f, "the task was killed, not left running");
+        } finally {
+            server.destroyForcibly().waitFor();
+        }
     }
 
     @Test
