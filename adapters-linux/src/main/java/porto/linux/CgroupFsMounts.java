@@ -1,7 +1,5 @@
 package porto.linux;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,28 +49,19 @@ public final class CgroupFsMounts {
     private static List<Mount> readHost() {
         List<Mount> out = new ArrayList<>();
         Set<String> controllers = CgroupMounts.kernelControllers();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                int dash = line.indexOf(" - ");
-                if (dash < 0)
-                    continue;
-                String[] left = line.substring(0, dash).split(" ");
-                String[] right = line.substring(dash + 3).split(" ");
-                Path point = Path.of(left[4].replace("\\040", " ").replace("\\134", "\\"));
-                if (point.getFileName() == null || right.length < 3)
-                    continue;
-                if (right[0].equals("cgroup2")) {
-                    out.add(new Mount(point.getFileName().toString(), "cgroup2", "", point));
-                } else if (right[0].equals("cgroup")) {
-                    List<String> options = new ArrayList<>(); // the hierarchy's identity: controllers and name
-                    for (String o : right[2].split(","))
-                        if (controllers.contains(o) || o.startsWith("name="))
-                            options.add(o);
-                    out.add(new Mount(point.getFileName().toString(), "cgroup", String.join(",", options), point));
-                }
+        for (MountTable.Entry m : MountTable.read()) {
+            Path point = Path.of(m.mountPoint());
+            if (point.getFileName() == null)
+                continue;
+            if (m.type().equals("cgroup2")) {
+                out.add(new Mount(point.getFileName().toString(), "cgroup2", "", point));
+            } else if (m.type().equals("cgroup")) {
+                List<String> options = new ArrayList<>(); // the hierarchy's identity: controllers and name
+                for (String o : m.superOptions().split(","))
+                    if (controllers.contains(o) || o.startsWith("name="))
+                        options.add(o);
+                out.add(new Mount(point.getFileName().toString(), "cgroup", String.join(",", options), point));
             }
-        } catch (IOException e) {
-            // no /proc: no hierarchies to show
         }
         return out;
     }

@@ -21,25 +21,16 @@ public record CgroupMounts(Map<String, Path> v1, Path unified) {
     public static CgroupMounts detect() {
         Map<String, Path> v1 = new LinkedHashMap<>();
         Path unified = null;
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                int dash = line.indexOf(" - ");
-                if (dash < 0)
-                    continue;
-                String[] left = line.substring(0, dash).split(" ");
-                String[] right = line.substring(dash + 3).split(" ");
-                Path mountPoint = Path.of(unescape(left[4]));
-                if (right[0].equals("cgroup2")) {
-                    if (unified == null)
-                        unified = mountPoint;
-                } else if (right[0].equals("cgroup") && right.length >= 3) {
-                    for (String opt : right[2].split(","))
-                        if (CONTROLLERS.contains(opt))
-                            v1.putIfAbsent(opt, mountPoint);
-                }
+        for (MountTable.Entry m : MountTable.read()) {
+            Path mountPoint = Path.of(m.mountPoint());
+            if (m.type().equals("cgroup2")) {
+                if (unified == null)
+                    unified = mountPoint;
+            } else if (m.type().equals("cgroup")) {
+                for (String opt : m.superOptions().split(","))
+                    if (CONTROLLERS.contains(opt))
+                        v1.putIfAbsent(opt, mountPoint);
             }
-        } catch (IOException e) {
-            // No /proc: no cgroups.
         }
         return new CgroupMounts(v1, unified);
     }
@@ -112,15 +103,8 @@ public record CgroupMounts(Map<String, Path> v1, Path unified) {
 
     private static Set<String> mountPoints() {
         Set<String> out = new java.util.HashSet<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] w = line.split(" ");
-                if (w.length > 4)
-                    out.add(unescape(w[4]));
-            }
-        } catch (IOException e) {
-            // none known
-        }
+        for (MountTable.Entry m : MountTable.read())
+            out.add(m.mountPoint());
         return out;
     }
 
@@ -139,9 +123,5 @@ public record CgroupMounts(Map<String, Path> v1, Path unified) {
     /** Cgroup v1 is used when it mounts the freezer; otherwise the unified hierarchy. */
     public boolean useV1() {
         return v1.containsKey("freezer");
-    }
-
-    private static String unescape(String s) {
-        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import porto.ports.KernelException;
 import porto.ports.volume.VolumeStorage;
+import porto.linux.MountTable;
 
 /**
  * Volumes on the real kernel: mount(2) and umount2(2) for binds, tmpfs, overlayfs and devices;

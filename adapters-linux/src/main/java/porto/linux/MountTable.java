@@ -1,4 +1,4 @@
-package porto.linux.volume;
+package porto.linux;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The mounts this process sees, from /proc/self/mountinfo (read by lines, as procfs wants). */
-final class MountTable {
+public final class MountTable {
     /** One line: where, what filesystem, from which device, with which options. */
-    record Entry(String mountPoint, String type, String source, String options, String superOptions) {}
+    public record Entry(String mountPoint, String type, String source, String options, String superOptions) {}
 
     private MountTable() {}
 
-    static List<Entry> read() {
+    public static List<Entry> read() {
         List<Entry> out = new ArrayList<>();
         List<String> lines;
         try {
@@ -38,7 +38,7 @@ final class MountTable {
     }
 
     /** mountinfo writes space, tab, newline and backslash as octal escapes. */
-    static String unescape(String s) {
+    public static String unescape(String s) {
         if (s.indexOf('\\') < 0)
             return s;
         StringBuilder b = new StringBuilder();
@@ -59,7 +59,7 @@ final class MountTable {
     }
 
     /** The mount that holds a path: the last-mounted entry whose mount point is the longest prefix. */
-    static Entry holding(String path) {
+    public static Entry holding(String path) {
         Entry best = null;
         for (Entry e : read()) {
             String mp = e.mountPoint();
