@@ -36,6 +36,22 @@ final class HostMounts {
         return out;
     }
 
+    /**
+     * True once loop device {@code name} (e.g. "loop3") has no backing file, within 10 s: a device
+     * detached while its lazily unmounted filesystem still holds it is freed by the kernel only
+     * when that last reference goes (autoclear), a moment after the detach returned.
+     */
+    static boolean loopFreed(String name) throws Exception {
+        Path backing = Path.of("/sys/block", name, "loop", "backing_file");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.exists(backing)) {
+            if (System.nanoTime() > deadline)
+                return false;
+            Thread.sleep(20); // the kernel announces no event for it
+        }
+        return true;
+    }
+
     /** Unmounts (lazily) every mount below dir and detaches its loop devices. */
     static void release(Path dir) throws Exception {
         for (int round = 0; round < 5; round++) {
