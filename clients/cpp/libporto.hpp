@@ -110,6 +110,7 @@ enum GetFlags {
 
 class Connection {
     friend class AsyncWaiter;  // watches the connection's socket
+    int SocketFd() const;      // -1 while not connected
     class ConnectionImpl;
     std::unique_ptr<ConnectionImpl> Impl;
 
