@@ -75,15 +75,12 @@ final class ContextProperties {
                     + "containers unless portod.conf enables them (core { enable: true })");
     }
 
-    /** The typed declaration (its setter bound by the registry), read only where core dumps are handed on. */
+    /** Read only where core dumps are handed on. */
     private static Property coreCommandEntry() {
-        Property plain = CORE_COMMAND.entry();
-        Property shown = Property.settableShown(CORE_COMMAND.name, plain.description, ANY_STATE, c -> {
+        return CORE_COMMAND.entryReadBy(c -> {
             requireCoreDumps(c);
             return CORE_COMMAND.value(c);
-        }, plain.setter, false);
-        shown.declaration = CORE_COMMAND;
-        return shown;
+        });
     }
 
     private static int parseUmask(String text) throws PortoException {

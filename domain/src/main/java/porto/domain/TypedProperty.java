@@ -135,6 +135,17 @@ final class TypedProperty<T> {
         return p;
     }
 
+    /**
+     * As {@link #entry}, but read through {@code reader} instead of the stored value: for a
+     * property whose reading may be refused (a feature the kernel or the config lacks).
+     */
+    Property entryReadBy(Property.Getter reader) {
+        Property plain = entry();
+        Property p = Property.settableShown(name, description, settableIn, reader, plain.setter, keyed);
+        p.declaration = this;
+        return p;
+    }
+
     /** The setter of the entry: the user's text checked on this host, the hook run, the value printed canonically. */
     Property.Setter setter(DomainConfig host, Function<Limit, String> unsupported) {
         return (c, who, text) -> {

@@ -44,16 +44,12 @@ final class UpstreamStatistics {
                     }
                     return Long.toString(bound > 0 ? bound : config.host().memoryBytes());
                 }, false));
-        // The typed declaration's setter (bound by the registry), with a default that says what is missing.
-        Property entry = ANON_ONLY.entry();
-        Property anonOnly = Property.settable(entry.name, entry.description, ANY_STATE, c -> {
+        p.add(ANON_ONLY.entryReadBy(c -> {
             String why = cgroups.unsupported(Limit.ANON_ONLY);
             if (why != null)
                 throw new PortoException(ErrorCode.NotSupported, "anon_only is not supported: " + why);
-            return "false";
-        }, entry.setter, false);
-        anonOnly.declaration = ANON_ONLY;
-        p.add(anonOnly);
+            return Values.formatBool(ANON_ONLY.value(c));
+        }));
         p.add(Property.readOnly("porto_stat", "the daemon's statistics, with this container's: <name>: <value>; ...", c -> {
             DaemonStatistics daemon = daemonStatistics.get();
             Map<String, String> out = new TreeMap<>();
