@@ -244,8 +244,7 @@ final class ContainerTree {
         return c;
     }
 
-    /** True while a write outside the lock is under way on {@code c}, above it or below it. */
-    boolean writingOn(Container c) {
+    private boolean writingOn(Container c) {
         for (Container p = c; p != null; p = p.parent)
             if (writing.containsKey(p))
                 return true;

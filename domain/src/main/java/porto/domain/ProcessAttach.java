@@ -34,13 +34,10 @@ public final class ProcessAttach {
         List<String> dirs;
         tree.lock();
         try {
-            // Neither container may be in the middle of a cgroup write (a freeze, the kill after a death).
-            Container old = tree.findAfterWrites(from);
+            // Not into the middle of a cgroup write (a freeze, the kill after a death): waiting for
+            // the target's writes covers its ancestors, so the container holding the process too.
             Container into = tree.findAfterWrites(target);
-            while (tree.writingOn(old)) {
-                old = tree.findAfterWrites(from);
-                into = tree.findAfterWrites(target);
-            }
+            Container old = tree.find(from);
             if (old.isHost()) {
                 if (!caller.isRoot())
                     throw new PortoException(ErrorCode.Permission, "only root may move a process of the host into a container");
