@@ -3,11 +3,6 @@ package porto.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,23 +10,7 @@ import org.junit.jupiter.api.Test;
  * the pid it names is its namespace's, which the daemon translates to the host's (as upstream's
  * TranslatePid). portoctl (this build's) runs as the container's command.
  */
-class AttachInContainerTest extends PortodTest {
-    static Path tools;
-    static String portoctl;
-
-    @BeforeAll
-    static void up() throws Exception {
-        tools = Files.createTempDirectory("porto-attach-");
-        Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
-        portoctl = PortodProcess.portoctlScript(tools).toString();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (tools != null)
-            PortodProcess.deleteTree(tools);
-    }
-
+class AttachInContainerTest extends PortoctlInsideTest {
     @Test
     void pidsOfTheClientsNamespaceAreTranslated() throws Exception {
         String script = "sleep 1000 & P=$!; echo pid $P; "

@@ -5,34 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The manual's "Name" section and enable_porto, from clients that run inside containers: each
  * test runs portoctl (this build's) as a container's command and reads what it printed.
  */
-class NamesTest extends PortodTest {
-    static Path tools;
-    static String portoctl;
-
-    @BeforeAll
-    static void up() throws Exception {
-        tools = Files.createTempDirectory("porto-names-");
-        Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
-        portoctl = PortodProcess.portoctlScript(tools).toString();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (tools != null)
-            PortodProcess.deleteTree(tools);
-    }
-
+class NamesTest extends PortoctlInsideTest {
     /** Runs "portoctl ARGS" (each a line of portoctl arguments) in a new container; returns stdout and stderr. */
     private static String[] inside(String name, List<String> props, String... commands) throws Exception {
         StringBuilder sh = new StringBuilder();

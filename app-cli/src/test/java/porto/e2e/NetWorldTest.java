@@ -14,7 +14,17 @@ abstract class NetWorldTest {
     @BeforeEach
     void startWorld() throws Exception {
         world = new NetWorld();
-        portod = world.startDaemon(Map.of());
+        prepareWorld();
+        portod = world.startDaemon(daemonEnvironment());
+    }
+
+    /** What a test needs in the world before its daemon starts (links, routes); nothing by default. */
+    void prepareWorld() throws Exception {
+    }
+
+    /** The environment the daemon starts with (its network settings); none by default. */
+    Map<String, String> daemonEnvironment() {
+        return Map.of();
     }
 
     @AfterEach

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,14 +12,12 @@ import org.junit.jupiter.api.Test;
  * up1 (203.0.113.0/24), not on up0 whose network holds them; the outside reaches the container
  * through up1.
  */
-class NetworkL3MasterTest {
+class NetworkL3MasterTest extends NetWorldTest {
     private static final String ADDRESS = "198.51.100.61";
-    private NetWorld world;
-    private PortodProcess portod;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        world = new NetWorld();
+    /** A second uplink up1 to the outside, on another network. */
+    @Override
+    void prepareWorld() throws Exception {
         NetWorld.ip("-n", world.host, "link", "add", "up1", "type", "veth", "peer", "name", "eth1", "netns", world.outside);
         NetWorld.ip("-n", world.host, "addr", "add", "203.0.113.1/24", "dev", "up1");
         NetWorld.ip("-n", world.outside, "addr", "add", "203.0.113.2/24", "dev", "eth1");
@@ -30,23 +25,6 @@ class NetworkL3MasterTest {
         NetWorld.ip("-n", world.outside, "link", "set", "eth1", "up");
         // The outside sends to the container over eth1 only: its ARP there must be answered by up1.
         NetWorld.ip("-n", world.outside, "route", "add", ADDRESS + "/32", "dev", "eth1");
-        portod = world.startDaemon(Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (portod != null)
-                portod.close();
-        } finally {
-            world.close();
-        }
-    }
-
-    private PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
     }
 
     private String proxies() throws Exception {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,30 +14,10 @@ import org.junit.jupiter.api.Test;
  * (203.0.113.1, two of them), never handed out twice, freed at stop, held across a kill -9 of the
  * daemon; traffic to the "outside" namespace leaves masqueraded as the host's uplink address.
  */
-class NetworkNatTest {
-    private NetWorld world;
-    private PortodProcess portod;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        world = new NetWorld();
-        portod = world.startDaemon(Map.of("PORTO_NET_NAT_FIRST_IPV4", "203.0.113.1", "PORTO_NET_NAT_COUNT", "2"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (portod != null)
-                portod.close();
-        } finally {
-            world.close();
-        }
-    }
-
-    private PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
+class NetworkNatTest extends NetWorldTest {
+    @Override
+    Map<String, String> daemonEnvironment() {
+        return Map.of("PORTO_NET_NAT_FIRST_IPV4", "203.0.113.1", "PORTO_NET_NAT_COUNT", "2");
     }
 
     private String natSet() throws Exception {

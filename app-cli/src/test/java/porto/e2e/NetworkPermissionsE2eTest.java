@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,35 +12,19 @@ import org.junit.jupiter.api.Test;
  * as the non-root porto-alice: stealing a device and entering an ip-netns(8) namespace are for
  * root; below an ip_limit only L3 with addresses inside it starts.
  */
-class NetworkPermissionsE2eTest {
-    private NetWorld world;
-    private PortodProcess portod;
-
-    @BeforeEach
-    void setUp() throws Exception {
+class NetworkPermissionsE2eTest extends NetWorldTest {
+    @Override
+    void prepareWorld() throws Exception {
         Users.ensure();
-        world = new NetWorld();
-        portod = world.startDaemon(Map.of());
+    }
+
+    /** A parent p with an ip_limit, owned by alice (runs after the world and its daemon are up). */
+    @BeforeEach
+    void createLimitedParent() throws Exception {
         ok("create", "p");
         ok("set", "p", "ip_limit", "198.51.100.64/26");
         ok("set", "p", "owner_user", Users.ALICE);
         ok("set", "p", "owner_group", Users.ALICE);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (portod != null)
-                portod.close();
-        } finally {
-            world.close();
-        }
-    }
-
-    private PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
     }
 
     private PortodProcess.Run asAlice(String... args) throws Exception {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,31 +11,10 @@ import org.junit.jupiter.api.Test;
  * where a persistent tap owned by the task's user is made, routed and announced on the uplink; the
  * stop removes all of it, and a clash leaves nothing behind.
  */
-class NetworkTapTest {
-    private NetWorld world;
-    private PortodProcess portod;
-
-    @BeforeEach
-    void setUp() throws Exception {
+class NetworkTapTest extends NetWorldTest {
+    @Override
+    void prepareWorld() throws Exception {
         Users.ensure();
-        world = new NetWorld();
-        portod = world.startDaemon(Map.of());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (portod != null)
-                portod.close();
-        } finally {
-            world.close();
-        }
-    }
-
-    private PortodProcess.Run ok(String... args) throws Exception {
-        PortodProcess.Run r = portod.portoctl(args);
-        assertEquals(0, r.code(), () -> "portoctl " + String.join(" ", args) + ": " + r.err() + "\nlog:\n" + portod.logText());
-        return r;
     }
 
     private String inHost(String... command) throws Exception {

@@ -3,11 +3,6 @@ package porto.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,23 +10,7 @@ import org.junit.jupiter.api.Test;
  * may change the container; clients on the host are not restricted. Driven by portoctl run as
  * the command of other containers.
  */
-class OwnerContainersTest extends PortodTest {
-    static Path tools;
-    static String portoctl;
-
-    @BeforeAll
-    static void up() throws Exception {
-        tools = Files.createTempDirectory("porto-owners-");
-        Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
-        portoctl = PortodProcess.portoctlScript(tools).toString();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (tools != null)
-            PortodProcess.deleteTree(tools);
-    }
-
+class OwnerContainersTest extends PortoctlInsideTest {
     /** Runs "portoctl ARGS; echo = $?" in a new container NAME; returns its stdout and stderr. */
     private static String[] inside(String name, String command) throws Exception {
         ok("run", name, "command=sh -c '" + portoctl + " " + command + "; echo \"= $?\"'", "env=PORTO_SOCKET=" + portod.socket);

@@ -8,32 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import porto.domain.Caller;
 import porto.domain.ErrorCode;
-import porto.domain.PortoException;
 import porto.fake.FakeUsers;
 import porto.ports.LaunchSpec;
 import porto.ports.LaunchSpec.IdRange;
 
 /** userns, unshare_on_exec and cgroupfs as the launch spec and the fake kernel see them. */
-class NamespaceScenarioTest {
-    private final World w = new World();
-    private final Caller alice = new Caller(4242, FakeUsers.ALICE, FakeUsers.ALICE);
-
-    NamespaceScenarioTest() {
-        w.kernel.users().setAliceInPorto(true);
-    }
-
-    private void create(Caller who, String name, String... props) throws PortoException {
-        w.service.create(who, name, false);
-        for (int i = 0; i < props.length; i += 2)
-            w.service.set(who, name, props[i], props[i + 1]);
-    }
-
-    private LaunchSpec launched() {
-        return w.kernel.launcher().lastLaunch();
-    }
-
+class NamespaceScenarioTest extends LaunchFixture {
     @Test
     void aRootOwnedUsernsContainerGetsUpstreamsMapAndRunsAsRootInside() throws Exception {
         create(World.ROOT, "a", "command", "sleep 1000", "user", "alice", "group", "alice", "userns", "true");

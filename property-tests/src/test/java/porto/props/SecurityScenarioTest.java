@@ -7,32 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import porto.domain.Caller;
 import porto.domain.ErrorCode;
-import porto.domain.PortoException;
 import porto.fake.FakeUsers;
 import porto.ports.Cgroups.DeviceRule;
 import porto.ports.LaunchSpec;
 
 /** Devices, capabilities, access levels and streams as the launch spec and the fake kernel see them. */
-class SecurityScenarioTest {
-    private final World w = new World();
-    private final Caller alice = new Caller(4242, FakeUsers.ALICE, FakeUsers.ALICE);
-
-    SecurityScenarioTest() {
-        w.kernel.users().setAliceInPorto(true);
-    }
-
-    private void create(Caller who, String name, String... props) throws PortoException {
-        w.service.create(who, name, false);
-        for (int i = 0; i < props.length; i += 2)
-            w.service.set(who, name, props[i], props[i + 1]);
-    }
-
-    private LaunchSpec launched() {
-        return w.kernel.launcher().lastLaunch();
-    }
-
+class SecurityScenarioTest extends LaunchFixture {
     @Test
     void firstLevelContainersGetTheDefaultDevices() throws Exception {
         create(World.ROOT, "a", "command", "sleep 1000");
