@@ -28,6 +28,7 @@ stop() {
     kill -INT "$master" 2>/dev/null || true
     wait "$master" 2>/dev/null || true
     find /sys/fs/cgroup/*/"porto-$id" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    umount -l "$run/kvs" "$run/vkvs" 2>/dev/null || true   # the stores' tmpfs, if a record kept it
     rm -rf --one-file-system "$run" "/place/porto-$id" "$work"
 }
 trap stop EXIT

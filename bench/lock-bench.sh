@@ -25,6 +25,7 @@ stop() {
     wait "$master" 2>/dev/null || true
     # The daemon's cgroup root, deepest first (rmdir of an empty cgroup only).
     find /sys/fs/cgroup/*/"porto-$id" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    umount -l "$run/kvs" "$run/vkvs" 2>/dev/null || true   # the stores' tmpfs, if a record kept it
     rm -rf "$run" "/place/porto-$id"
 }
 trap stop EXIT

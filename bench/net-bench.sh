@@ -30,6 +30,7 @@ stop() {
     find /sys/fs/cgroup/*/"porto-$id" -depth -type d -exec rmdir {} + 2>/dev/null || true
     for f in "$run"/netns/*; do [ -e "$f" ] && umount -l "$f" 2>/dev/null; done || true
     ip netns del "$ns" 2>/dev/null || true
+    umount -l "$run/kvs" "$run/vkvs" 2>/dev/null || true   # the stores' tmpfs, if a record kept it
     rm -rf "$run" "/place/porto-$id"
 }
 trap stop EXIT

@@ -22,6 +22,7 @@ master=$!
 cleanup() {
     kill "$master" 2>/dev/null || true
     wait "$master" 2>/dev/null || true
+    umount -l "$run/kvs" "$run/vkvs" 2>/dev/null || true   # the stores' tmpfs, if a record kept it
     rm -rf "$run" "/place/porto-test-$id"
     for d in /sys/fs/cgroup/*/porto-test-$id /sys/fs/cgroup/unified/porto-test-$id; do
         [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null

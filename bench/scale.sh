@@ -71,6 +71,7 @@ stop() {
     for c in $(crun list -q 2>/dev/null | grep "^$id-" || true); do crun delete -f "$c" >/dev/null 2>&1 || true; done
     # The daemon's cgroup root, deepest first (rmdir of an empty cgroup only).
     find /sys/fs/cgroup/*/"porto-$id" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    umount -l "$run/kvs" "$run/vkvs" 2>/dev/null || true   # the stores' tmpfs, if a record kept it
     rm -rf "$run" "/place/porto-$id" "$tmp"
 }
 trap stop EXIT

@@ -13,6 +13,7 @@ if ! aot_supported "$java"; then
     exit 0
 fi
 run=/run/porto-aot-training
+umount -l "$run/kvs" "$run/vkvs" 2>/dev/null || true
 rm -rf "$run"; mkdir -p "$run"
 export PORTO_SOCKET=$run/portod.socket PORTO_STATE_DIR=$run/kvs PORTO_CGROUP_ROOT=porto-aot-training \
     PORTO_PLACE=/place/porto-aot-training PORTO_LOG=$run/portod.log \
@@ -33,5 +34,6 @@ portoctl exec t4 command=true >/dev/null || true
 kill -TERM "$(cat "$PORTO_MASTER_PIDFILE")"
 for _ in $(seq 300); do [ -e "$PORTO_MASTER_PIDFILE" ] || break; sleep 0.1; done
 for h in /sys/fs/cgroup/*/porto-aot-training; do [ -d "$h" ] && rmdir "$h" 2>/dev/null || true; done
+umount -l "$run/kvs" "$run/vkvs" 2>/dev/null || true   # the stores' tmpfs (a SIGTERM leaves it)
 rm -rf "$run" /place/porto-aot-training
 [ -f "$lib/portod.aot" ] && echo "portod AOT cache: $lib/portod.aot"

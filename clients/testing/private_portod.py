@@ -107,6 +107,8 @@ class Portod(object):
                 for directory, _, _ in sorted(os.walk(root), key=lambda w: -w[0].count('/')):
                     os.rmdir(directory)
         self.release_volumes()
+        for store in ('kvs', 'vkvs'):  # their tmpfs, kept by a daemon that was not fully stopped
+            subprocess.call(['umount', '-l', os.path.join(self.run_dir, store)], stderr=subprocess.DEVNULL)
         shutil.rmtree(self.place, ignore_errors=True)
         shutil.rmtree(self.volume_place, ignore_errors=True)
         shutil.rmtree(self.run_dir, ignore_errors=True)

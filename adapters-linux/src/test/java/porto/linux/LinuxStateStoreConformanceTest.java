@@ -5,11 +5,12 @@ import java.nio.file.Path;
 import porto.conformance.StateStoreConformance;
 import porto.ports.StateStore;
 
-/** {@link FileStateStore} on a scratch directory. */
+/** {@link FileStateStore} on a scratch tmpfs of its own, as the daemon keeps its records ({@link StoreMount}). */
 class LinuxStateStoreConformanceTest extends StateStoreConformance {
     @Override
     protected Fixture newFixture() throws Exception {
-        Path dir = Files.createTempDirectory("porto-conformance-kvs");
+        Path dir = Files.createTempDirectory(Path.of("/run"), "porto-conformance-kvs");
+        StoreMount.mount(dir, message -> { });
         return new Fixture() {
             @Override
             public StateStore open() {
@@ -25,6 +26,7 @@ class LinuxStateStoreConformanceTest extends StateStoreConformance {
 
             @Override
             public void close() throws Exception {
+                porto.linux.volume.VolumeCalls.umount2(dir.toString(), porto.linux.volume.VolumeCalls.MNT_DETACH);
                 Scratch.removeTree(dir);
             }
         };

@@ -272,6 +272,7 @@ final class PortodProcess implements AutoCloseable {
         HostMounts.release(volumePlace); // volumes outlive the daemon: never delete through a mount
         deleteTree(place);
         deleteTree(volumePlace);
+        HostMounts.release(runDir); // the stores' tmpfs, kept by a daemon that was not fully stopped
         deleteTree(runDir);
     }
 

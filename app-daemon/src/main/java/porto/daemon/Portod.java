@@ -251,6 +251,8 @@ public final class Portod {
         nameThisProcess(paths);
         long t0 = System.nanoTime();
         DaemonConfig config = readConfig();
+        porto.linux.StoreMount.mount(paths.stateDir(), Log::info);
+        porto.linux.StoreMount.mount(paths.volumeStateDir(), Log::info);
         DaemonComponent component = DaggerDaemonComponent.factory().create(paths, config);
         ContainerService service = component.service();
         component.stats().countStart(paths.startsFile());
@@ -281,6 +283,8 @@ public final class Portod {
             Log.info("SIGINT: stopping every container");
             service.discardAll();
             unregisterCorePattern(paths);
+            porto.linux.StoreMount.unmountIfEmpty(paths.stateDir(), Log::info);
+            porto.linux.StoreMount.unmountIfEmpty(paths.volumeStateDir(), Log::info);
             porto.linux.LinuxProcesses.exitNow(0);
         });
         // The master reopens its log on SIGUSR1 and passes the signal on; our lines follow it.

@@ -14,12 +14,12 @@ import java.lang.invoke.VarHandle;
  * The libc calls volumes need (mount, umount2, statvfs, the project-id ioctls, quotactl), through
  * the JDK's foreign function interface. Each returns 0 (or a value) or -errno.
  */
-final class VolumeCalls {
+public final class VolumeCalls {
     static final long MS_RDONLY = 1;
     static final long MS_REMOUNT = 32;
     static final long MS_BIND = 4096;
     static final long MS_REC = 16384;
-    static final int MNT_DETACH = 2;
+    public static final int MNT_DETACH = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -73,7 +73,7 @@ final class VolumeCalls {
     }
 
     /** mount(2); null source/type/data are passed as NULL. */
-    static int mount(String source, String target, String type, long flags, String data) {
+    public static int mount(String source, String target, String type, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) Mount.H.invokeExact(state, text(arena, source), arena.allocateFrom(target), text(arena, type),
@@ -84,7 +84,7 @@ final class VolumeCalls {
         }
     }
 
-    static int umount2(String target, int flags) {
+    public static int umount2(String target, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) Umount2.H.invokeExact(state, arena.allocateFrom(target), flags);
