@@ -28,9 +28,14 @@ public final class ClientScope {
     }
 
     /** The scope of an identified caller (see {@link ContainerService#identify}). */
+    /** A client on the host: it sees and may do everything its credentials allow. */
+    static ClientScope host(Caller caller) {
+        return new ClientScope(caller, AccessLevel.FULL, "", "");
+    }
+
     static ClientScope of(ContainerTree tree, Properties properties, Caller caller) throws PortoException {
         if (!caller.inContainer())
-            return new ClientScope(caller, AccessLevel.FULL, "", "");
+            return host(caller);
         Container ct = tree.containers().get(caller.container());
         if (ct == null)
             throw new PortoException(ErrorCode.Permission, "the client's container " + caller.container() + " no longer exists");
