@@ -1,7 +1,6 @@
 package porto.linux;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -144,21 +142,9 @@ public final class FileStateStore implements StateStore {
     }
 
     private static String encode(Map<String, String> record) {
-        StringBuilder out = new StringBuilder();
-        for (var e : new TreeMap<>(record).entrySet()) {
-            Properties one = new Properties();
-            one.setProperty(e.getKey(), e.getValue());
-            StringWriter w = new StringWriter();
-            try {
-                one.store(w, null);
-            } catch (IOException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-            // store() writes a date comment first; keep only the entry line.
-            for (String line : w.toString().split("\n"))
-                if (!line.startsWith("#"))
-                    out.append(line).append('\n');
-        }
+        StringBuilder out = new StringBuilder(64 * record.size());
+        for (var e : new TreeMap<>(record).entrySet())
+            RecordLines.append(out, e.getKey(), e.getValue());
         return out.toString();
     }
 

@@ -7,13 +7,42 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Reads the body of a state record: one {@code key=value} line per field in the escaped form
- * {@link Properties#store} writes. {@link #parse} reads exactly that form without building a
- * {@link Properties} per record (a reload reads 10,000 of them); anything else a record may hold
- * (comments, continuation lines, other separators) it leaves to {@link #parseWithProperties}.
+ * The body of a state record: one {@code key=value} line per field in the escaped form
+ * {@link Properties#store(java.io.Writer, String)} writes. {@link #append} writes that form and
+ * {@link #parse} reads it without a {@link Properties} per record (a store per field cost a
+ * start some 75 KB of garbage a save; a reload reads 10,000 records); anything else a record
+ * may hold (comments, continuation lines, other separators) is left to {@link #parseWithProperties}.
  */
 final class RecordLines {
     private RecordLines() {}
+
+    /** Appends the line {@code key=value}, escaped as Properties.store escapes it, with its newline. */
+    static void append(StringBuilder out, String key, String value) {
+        escape(out, key, true);
+        out.append('=');
+        escape(out, value, false);
+        out.append('\n');
+    }
+
+    /**
+     * Properties.store's escapes for a Writer: a backslash before {@code \ = : # !}, before every
+     * blank of a key and a value's first, {@code \t \n \r \f} for those controls; all else as is.
+     */
+    private static void escape(StringBuilder out, String text, boolean key) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case ' ' -> out.append(key || i == 0 ? "\\ " : " ");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\f' -> out.append("\\f");
+                case '=', ':', '#', '!' -> out.append('\\').append(c);
+                default -> out.append(c);
+            }
+        }
+    }
 
     /** The fields of {@code body}, or null when a line is not in the simple form. */
     static Map<String, String> parse(String body) {

@@ -44,6 +44,18 @@ class RecordLinesTest {
         }
     }
 
+    @Test
+    void writesWhatPropertiesStoreWrites() throws Exception {
+        Random random = new Random(16);
+        for (int round = 0; round < 2000; round++) {
+            String key = randomText(random), value = randomText(random);
+            StringBuilder ours = new StringBuilder();
+            RecordLines.append(ours, key, value);
+            assertEquals(stored(Map.of(key, value)), ours.toString(), key + "=" + value);
+            assertEquals(Map.of(key, value), RecordLines.parse(ours.toString()));
+        }
+    }
+
     private static String randomText(Random random) {
         StringBuilder s = new StringBuilder();
         for (int n = random.nextInt(8); n > 0; n--)

@@ -75,16 +75,17 @@ final class LiveLimits {
      * starts allocate them. Returns the failure, or null.
      */
     PortoException write(Plan plan) {
-        synchronized (resources) {
-            try {
-                for (Step step : plan.steps())
-                    step.run();
-                return null;
-            } catch (KernelException e) {
-                return ResourceControl.kernelError("cannot apply " + plan.property() + " to " + plan.container(), e);
-            } catch (PortoException e) {
-                return e;
-            }
+        resources.allocation.lock();
+        try {
+            for (Step step : plan.steps())
+                step.run();
+            return null;
+        } catch (KernelException e) {
+            return ResourceControl.kernelError("cannot apply " + plan.property() + " to " + plan.container(), e);
+        } catch (PortoException e) {
+            return e;
+        } finally {
+            resources.allocation.unlock();
         }
     }
 

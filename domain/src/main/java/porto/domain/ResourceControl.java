@@ -43,6 +43,12 @@ final class ResourceControl {
     private final Properties properties;
     final Guarantees guarantees;
     final CpuSets cpuSets;
+    /**
+     * Held while one container's cgroups and limits are written (a start's, a live {@code set}'s):
+     * siblings' cpus are allocated one at a time. A lock that parks, not a monitor: ten starts at
+     * once would spin on a monitor for the ~1 ms each holds it.
+     */
+    final java.util.concurrent.locks.ReentrantLock allocation = new java.util.concurrent.locks.ReentrantLock();
     /** What an OOM kill in a container with oom_is_fatal does (Lifecycle kills it whole); set once when wired. */
     private java.util.function.Consumer<Container> oomKilled = c -> { };
     /** One chain of OOM polls at a time; a start (lock let go) and a poll (lock held) both look at it. */

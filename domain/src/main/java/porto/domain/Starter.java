@@ -169,12 +169,15 @@ final class Starter {
         LaunchSpec spec;
         try {
             // Resources of siblings are allocated one container at a time (cpus held exclusively).
-            synchronized (resources) {
+            resources.allocation.lock();
+            try {
                 cgroups.create(c.name, c.controllers);
                 resources.applyAll(c);
                 if (devices != null)
                     cgroups.allowDevices(c.name, devices);
                 spec = plan == null ? null : plan.spec(resources.taskDirectories(c));
+            } finally {
+                resources.allocation.unlock();
             }
         } catch (KernelException e) {
             return new Launch(null, ResourceControl.kernelError("cannot set up cgroups of " + c.name, e), null);
