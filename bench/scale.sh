@@ -143,7 +143,14 @@ mkfifo "$tmp/crun.in" "$tmp/crun.out"
     done") <"$tmp/crun.in" >"$tmp/crun.out" &
 crun_helper=$!
 
-for _ in $(seq 300); do [ -S "$PORTO_SOCKET" ] && break; sleep 0.1; done
+# Serving, or the end of its log: a daemon that cannot start (bad JVM options in PORTOD_JAVA_OPTS)
+# is restarted by the master forever, and the benchmark would wait as long.
+serving= deadline=$((SECONDS + 30))
+while [ $SECONDS -lt $deadline ]; do
+    timeout 2 "$java" -cp "$cp" porto.cli.Portoctl list >/dev/null 2>&1 && { serving=1; break; }
+    sleep 0.1
+done
+[ -n "$serving" ] || { echo "portod does not answer; the end of its log:" >&2; tail -20 "$PORTO_LOG" >&2; exit 1; }
 mkdir -p "$tmp/classes"
 javac -d "$tmp/classes" "$here/bench/Floor.java"
 jar cf "$tmp/floor.jar" -C "$tmp/classes" .   # an AOT cache needs jars, not directories, on the class path
