@@ -199,11 +199,42 @@ static void finish_launch(size_t i)
 	launches[i] = launches[--nlaunches];
 }
 
+/*
+ * Kills a launcher given up on, and the task it forked (being set up, or already running): an
+ * answer that never comes reports no task, so none may run on unknown. The launcher is stopped
+ * first, so it forks no other while its children are read; one stuck in the kernel (a stream
+ * on a file system that does not answer) forks nothing either, so the wait for the stop is short.
+ */
+static void kill_launcher(pid_t pid)
+{
+	char path[64];
+	siginfo_t info;
+	FILE *children;
+	int child;
+
+	kill(pid, SIGSTOP);
+	for (int i = 0; i < 100; i++) {
+		info.si_pid = 0;
+		if (waitid(P_PID, (id_t)pid, &info, WSTOPPED | WNOHANG | WNOWAIT) < 0 || info.si_pid == pid)
+			break;
+		usleep(1000);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	if ((children = fopen(path, "re"))) {
+		while (fscanf(children, "%d", &child) == 1) {
+			logmsg("killing task %d: its launcher was given up on", child);
+			kill(child, SIGKILL);
+		}
+		fclose(children);
+	}
+	kill(pid, SIGKILL);
+}
+
 static void kill_launch(unsigned long long id)
 {
 	for (size_t i = 0; i < nlaunches; i++)
 		if (launches[i]->id == id)
-			kill(launches[i]->pid, SIGKILL);
+			kill_launcher(launches[i]->pid);
 }
 
 /* Bytes of a refused spec still to come: they are read and dropped, so the stream stays in step. */
@@ -279,7 +310,7 @@ int launch_server_main(int argc, char **argv)
 				finish_launch(i);
 			else if (!launches[i]->timed_out && now_s() > launches[i]->deadline) {
 				launches[i]->timed_out = true;
-				kill(launches[i]->pid, SIGKILL);
+				kill_launcher(launches[i]->pid);
 			}
 		}
 		if (open_in && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
