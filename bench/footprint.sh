@@ -32,7 +32,7 @@ SH
 chmod +x $tmp/portod
 export EXTRA_OPTS="$extra"
 ctl() { "$java" -XX:TieredStopAtLevel=1 -cp "$cp" porto.cli.Portoctl "$@"; }
-cleanup() { [ -n "${master:-}" ] && { kill -INT $master 2>/dev/null; wait $master 2>/dev/null || true; }; find /sys/fs/cgroup/*/"porto-$id" -depth -type d -exec rmdir {} + 2>/dev/null || true; umount -l $run/kvs $run/vkvs 2>/dev/null; rm -rf $run /place/porto-$id; }
+cleanup() { [ -n "${master:-}" ] && { kill -INT $master 2>/dev/null; wait $master 2>/dev/null || true; }; find /sys/fs/cgroup/*/"porto-$id" -depth -type d -exec rmdir {} + 2>/dev/null || true; umount -l $run/kvs $run/vkvs 2>/dev/null || true; rm -rf $run /place/porto-$id; }
 trap cleanup EXIT
 if [ ! -f $tmp/portod.aot ] && [ -z "${NO_AOT:-}" ]; then
     PORTOD_AOT_TRAINING=1 JAVA_TOOL_OPTIONS="${PORTOD_AOT_TRAINING_OPTIONS:-} -XX:AOTCacheOutput=$tmp/portod.aot" "$PORTO_NATIVE" master --norespawn \

@@ -144,10 +144,11 @@ mkfifo "$tmp/crun.in" "$tmp/crun.out"
 crun_helper=$!
 
 # Serving, or the end of its log: a daemon that cannot start (bad JVM options in PORTOD_JAVA_OPTS)
-# is restarted by the master forever, and the benchmark would wait as long.
-serving= deadline=$((SECONDS + 30))
+# is restarted by the master forever, and the benchmark would wait as long. A try may take seconds:
+# a cold portoctl JVM on two busy cores.
+serving= deadline=$((SECONDS + 60))
 while [ $SECONDS -lt $deadline ]; do
-    timeout 2 "$java" -cp "$cp" porto.cli.Portoctl list >/dev/null 2>&1 && { serving=1; break; }
+    timeout 10 "$java" -cp "$cp" porto.cli.Portoctl list >/dev/null 2>&1 && { serving=1; break; }
     sleep 0.1
 done
 [ -n "$serving" ] || { echo "portod does not answer; the end of its log:" >&2; tail -20 "$PORTO_LOG" >&2; exit 1; }

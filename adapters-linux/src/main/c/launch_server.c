@@ -46,7 +46,8 @@ struct launch {
 	char answer[8192];
 	size_t len;
 	time_t deadline;
-	bool timed_out;
+	bool timed_out; /* killed after LAUNCH_TIMEOUT_S */
+	bool cancelled; /* killed because the daemon gave up on it */
 };
 
 static struct launch *launches[MAX_LAUNCHES];
@@ -186,9 +187,15 @@ static void finish_launch(size_t i)
 	drain_answer(l);
 	l->answer[l->len] = '\0';
 	l->answer[strcspn(l->answer, "\n")] = '\0';
-	if (l->timed_out && !l->answer[0])
-		reply_error(l->id, ETIMEDOUT, "the launcher did not answer within 30 s");
-	else {
+	if (l->timed_out || l->cancelled) {
+		/* An answer that came before the kill names a task nobody will hear of (the daemon
+		 * gave up on it, or is told it timed out): that task goes too. */
+		kill_unreported(l->answer);
+		if (l->timed_out)
+			reply_error(l->id, ETIMEDOUT, "the launcher did not answer within 30 s");
+		else
+			reply_error(l->id, ECANCELED, "the launch was given up on");
+	} else {
 		snprintf(line, sizeof(line), "%llu %s\n", l->id, l->answer);
 		if (reply(line) < 0)
 			kill_unreported(l->answer);
@@ -205,36 +212,78 @@ static void finish_launch(size_t i)
  * first, so it forks no other while its children are read; one stuck in the kernel (a stream
  * on a file system that does not answer) forks nothing either, so the wait for the stop is short.
  */
-static void kill_launcher(pid_t pid)
+/* The state letter of /proc/PID/stat (R, S, D, T, Z, ...), or 0. */
+static char process_state(pid_t pid)
+{
+	char path[64], line[512], *end;
+	FILE *f;
+	char state = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && end[1] == ' ')
+		state = end[2];
+	fclose(f);
+	return state;
+}
+
+/* Kills the children of pid not killed before (up to max of them); how many were new. */
+static int kill_children(pid_t pid, int *killed, int *nkilled, int max)
 {
 	char path[64];
-	siginfo_t info;
 	FILE *children;
-	int child;
+	int child, fresh = 0;
 
-	kill(pid, SIGSTOP);
-	for (int i = 0; i < 100; i++) {
-		info.si_pid = 0;
-		if (waitid(P_PID, (id_t)pid, &info, WSTOPPED | WNOHANG | WNOWAIT) < 0 || info.si_pid == pid)
-			break;
-		usleep(1000);
-	}
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
-	if ((children = fopen(path, "re"))) {
-		while (fscanf(children, "%d", &child) == 1) {
-			logmsg("killing task %d: its launcher was given up on", child);
-			kill(child, SIGKILL);
-		}
-		fclose(children);
+	if (!(children = fopen(path, "re")))
+		return 0;
+	while (fscanf(children, "%d", &child) == 1) {
+		bool seen = false;
+		for (int i = 0; i < *nkilled; i++)
+			seen = seen || killed[i] == child;
+		if (seen || *nkilled == max)
+			continue;
+		logmsg("killing task %d: its launcher was given up on", child);
+		kill(child, SIGKILL);
+		killed[(*nkilled)++] = child;
+		fresh++;
 	}
+	fclose(children);
+	return fresh;
+}
+
+static void kill_launcher(pid_t pid)
+{
+	siginfo_t info;
+	int killed[8], nkilled = 0;
+	char state = process_state(pid);
+
+	/* Exited (its task, if any, is the master's now: finish_launch deals with its answer), or
+	 * stuck in the kernel, where it forks nothing: no wait for a stop either way. */
+	if (state != 'Z' && state != 'D' && state != 0) {
+		kill(pid, SIGSTOP);
+		for (int i = 0; i < 100; i++) {
+			info.si_pid = 0;
+			if (waitid(P_PID, (id_t)pid, &info, WSTOPPED | WNOHANG | WNOWAIT) < 0 || info.si_pid == pid)
+				break;
+			usleep(1000);
+		}
+	}
+	/* Again until no new child shows: a child of a new pid namespace may have made the task
+	 * (CLONE_PARENT, so the launcher's child too) just before it was killed. */
+	for (int round = 0; round < 4 && kill_children(pid, killed, &nkilled, 8) > 0; round++)
+		;
 	kill(pid, SIGKILL);
 }
 
 static void kill_launch(unsigned long long id)
 {
 	for (size_t i = 0; i < nlaunches; i++)
-		if (launches[i]->id == id)
+		if (launches[i]->id == id && !launches[i]->cancelled) {
+			launches[i]->cancelled = true;
 			kill_launcher(launches[i]->pid);
+		}
 }
 
 /* Bytes of a refused spec still to come: they are read and dropped, so the stream stays in step. */

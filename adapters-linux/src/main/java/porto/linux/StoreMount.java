@@ -24,14 +24,18 @@ public final class StoreMount {
     private StoreMount() {}
 
     /**
-     * Mounts a tmpfs at {@code dir} unless one is there, then moves in the records of the plain
+     * Mounts a tmpfs at {@code store} unless one is there, then moves in the records of the plain
      * directory it covered (set aside first, so a crash in between loses none). When the mount is
      * refused the store stays a plain directory: slower, but the containers are kept.
      */
-    public static void mount(Path dir, Consumer<String> log) throws IOException {
+    public static void mount(Path store, Consumer<String> log) throws IOException {
+        // mountinfo names mount points by their real paths: a store reached through a link is
+        // looked up, set aside and mounted by its real path.
+        Files.createDirectories(store);
+        Path dir = store.toRealPath();
         Path aside = dir.resolveSibling(dir.getFileName() + ".disk");
-        MountTable.Entry holder = MountTable.holding(dir.toAbsolutePath().toString());
-        boolean mounted = holder != null && holder.mountPoint().equals(dir.toAbsolutePath().toString());
+        MountTable.Entry holder = MountTable.holding(dir.toString());
+        boolean mounted = holder != null && holder.mountPoint().equals(dir.toString());
         if (mounted && !holder.type().equals("tmpfs"))
             log.accept(dir + " is a " + holder.type() + " mount, not a tmpfs: records stay there");
         if (!mounted) {
@@ -42,7 +46,7 @@ public final class StoreMount {
                     Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.createDirectories(dir);
-            int rc = VolumeCalls.mount("porto_" + dir.getFileName(), dir.toString(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            int rc = VolumeCalls.mount(source(dir), dir.toString(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                     "size=" + SIZE_BYTES + ",mode=0750");
             if (rc != 0) {
                 log.accept("cannot mount a tmpfs at " + dir + " (errno " + -rc + "): records are kept on its filesystem");
@@ -58,21 +62,31 @@ public final class StoreMount {
     }
 
     /**
-     * Takes the tmpfs at {@code dir} away when no record is left in it (after a full stop); a store
+     * Takes the tmpfs at {@code store} away when no record is left in it (after a full stop); a store
      * that still holds records (volumes outlive their daemon) stays for the next daemon.
      */
-    public static void unmountIfEmpty(Path dir, Consumer<String> log) {
+    public static void unmountIfEmpty(Path store, Consumer<String> log) {
         try {
-            String path = dir.toAbsolutePath().toString();
+            if (!Files.isDirectory(store))
+                return;
+            Path dir = store.toRealPath();
+            String path = dir.toString();
             MountTable.Entry holder = MountTable.holding(path);
-            if (holder == null || !holder.mountPoint().equals(path) || !holder.type().equals("tmpfs") || hasEntries(dir))
+            // Only the tmpfs a daemon mounted: one the host's administrator put there stays.
+            if (holder == null || !holder.mountPoint().equals(path) || !holder.type().equals("tmpfs")
+                    || !holder.source().equals(source(dir)) || hasEntries(dir))
                 return;
             int rc = VolumeCalls.umount2(path, VolumeCalls.MNT_DETACH);
             if (rc != 0)
                 log.accept("cannot unmount the tmpfs at " + dir + " (errno " + -rc + ")");
         } catch (IOException e) {
-            log.accept("cannot look into " + dir + ": " + e.getMessage());
+            log.accept("cannot look into " + store + ": " + e.getMessage());
         }
+    }
+
+    /** The device name the daemon's tmpfs shows in mountinfo: porto_kvs, porto_vkvs. */
+    private static String source(Path dir) {
+        return "porto_" + dir.getFileName();
     }
 
     /** True when {@code dir} holds any record (temporary files of an interrupted write do not count). */

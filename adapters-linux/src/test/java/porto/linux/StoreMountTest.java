@@ -88,4 +88,29 @@ class StoreMountTest {
         StoreMount.unmountIfEmpty(kvs, log::add);
         assertFalse(isMountPoint(kvs), "an empty store is unmounted");
     }
+
+    @Test
+    void aStoreReachedThroughALinkIsMountedOnceAtItsRealPath() throws Exception {
+        Path link = parent.resolve("link");
+        Files.createDirectories(kvs);
+        Files.createSymbolicLink(link, kvs);
+        new FileStateStore(link, log::add).save("4", Map.of("name", "d"));
+        StoreMount.mount(link, log::add);
+        StoreMount.mount(link, log::add);
+        assertEquals(1, mountsAt(kvs));
+        assertEquals(Map.of("4", Map.of("name", "d")), new FileStateStore(link, log::add).loadAll());
+        new FileStateStore(link, log::add).remove("4");
+        StoreMount.unmountIfEmpty(link, log::add);
+        assertFalse(isMountPoint(kvs));
+    }
+
+    @Test
+    void aTmpfsTheAdministratorMountedIsKeptAndNeverUnmounted() throws Exception {
+        Files.createDirectories(kvs);
+        assertEquals(0, VolumeCalls.mount("admin_tmpfs", kvs.toString(), "tmpfs", 0, "size=1m"));
+        StoreMount.mount(kvs, log::add);
+        assertEquals(1, mountsAt(kvs), "no second tmpfs over it");
+        StoreMount.unmountIfEmpty(kvs, log::add);
+        assertTrue(isMountPoint(kvs), "not the daemon's to take away");
+    }
 }

@@ -27,12 +27,12 @@ public final class ClientScope {
         this.writeNamespace = writeNamespace;
     }
 
-    /** The scope of an identified caller (see {@link ContainerService#identify}). */
     /** A client on the host: it sees and may do everything its credentials allow. */
     static ClientScope host(Caller caller) {
         return new ClientScope(caller, AccessLevel.FULL, "", "");
     }
 
+    /** The scope of an identified caller (see {@link ContainerService#identify}). */
     static ClientScope of(ContainerTree tree, Properties properties, Caller caller) throws PortoException {
         if (!caller.inContainer())
             return host(caller);
