@@ -213,19 +213,13 @@ class NamespacePropertiesTest extends PortodTest {
     @Test
     void cgroupfsReadWriteStartsWhereTheConfigurationEnablesIt() throws Exception {
         Path conf = Files.createTempFile("porto-rw-cgroupfs-", ".conf");
-        Files.writeString(conf, "container { enable_rw_cgroupfs: true }\n");
         try (Rootfs root = Rootfs.with("sh", "ls", "mkdir", "rmdir", "grep");
-             PortodProcess rw = PortodProcess.start(java.util.Map.of("PORTO_CONFIG", conf.toString()));
+             PortodProcess rw = rwCgroupfsDaemon(conf);
              porto.client.PortoClient c = rw.client()) {
             Files.createDirectories(root.resolve("sys"));
-            c.create("cgrw");
-            c.setProperty("cgrw", "root", root.toString());
-            c.setProperty("cgrw", "cgroupfs", "rw");
-            c.setProperty("cgrw", "command", "sh -c 'mkdir /sys/fs/cgroup/freezer/sub && ls /sys/fs/cgroup/freezer/sub | grep -c cgroup.procs"
-                    + " && rmdir /sys/fs/cgroup/freezer/sub && echo removed'");
-            c.start("cgrw");
-            assertEquals("cgrw", c.waitContainers(List.of("cgrw"), 30_000));
-            assertEquals("1\nremoved\n", c.getProperty("cgrw", "stdout"), c.getProperty("cgrw", "stderr"));
+            String out = runWithCgroupfsRw(c, "cgrw", root, "sh -c 'mkdir /sys/fs/cgroup/freezer/sub"
+                    + " && ls /sys/fs/cgroup/freezer/sub | grep -c cgroup.procs && rmdir /sys/fs/cgroup/freezer/sub && echo removed'");
+            assertEquals("1\nremoved\n", out, c.getProperty("cgrw", "stderr"));
             assertEquals("0", c.getProperty("cgrw", "exit_code"));
             c.destroy("cgrw");
         } finally {
@@ -239,6 +233,26 @@ class NamespacePropertiesTest extends PortodTest {
         return PortodProcess.start(java.util.Map.of("PORTO_CONFIG", conf.toString()));
     }
 
+    /** Starts {@code command} in {@code name} with {@code root} and cgroupfs=rw, and more property/value pairs. */
+    private static void startWithCgroupfsRw(porto.client.PortoClient c, String name, Rootfs root, String command,
+                                            String... more) {
+        c.create(name);
+        c.setProperty(name, "root", root.toString());
+        c.setProperty(name, "cgroupfs", "rw");
+        for (int i = 0; i + 1 < more.length; i += 2)
+            c.setProperty(name, more[i], more[i + 1]);
+        c.setProperty(name, "command", command);
+        c.start(name);
+    }
+
+    /** As {@link #startWithCgroupfsRw}, until the task ends: its stdout. */
+    private static String runWithCgroupfsRw(porto.client.PortoClient c, String name, Rootfs root, String command,
+                                            String... more) {
+        startWithCgroupfsRw(c, name, root, command, more);
+        assertEquals(name, c.waitContainers(List.of(name), 30_000));
+        return c.getProperty(name, "stdout");
+    }
+
     @Test
     void cgroupfsRwIsTheTasksUsersToUseButNetCgroupsStayReadOnly() throws Exception {
         Path conf = Files.createTempFile("porto-rw-cgroupfs-", ".conf");
@@ -246,26 +260,15 @@ class NamespacePropertiesTest extends PortodTest {
              PortodProcess rw = rwCgroupfsDaemon(conf);
              porto.client.PortoClient c = rw.client()) {
             Files.createDirectories(root.resolve("sys"));
-            c.create("cgnobody");
-            c.setProperty("cgnobody", "root", root.toString());
-            c.setProperty("cgnobody", "cgroupfs", "rw");
-            c.setProperty("cgnobody", "user", "nobody");
-            c.setProperty("cgnobody", "group", "nogroup");
-            c.setProperty("cgnobody", "command", "sh -c 'mkdir /sys/fs/cgroup/freezer/sub && rmdir /sys/fs/cgroup/freezer/sub && echo made'");
-            c.start("cgnobody");
-            assertEquals("cgnobody", c.waitContainers(List.of("cgnobody"), 30_000));
-            assertEquals("made\n", c.getProperty("cgnobody", "stdout"), "a task that is not root makes cgroups below its own: "
+            String made = runWithCgroupfsRw(c, "cgnobody", root,
+                    "sh -c 'mkdir /sys/fs/cgroup/freezer/sub && rmdir /sys/fs/cgroup/freezer/sub && echo made'",
+                    "user", "nobody", "group", "nogroup");
+            assertEquals("made\n", made, "a task that is not root makes cgroups below its own: "
                     + c.getProperty("cgnobody", "stderr"));
             c.destroy("cgnobody");
 
-            c.create("cgnet");
-            c.setProperty("cgnet", "root", root.toString());
-            c.setProperty("cgnet", "cgroupfs", "rw");
-            c.setProperty("cgnet", "command", "sh -c 'ls -d /sys/fs/cgroup/net_cls && mkdir /sys/fs/cgroup/net_cls/sub 2>&1;"
-                    + " mkdir /sys/fs/cgroup/freezer/sub && echo made'");
-            c.start("cgnet");
-            assertEquals("cgnet", c.waitContainers(List.of("cgnet"), 30_000));
-            String out = c.getProperty("cgnet", "stdout");
+            String out = runWithCgroupfsRw(c, "cgnet", root, "sh -c 'ls -d /sys/fs/cgroup/net_cls"
+                    + " && mkdir /sys/fs/cgroup/net_cls/sub 2>&1; mkdir /sys/fs/cgroup/freezer/sub && echo made'");
             assertTrue(out.startsWith("/sys/fs/cgroup/net_cls\n") && out.contains("Read-only file system") && out.endsWith("made\n"),
                     "net_cls stays read-only without enable_rw_net_cgroups, the rest is writable: " + out);
             c.destroy("cgnet");
@@ -283,12 +286,8 @@ class NamespacePropertiesTest extends PortodTest {
             Path freezer = Path.of("/sys/fs/cgroup/freezer", rw.cgroupRoot);
             String pid;
             try (porto.client.PortoClient c = rw.client()) {
-                c.create("cgkeep");
-                c.setProperty("cgkeep", "root", root.toString());
-                c.setProperty("cgkeep", "cgroupfs", "rw");
-                c.setProperty("cgkeep", "command", "sh -c 'mkdir /sys/fs/cgroup/freezer/own && echo $$ > /sys/fs/cgroup/freezer/own/cgroup.procs"
-                        + " && exec sleep 100000'");
-                c.start("cgkeep");
+                startWithCgroupfsRw(c, "cgkeep", root, "sh -c 'mkdir /sys/fs/cgroup/freezer/own"
+                        + " && echo $$ > /sys/fs/cgroup/freezer/own/cgroup.procs && exec sleep 100000'");
                 pid = c.getProperty("cgkeep", "root_pid");
             }
             Path own = freezer.resolve("cgkeep/own");
