@@ -18,9 +18,10 @@ import porto.fake.Program;
 import porto.ports.Cgroups;
 import porto.ports.KernelException;
 import porto.ports.Processes;
+import porto.ports.net.Network;
 
 /**
- * The fake kernel with a hand on its cgroup and process calls: the next call of a named method
+ * The fake kernel with a hand on its cgroup, process and network calls: the next call of a named method
  * can be held until the test lets it go (as a write stuck in the kernel), or made to fail once.
  * Programs: "work" runs until killed.
  */
@@ -38,11 +39,19 @@ final class HeldKernel implements AutoCloseable {
     }
 
     ContainerService service() {
+        return service(null, DomainConfig.defaults(2, Map.of(), "host"));
+    }
+
+    /** As {@link #service()}, with {@code network} (null: none) whose calls can be held too. */
+    ContainerService service(Network network, DomainConfig config) {
         Cgroups cgroups = intercept(Cgroups.class, fake.cgroups());
         Processes processes = intercept(Processes.class, fake.processes());
-        ContainerService service = DomainWiring.build(new ContainerService.Kernel(cgroups, fake.launcher(), processes,
-                fake.exits(), fake.clock(), fake.store(), fake.users(), fake.files()),
-                DomainConfig.defaults(2, Map.of(), "host"));
+        ContainerService.Kernel kernel = network == null
+                ? new ContainerService.Kernel(cgroups, fake.launcher(), processes, fake.exits(), fake.clock(), fake.store(),
+                        fake.users(), fake.files())
+                : new ContainerService.Kernel(cgroups, fake.launcher(), processes, fake.exits(), fake.clock(), fake.store(),
+                        fake.users(), fake.files(), intercept(Network.class, network));
+        ContainerService service = DomainWiring.build(kernel, config);
         service.addListener((name, state, when) -> {
             synchronized (states) {
                 states.add(name + " " + state);
