@@ -78,24 +78,35 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+char *read_proc_stat(int procfd, pid_t pid, char *buf, size_t size)
+{
+	char *p;
+
+	snprintf(buf, size, procfd < 0 ? "/proc/%d/stat" : "%d/stat", pid);
+	int fd = openat(procfd < 0 ? AT_FDCWD : procfd, buf, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	/* comm (field 2) may hold spaces and ')': count fields from the last ')'. */
+	if (!(p = strrchr(buf, ')')) || p[1] != ' ')
+		return errno = EINVAL, NULL;
+	return p + 2;
+}
+
 int read_starttime(int procfd, pid_t pid, unsigned long long *out)
 {
 	char buf[4096], *p, *end;
 
-	snprintf(buf, sizeof(buf), procfd < 0 ? "/proc/%d/stat" : "%d/stat", pid);
-	int fd = openat(procfd < 0 ? AT_FDCWD : procfd, buf, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!(p = read_proc_stat(procfd, pid, buf, sizeof(buf))))
 		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	/* comm (field 2) may hold spaces and ')': count fields from the last ')'. */
-	if (!(p = strrchr(buf, ')')))
-		return errno = EINVAL, -1;
-	for (int field = 3; field <= 22 && *p; field++) /* to the space before field 22 */
-		p += strcspn(p + 1, " ") + 1;
+	for (int field = 3; field < 22 && *p; field++) { /* to field 22 */
+		size_t len = strcspn(p, " ");
+		p += len + (p[len] ? 1 : 0);
+	}
 	*out = strtoull(p, &end, 10);
 	return end == p || (*end != ' ' && *end) ? (errno = EINVAL, -1) : 0;
 }

@@ -11,6 +11,9 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Writes everything, retrying on EINTR and short writes; 0 or -1. */
 int write_all(int fd, const void *buf, size_t len);
 /* Field 22 (starttime) of <procfd>/<pid>/stat, procfd < 0 meaning /proc. */
+/* /proc/PID/stat (relative to procfd, or /proc when it is -1) read into buf: a pointer to its
+ * third field (the state letter), past the command name; NULL on failure. */
+char *read_proc_stat(int procfd, pid_t pid, char *buf, size_t size);
 int read_starttime(int procfd, pid_t pid, unsigned long long *out);
 /* Opens /dev/null on closed fds 0-2 so later open()s never land there. */
 void ensure_std_fds(void);

@@ -215,17 +215,8 @@ static void finish_launch(size_t i)
 /* The state letter of /proc/PID/stat (R, S, D, T, Z, ...), or 0. */
 static char process_state(pid_t pid)
 {
-	char path[64], line[512], *end;
-	FILE *f;
-	char state = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (!(f = fopen(path, "re")))
-		return 0;
-	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && end[1] == ' ')
-		state = end[2];
-	fclose(f);
-	return state;
+	char buf[4096], *state = read_proc_stat(-1, pid, buf, sizeof(buf));
+	return state ? *state : 0;
 }
 
 /* Kills the children of pid not killed before (up to max of them); how many were new. */
